@@ -1,0 +1,47 @@
+/**
+ * The detector interface: a rule in words. `create` runs once per file and returns handlers keyed
+ * by ESTree node type; all detectors share one walk of the file and one set of lazily computed
+ * facts. `Program:exit` runs after the walk, for correlations (read -> compare -> effect).
+ */
+import type { Node, Program } from 'acorn';
+import type { RuleId } from './detectors/rule-ids.js';
+import type { Severity } from '../report/severity.js';
+import type { CodeKind, Evidence } from '../report/report.js';
+
+/** A handler gets the node and its ancestors (outermost first, the node itself last). */
+export type VisitorHandler = (node: Node, ancestors: readonly Node[]) => void;
+export type Visitors = Partial<Record<string, VisitorHandler>> & {
+  'Program:exit'?: (program: Program) => void;
+};
+
+export interface DetectorReport {
+  /** Where the finding points (start offset in the source); line and column are derived from it. */
+  start: number;
+  message: string;
+  /** Defaults to the detector's severity. */
+  severity?: Severity;
+  evidence: Omit<Evidence, 'snippet' | 'codeKind'> & { snippet?: string };
+  /** Stable identity parts (never identifiers, lines or columns); the rule id is added. */
+  identity: string;
+}
+
+export interface DetectorContext {
+  /** Path inside the package, `/`-separated, no leading `package/`. */
+  readonly file: string;
+  readonly source: string;
+  readonly program: Program;
+  readonly codeKind: CodeKind;
+  /** Turns an offset into a 1-based line and 0-based column, computed only when needed. */
+  position(offset: number): { line: number; column: number };
+  /** A short window of the source around an offset (never a whole minified line). */
+  snippet(offset: number): string;
+  report(finding: DetectorReport): void;
+}
+
+export interface Detector {
+  readonly id: RuleId;
+  readonly severity: Severity;
+  /** One line, for docs, SARIF and the comment legend. */
+  readonly summary: string;
+  create(ctx: DetectorContext): Visitors;
+}

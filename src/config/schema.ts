@@ -1,0 +1,41 @@
+/**
+ * The policy: every setting a run takes, its closed sets and its defaults. Defaults live here
+ * (not in action.yml) so a policy file can set them; an explicit input wins over the file.
+ */
+import type { FailOn } from '../report/severity.js';
+import type { RuleId } from '../analysis/detectors/rule-ids.js';
+
+export const COMMENT_MODES = ['always', 'on-findings', 'never'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+export const DEFAULT_CONFIG_FILE = '.github/fingerprint-gate.yml';
+
+/** One allow-list entry: findings of these rules in this package are recorded but do not count. */
+export interface AllowEntry {
+  /** A package name, optionally with a semver range: `moment-timezone` or `moment-timezone@^0.5`. */
+  package: string;
+  /** Rules allowed; all rules when absent. */
+  rules?: RuleId[];
+  /** Why it is allowed; required, so the allow-list documents itself. */
+  reason: string;
+}
+
+export interface Policy {
+  failOn: FailOn;
+  comment: CommentMode;
+  allow: AllowEntry[];
+  /** Overrides the registry from `.npmrc` (and the default registry). */
+  registry?: string;
+  /** How many packages are fetched at once. */
+  concurrency: number;
+}
+
+export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
+  failOn: 'high',
+  comment: 'on-findings',
+  allow: [],
+  concurrency: 4,
+});
+
+/** Keys the policy file may hold, as written there (kebab-case, like the action inputs). */
+export const POLICY_FILE_KEYS = ['fail-on', 'comment', 'allow', 'registry', 'concurrency'] as const;

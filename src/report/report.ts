@@ -1,0 +1,95 @@
+/**
+ * The JSON report: the contract the action's `report` output, `--format json` and every
+ * renderer share. Fields are only ever added, never renamed.
+ */
+import type { ChangeKind } from '../lockfile/types.js';
+import type { FailOn, Severity } from './severity.js';
+import type { RuleId } from '../analysis/detectors/rule-ids.js';
+
+export const PACKAGE_STATUSES = ['scanned', 'cached', 'skipped', 'failed'] as const;
+export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
+
+export type Verdict = 'pass' | 'fail';
+
+/** Which kind of code a file is, as far as the package's manifest tells. */
+export const CODE_KINDS = ['install', 'entry', 'reachable', 'unreached'] as const;
+export type CodeKind = (typeof CODE_KINDS)[number];
+
+/** One link of a finding's chain: where the value is read, listed, compared, used. */
+export interface EvidenceLink {
+  role: 'source' | 'list' | 'comparison' | 'effect' | 'sink';
+  line: number;
+  column: number;
+  /** A short window of the code around the location (never a whole minified line). */
+  snippet: string;
+  description: string;
+}
+
+export interface Evidence {
+  /** What kind of identity signal is read: `timezone`, `locale`, `hostname`, ... */
+  sourceKind?: string;
+  /** A short window of code around the finding. */
+  snippet: string;
+  codeKind?: CodeKind;
+  links?: EvidenceLink[];
+  /** The hidden list compared against, decoded in full where it could be decoded. */
+  list?: {
+    encoding: string;
+    values: string[];
+    /** For hashed lists: the algorithm and how many digests there are (the values stay unknown). */
+    hashed?: { algorithm: string; count: number };
+  };
+  /** Free-form facts a detector adds (the URL of an unverifiable source, limits hit, ...). */
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** True when the previous version has no finding with the same identity (or there is none). */
+  introduced: boolean;
+  evidence: Evidence;
+  /**
+   * Stable across releases of a minified bundle: rule, source kind and list content, never
+   * identifiers, lines or columns. Used to decide `introduced`.
+   */
+  identity: string;
+}
+
+/** A file that could not be (fully) analysed, so nothing is silently dropped. */
+export interface FileProblem {
+  file: string;
+  reason: string;
+}
+
+export interface PackageReport {
+  name: string;
+  version: string;
+  previousVersion: string | null;
+  change: ChangeKind;
+  status: PackageStatus;
+  /** Why the package was not scanned (skipped, failed) or what limited the scan. */
+  reason?: string;
+  findings: Finding[];
+  lockfile?: string;
+  alias?: string;
+  /** Counts of JavaScript files seen and parsed, and the ones that did not parse. */
+  files?: { total: number; parsed: number; problems: FileProblem[] };
+  /** Findings from allow-listed rules, kept for the record but not counted. */
+  allowed?: number;
+}
+
+export interface Report {
+  verdict: Verdict;
+  failOn: FailOn;
+  /** Findings at or above the threshold, across all packages. */
+  blocking: number;
+  packages: PackageReport[];
+  /** Notes about the run as a whole (no lockfile changed, unsupported lockfile, ...). */
+  notes: string[];
+  engineVersion: string;
+}
