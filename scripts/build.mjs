@@ -14,6 +14,10 @@ const banner = [
   'const __dirname = __fgDirname(__filename);',
 ].join('\n');
 
+// `--outdir <dir>` builds elsewhere: the freshness test compares such a build with dist/.
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
+
 const entries = [
   { in: 'src/action.ts', out: 'index' },
   { in: 'src/cli.ts', out: 'cli' },
@@ -22,7 +26,7 @@ const entries = [
 for (const entry of entries) {
   await build({
     entryPoints: [entry.in],
-    outfile: `dist/${entry.out}.js`,
+    outfile: `${outdir}/${entry.out}.js`,
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -43,6 +43,12 @@ export class ExtractError extends GateError {
 /** Talking to GitHub failed in a way that stops publishing. */
 export class GitHubError extends GateError {
   override readonly name = 'GitHubError';
+  /** HTTP status when the API answered (403 read-only token, 404 gone ...); undefined otherwise. */
+  readonly status: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options);
+    this.status = options?.status;
+  }
 }
 
 export function errorMessage(error: unknown): string {

@@ -7,8 +7,12 @@ import type { Node, Program } from 'acorn';
 import type { RuleId } from './detectors/rule-ids.js';
 import type { Severity } from '../report/severity.js';
 import type { CodeKind, Evidence } from '../report/report.js';
+import type { FileFacts } from './facts/file-facts.js';
 
-/** A handler gets the node and its ancestors (outermost first, the node itself last). */
+/**
+ * A handler gets the node and its ancestors (outermost first, the node itself last). The
+ * ancestors array is the walker's own and changes after the call: copy it to keep it.
+ */
 export type VisitorHandler = (node: Node, ancestors: readonly Node[]) => void;
 export type Visitors = Partial<Record<string, VisitorHandler>> & {
   'Program:exit'?: (program: Program) => void;
@@ -31,6 +35,8 @@ export interface DetectorContext {
   readonly source: string;
   readonly program: Program;
   readonly codeKind: CodeKind;
+  /** Lazily computed, memoised facts shared by every detector on this file (aliases, scope). */
+  readonly facts: FileFacts;
   /** Turns an offset into a 1-based line and 0-based column, computed only when needed. */
   position(offset: number): { line: number; column: number };
   /** A short window of the source around an offset (never a whole minified line). */

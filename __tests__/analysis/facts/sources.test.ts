@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  envSourceKind,
+  intlOptionKind,
+  MEMBER_SOURCES,
+  memberSource,
+  methodSource,
+  SOURCE_KINDS,
+  SOURCE_KIND_LABELS,
+  ENV_EXACT,
+  ENV_PREFIXES,
+  ENV_SUFFIXES,
+  STRING_SOURCES,
+  stringSources,
+} from '../../../src/analysis/facts/sources.js';
+
+describe('envSourceKind', () => {
+  it.each([
+    ['TZ', 'timezone'],
+    ['LANG', 'locale'],
+    ['LC_MESSAGES', 'locale'],
+    ['https_proxy', 'proxy'],
+    ['No_Proxy', 'proxy'],
+    ['npm_config_registry', 'endpoint'],
+    ['ANTHROPIC_BASE_URL', 'endpoint'],
+    ['GITHUB_API_URL', 'ci'],
+    ['REDIS_HOST', 'endpoint'],
+    ['USERDOMAIN', 'user'],
+    ['COMPUTERNAME', 'hostname'],
+    ['RUNNER_OS', 'ci'],
+    ['GIT_AUTHOR_EMAIL', 'git-identity'],
+    ['NODE_ENV', null],
+    ['PATH', null],
+    ['_HOST', null],
+    ['constructor', null],
+    ['__proto__', null],
+    ['', null],
+    [`${'A'.repeat(200)}_HOST`, null],
+  ])('%s -> %s', (name, kind) => {
+    expect(envSourceKind(name)).toBe(kind);
+  });
+});
+
+describe('catalogue tables', () => {
+  it('uses only known source kinds, and every kind has a label and an entry', () => {
+    const used = new Set<string>([
+      ...Object.values(ENV_EXACT),
+      ...ENV_PREFIXES.map(([, kind]) => kind),
+      ...ENV_SUFFIXES.map(([, kind]) => kind),
+      ...Object.values(MEMBER_SOURCES).map((m) => m.kind),
+      ...STRING_SOURCES.map((s) => s.kind),
+    ]);
+    for (const kind of used) expect(SOURCE_KINDS).toContain(kind);
+    for (const kind of SOURCE_KINDS) {
+      expect(used.has(kind)).toBe(true);
+      expect(SOURCE_KIND_LABELS[kind].length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keys exact environment names upper-case, as lookups upper-case them', () => {
+    for (const name of Object.keys(ENV_EXACT)) expect(name).toBe(name.toUpperCase());
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(ENV_EXACT)).toBe(true);
+    expect(Object.isFrozen(MEMBER_SOURCES)).toBe(true);
+    expect(Object.isFrozen(STRING_SOURCES)).toBe(true);
+  });
+
+  it('answers own entries only', () => {
+    expect(memberSource(['os', 'hostname'])?.kind).toBe('hostname');
+    expect(memberSource(['toString'])).toBeNull();
+    expect(methodSource('getTimezoneOffset')?.kind).toBe('timezone');
+    expect(methodSource('constructor')).toBeNull();
+    expect(intlOptionKind('timeZone')).toBe('timezone');
+    expect(intlOptionKind('hasOwnProperty')).toBeNull();
+  });
+});
+
+describe('stringSources', () => {
+  it.each([
+    ['cat /etc/machine-id', ['machine-id']],
+    ['ioreg -rd1 -c IOPlatformExpertDevice | grep IOPlatformUUID', ['machine-id']],
+    ['http://169.254.169.254/latest/meta-data/', ['cloud-metadata']],
+    ['git config --global user.email && git config user.name', ['git-identity', 'git-identity']],
+    ['https://api64.ipify.org?format=json', ['public-ip']],
+    ['user.email is required', []],
+    ['git status', []],
+    ['/etc/hosts', []],
+    ['short', []],
+  ])('%j -> %j', (value, kinds) => {
+    expect(stringSources(value).map((m) => m.kind)).toEqual(kinds);
+  });
+
+  it('every table entry is reachable through the prefilter', () => {
+    for (const entry of STRING_SOURCES) {
+      expect(stringSources(`x ${entry.what} x`).map((m) => m.what)).toContain(entry.what);
+    }
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The built CLI (dist/cli.js) run as a process against a real local registry (verdaccio).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/report.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { packageLock } from './workspace.js';
+
+const CLI = resolve('dist/cli.js');
+const FIXTURES = resolve('__tests__/fixtures/packages');
+const exec = promisify(execFile);
+
+async function cli(args: string[], cwd: string, home: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failure.code === 'number' ? failure.code : -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}
+
+describe('the CLI, end to end', () => {
+  let registry: TestRegistry;
+  let dir: string;
+  let home: string;
+  const integrity = new Map<string, string>();
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    for (const fixture of ['fg-chat-client-1.0.0', 'fg-chat-client-1.1.0', 'fg-plain-1.0.0']) {
+      await registry.publish(join(FIXTURES, fixture));
+    }
+    for (const name of ['fg-chat-client', 'fg-plain']) {
+      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as {
+        versions: Record<string, { dist: { integrity: string } }>;
+      };
+      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'fg-cli-'));
+    home = mkdtempSync(join(tmpdir(), 'fg-cli-home-'));
+    writeFileSync(join(dir, '.npmrc'), `registry=${registry.url}\n`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await registry?.close();
+  });
+
+  const lock = (...specs: string[]) =>
+    packageLock(
+      specs.map((spec) => {
+        const [name, version] = spec.split('@') as [string, string];
+        return { name, version, integrity: integrity.get(spec) ?? '' };
+      }),
+      registry.url,
+    );
+
+  it('diff reports exactly the added and updated packages as JSON', async () => {
+    mkdirs(dir, ['base', 'head']);
+    writeFileSync(join(dir, 'base', 'package-lock.json'), lock('fg-chat-client@1.0.0'));
+    writeFileSync(join(dir, 'head', 'package-lock.json'), lock('fg-chat-client@1.1.0', 'fg-plain@1.0.0'));
+    writeFileSync(join(dir, 'head', '.npmrc'), `registry=${registry.url}\n`);
+    const run = await cli(['diff', 'base/package-lock.json', 'head/package-lock.json', '--format', 'json', '--fail-on', 'critical'], dir, home);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.verdict).toBe('pass');
+    expect(report.failOn).toBe('critical');
+    expect(report.packages.map((pkg) => [pkg.name, pkg.previousVersion, pkg.version, pkg.change, pkg.status])).toEqual([
+      ['fg-chat-client', '1.0.0', '1.1.0', 'updated', 'scanned'],
+      ['fg-plain', null, '1.0.0', 'added', 'scanned'],
+    ]);
+  }, 60_000);
+
+  it('diff fails (exit 1) when findings reach the threshold, with a readable text report', async () => {
+    const run = await cli(['diff', 'base/package-lock.json', 'head/package-lock.json', '--fail-on', 'info'], dir, home);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/fail/i);
+    expect(run.stdout).toContain('fg-chat-client');
+    expect(run.stdout).toMatch(/index\.js:\d+:\d+/);
+  }, 60_000);
+
+  it('scan reads a registry spec, a local directory and marks findings new against --previous', async () => {
+    const registryScan = await cli(['scan', 'fg-chat-client@1.1.0', '--previous', 'fg-chat-client@1.0.0', '--format', 'json', '--fail-on', 'none', '--registry', registry.url], dir, home);
+    expect(registryScan.code, registryScan.stderr).toBe(0);
+    const report = JSON.parse(registryScan.stdout) as Report;
+    expect(report.packages[0]).toMatchObject({ name: 'fg-chat-client', version: '1.1.0', previousVersion: '1.0.0', change: 'scanned', status: 'scanned' });
+
+    const local = await cli(['scan', join(FIXTURES, 'fg-chat-client-1.1.0'), '--format', 'json', '--fail-on', 'none'], dir, home);
+    expect(local.code, local.stderr).toBe(0);
+    const localReport = JSON.parse(local.stdout) as Report;
+    expect(localReport.packages[0]).toMatchObject({ name: 'fg-chat-client', version: '1.1.0', status: 'scanned' });
+    expect(localReport.packages[0]?.findings.every((finding) => finding.introduced)).toBe(true);
+  }, 60_000);
+
+  it.each([
+    [['diff', 'missing.json', 'also-missing.json'], /missing\.json/],
+    [['scan'], /scan needs at least one <spec>/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['diff', 'a', 'b', '--format', 'xml'], /--format must be one of text, json, markdown, sarif/],
+    [['scan', 'fg-plain@1.0.0', '--fail-on', 'severe'], /fail-on must be one of/],
+    [['scan', 'no-such-package-here@1.0.0', '--registry', 'REGISTRY'], /no-such-package-here/],
+  ])('exits 2 with a message naming the problem: %j', async (args, message) => {
+    const run = await cli(args.map((arg) => (arg === 'REGISTRY' ? registry.url : arg)), dir, home);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  }, 60_000);
+
+  it('exits 2 naming the lockfile when it is malformed', async () => {
+    writeFileSync(join(dir, 'broken-package-lock.json'), '{"lockfileVersion": 3, "packages": {');
+    mkdirs(dir, ['broken']);
+    writeFileSync(join(dir, 'broken', 'package-lock.json'), '{"lockfileVersion": 3, "packages": {');
+    const run = await cli(['diff', 'base/package-lock.json', 'broken/package-lock.json'], dir, home);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\/package-lock\.json/);
+  }, 60_000);
+});
+
+function mkdirs(root: string, names: string[]): void {
+  for (const name of names) mkdirSync(join(root, name), { recursive: true });
+}

@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { COMMENT_MARKER, MAX_COMMENT_LENGTH, renderMarkdown } from '../../../src/report/render/markdown.js';
+import type { PackageReport, Report } from '../../../src/report/report.js';
+import type { Severity } from '../../../src/report/severity.js';
+import { makeFinding, makePackage, makeReport } from '../report-factory.js';
+
+const REPORT = makeReport({
+  verdict: 'fail',
+  blocking: 2,
+  packages: [
+    makePackage({
+      name: 'tz-helper',
+      findings: [
+        makeFinding({
+          severity: 'critical',
+          file: 'lib/tz.js',
+          line: 4,
+          column: 2,
+          message: 'Exits when the time zone is in a hidden list',
+          evidence: {
+            snippet: 'if (L.includes(tz)) process.exit(0)',
+            list: { encoding: 'base64', values: Array.from({ length: 13 }, (_, i) => `Zone/City${i}`) },
+          },
+        }),
+        makeFinding({ severity: 'high', introduced: false, message: 'Reads the host name' }),
+        makeFinding({ severity: 'low', message: 'Reads the locale' }),
+      ],
+      files: { total: 4, parsed: 3, problems: [{ file: 'dist/broken.js', reason: 'Unexpected token (1:7)' }] },
+    }),
+    makePackage({ name: 'quiet', version: '3.1.0', previousVersion: '3.0.0' }),
+    makePackage({ name: 'fresh', version: '2.0.0', previousVersion: null, change: 'added', status: 'failed', reason: 'E404 not in the registry' }),
+    makePackage({ name: 'gitdep', version: '1.0.0', previousVersion: null, change: 'added', status: 'skipped', reason: 'git dependency: cannot be verified' }),
+    makePackage({ name: 'gone', version: '0.9.0', previousVersion: null, change: 'removed', status: 'skipped', reason: 'removed' }),
+  ],
+  notes: ['yarn.lock changed but is not supported yet'],
+});
+
+function tableLines(body: string): string[] {
+  return body.split('\n').filter((line) => line.startsWith('| '));
+}
+
+function unescapedPipes(line: string): number {
+  return line.match(/(?<!\\)\|/g)?.length ?? 0;
+}
+
+const COMMENT = { marker: COMMENT_MARKER } as const;
+
+describe('renderMarkdown: content', () => {
+  const body = renderMarkdown(REPORT, COMMENT);
+
+  it('starts with the marker, then the summary line and the counts', () => {
+    const lines = body.split('\n');
+    expect(lines[0]).toBe(COMMENT_MARKER);
+    expect(lines[1]).toBe('**fingerprint-gate: fail** — 2 findings at or above `high` in 1 of 5 changed packages  ');
+    expect(lines[2]).toBe('3 findings in total, 2 new in this version · 2 packages not scanned · 1 file not parsed');
+  });
+
+  it('has a table row per package, removed, skipped and failed included', () => {
+    const rows = tableLines(body);
+    expect(rows.slice(2)).toEqual([
+      '| `tz-helper` | `1.0.0` → `1.0.1` | updated | scanned | **critical** | 2 of 3 |',
+      '| `quiet` | `3.0.0` → `3.1.0` | updated | scanned | — | 0 |',
+      '| `fresh` | `2.0.0` | added | failed | — | — |',
+      '| `gitdep` | `1.0.0` | added | skipped | — | — |',
+      '| `gone` | `0.9.0` → removed | removed | skipped | — | — |',
+    ]);
+    for (const row of rows) expect(unescapedPipes(row)).toBe(7);
+  });
+
+  it('gives the reason of every package that was not scanned', () => {
+    expect(body).toContain('- `fresh` `2.0.0` — failed: E404 not in the registry');
+    expect(body).toContain('- `gitdep` `1.0.0` — skipped: git dependency\\: cannot be verified');
+    expect(body).not.toContain('- `gone`');
+    expect(body).toContain('- yarn\\.lock changed but is not supported yet');
+  });
+
+  it('lists findings most severe first in a details block, with location, novelty, list and snippet', () => {
+    const details = body.slice(body.indexOf('<details>'), body.indexOf('</details>'));
+    expect(details).toContain('<summary><code>tz-helper</code> 1.0.0 → 1.0.1 · 3 findings · highest <b>critical</b> · 2 new · 1 file not parsed</summary>');
+    const critical = details.indexOf('**critical** · `fingerprint-source` · `lib/tz.js:4:3` — Exits when the time zone is in a hidden list · **new in this version**');
+    const high = details.indexOf('**high** · `fingerprint-source` · `lib/index.js:3:10` — Reads the host name\n');
+    const low = details.indexOf('**low**');
+    expect(critical).toBeGreaterThan(0);
+    expect(high).toBeGreaterThan(critical);
+    expect(low).toBeGreaterThan(high);
+    expect(details).toContain('Decoded list (base64, 13 values): `Zone/City0`, ');
+    expect(details).toContain('`Zone/City9`, and 3 more');
+    expect(details).not.toContain('Zone/City10');
+    expect(details).toContain('```js\nif (L.includes(tz)) process.exit(0)\n```');
+    expect(details).toContain('- `dist/broken.js`: Unexpected token \\(1\\:7\\)');
+  });
+
+  it('ends with a legend, and opens no details block for a package with nothing to show', () => {
+    expect(body.match(/<details>/g)).toHaveLength(1);
+    expect(body.match(/<\/details>/g)).toHaveLength(1);
+    expect(body.trimEnd().split('\n').at(-1)).toMatch(/^<sub>Severities, most to least severe: critical, high, medium, low, info; the run fails on findings at or above `high`\..*<\/sub>$/);
+  });
+
+  it('says pass, and how fail-on none is read', () => {
+    const pass = renderMarkdown(makeReport({ packages: [makePackage()] }));
+    expect(pass.split('\n')[0]).toBe('**fingerprint-gate: pass** — no findings at or above `high` in 1 changed package');
+    const none = renderMarkdown(makeReport({ failOn: 'none', packages: [makePackage({ findings: [makeFinding()] })] }));
+    expect(none).toContain('**fingerprint-gate: pass** — 1 finding in 1 changed package; findings never fail this run (fail-on `none`)');
+    const empty = renderMarkdown(makeReport());
+    expect(empty).toContain('**fingerprint-gate: pass** — no changed packages');
+    expect(empty).not.toContain('| Package |');
+  });
+
+  it('has no marker unless given one (job summary, CLI) and adds a title', () => {
+    const summary = renderMarkdown(REPORT, { title: 'Dependency fingerprinting' });
+    expect(summary.startsWith('### Dependency fingerprinting\n\n**fingerprint-gate: fail**')).toBe(true);
+    expect(summary).not.toContain('<!--');
+  });
+});
+
+describe('renderMarkdown: untrusted text is neutralised', () => {
+  const hostile = makeReport({
+    verdict: 'fail',
+    blocking: 1,
+    packages: [
+      makePackage({ name: COMMENT_MARKER, version: '1.0.0|x', previousVersion: null, change: 'added', status: 'failed', reason: 'boom | col\nnew line @octocat' }),
+      makePackage({
+        name: 'evil',
+        findings: [
+          makeFinding({
+            file: 'lib/a|b\nc.js',
+            message: 'see [docs](https://evil.invalid) and ![pixel](https://evil.invalid/p.png) cc @octocat <img src=x> fixes #12',
+            evidence: {
+              snippet: 'const s = "``` ````` <!-- fingerprint-gate:comment --> </details>";',
+              list: { encoding: 'base64', values: ['@octocat', 'a|b', '`x`'] },
+            },
+          }),
+        ],
+      }),
+    ],
+    notes: ['www.evil.invalid'],
+  });
+  const body = renderMarkdown(hostile, COMMENT);
+
+  it('cannot forge the marker: it appears once, on the first line', () => {
+    expect(body.split(COMMENT_MARKER)).toHaveLength(2);
+    expect(body.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
+    expect(body.match(/<!--/g)).toHaveLength(1);
+  });
+
+  it('cannot break the table with a pipe or a newline', () => {
+    const rows = tableLines(body);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(unescapedPipes(row)).toBe(7);
+    expect(body).not.toContain('a|b\nc');
+    expect(body).toContain('lib\\/a\\|b\\\\nc\\.js');
+  });
+
+  it('cannot mention anyone: outside code, @ is followed by a zero-width space', () => {
+    // GitHub does not turn @name into a mention inside code, so wrapping is as good as breaking.
+    const outsideCode = body.replace(/``````js\n[^]*?\n``````/g, '').replace(/`[^`\n]+`/g, '');
+    expect(outsideCode).not.toMatch(/@octocat/);
+    expect(outsideCode).toContain('\\@\u200boctocat');
+  });
+
+  it('cannot make links, images, HTML or issue references', () => {
+    expect(body).not.toMatch(/(?<!\\)[[\]]/);
+    expect(body).not.toMatch(/(?<!\\)!\\?\[/);
+    expect(body).not.toContain('<img');
+    expect(body).toContain('&lt;img src\\=x&gt;');
+    expect(body).not.toContain('https://');
+    expect(body).not.toContain('www.');
+    expect(body).not.toMatch(/#\d/);
+  });
+
+  it('cannot close the code fence: the fence is longer than any backtick run inside', () => {
+    const lines = body.split('\n');
+    const open = lines.findIndex((line) => /^`{3,}js$/.test(line));
+    expect(open).toBeGreaterThan(0);
+    const fence = (lines[open] ?? '').slice(0, -2);
+    expect(fence).toBe('``````');
+    expect(lines[open + 1]).toContain('`````');
+    expect(lines[open + 2]).toBe(fence);
+  });
+
+  it('keeps list values that are not tame out of code spans', () => {
+    expect(body).toContain('Decoded list (base64, 3 values): `@octocat`, a\\|b, \\`x\\`');
+  });
+});
+
+function severePackage(index: number, severity: Severity, findings: number): PackageReport {
+  return makePackage({
+    name: `pkg-${severity}-${index}`,
+    findings: Array.from({ length: findings }, (_, i) =>
+      makeFinding({ severity, line: i + 1, message: `${severity} finding ${i} `.repeat(20), evidence: { snippet: 'x'.repeat(400) } }),
+    ),
+  });
+}
+
+describe('renderMarkdown: truncation', () => {
+  it('drops detail blocks from the least severe and stays within the limit', () => {
+    const packages = [
+      ...Array.from({ length: 40 }, (_, i) => severePackage(i, 'low', 10)),
+      severePackage(0, 'critical', 5),
+      ...Array.from({ length: 40 }, (_, i) => severePackage(i, 'medium', 10)),
+    ];
+    const report = makeReport({ verdict: 'fail', blocking: 5, packages });
+    const body = renderMarkdown(report, COMMENT);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(body.startsWith(`${COMMENT_MARKER}\n**fingerprint-gate: fail**`)).toBe(true);
+    expect(body).toContain('<summary><code>pkg-critical-0</code>');
+    expect(body).not.toContain('<summary><code>pkg-low-');
+    expect(body).toMatch(/_\d+ package detail blocks left out to stay within 65,536 characters\. The full report is in the job summary/);
+    expect(body.match(/<details>/g)?.length).toBe(body.match(/<\/details>/g)?.length);
+    expect(tableLines(body)).toHaveLength(2 + packages.length);
+  });
+
+  it('in the job summary (no marker) points only at the artifact', () => {
+    const packages = Array.from({ length: 30 }, (_, i) => severePackage(i, 'low', 10));
+    const body = renderMarkdown(makeReport({ packages }), { maxLength: 40_000 });
+    expect(body.length).toBeLessThanOrEqual(40_000);
+    expect(body).toMatch(/left out to stay within 40,000 characters\. The full report is in the JSON report artifact\._/);
+    expect(body).not.toContain('job summary');
+  });
+
+  it('keeps every block when they fit', () => {
+    const body = renderMarkdown(makeReport({ packages: [severePackage(0, 'low', 2)] }));
+    expect(body).not.toContain('left out');
+    expect(body).toContain('<summary><code>pkg-low-0</code>');
+  });
+
+  it('falls back to a short comment with marker, verdict and counts when even the table is too long', () => {
+    const packages = Array.from({ length: 3000 }, (_, i) =>
+      makePackage({ name: `some-rather-long-package-name-${i}`, findings: [makeFinding({ severity: 'high' })] }),
+    );
+    const report = makeReport({ verdict: 'fail', blocking: 3000, packages });
+    const body = renderMarkdown(report, COMMENT);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(body.startsWith(`${COMMENT_MARKER}\n**fingerprint-gate: fail** — 3000 findings at or above \`high\` in 3000 of 3000 changed packages`)).toBe(true);
+    expect(body).toContain('3000 findings in total, 3000 new in this version');
+    expect(body).toContain('The report was truncated');
+    expect(body).toContain('The full report is in the job summary and the JSON report artifact.');
+    expect(body).not.toContain('| Package |');
+  });
+
+  it.each([40, 200, 1_000, 5_000])('never exceeds a maxLength of %i', (maxLength) => {
+    const report = makeReport({ verdict: 'fail', blocking: 1, packages: [severePackage(0, 'high', 3), severePackage(1, 'low', 3)] });
+    expect(renderMarkdown(report, { ...COMMENT, maxLength }).length).toBeLessThanOrEqual(maxLength);
+    expect(renderMarkdown(report, { maxLength }).length).toBeLessThanOrEqual(maxLength);
+  });
+
+  it('is always within the limit for a report of huge untrusted fields', () => {
+    const huge = 'x|<@'.repeat(50_000);
+    const report: Report = makeReport({
+      verdict: 'fail',
+      blocking: 1,
+      packages: [makePackage({ name: huge, reason: huge, findings: [makeFinding({ message: huge, file: huge, evidence: { snippet: huge } })] })],
+      notes: [huge],
+    });
+    const body = renderMarkdown(report, COMMENT);
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(body).toContain('<details>');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The benchmark entry, bundled by `bench/run.mjs` and run as one process:
+ *   speed (default)  full analysis vs bare acorn parse, interleaved rounds, medians
+ *   survey           every corpus package analysed, medium-or-above findings listed for review
+ *   fetch            only fetch and unpack the corpus (fills bench/.cache/)
+ * Flags: --quick (3 rounds, every 4th package), --rounds N, --offline (cache only).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadCorpus, readCorpus, type LoadedCorpus } from './corpus.js';
+import { renderSpeedMarkdown, runSpeed } from './speed.js';
+import { renderSurveyMarkdown, runSurvey } from './survey.js';
+
+const COMMANDS = ['speed', 'survey', 'fetch'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** The brief's floor: fewer rounds make the medians noise. */
+const DEFAULT_ROUNDS = 5;
+const QUICK_ROUNDS = 3;
+const QUICK_STRIDE = 4;
+
+interface Args {
+  command: Command;
+  rounds: number;
+  stride: number;
+  offline: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let command: Command = 'speed';
+  let rounds: number | undefined;
+  let quick = false;
+  let offline = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if ((COMMANDS as readonly string[]).includes(arg)) command = arg as Command;
+    else if (arg === '--quick') quick = true;
+    else if (arg === '--offline') offline = true;
+    else if (arg === '--rounds') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a positive integer');
+      rounds = value;
+    } else throw new Error(`unknown argument "${arg}"; use: ${COMMANDS.join('|')} [--quick] [--rounds N] [--offline]`);
+  }
+  return {
+    command,
+    rounds: rounds ?? (quick ? QUICK_ROUNDS : DEFAULT_ROUNDS),
+    stride: quick ? QUICK_STRIDE : 1,
+    offline,
+  };
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function load(benchDir: string, offline: boolean): Promise<LoadedCorpus> {
+  const entries = await readCorpus(join(benchDir, 'corpus.json'));
+  log(`corpus: ${entries.length} pins; fetching into bench/.cache/ (cached tarballs are not fetched again)`);
+  const corpus = await loadCorpus(entries, {
+    cacheDir: join(benchDir, '.cache'),
+    offline,
+    onProgress: (done, total) => {
+      if (done % 20 === 0 || done === total) log(`  ${done}/${total}`);
+    },
+  });
+  for (const f of corpus.failures) log(`  not loaded: ${f.spec} (${f.stage}): ${f.reason}`);
+  return corpus;
+}
+
+async function writeResults(benchDir: string, name: string, json: unknown, markdown: string): Promise<void> {
+  const dir = join(benchDir, 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), markdown);
+  log(`wrote bench/results/${name}.json and bench/results/${name}.md`);
+}
+
+export async function main(argv: readonly string[], benchDir: string): Promise<void> {
+  const args = parseArgs(argv);
+  const corpus = await load(benchDir, args.offline);
+  if (args.command === 'fetch') {
+    const MB = 1024 * 1024;
+    const bytes = corpus.packages.reduce((n, p) => n + p.tarballBytes, 0);
+    log(`${corpus.packages.length} packages loaded, ${(bytes / MB).toFixed(1)} MB of tarballs`);
+    return;
+  }
+  if (args.command === 'survey') {
+    const result = runSurvey(corpus.packages, corpus.failures, log);
+    const markdown = renderSurveyMarkdown(result);
+    log('');
+    log(markdown);
+    await writeResults(benchDir, 'survey', result, markdown);
+    return;
+  }
+  const result = runSpeed(corpus.packages, { rounds: args.rounds, stride: args.stride, log });
+  const markdown = renderSpeedMarkdown(result);
+  log('');
+  log(markdown);
+  await writeResults(benchDir, 'speed', { ...result, corpusFailures: corpus.failures }, markdown);
+}

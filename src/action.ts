@@ -1,0 +1,167 @@
+/**
+ * The GitHub entry: translates the runner's world (inputs, event payload, workspace) into a call
+ * of gate() and its Report into a comment, a job summary, outputs and the step's status.
+ */
+import * as core from '@actions/core';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DETECTORS } from './analysis/detectors/index.js';
+import { parsePolicyFile, resolvePolicy } from './config/load.js';
+import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
+import { GateError, LockfileError, errorMessage } from './errors.js';
+import { readNpmrc } from './fetch/npmrc.js';
+import { createRegistryFetcher } from './fetch/registry.js';
+import { gate } from './gate.js';
+import { findChangedLockfiles } from './github/changed-lockfiles.js';
+import { createGitHubClient, type GitHubClient } from './github/client.js';
+import { upsertStickyComment } from './github/comment.js';
+import type { PrRef } from './github/event.js';
+import { readPullRequestEvent } from './github/event.js';
+import { createLocalGit, readLockfilePair, type LocalGit } from './github/lockfile-contents.js';
+import { MAX_JOB_SUMMARY_BYTES, writeJobSummary } from './github/summary.js';
+import { diffLockfiles } from './lockfile/diff.js';
+import { parseLockfile } from './lockfile/index.js';
+import type { LockedPackage, PackageChange } from './lockfile/types.js';
+import type { Logger } from './logger.js';
+import type { Report } from './report/report.js';
+import { renderJson } from './report/render/json.js';
+import { COMMENT_MARKER, renderMarkdown } from './report/render/markdown.js';
+import { severityRank } from './report/severity.js';
+import { ENGINE_VERSION } from './version.js';
+
+const DEFAULT_API_URL = 'https://api.github.com';
+
+const logger: Logger = {
+  debug: (message) => core.debug(message),
+  info: (message) => core.info(message),
+  warn: (message) => core.warning(message),
+};
+
+async function run(): Promise<void> {
+  const env = process.env;
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const pr = readPullRequestEvent(env.GITHUB_EVENT_PATH ?? '', env.GITHUB_EVENT_NAME ?? '');
+  if (pr === null) {
+    core.info(`fingerprint-gate only scans pull requests; event "${env.GITHUB_EVENT_NAME ?? ''}" passes.`);
+    await finish(emptyReport(resolvePolicy(readInputs(), {}), ['Not a pull request event: nothing scanned.']), null);
+    return;
+  }
+
+  const client = createGitHubClient({
+    token: core.getInput('github-token'),
+    baseUrl: env.GITHUB_API_URL || DEFAULT_API_URL,
+    logger,
+  });
+  const git = createLocalGit(workspace);
+  const policy = await loadPolicy(pr, client, git);
+
+  const files = await client.listPullFiles(pr);
+  const lockfiles = findChangedLockfiles(files);
+  if (lockfiles.length === 0) {
+    core.info('No lockfile changed in this pull request: nothing to scan.');
+    await finish(emptyReport(policy, ['No lockfile changed in this pull request.']), { pr, client, commentMode: policy.comment });
+    return;
+  }
+
+  const changes: PackageChange[] = [];
+  const notes: string[] = [];
+  for (const changed of lockfiles) {
+    const pair = await readLockfilePair(changed, pr, { git, client });
+    core.info(`Lockfile ${pair.path}: ${pair.base === null ? 'new' : pair.head === null ? 'removed' : 'changed'}`);
+    const base = pair.base === null ? null : parseAt(pair.path, pair.base, `base commit ${pr.baseSha.slice(0, 7)}`);
+    const head = pair.head === null ? [] : parseAt(pair.path, pair.head, `head commit ${pr.headSha.slice(0, 7)}`);
+    const found = diffLockfiles(base, head, pair.path);
+    if (found.length === 0) notes.push(`${pair.path} changed, but no package was added, updated or removed.`);
+    changes.push(...found);
+  }
+
+  const cacheDir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'fingerprint-gate-cache-'));
+  try {
+    const fetcher = createRegistryFetcher({
+      npmrc: readNpmrc(workspace, env),
+      ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
+      cacheDir,
+      logger,
+    });
+    const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, notes);
+    await finish(report, { pr, client, commentMode: policy.comment });
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** Parses one side of a lockfile, saying in any error which commit the text came from. */
+function parseAt(path: string, text: string, side: string): LockedPackage[] {
+  try {
+    return parseLockfile(path, text);
+  } catch (error) {
+    if (error instanceof LockfileError) throw new LockfileError(`${error.message} (at the ${side})`, { cause: error });
+    throw error;
+  }
+}
+
+function readInputs(): { failOn: string; comment: string; registry: string } {
+  return { failOn: core.getInput('fail-on'), comment: core.getInput('comment'), registry: core.getInput('registry') };
+}
+
+/**
+ * The policy is read from the base commit, not the PR's head: a pull request must not be able to
+ * loosen the gate that judges it. A policy the PR changes takes effect once it is merged.
+ */
+async function loadPolicy(pr: PrRef, client: GitHubClient, git: LocalGit): Promise<Policy> {
+  const explicit = core.getInput('config-file');
+  const path = explicit || DEFAULT_CONFIG_FILE;
+  const text = (await git.hasCommit(pr.baseSha)) ? await git.show(pr.baseSha, path) : await client.getFileRaw(pr, path, pr.baseSha);
+  if (text === null && explicit) {
+    throw new GateError(`${path}: policy file named by the config-file input is not in the base commit ${pr.baseSha.slice(0, 7)}`);
+  }
+  const file = text === null ? {} : parsePolicyFile(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
+  if (text !== null) core.info(`Policy read from ${path} at the base commit.`);
+  return resolvePolicy(readInputs(), file, 'input');
+}
+
+function emptyReport(policy: Policy, notes: string[]): Report {
+  return { verdict: 'pass', failOn: policy.failOn, blocking: 0, packages: [], notes, engineVersion: ENGINE_VERSION };
+}
+
+/** Publishes a report: the JSON file, the job summary, the sticky comment, outputs, the status. */
+async function finish(
+  report: Report,
+  github: { pr: PrRef; client: GitHubClient; commentMode: Policy['comment'] } | null,
+): Promise<void> {
+  const reportDir = join(process.env.RUNNER_TEMP || tmpdir(), 'fingerprint-gate');
+  await mkdir(reportDir, { recursive: true });
+  const reportPath = join(reportDir, 'report.json');
+  await writeFile(reportPath, renderJson(report));
+
+  // The summary has room (1 MiB) for the details a 65,536-character comment has to drop.
+  await writeJobSummary(renderMarkdown(report, { maxLength: MAX_JOB_SUMMARY_BYTES / 2 }), { logger });
+
+  if (github) {
+    const wantsComment =
+      report.verdict === 'fail' ||
+      report.packages.some((pkg) => pkg.findings.some((finding) => severityRank(finding.severity) >= severityRank('medium')));
+    const outcome = await upsertStickyComment(github.client, github.pr, renderMarkdown(report, { marker: COMMENT_MARKER }), COMMENT_MARKER, {
+      mode: github.commentMode,
+      wantsComment,
+      logger,
+    });
+    if (outcome.action === 'failed') core.warning(`Could not comment on the pull request: ${outcome.reason ?? 'unknown reason'}`);
+    else core.info(`Pull request comment: ${outcome.action}.`);
+  }
+
+  core.setOutput('verdict', report.verdict);
+  core.setOutput('findings', String(report.blocking));
+  core.setOutput('report', reportPath);
+  if (report.verdict === 'fail') {
+    core.setFailed(`fingerprint-gate: ${report.blocking} finding(s) at or above "${report.failOn}".`);
+  } else {
+    core.info(`fingerprint-gate: pass (${report.packages.length} changed package(s) checked).`);
+  }
+}
+
+run().catch((error: unknown) => {
+  if (error instanceof GateError) core.setFailed(error.message);
+  else core.setFailed(`fingerprint-gate: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}`);
+});

@@ -1,0 +1,239 @@
+/**
+ * Rule `fingerprint-source`: the code reads something that tells who or where it runs (timezone,
+ * locale, proxy and endpoint settings, host, user, network, machine id, CI or git identity,
+ * cloud metadata, public IP). On its own this is common and harmless, hence `info`; it is the
+ * first link the deeper rules (hidden lists, comparisons, effects) build on, and the reviewer's
+ * map of what a new version starts looking at.
+ *
+ * Repeats are collapsed per (source kind, what) in a file, so a bundle reading `process.env.CI`
+ * three hundred times yields one finding with an occurrence count.
+ */
+import type { AnyNode, Node } from 'acorn';
+import type { Detector, DetectorContext, Visitors } from '../detector.js';
+import type { CodeKind } from '../../report/report.js';
+import { modulePath, type RefPath } from '../facts/scope.js';
+import {
+  envSourceKind,
+  INTL_CONSTRUCTORS,
+  intlOptionKind,
+  MEMBER_SOURCE_NAMES,
+  memberSource,
+  methodSource,
+  SOURCE_KIND_LABELS,
+  stringSources,
+  type SourceKind,
+  type SourceMatch,
+} from '../facts/sources.js';
+import { memberName, propertyKey } from '../facts/member-name.js';
+import { staticString } from '../facts/values.js';
+
+const CODE_KIND_PHRASES: Readonly<Record<CodeKind, string>> = Object.freeze({
+  install: 'install-time code',
+  entry: 'entry code',
+  reachable: 'package code',
+  unreached: 'code no entry point reaches',
+});
+
+interface Read {
+  start: number;
+  kind: SourceKind;
+  what: string;
+  occurrences: number;
+}
+
+type ObjectPatternNode = Extract<AnyNode, { type: 'ObjectPattern' }>;
+
+export const fingerprintSource: Detector = Object.freeze({
+  id: 'fingerprint-source',
+  severity: 'info',
+  summary:
+    'Reads an environment fingerprint (timezone, locale, proxy or endpoint settings, host, user, network, machine id, CI or git identity).',
+  create(ctx: DetectorContext): Visitors {
+    const reads = new Map<string, Read>();
+    // Member names repeat endlessly in a bundle (`length`, `call`): classify each name once.
+    const envKinds = new Map<string, SourceKind | null>();
+    const envKindOf = (name: string): SourceKind | null => {
+      let kind = envKinds.get(name);
+      if (kind === undefined) {
+        kind = envSourceKind(name);
+        envKinds.set(name, kind);
+      }
+      return kind;
+    };
+
+    const record = (start: number, match: SourceMatch): void => {
+      const key = `${match.kind}|${match.what}`;
+      const existing = reads.get(key);
+      if (existing === undefined) {
+        reads.set(key, { start, kind: match.kind, what: match.what, occurrences: 1 });
+        return;
+      }
+      existing.occurrences++;
+      if (start < existing.start) existing.start = start;
+    };
+
+    /** A member read at a canonical path: an environment variable or a catalogued member. */
+    const recordPath = (start: number, path: RefPath): void => {
+      const name = path[path.length - 1];
+      if (name === undefined) return;
+      if (path.length === 3 && isProcessEnv(path)) {
+        const kind = envSourceKind(name);
+        if (kind !== null) record(start, { kind, what: `process.env.${name}` });
+        return;
+      }
+      const match = memberSource(path);
+      if (match !== null) record(start, match);
+    };
+
+    /** `const {TZ} = process.env`, `const {env: {TZ}} = process`: each key read is a member read. */
+    const recordPattern = (pattern: ObjectPatternNode, base: RefPath): void => {
+      const stack: { pattern: ObjectPatternNode; base: RefPath }[] = [{ pattern, base }];
+      while (stack.length > 0) {
+        const item = stack.pop();
+        if (item === undefined) break;
+        for (const property of item.pattern.properties) {
+          if (property.type !== 'Property') continue;
+          const key = propertyKey(property.key, property.computed);
+          if (key === null) continue;
+          const path = [...item.base, key];
+          recordPath(property.start, path);
+          const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+          if (value.type === 'ObjectPattern') stack.push({ pattern: value, base: path });
+        }
+      }
+    };
+
+    return {
+      MemberExpression(node, ancestors) {
+        const name = memberName(node);
+        if (name === null) return;
+        // Cheap name tests first: only a catalogued name is worth resolving the object.
+        const isEnvName = envKindOf(name) !== null;
+        if (!isEnvName && !MEMBER_SOURCE_NAMES.has(name)) return;
+        const path = ctx.facts.scope.resolve(node, ancestors);
+        if (path !== null) recordPath(node.start, path);
+      },
+
+      CallExpression(node, ancestors) {
+        const call = node as Extract<AnyNode, { type: 'CallExpression' }>;
+        const callee = call.callee;
+        if (callee.type !== 'MemberExpression') return;
+        const name = memberName(callee);
+        if (name === null) return;
+        if (name === 'resolvedOptions') {
+          recordIntl(call, callee.object, ancestors);
+          return;
+        }
+        const method = methodSource(name);
+        if (method !== null) record(call.start, method);
+      },
+
+      VariableDeclarator(node, ancestors) {
+        const declarator = node as Extract<AnyNode, { type: 'VariableDeclarator' }>;
+        if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return;
+        const base = ctx.facts.scope.resolve(declarator.init, ancestors);
+        if (base !== null) recordPattern(declarator.id, base);
+      },
+
+      AssignmentExpression(node, ancestors) {
+        const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
+        if (assignment.left.type !== 'ObjectPattern') return;
+        const base = ctx.facts.scope.resolve(assignment.right, ancestors);
+        if (base !== null) recordPattern(assignment.left, base);
+      },
+
+      ImportDeclaration(node) {
+        const declaration = node as Extract<AnyNode, { type: 'ImportDeclaration' }>;
+        const source = declaration.source.value;
+        if (typeof source !== 'string') return;
+        const module = modulePath(source);
+        if (module === null) return;
+        for (const specifier of declaration.specifiers) {
+          if (specifier.type !== 'ImportSpecifier') continue;
+          const imported =
+            specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+          recordPath(specifier.start, [...module, imported]);
+        }
+      },
+
+      BinaryExpression(node, ancestors) {
+        // `'HTTPS_PROXY' in process.env` asks about the variable as surely as reading it.
+        const binary = node as Extract<AnyNode, { type: 'BinaryExpression' }>;
+        if (binary.operator !== 'in' || binary.left.type === 'PrivateIdentifier') return;
+        const name = staticString(binary.left);
+        if (name === null || envSourceKind(name) === null) return;
+        const object = ctx.facts.scope.resolve(binary.right, ancestors);
+        if (object !== null && object.length === 2 && isProcessEnv(object)) {
+          recordPath(binary.start, [...object, name]);
+        }
+      },
+
+      Literal(node) {
+        const value = (node as Extract<AnyNode, { type: 'Literal' }>).value;
+        if (typeof value !== 'string') return;
+        for (const match of stringSources(value)) record(node.start, match);
+      },
+
+      TemplateElement(node) {
+        const cooked = (node as Extract<AnyNode, { type: 'TemplateElement' }>).value.cooked;
+        if (typeof cooked !== 'string') return;
+        for (const match of stringSources(cooked)) record(node.start, match);
+      },
+
+      'Program:exit': () => {
+        const ordered = [...reads.values()].sort((a, b) => a.start - b.start);
+        for (const read of ordered) {
+          ctx.report({
+            start: read.start,
+            message: `Reads ${SOURCE_KIND_LABELS[read.kind]} (${read.what}) in ${CODE_KIND_PHRASES[ctx.codeKind]}`,
+            evidence: { sourceKind: read.kind, details: { occurrences: read.occurrences } },
+            identity: `${read.kind}|${read.what}`,
+          });
+        }
+      },
+    };
+
+    /**
+     * `Intl.DateTimeFormat().resolvedOptions()` and what is taken from it: `.timeZone`,
+     * `.locale`, or both by destructuring. Kept whole when stored: the object holds both.
+     */
+    function recordIntl(call: Node, formatter: Node, ancestors: readonly Node[]): void {
+      const created = unwrapNode(formatter);
+      if (created.type !== 'CallExpression' && created.type !== 'NewExpression') return;
+      const constructor = ctx.facts.scope.resolve(created.callee, ancestors);
+      const name = constructor?.[1];
+      if (constructor?.length !== 2 || constructor[0] !== 'Intl' || name === undefined) return;
+      if (!INTL_CONSTRUCTORS.has(name)) return;
+      const origin = `Intl.${name}().resolvedOptions()`;
+      const parent = ancestors[ancestors.length - 2] as AnyNode | undefined;
+      if (parent?.type === 'MemberExpression' && parent.object === call) {
+        const option = memberName(parent);
+        const kind = option === null ? null : intlOptionKind(option);
+        if (kind !== null) record(call.start, { kind, what: `${origin}.${option ?? ''}` });
+        return;
+      }
+      if (parent?.type === 'VariableDeclarator' && parent.init === call && parent.id.type === 'ObjectPattern') {
+        for (const property of parent.id.properties) {
+          if (property.type !== 'Property') continue;
+          const option = propertyKey(property.key, property.computed);
+          const kind = option === null ? null : intlOptionKind(option);
+          if (kind !== null) record(call.start, { kind, what: `${origin}.${option ?? ''}` });
+        }
+        return;
+      }
+      record(call.start, { kind: name === 'DateTimeFormat' ? 'timezone' : 'locale', what: origin });
+    }
+  },
+});
+
+function isProcessEnv(path: RefPath): boolean {
+  return path[0] === 'process' && path[1] === 'env';
+}
+
+function unwrapNode(node: Node): AnyNode {
+  let current = node as AnyNode;
+  while (current.type === 'ParenthesizedExpression' || current.type === 'ChainExpression') {
+    current = current.expression as AnyNode;
+  }
+  return current;
+}

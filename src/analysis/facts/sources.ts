@@ -1,0 +1,232 @@
+/**
+ * The catalogue of fingerprint reads, as data: which environment variables, module members,
+ * browser globals and string literals reveal who or where the code runs. Detectors ask this
+ * table; they never hard-code a name. Paths are canonical (see `scope.ts`): `os.hostname` for
+ * `require('node:os').hostname`, `process.env` for `globalThis.process.env`, `navigator.language`
+ * for `window.navigator.language`.
+ */
+
+export const SOURCE_KINDS = [
+  'timezone',
+  'locale',
+  'proxy',
+  'endpoint',
+  'hostname',
+  'user',
+  'network',
+  'machine-id',
+  'ci',
+  'git-identity',
+  'cloud-metadata',
+  'public-ip',
+] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** How a finding names what was read: "Reads the timezone (...)". */
+export const SOURCE_KIND_LABELS: Readonly<Record<SourceKind, string>> = Object.freeze({
+  timezone: 'the timezone',
+  locale: 'the locale',
+  proxy: 'the proxy settings',
+  endpoint: 'a service endpoint setting',
+  hostname: 'the host name',
+  user: 'the user identity',
+  network: 'the network configuration',
+  'machine-id': 'the machine id',
+  ci: 'the CI identity',
+  'git-identity': 'the git identity',
+  'cloud-metadata': 'the cloud metadata service',
+  'public-ip': 'the public IP address',
+});
+
+export interface SourceMatch {
+  readonly kind: SourceKind;
+  /** The read as a reviewer recognises it, e.g. `os.hostname()`; part of a finding's identity. */
+  readonly what: string;
+}
+
+/**
+ * Environment variables, matched upper-cased: Windows reads the environment case-insensitively
+ * and proxies are commonly set lower-case (`https_proxy`), so case is no way around the table.
+ */
+export const ENV_EXACT: Readonly<Record<string, SourceKind>> = Object.freeze({
+  TZ: 'timezone',
+  LANG: 'locale',
+  LANGUAGE: 'locale',
+  LC_ALL: 'locale',
+  HTTP_PROXY: 'proxy',
+  HTTPS_PROXY: 'proxy',
+  ALL_PROXY: 'proxy',
+  NO_PROXY: 'proxy',
+  NPM_CONFIG_PROXY: 'proxy',
+  NPM_CONFIG_HTTPS_PROXY: 'proxy',
+  NPM_CONFIG_NOPROXY: 'proxy',
+  NPM_CONFIG_REGISTRY: 'endpoint',
+  HOSTNAME: 'hostname',
+  COMPUTERNAME: 'hostname',
+  USER: 'user',
+  USERNAME: 'user',
+  USERDOMAIN: 'user',
+  LOGNAME: 'user',
+  // The same as os.homedir(), which the catalogue lists: a home path carries the user name.
+  HOME: 'user',
+  USERPROFILE: 'user',
+  CI: 'ci',
+  CONTINUOUS_INTEGRATION: 'ci',
+  BUILD_NUMBER: 'ci',
+  GITLAB_CI: 'ci',
+  CIRCLECI: 'ci',
+  TRAVIS: 'ci',
+  BUILDKITE: 'ci',
+  JENKINS_URL: 'ci',
+  TF_BUILD: 'ci',
+  GIT_AUTHOR_NAME: 'git-identity',
+  GIT_AUTHOR_EMAIL: 'git-identity',
+  GIT_COMMITTER_NAME: 'git-identity',
+  GIT_COMMITTER_EMAIL: 'git-identity',
+});
+
+/** Checked in order after the exact names: CI prefixes before endpoint suffixes (`GITHUB_API_URL` is CI). */
+export const ENV_PREFIXES: readonly (readonly [prefix: string, kind: SourceKind])[] = Object.freeze([
+  ['LC_', 'locale'],
+  ['GITHUB_', 'ci'],
+  ['RUNNER_', 'ci'],
+] as const);
+
+export const ENV_SUFFIXES: readonly (readonly [suffix: string, kind: SourceKind])[] = Object.freeze([
+  ['_BASE_URL', 'endpoint'],
+  ['_API_URL', 'endpoint'],
+  ['_ENDPOINT', 'endpoint'],
+  ['_HOST', 'endpoint'],
+] as const);
+
+/** Longer names are not environment variables anyone sets; skipping them bounds the work. */
+const MAX_ENV_NAME_LENGTH = 100;
+
+/** The kind of an environment variable read, or null when the name is not a fingerprint. */
+export function envSourceKind(name: string): SourceKind | null {
+  if (name.length === 0 || name.length > MAX_ENV_NAME_LENGTH) return null;
+  const upper = name.toUpperCase();
+  const exact = own(ENV_EXACT, upper);
+  if (exact !== undefined) return exact;
+  for (const [prefix, kind] of ENV_PREFIXES) if (upper.startsWith(prefix)) return kind;
+  for (const [suffix, kind] of ENV_SUFFIXES) {
+    if (upper.length > suffix.length && upper.endsWith(suffix)) return kind;
+  }
+  return null;
+}
+
+/**
+ * Members whose read (call or reference) is the fingerprint, keyed by canonical path. Reading the
+ * function reference counts: `const h = os.hostname; h()` is the same read.
+ */
+export const MEMBER_SOURCES: Readonly<Record<string, SourceMatch>> = Object.freeze({
+  'os.hostname': { kind: 'hostname', what: 'os.hostname()' },
+  'os.userInfo': { kind: 'user', what: 'os.userInfo()' },
+  'os.homedir': { kind: 'user', what: 'os.homedir()' },
+  'os.networkInterfaces': { kind: 'network', what: 'os.networkInterfaces()' },
+  'dns.getServers': { kind: 'network', what: 'dns.getServers()' },
+  'dns.promises.getServers': { kind: 'network', what: 'dns.getServers()' },
+  'navigator.language': { kind: 'locale', what: 'navigator.language' },
+  'navigator.languages': { kind: 'locale', what: 'navigator.languages' },
+  'navigator.userLanguage': { kind: 'locale', what: 'navigator.language' },
+  'navigator.browserLanguage': { kind: 'locale', what: 'navigator.language' },
+  'location.host': { kind: 'hostname', what: 'location.host' },
+  'location.hostname': { kind: 'hostname', what: 'location.hostname' },
+  'location.origin': { kind: 'hostname', what: 'location.origin' },
+  'document.location.host': { kind: 'hostname', what: 'location.host' },
+  'document.location.hostname': { kind: 'hostname', what: 'location.hostname' },
+  'document.location.origin': { kind: 'hostname', what: 'location.origin' },
+  'document.domain': { kind: 'hostname', what: 'document.domain' },
+});
+
+/** The source a canonical member path (`os.hostname`) reads, or null. */
+export function memberSource(path: readonly string[]): SourceMatch | null {
+  return own(MEMBER_SOURCES, path.join('.')) ?? null;
+}
+
+/** Last path segments of `MEMBER_SOURCES`: a cheap test before any name is resolved. */
+export const MEMBER_SOURCE_NAMES: ReadonlySet<string> = new Set(
+  Object.keys(MEMBER_SOURCES).map((path) => path.slice(path.lastIndexOf('.') + 1)),
+);
+
+/**
+ * `Intl.<Constructor>().resolvedOptions()`: DateTimeFormat carries the timezone; every Intl
+ * formatter carries the locale.
+ */
+export const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set([
+  'DateTimeFormat',
+  'NumberFormat',
+  'Collator',
+  'PluralRules',
+  'RelativeTimeFormat',
+  'ListFormat',
+  'DisplayNames',
+  'Segmenter',
+  'Locale',
+]);
+
+export const INTL_RESOLVED_OPTIONS: Readonly<Record<string, SourceKind>> = Object.freeze({
+  timeZone: 'timezone',
+  locale: 'locale',
+});
+
+/** Methods whose call reads a fingerprint on whatever object they are called on. */
+export const METHOD_SOURCES: Readonly<Record<string, SourceMatch>> = Object.freeze({
+  getTimezoneOffset: { kind: 'timezone', what: 'new Date().getTimezoneOffset()' },
+});
+
+/** The kind `Intl.X().resolvedOptions().<name>` reads, or null. */
+export function intlOptionKind(name: string): SourceKind | null {
+  return own(INTL_RESOLVED_OPTIONS, name) ?? null;
+}
+
+/** The source a call of method `name` reads on any object, or null. */
+export function methodSource(name: string): SourceMatch | null {
+  return own(METHOD_SOURCES, name) ?? null;
+}
+
+/** Tables are plain objects: `constructor` or `__proto__` from code must not hit Object.prototype. */
+function own<V>(table: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+export interface StringSource extends SourceMatch {
+  readonly pattern: RegExp;
+}
+
+/** String literals that only make sense when reading a machine or its surroundings. */
+export const STRING_SOURCES: readonly StringSource[] = Object.freeze([
+  { pattern: /\/etc\/machine-id/, kind: 'machine-id', what: '/etc/machine-id' },
+  { pattern: /\/var\/lib\/dbus\/machine-id/, kind: 'machine-id', what: '/var/lib/dbus/machine-id' },
+  { pattern: /\/sys\/class\/dmi\/id\/product_uuid/, kind: 'machine-id', what: '/sys/class/dmi/id/product_uuid' },
+  { pattern: /MachineGuid/i, kind: 'machine-id', what: 'MachineGuid' },
+  { pattern: /IOPlatformUUID/i, kind: 'machine-id', what: 'IOPlatformUUID' },
+  { pattern: /169\.254\.169\.254/, kind: 'cloud-metadata', what: '169.254.169.254' },
+  { pattern: /169\.254\.170\.2\b/, kind: 'cloud-metadata', what: '169.254.170.2' },
+  { pattern: /metadata\.google\.internal/i, kind: 'cloud-metadata', what: 'metadata.google.internal' },
+  { pattern: /100\.100\.100\.200/, kind: 'cloud-metadata', what: '100.100.100.200' },
+  { pattern: /\/etc\/resolv\.conf/, kind: 'network', what: '/etc/resolv.conf' },
+  { pattern: /\bgit\s+config\b[^\n]*?\buser\.email\b/, kind: 'git-identity', what: 'git config user.email' },
+  { pattern: /\bgit\s+config\b[^\n]*?\buser\.name\b/, kind: 'git-identity', what: 'git config user.name' },
+  { pattern: /\bipify\.org\b/i, kind: 'public-ip', what: 'ipify.org' },
+  { pattern: /\bifconfig\.me\b/i, kind: 'public-ip', what: 'ifconfig.me' },
+  { pattern: /\bicanhazip\.com\b/i, kind: 'public-ip', what: 'icanhazip.com' },
+  { pattern: /\bipinfo\.io\b/i, kind: 'public-ip', what: 'ipinfo.io' },
+  { pattern: /\bcheckip\.amazonaws\.com\b/i, kind: 'public-ip', what: 'checkip.amazonaws.com' },
+  { pattern: /\bip-api\.com\b/i, kind: 'public-ip', what: 'ip-api.com' },
+  { pattern: /\bipecho\.net\b/i, kind: 'public-ip', what: 'ipecho.net' },
+] as const);
+
+/** One pass that rejects almost every literal before the table is consulted entry by entry. */
+const STRING_PREFILTER =
+  /machine-id|product_uuid|machineguid|ioplatformuuid|169\.254\.|metadata\.google|100\.100\.100\.200|resolv\.conf|user\.(?:email|name)|ipify|ifconfig\.me|icanhazip|ipinfo\.io|checkip\.amazonaws|ip-api\.com|ipecho\.net/i;
+
+/** Every catalogue entry a string literal matches (a shell one-liner can read several). */
+export function stringSources(value: string): SourceMatch[] {
+  if (value.length < 7 || !STRING_PREFILTER.test(value)) return [];
+  const matches: SourceMatch[] = [];
+  for (const entry of STRING_SOURCES) {
+    if (entry.pattern.test(value)) matches.push({ kind: entry.kind, what: entry.what });
+  }
+  return matches;
+}

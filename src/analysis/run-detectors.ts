@@ -1,0 +1,191 @@
+/**
+ * Runs every detector over one parsed file in a single walk. The walk keeps its own stack (a
+ * hostile file nested 100k deep must not overflow the JS stack), calls handlers after a node's
+ * children with the ancestors (like acorn-walk's `ancestor`), then `Program:exit`. A detector that
+ * throws is recorded as a file problem naming its rule and is not called again for this file;
+ * the other detectors and the package carry on.
+ */
+import type { Node, Program } from 'acorn';
+import type { Detector, DetectorContext, DetectorReport, VisitorHandler, Visitors } from './detector.js';
+import type { CodeKind, FileProblem, Finding } from '../report/report.js';
+import { errorMessage } from '../errors.js';
+import { fileFacts } from './facts/file-facts.js';
+import { sourceLocator } from './source-locator.js';
+import { visitorKeys } from './visitor-keys.js';
+
+export interface ParsedFile {
+  /** Path inside the package, `/`-separated. */
+  file: string;
+  source: string;
+  program: Program;
+  codeKind: CodeKind;
+}
+
+export interface DetectorRun {
+  /** Sorted by `compareFindings`. */
+  findings: Finding[];
+  problems: FileProblem[];
+}
+
+interface Registered {
+  readonly detector: number;
+  readonly handler: VisitorHandler;
+}
+
+export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[]): DetectorRun {
+  const findings: Finding[] = [];
+  const problems: FileProblem[] = [];
+  const locator = sourceLocator(parsed.source);
+  const facts = fileFacts();
+  const failed = new Array<boolean>(detectors.length).fill(false);
+
+  const fail = (index: number, error: unknown): void => {
+    if (failed[index] === true) return;
+    failed[index] = true;
+    const id = detectors[index]?.id ?? 'unknown';
+    problems.push({ file: parsed.file, reason: `rule ${id} failed on this file: ${errorMessage(error)}` });
+  };
+
+  const dispatch = new Map<string, Registered[]>();
+  const exits: { detector: number; handler: (program: Program) => void }[] = [];
+  detectors.forEach((detector, index) => {
+    const ctx: DetectorContext = {
+      file: parsed.file,
+      source: parsed.source,
+      program: parsed.program,
+      codeKind: parsed.codeKind,
+      facts,
+      position: locator.position,
+      snippet: locator.snippet,
+      report(report: DetectorReport) {
+        findings.push(toFinding(detector, report, parsed, locator.position, locator.snippet));
+      },
+    };
+    let visitors: Visitors;
+    try {
+      visitors = detector.create(ctx);
+    } catch (error) {
+      fail(index, error);
+      return;
+    }
+    const { 'Program:exit': exit, ...byType } = visitors;
+    if (exit !== undefined) exits.push({ detector: index, handler: exit });
+    for (const [type, handler] of Object.entries(byType)) {
+      if (handler === undefined) continue;
+      let list = dispatch.get(type);
+      if (list === undefined) dispatch.set(type, (list = []));
+      list.push({ detector: index, handler });
+    }
+  });
+
+  walk(parsed.program, (node, ancestors) => {
+    const handlers = dispatch.get(node.type);
+    if (handlers === undefined) return;
+    for (const { detector, handler } of handlers) {
+      if (failed[detector] === true) continue;
+      try {
+        handler(node, ancestors);
+      } catch (error) {
+        fail(detector, error);
+      }
+    }
+  });
+
+  for (const { detector, handler } of exits) {
+    if (failed[detector] === true) continue;
+    try {
+      handler(parsed.program);
+    } catch (error) {
+      fail(detector, error);
+    }
+  }
+
+  findings.sort(compareFindings);
+  return { findings, problems };
+}
+
+/**
+ * Post-order walk with an explicit stack. `ancestors` holds the path from the program to the
+ * node (the node last) and is reused: callers must copy it to keep it.
+ */
+export function walk(program: Node, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+  const ancestors: Node[] = [];
+  // A node to enter, or EXIT: the node on top of `ancestors` has had all its children visited.
+  const stack: (Node | typeof EXIT)[] = [program];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item === undefined) break;
+    if (item === EXIT) {
+      const node = ancestors[ancestors.length - 1];
+      if (node !== undefined) visit(node, ancestors);
+      ancestors.pop();
+      continue;
+    }
+    ancestors.push(item);
+    stack.push(EXIT);
+    const keys = visitorKeys(item);
+    const fields = item as unknown as Record<string, unknown>;
+    // Pushed last-to-first so children are entered in source order.
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const key = keys[k];
+      if (key === undefined) continue;
+      const value = fields[key];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const child: unknown = value[i];
+          if (isNode(child)) stack.push(child);
+        }
+      } else if (isNode(value)) {
+        stack.push(value);
+      }
+    }
+  }
+}
+
+const EXIT: unique symbol = Symbol('exit');
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function toFinding(
+  detector: Detector,
+  report: DetectorReport,
+  parsed: ParsedFile,
+  position: (offset: number) => { line: number; column: number },
+  snippet: (offset: number) => string,
+): Finding {
+  const { line, column } = position(report.start);
+  return {
+    ruleId: detector.id,
+    severity: report.severity ?? detector.severity,
+    file: parsed.file,
+    line,
+    column,
+    message: report.message,
+    introduced: false,
+    evidence: {
+      ...report.evidence,
+      snippet: report.evidence.snippet ?? snippet(report.start),
+      codeKind: parsed.codeKind,
+    },
+    identity: `${detector.id}|${report.identity}`,
+  };
+}
+
+/** Deterministic order: file, line, column, rule, then identity and message as tie-breakers. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareText(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.identity, b.identity) ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Code-unit order, not locale order: the same on every machine. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,254 @@
+/**
+ * The terminal entry: translates argv into a call of gate() and its Report into output and an
+ * exit status (0 pass, 1 the verdict fails, 2 usage or operational error).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DETECTORS } from './analysis/detectors/index.js';
+import { loadPolicyFile, resolvePolicy } from './config/load.js';
+import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
+import { GateError, UsageError, errorMessage } from './errors.js';
+import { readNpmrc } from './fetch/npmrc.js';
+import { createRegistryFetcher } from './fetch/registry.js';
+import { resolveRegistrySpec } from './fetch/resolve-spec.js';
+import { gate } from './gate.js';
+import { diffLockfiles } from './lockfile/diff.js';
+import { parseLockfile } from './lockfile/index.js';
+import type { PackageChange, PackageTarget } from './lockfile/types.js';
+import type { Logger } from './logger.js';
+import type { Report } from './report/report.js';
+import { renderJson } from './report/render/json.js';
+import { renderMarkdown } from './report/render/markdown.js';
+import { renderSarif } from './report/render/sarif.js';
+import { renderText } from './report/render/text.js';
+import { ENGINE_VERSION } from './version.js';
+
+const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+const USAGE = `Usage:
+  fingerprint-gate scan <spec>... [--previous <spec>] [options]
+      <spec> is name@version (from the registry), a local .tgz, or a local directory.
+      --previous scans the earlier version too, so findings can be marked new.
+  fingerprint-gate diff <base-lockfile> <head-lockfile> [options]
+      Scans the packages added or updated between two lockfiles (the action's job, locally).
+
+Options:
+  --format text|json|markdown|sarif   output format (default text)
+  --fail-on none|info|low|medium|high|critical
+                                      fail (exit 1) when a finding reaches this severity (default high)
+  --config <file>                     policy file (default ${DEFAULT_CONFIG_FILE} when present)
+  --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
+  -h, --help                          this text
+  --version                           the version
+
+Exit status: 0 pass, 1 the verdict fails, 2 usage or operational error.`;
+
+interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        registry: { type: 'string' },
+        previous: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(errorMessage(error), { cause: error });
+  }
+}
+
+async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCommandLine(argv);
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout(`${ENGINE_VERSION}\n`);
+      return 0;
+    }
+    const [command, ...args] = positionals;
+    const format = parseFormat(values.format);
+    const policy = loadPolicy(values.config, values['fail-on'], values.registry, io.cwd);
+    const logger: Logger = {
+      debug: () => {},
+      info: (message) => io.stderr(`${message}\n`),
+      warn: (message) => io.stderr(`warning: ${message}\n`),
+    };
+
+    let changes: PackageChange[];
+    let projectDir = io.cwd;
+    const notes: string[] = [];
+    if (command === 'scan') {
+      if (args.length === 0) throw new UsageError('scan needs at least one <spec>');
+      changes = [];
+      for (const spec of args) changes.push(await scanChange(spec, io, policy));
+      if (values.previous !== undefined) await attachPrevious(changes, values.previous, io, policy);
+    } else if (command === 'diff') {
+      if (args.length !== 2) throw new UsageError('diff needs exactly two lockfiles: <base-lockfile> <head-lockfile>');
+      const [basePath, headPath] = args.map((file) => resolve(io.cwd, file)) as [string, string];
+      if (values.previous !== undefined) throw new UsageError('--previous only applies to scan');
+      const base = parseLockfile(basePath, readInput(basePath));
+      const head = parseLockfile(headPath, readInput(headPath));
+      changes = diffLockfiles(base, head, args[1] as string);
+      projectDir = dirname(headPath);
+      if (changes.length === 0) notes.push('No package was added, updated or removed between the two lockfiles.');
+    } else if (command === undefined) {
+      throw new UsageError('a command is required: scan or diff');
+    } else {
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: use scan or diff`);
+    }
+
+    const cacheDir = await mkdtemp(join(tmpdir(), 'fingerprint-gate-'));
+    try {
+      const fetcher = createRegistryFetcher({
+        npmrc: readNpmrc(projectDir, io.env),
+        ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
+        cacheDir,
+        logger,
+      });
+      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, notes);
+      io.stdout(render(report, format));
+      return report.verdict === 'fail' ? 1 : 0;
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`fingerprint-gate: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof GateError) {
+      io.stderr(`fingerprint-gate: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`fingerprint-gate: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+function parseFormat(value: string | undefined): Format {
+  if (value === undefined) return 'text';
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as Format;
+}
+
+function loadPolicy(config: string | undefined, failOn: string | undefined, registry: string | undefined, cwd: string): Policy {
+  const file = config !== undefined ? loadPolicyFile(resolve(cwd, config), true) : loadPolicyFile(resolve(cwd, DEFAULT_CONFIG_FILE), false);
+  return resolvePolicy(
+    { ...(failOn !== undefined ? { failOn } : {}), ...(registry !== undefined ? { registry } : {}) },
+    file,
+    'option --',
+  );
+}
+
+function readInput(path: string): string {
+  if (!existsSync(path)) throw new UsageError(`${path}: file not found`);
+  return readFileSync(path, 'utf8');
+}
+
+async function scanChange(spec: string, io: CliIo, policy: Policy): Promise<PackageChange> {
+  const target = await resolveTarget(spec, io, policy);
+  return { name: target.name, version: target.version, previousVersion: null, change: 'scanned', target, previous: null };
+}
+
+/** A spec that names an existing path is local; anything else is a registry spec. */
+async function resolveTarget(spec: string, io: CliIo, policy: Policy): Promise<PackageTarget> {
+  const path = resolve(io.cwd, spec);
+  if (existsSync(path)) {
+    const isDirectory = statSync(path).isDirectory();
+    if (!isDirectory && !/\.(tgz|tar\.gz)$/i.test(path)) {
+      throw new UsageError(`${spec}: a local spec must be a .tgz file or a package directory`);
+    }
+    const manifest = isDirectory ? readLocalManifest(path) : null;
+    return {
+      name: manifest?.name ?? basename(path).replace(/\.(tgz|tar\.gz)$/i, ''),
+      version: manifest?.version ?? 'local',
+      spec: path,
+      integrity: null,
+      resolved: path,
+      source: isDirectory ? 'local-directory' : 'local-tarball',
+    };
+  }
+  if (spec.startsWith('.') || spec.startsWith('/') || /\.(tgz|tar\.gz)$/i.test(spec)) {
+    throw new UsageError(`${spec}: no such file or directory`);
+  }
+  return resolveRegistrySpec(spec, {
+    npmrc: readNpmrc(io.cwd, io.env),
+    ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
+  });
+}
+
+function readLocalManifest(dir: string): { name?: string; version?: string } | null {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON: ${errorMessage(error)}`, { cause: error });
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const record = data as Record<string, unknown>;
+  return {
+    ...(typeof record.name === 'string' ? { name: record.name } : {}),
+    ...(typeof record.version === 'string' ? { version: record.version } : {}),
+  };
+}
+
+async function attachPrevious(changes: PackageChange[], spec: string, io: CliIo, policy: Policy): Promise<void> {
+  const previous = await resolveTarget(spec, io, policy);
+  const match = changes.length === 1 ? changes[0] : changes.find((change) => change.name === previous.name);
+  if (!match) {
+    throw new UsageError(`--previous ${spec}: no scanned package is named ${previous.name}`);
+  }
+  match.previous = previous;
+  match.previousVersion = previous.version;
+}
+
+function render(report: Report, format: Format): string {
+  switch (format) {
+    case 'text':
+      return renderText(report);
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'sarif':
+      return renderSarif(report, DETECTORS);
+  }
+}
+
+async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  });
+  process.exitCode = code;
+}
+
+// This file is the bundle's entry (dist/cli.js); tests run it as a process, never import it.
+void main();

@@ -1,0 +1,322 @@
+/**
+ * The pull-request comment and the job summary. Everything a package controls (its name, version,
+ * file paths, messages, snippets, decoded lists, and the reasons errors give) is written so it
+ * cannot become markdown or HTML: it must not forge our comment marker, break the table, mention
+ * people or teams (`@scope/pkg` is a team mention), reference issues, make links or images, or
+ * close a code block. Four contexts, four writers:
+ *   - `code`: an inline code span, used only for text from a tame alphabet (no backtick, pipe,
+ *     backslash, `<`, space), so no escaping question arises; anything else goes to `prose`.
+ *   - `prose`: ASCII punctuation backslash-escaped, `& < >` as entities (a backslash before `<`
+ *     would leave the marker's characters in the raw body), and a zero-width space after `@`,
+ *     before `://`, inside `www.` and between `#` and a digit, which GitHub would otherwise turn
+ *     into mentions, links and cross-references after markdown has been rendered.
+ *   - `html`: inside the raw HTML line of `<summary>`, where markdown is not parsed: entities only.
+ *   - `fence`: a code block whose fence is longer than any backtick run in the snippet.
+ */
+import { highestSeverity, severityRank, type Severity } from '../severity.js';
+import type { Finding, PackageReport, Report } from '../report.js';
+import { countBlocking, isUnscanned, tallyReport } from '../verdict.js';
+import { clip, describeOutcome, describeTally, formatLocation, plural, printable } from './text.js';
+
+export const COMMENT_MARKER = '<!-- fingerprint-gate:comment -->';
+/** GitHub rejects issue comments longer than this many characters. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+/** Decoded list values shown per finding; the JSON report and the terminal show more. */
+export const MAX_LIST_VALUES = 10;
+/** Findings listed per package before "and N more". */
+export const MAX_FINDINGS_PER_PACKAGE = 30;
+/** Files that did not parse, listed per package. */
+export const MAX_PROBLEMS_PER_PACKAGE = 10;
+/** Caps on one untrusted value before escaping: names, versions, paths, list values. */
+const MAX_FIELD_LENGTH = 214;
+/** Caps on messages, reasons and notes. */
+const MAX_PROSE_LENGTH = 1_000;
+/** A snippet is a window around a finding; this only guards against a detector's mistake. */
+const MAX_SNIPPET_LENGTH = 800;
+
+export interface MarkdownOptions {
+  /** First line, found again when the comment is updated: COMMENT_MARKER for the PR comment. None by default (job summary, CLI). */
+  marker?: string;
+  /** The result never exceeds this many UTF-16 units. Defaults to MAX_COMMENT_LENGTH. */
+  maxLength?: number;
+  /** A heading under the marker. */
+  title?: string;
+}
+
+const ZWSP = '\u200b';
+const TAME = /^[A-Za-z0-9@/._~+:#=^-]+$/;
+const ESCAPABLE = /[!"#$%'()*+,\-./:;=?@[\\\]^_`{|}~]/g;
+const ENTITIES: Readonly<Record<string, string>> = Object.freeze({
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+});
+
+/** Breaks what GitHub links after rendering: mentions, issue references, bare URLs. */
+function defuse(value: string): string {
+  return value
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/#(?=\d)/g, `#${ZWSP}`)
+    .replace(/\b(gh)-(?=\d)/gi, `$1${ZWSP}-`)
+    .replace(/:\/\//g, `${ZWSP}://`)
+    .replace(/\b(www)\./gi, `$1${ZWSP}.`);
+}
+
+function prose(value: string, max = MAX_PROSE_LENGTH): string {
+  return defuse(printable(clip(value, max)))
+    .replace(ESCAPABLE, (char) => `\\${char}`)
+    .replace(/[&<>]/g, (char) => ENTITIES[char] ?? char);
+}
+
+function html(value: string, max = MAX_FIELD_LENGTH): string {
+  return defuse(printable(clip(value, max))).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
+}
+
+/** A code span for tame text (package names, versions, ordinary paths); escaped prose otherwise. */
+function code(value: string, max = MAX_FIELD_LENGTH): string {
+  const clipped = clip(value, max);
+  return TAME.test(clipped) ? `\`${clipped}\`` : prose(clipped, max);
+}
+
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+
+function fence(snippet: string): string {
+  // A code block shows `<!--` literally, but the raw body would still contain the marker.
+  const body = printable(clip(snippet, MAX_SNIPPET_LENGTH), { keepNewlines: true }).replace(/<!--/g, `<${ZWSP}!--`);
+  const ticks = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+  return `${ticks}js\n${body}\n${ticks}`;
+}
+
+function packageName(pkg: PackageReport): string {
+  return pkg.alias ? `${code(pkg.name)} (as ${code(pkg.alias)})` : code(pkg.name);
+}
+
+function versionCell(pkg: PackageReport): string {
+  if (pkg.change === 'removed') return `${code(pkg.version)} → removed`;
+  if (pkg.previousVersion === null) return code(pkg.version);
+  return `${code(pkg.previousVersion)} → ${code(pkg.version)}`;
+}
+
+function packageHighest(pkg: PackageReport): Severity | null {
+  return highestSeverity(pkg.findings.map((finding) => finding.severity));
+}
+
+function tableRow(pkg: PackageReport): string {
+  const highest = packageHighest(pkg);
+  const introduced = pkg.findings.filter((finding) => finding.introduced).length;
+  let findings = isUnscanned(pkg) || pkg.change === 'removed' ? '—' : String(introduced);
+  if (pkg.findings.length > introduced) findings += ` of ${pkg.findings.length}`;
+  if (pkg.allowed) findings += ` (+${pkg.allowed} allowed)`;
+  const cells = [packageName(pkg), versionCell(pkg), pkg.change, pkg.status, highest ? `**${highest}**` : '—', findings];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(packages: readonly PackageReport[]): string {
+  return [
+    '| Package | Version | Change | Status | Highest severity | New findings |',
+    '| --- | --- | --- | --- | --- | ---: |',
+    ...packages.map(tableRow),
+  ].join('\n');
+}
+
+function reasonsSection(packages: readonly PackageReport[]): string | null {
+  const listed = packages.filter((pkg) => isUnscanned(pkg) || (pkg.reason !== undefined && pkg.change !== 'removed'));
+  if (listed.length === 0) return null;
+  const items = listed.map((pkg) => {
+    const reason = pkg.reason === undefined ? 'no reason recorded' : prose(pkg.reason);
+    return `- ${packageName(pkg)} ${code(pkg.version)} — ${pkg.status}: ${reason}`;
+  });
+  return ['**Packages not fully scanned**', '', ...items].join('\n');
+}
+
+function notesSection(notes: readonly string[]): string | null {
+  if (notes.length === 0) return null;
+  return ['**Notes**', '', ...notes.map((note) => `- ${prose(note)}`)].join('\n');
+}
+
+function listParagraph(finding: Finding): string | null {
+  const list = finding.evidence.list;
+  if (!list) return null;
+  const parts: string[] = [];
+  if (list.values.length > 0) {
+    const shown = list.values.slice(0, MAX_LIST_VALUES).map((value) => code(value));
+    const more = list.values.length - shown.length;
+    parts.push(
+      `Decoded list (${prose(list.encoding, MAX_FIELD_LENGTH)}, ${plural(list.values.length, 'value')}): ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
+    );
+  }
+  if (list.hashed) {
+    parts.push(`Hashed list: ${plural(list.hashed.count, 'digest')} (${prose(list.hashed.algorithm, MAX_FIELD_LENGTH)}); the values are unknown`);
+  }
+  return parts.length > 0 ? parts.join('\n\n') : null;
+}
+
+function findingSection(finding: Finding): string {
+  const introduced = finding.introduced ? ' · **new in this version**' : '';
+  const location = code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity);
+  const head = `**${finding.severity}** · \`${finding.ruleId}\` · ${location} — ${prose(finding.message)}${introduced}`;
+  const parts = [head];
+  const list = listParagraph(finding);
+  if (list !== null) parts.push(list);
+  if (finding.evidence.snippet.trim() !== '') parts.push(fence(finding.evidence.snippet));
+  return parts.join('\n\n');
+}
+
+function byDisplayOrder(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    Number(b.introduced) - Number(a.introduced) ||
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column
+  );
+}
+
+function detailsBlock(pkg: PackageReport): string {
+  const highest = packageHighest(pkg);
+  const introduced = pkg.findings.filter((finding) => finding.introduced).length;
+  const versions = pkg.previousVersion === null ? html(pkg.version) : `${html(pkg.previousVersion)} → ${html(pkg.version)}`;
+  const summary = [`<code>${html(pkg.name)}</code> ${versions}`, plural(pkg.findings.length, 'finding')];
+  if (highest) summary.push(`highest <b>${highest}</b>`);
+  if (pkg.findings.length > 0) summary.push(`${introduced} new`);
+  const problems = pkg.files?.problems ?? [];
+  if (problems.length > 0) summary.push(`${plural(problems.length, 'file')} not parsed`);
+
+  const sections = [`<details><summary>${summary.join(' · ')}</summary>`];
+  const findings = [...pkg.findings].sort(byDisplayOrder);
+  for (const finding of findings.slice(0, MAX_FINDINGS_PER_PACKAGE)) sections.push(findingSection(finding));
+  if (findings.length > MAX_FINDINGS_PER_PACKAGE) {
+    sections.push(`_and ${plural(findings.length - MAX_FINDINGS_PER_PACKAGE, 'more finding')}, in the full report_`);
+  }
+  if (problems.length > 0) {
+    const items = problems
+      .slice(0, MAX_PROBLEMS_PER_PACKAGE)
+      .map((problem) => `- ${code(problem.file)}: ${prose(problem.reason)}`);
+    if (problems.length > MAX_PROBLEMS_PER_PACKAGE) items.push(`- and ${problems.length - MAX_PROBLEMS_PER_PACKAGE} more`);
+    sections.push(['Files that did not parse (their code was not analysed):', '', ...items].join('\n'));
+  }
+  sections.push('</details>');
+  return sections.join('\n\n');
+}
+
+/** Most severe first, so truncation drops the least severe blocks. */
+function detailOrder(packages: readonly PackageReport[], report: Report): PackageReport[] {
+  const rank = (pkg: PackageReport): number => {
+    const highest = packageHighest(pkg);
+    return highest === null ? -1 : severityRank(highest);
+  };
+  return packages
+    .filter((pkg) => pkg.findings.length > 0 || (pkg.files?.problems.length ?? 0) > 0)
+    .map((pkg, index) => ({ pkg, index }))
+    .sort(
+      (a, b) =>
+        rank(b.pkg) - rank(a.pkg) ||
+        countBlocking(b.pkg, report.failOn) - countBlocking(a.pkg, report.failOn) ||
+        b.pkg.findings.length - a.pkg.findings.length ||
+        a.index - b.index,
+    )
+    .map(({ pkg }) => pkg);
+}
+
+function legend(report: Report): string {
+  const threshold =
+    report.failOn === 'none' ? 'findings never fail the run' : `the run fails on findings at or above \`${report.failOn}\``;
+  return (
+    `<sub>Severities, most to least severe: critical, high, medium, low, info; ${threshold}. ` +
+    `"New in this version": the previous version has no such finding. Columns count from 1. ` +
+    `fingerprint-gate engine ${code(report.engineVersion)}.</sub>`
+  );
+}
+
+/** Where the full report is; the job summary is only named when this is not the job summary. */
+function fullReportNote(marker: string): string {
+  return marker === ''
+    ? 'The full report is in the JSON report artifact.'
+    : 'The full report is in the job summary and the JSON report artifact.';
+}
+
+function omittedNote(omitted: number, maxLength: number, marker: string): string {
+  return `_${plural(omitted, 'package detail block')} left out to stay within ${maxLength.toLocaleString('en-US')} characters. ${fullReportNote(marker)}_`;
+}
+
+/** Cuts to `max` units without splitting a surrogate pair; only reached with a tiny maxLength. */
+function hardCut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const marker = options.marker ?? '';
+  const maxLength = options.maxLength ?? MAX_COMMENT_LENGTH;
+  const tally = tallyReport(report.packages, report.failOn);
+
+  const head: string[] = [];
+  if (options.title !== undefined && options.title !== '') head.push(`### ${prose(options.title)}`);
+  const summary = [`**fingerprint-gate: ${report.verdict}** — ${describeOutcome(report, tally, (t) => `\`${t}\``)}`];
+  const counts = describeTally(tally);
+  if (counts !== '') summary.push(counts);
+  head.push(summary.join('  \n'));
+
+  const middle: string[] = [];
+  if (report.packages.length > 0) middle.push(table(report.packages));
+  const reasons = reasonsSection(report.packages);
+  if (reasons !== null) middle.push(reasons);
+  const notes = notesSection(report.notes);
+  if (notes !== null) middle.push(notes);
+
+  const blocks = detailOrder(report.packages, report).map(detailsBlock);
+  const tail = legend(report);
+  const prefix = marker === '' ? '' : `${marker}\n`;
+
+  const assemble = (kept: number): string => {
+    const parts = [...head, ...middle, ...blocks.slice(0, kept)];
+    if (kept < blocks.length) parts.push(omittedNote(blocks.length - kept, maxLength, marker));
+    parts.push(tail);
+    return `${prefix}${guardMarker(parts.join('\n\n'), marker)}\n`;
+  };
+
+  // Lengths add up, so how many blocks fit is found without assembling each candidate; the check
+  // after it covers the rare case where guarding a custom marker lengthened the body.
+  const joinedLength = (parts: readonly string[]): number =>
+    parts.reduce((sum, part) => sum + part.length, 0) + 2 * Math.max(0, parts.length - 1);
+  let used = prefix.length + joinedLength([...head, ...middle, tail]) + 1;
+  let kept = 0;
+  for (const block of blocks) {
+    const remaining = blocks.length - kept - 1;
+    const note = remaining > 0 ? omittedNote(remaining, maxLength, marker).length + 2 : 0;
+    if (used + block.length + 2 + note > maxLength) break;
+    used += block.length + 2;
+    kept += 1;
+  }
+  let body = assemble(kept);
+  while (body.length > maxLength && kept > 0) {
+    kept -= 1;
+    body = assemble(kept);
+  }
+  if (body.length <= maxLength) return body;
+
+  const short = [
+    ...head,
+    `The report was truncated: it does not fit in ${maxLength.toLocaleString('en-US')} characters, even without per-package details. ${fullReportNote(marker)}`,
+  ].join('\n\n');
+  return hardCut(`${prefix}${guardMarker(short, marker)}\n`, maxLength);
+}
+
+/**
+ * The last line of defence for a custom marker: every context above already keeps `<!--` out of the
+ * body, but a marker need not be an HTML comment.
+ */
+function guardMarker(body: string, marker: string): string {
+  if (marker.length < 2 || !body.includes(marker)) return body;
+  return body.split(marker).join(`${marker.slice(0, 1)}${ZWSP}${marker.slice(1)}`);
+}

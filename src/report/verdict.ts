@@ -1,0 +1,71 @@
+/**
+ * The verdict and the counts every renderer states. One place decides what blocks a run, so the
+ * exit code, the comment and the SARIF upload never disagree.
+ */
+import { reachesThreshold, type FailOn } from './severity.js';
+import type { PackageReport, Verdict } from './report.js';
+
+export interface VerdictDecision {
+  verdict: Verdict;
+  /** Findings at or above the threshold, across all packages. */
+  blocking: number;
+}
+
+export function countBlocking(pkg: PackageReport, failOn: FailOn): number {
+  let blocking = 0;
+  for (const finding of pkg.findings) if (reachesThreshold(finding.severity, failOn)) blocking += 1;
+  return blocking;
+}
+
+/**
+ * `fail` when any finding reaches `failOn` (`none` never fails on findings). Allow-listed findings
+ * are already gone from `findings` when this runs.
+ */
+export function decideVerdict(packages: PackageReport[], failOn: FailOn): VerdictDecision {
+  let blocking = 0;
+  for (const pkg of packages) blocking += countBlocking(pkg, failOn);
+  const failReasons: string[] = [];
+  if (blocking > 0) failReasons.push('findings');
+  // Policies that fail for other causes (the planned `on-unscanned` for skipped or failed packages)
+  // add their reason here; `blocking` stays a count of findings only.
+  return { verdict: failReasons.length > 0 ? 'fail' : 'pass', blocking };
+}
+
+/** A package whose code should have been analysed and was not. */
+export function isUnscanned(pkg: PackageReport): boolean {
+  return pkg.change !== 'removed' && (pkg.status === 'skipped' || pkg.status === 'failed');
+}
+
+/** What the summary lines of the text and markdown renderers state. */
+export interface ReportTally {
+  packages: number;
+  findings: number;
+  introduced: number;
+  /** Packages with at least one blocking finding. */
+  blockingPackages: number;
+  /** Packages `skipped` or `failed`, except removed ones (nothing of theirs is left to scan). */
+  unscanned: number;
+  allowed: number;
+  filesNotParsed: number;
+}
+
+export function tallyReport(packages: readonly PackageReport[], failOn: FailOn): ReportTally {
+  const tally: ReportTally = {
+    packages: packages.length,
+    findings: 0,
+    introduced: 0,
+    blockingPackages: 0,
+    unscanned: 0,
+    allowed: 0,
+    filesNotParsed: 0,
+  };
+  for (const pkg of packages) {
+    tally.findings += pkg.findings.length;
+    tally.introduced += pkg.findings.filter((finding) => finding.introduced).length;
+    if (countBlocking(pkg, failOn) > 0) tally.blockingPackages += 1;
+    if (isUnscanned(pkg)) tally.unscanned += 1;
+    tally.allowed += pkg.allowed ?? 0;
+    tally.filesNotParsed += pkg.files?.problems.length ?? 0;
+  }
+  return tally;
+}
