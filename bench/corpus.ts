@@ -9,6 +9,14 @@ import pacote from 'pacote';
 import { extractTarball } from '../src/fetch/extract.js';
 import type { PackageFiles } from '../src/fetch/types.js';
 
+/** Only registry tarballs: pacote would otherwise clone git specs and run their `prepare`. */
+const PACOTE_LOCKDOWN = Object.freeze({
+  allowGit: 'none',
+  allowRemote: 'none',
+  allowFile: 'none',
+  allowDirectory: 'none',
+});
+
 /** Parallel downloads on a first run; the machine is shared, the registry is the bottleneck. */
 const FETCH_CONCURRENCY = 6;
 
@@ -69,8 +77,8 @@ export async function readCorpus(file: string): Promise<CorpusEntry[]> {
 }
 
 /**
- * The same refusals the gate's fetcher uses: only registry tarballs, no scripts. The registry is
- * the one npm is configured with (`npm run` passes it down); pacote's default otherwise.
+ * The registry is the one npm is configured with (`npm run` passes it down), pacote's default
+ * otherwise. `preferOffline` serves pinned versions from the cache without asking again.
  */
 function pacoteOptions(options: LoadOptions): pacote.Options {
   const registry = process.env['npm_config_registry'];
@@ -80,7 +88,7 @@ function pacoteOptions(options: LoadOptions): pacote.Options {
     preferOffline: true,
     offline: options.offline,
     ignoreScripts: true,
-    ...({ allowGit: 'none', allowRemote: 'none', allowFile: 'none', allowDirectory: 'none' } as object),
+    ...PACOTE_LOCKDOWN,
   };
 }
 

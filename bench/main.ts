@@ -94,7 +94,9 @@ export async function main(argv: readonly string[], benchDir: string): Promise<v
     return;
   }
   const result = runSpeed(corpus.packages, { rounds: args.rounds, stride: args.stride, log });
-  const markdown = renderSpeedMarkdown(result);
+  const failed = corpus.failures.map((f) => `- \`${f.spec}\` (${f.stage}): ${f.reason}`);
+  const markdown =
+    renderSpeedMarkdown(result) + (failed.length === 0 ? '' : ['Not loaded:', '', ...failed, ''].join('\n'));
   log('');
   log(markdown);
   await writeResults(benchDir, 'speed', { ...result, corpusFailures: corpus.failures }, markdown);

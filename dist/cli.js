@@ -66442,6 +66442,7 @@ import { parseArgs } from "node:util";
 var MAX_STRING_LENGTH = 1 << 20;
 
 // src/analysis/facts/values-regex.ts
+var REGEX_WORK_LIMIT = 2 ** 24;
 var SIMPLE_ESCAPES = Object.freeze({
   t: "	",
   n: "\n",
@@ -67433,7 +67434,24 @@ function highestSeverity(severities) {
 }
 
 // src/analysis/detectors/rule-ids.ts
-var RULE_IDS = ["fingerprint-source"];
+var RULE_IDS = [
+  "fingerprint-source",
+  // a plain read of who or where the user is (info)
+  "identity-targeting",
+  // a source compared with a literal list of identity values
+  "encoded-list-match",
+  // a source compared with a list hidden behind an encoding
+  "hashed-list-match",
+  // a source hashed and compared with literal digests
+  "fingerprint-exfiltration",
+  // a source sent to a network sink
+  "analysis-evasion",
+  // code that resists analysis (package level)
+  "unverifiable-source",
+  // a dependency from git, a URL or a file (package level)
+  "integrity-mismatch"
+  // a tarball that does not match the lockfile's integrity (package level)
+];
 function isRuleId(value) {
   return typeof value === "string" && RULE_IDS.includes(value);
 }
@@ -67482,18 +67500,23 @@ function applyAllowList(packages, allow) {
 
 // src/config/schema.ts
 var COMMENT_MODES = ["always", "on-findings", "never"];
+var ON_UNSCANNED_MODES = ["warn", "fail"];
 var DEFAULT_CONFIG_FILE = ".github/fingerprint-gate.yml";
 var DEFAULT_POLICY = Object.freeze({
   failOn: "high",
   comment: "on-findings",
+  onUnscanned: "warn",
   allow: [],
   concurrency: 4
 });
-var POLICY_FILE_KEYS = ["fail-on", "comment", "allow", "registry", "concurrency"];
+var POLICY_FILE_KEYS = ["fail-on", "comment", "on-unscanned", "allow", "registry", "concurrency"];
 
 // src/config/load.ts
 var MAX_POLICY_FILE_BYTES = 1048576;
 var MAX_CONCURRENCY = 16;
+function isOnUnscanned(value) {
+  return typeof value === "string" && ON_UNSCANNED_MODES.includes(value);
+}
 function isCommentMode(value) {
   return typeof value === "string" && COMMENT_MODES.includes(value);
 }
@@ -67549,6 +67572,12 @@ function parsePolicyFile(text, file) {
           throw new ConfigError(`${at3}: comment must be one of ${COMMENT_MODES.join(", ")}; got ${JSON.stringify(value)}`);
         }
         policy.comment = value;
+        break;
+      case "on-unscanned":
+        if (!isOnUnscanned(value)) {
+          throw new ConfigError(`${at3}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(", ")}; got ${JSON.stringify(value)}`);
+        }
+        policy.onUnscanned = value;
         break;
       case "registry":
         policy.registry = parseRegistry(value, at3);
@@ -67630,6 +67659,13 @@ function resolvePolicy(inputs, file, source = "input") {
       throw new ConfigError(`${source} comment must be one of ${COMMENT_MODES.join(", ")}; got ${JSON.stringify(comment)}`);
     }
     policy.comment = comment;
+  }
+  const onUnscanned = inputs.onUnscanned?.trim();
+  if (onUnscanned) {
+    if (!isOnUnscanned(onUnscanned)) {
+      throw new ConfigError(`${source} on-unscanned must be one of ${ON_UNSCANNED_MODES.join(", ")}; got ${JSON.stringify(onUnscanned)}`);
+    }
+    policy.onUnscanned = onUnscanned;
   }
   const registry = inputs.registry?.trim();
   if (registry) policy.registry = parseRegistry(registry, `${source} registry`);
@@ -77565,15 +77601,18 @@ function countBlocking(pkg, failOn) {
   for (const finding of pkg.findings) if (reachesThreshold(finding.severity, failOn)) blocking += 1;
   return blocking;
 }
-function decideVerdict(packages, failOn) {
+function decideVerdict(packages, failOn, options = {}) {
   let blocking = 0;
   for (const pkg of packages) blocking += countBlocking(pkg, failOn);
   const failReasons = [];
   if (blocking > 0) failReasons.push("findings");
+  if (options.onUnscanned === "fail" && (packages.some(isUnscanned) || (options.unscannedLockfiles ?? 0) > 0)) {
+    failReasons.push("unscanned");
+  }
   return { verdict: failReasons.length > 0 ? "fail" : "pass", blocking };
 }
 function isUnscanned(pkg) {
-  return pkg.change !== "removed" && (pkg.status === "skipped" || pkg.status === "failed");
+  return pkg.change !== "removed" && pkg.source !== "link" && (pkg.status === "skipped" || pkg.status === "failed");
 }
 function tallyReport(packages, failOn) {
   const tally = {
@@ -77602,22 +77641,41 @@ var ENGINE_VERSION = "0.1.0";
 // src/gate.ts
 var FETCHABLE_SOURCES = /* @__PURE__ */ new Set(["registry", "local-tarball", "local-directory"]);
 var UNFETCHABLE_REASONS = {
-  git: "git dependency: its code cannot be verified against the registry, so it is not fetched",
-  remote: "tarball URL outside the registry: its code cannot be verified against the registry, so it is not fetched",
-  file: "local file dependency outside the registry: not fetched",
-  link: "workspace or linked package inside the repository: not a registry package"
+  git: "comes from a git repository",
+  remote: "comes from a tarball URL outside the registry",
+  file: "comes from a local file outside the repository",
+  link: "is a workspace or linked package inside the repository (its code is in the diff, not fetched)"
 };
-async function gate(changes, deps, notes = []) {
+async function gate(changes, deps, context = {}) {
   const packages = await mapBounded(changes, deps.policy.concurrency, (change) => scanChange(change, deps));
   const allowed = applyAllowList(packages, deps.policy.allow);
-  const { verdict, blocking } = decideVerdict(allowed, deps.policy.failOn);
+  const unscannedLockfiles = [...context.unscannedLockfiles ?? []];
+  const { verdict, blocking } = decideVerdict(allowed, deps.policy.failOn, {
+    onUnscanned: deps.policy.onUnscanned,
+    unscannedLockfiles: unscannedLockfiles.length
+  });
   return {
     verdict,
     failOn: deps.policy.failOn,
     blocking,
     packages: allowed,
-    notes: [...notes],
+    onUnscanned: deps.policy.onUnscanned,
+    unscannedLockfiles,
+    notes: [...context.notes ?? []],
     engineVersion: ENGINE_VERSION
+  };
+}
+function packageFinding(change, finding) {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    file: change.lockfile ?? "package.json",
+    line: 0,
+    column: 0,
+    message: finding.message,
+    introduced: true,
+    evidence: { snippet: "", details: finding.details },
+    identity: `${finding.ruleId}|${finding.identity}`
   };
 }
 async function scanChange(change, deps) {
@@ -77629,7 +77687,8 @@ async function scanChange(change, deps) {
     status: "skipped",
     findings: [],
     ...change.lockfile !== void 0 ? { lockfile: change.lockfile } : {},
-    ...change.alias !== void 0 ? { alias: change.alias } : {}
+    ...change.alias !== void 0 ? { alias: change.alias } : {},
+    ...change.target !== null ? { source: change.target.source } : {}
   };
   const label = `${change.name}@${change.version}`;
   if (change.change === "removed" || change.target === null) {
@@ -77637,8 +77696,18 @@ async function scanChange(change, deps) {
   }
   const target = change.target;
   if (!FETCHABLE_SOURCES.has(target.source)) {
-    const reason = UNFETCHABLE_REASONS[target.source];
-    return { ...base, reason: `${reason} (${target.resolved ?? target.spec})` };
+    const source = target.source;
+    const where = target.resolved ?? target.spec;
+    const reason = `${UNFETCHABLE_REASONS[source]} (${where})`;
+    if (source === "link") return { ...base, reason };
+    const finding = packageFinding(change, {
+      ruleId: "unverifiable-source",
+      severity: "medium",
+      message: `${label} ${reason}: it cannot be verified against the registry and was not scanned.`,
+      identity: `${source}|${where}`,
+      details: { source, url: where }
+    });
+    return { ...base, reason: `not fetched: ${reason}`, findings: [finding] };
   }
   deps.logger.info(`Scanning ${label}${change.previousVersion ? ` (previously ${change.previousVersion})` : ""}`);
   const previousTarget = change.previous && FETCHABLE_SOURCES.has(change.previous.source) ? change.previous : null;
@@ -77649,6 +77718,17 @@ async function scanChange(change, deps) {
   if (current2.status === "rejected") {
     const reason = errorMessage(current2.reason);
     deps.logger.warn(`${label}: ${reason}`);
+    if (current2.reason instanceof FetchError && current2.reason.code === "EINTEGRITY") {
+      const expected = target.integrity ?? "the registry-declared integrity";
+      const finding = packageFinding(change, {
+        ruleId: "integrity-mismatch",
+        severity: "critical",
+        message: `The tarball served for ${label} does not match the integrity pinned in the lockfile (${expected}); its code was not scanned.`,
+        identity: expected,
+        details: { expected }
+      });
+      return { ...base, status: "failed", reason, findings: [finding] };
+    }
     return { ...base, status: "failed", reason };
   }
   const notes = [...current2.value.notes];
@@ -79558,6 +79638,9 @@ var KEY_ORDER = Object.freeze([
   "failOn",
   "blocking",
   "engineVersion",
+  "onUnscanned",
+  "unscannedLockfiles",
+  "path",
   "notes",
   "name",
   "alias",
@@ -79567,6 +79650,7 @@ var KEY_ORDER = Object.freeze([
   "status",
   "reason",
   "lockfile",
+  "source",
   "allowed",
   "files",
   "total",
@@ -79648,6 +79732,10 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 }
 function describeOutcome(report, tally, code2 = (t) => t) {
   const changed = plural(tally.packages, "changed package");
+  const unscanned = tally.unscanned + report.unscannedLockfiles.length;
+  if (report.verdict === "fail" && report.blocking === 0 && unscanned > 0) {
+    return `no findings at or above ${code2(report.failOn)}, but ${plural(unscanned, "package or lockfile", "packages or lockfiles")} could not be scanned (on-unscanned ${code2("fail")})`;
+  }
   if (tally.packages === 0) return "no changed packages";
   if (report.failOn === "none") {
     return `${plural(tally.findings, "finding")} in ${changed}; findings never fail this run (fail-on ${code2("none")})`;
@@ -79717,7 +79805,8 @@ function renderText(report, options = {}) {
       lines.push(`    not parsed: ${printable(problem.file)}: ${printable(problem.reason)}`);
     }
   }
-  if (report.notes.length > 0) lines.push("");
+  if (report.notes.length > 0 || report.unscannedLockfiles.length > 0) lines.push("");
+  for (const lockfile of report.unscannedLockfiles) lines.push(`lockfile not scanned: ${printable(lockfile.path)}: ${printable(lockfile.reason)}`);
   for (const note of report.notes) lines.push(`note: ${printable(note)}`);
   return `${lines.join("\n")}
 `;
@@ -79801,6 +79890,11 @@ function reasonsSection(packages) {
     return `- ${packageName(pkg)} ${code(pkg.version)} \u2014 ${pkg.status}: ${reason}`;
   });
   return ["**Packages not fully scanned**", "", ...items].join("\n");
+}
+function unscannedLockfilesSection(lockfiles) {
+  if (lockfiles.length === 0) return null;
+  const items = lockfiles.map((lockfile) => `- ${code(lockfile.path)}: ${prose(lockfile.reason)}`);
+  return ["**Lockfiles not scanned**", "", ...items].join("\n");
 }
 function notesSection(notes) {
   if (notes.length === 0) return null;
@@ -79898,6 +79992,8 @@ function renderMarkdown(report, options = {}) {
   if (report.packages.length > 0) middle.push(table(report.packages));
   const reasons = reasonsSection(report.packages);
   if (reasons !== null) middle.push(reasons);
+  const lockfiles = unscannedLockfilesSection(report.unscannedLockfiles);
+  if (lockfiles !== null) middle.push(lockfiles);
   const notes = notesSection(report.notes);
   if (notes !== null) middle.push(notes);
   const blocks = detailOrder(report.packages, report).map(detailsBlock);
@@ -80031,6 +80127,7 @@ Options:
   --fail-on none|info|low|medium|high|critical
                                       fail (exit 1) when a finding reaches this severity (default high)
   --config <file>                     policy file (default ${DEFAULT_CONFIG_FILE} when present)
+  --on-unscanned warn|fail            whether packages that could not be scanned fail the run (default warn)
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
   -h, --help                          this text
   --version                           the version
@@ -80047,6 +80144,7 @@ function parseCommandLine(argv) {
         "fail-on": { type: "string" },
         config: { type: "string" },
         registry: { type: "string" },
+        "on-unscanned": { type: "string" },
         previous: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" }
@@ -80071,7 +80169,7 @@ async function runCli(argv, io2) {
     }
     const [command, ...args] = positionals;
     const format2 = parseFormat(values.format);
-    const policy = loadPolicy(values.config, values["fail-on"], values.registry, io2.cwd);
+    const policy = loadPolicy(values.config, { failOn: values["fail-on"], onUnscanned: values["on-unscanned"], registry: values.registry }, io2.cwd);
     const logger = {
       debug: () => {
       },
@@ -80110,7 +80208,7 @@ async function runCli(argv, io2) {
         cacheDir,
         logger
       });
-      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, notes);
+      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
       io2.stdout(render(report, format2));
       return report.verdict === "fail" ? 1 : 0;
     } finally {
@@ -80141,13 +80239,9 @@ function parseFormat(value) {
   }
   return value;
 }
-function loadPolicy(config, failOn, registry, cwd) {
+function loadPolicy(config, inputs, cwd) {
   const file = config !== void 0 ? loadPolicyFile(resolve(cwd, config), true) : loadPolicyFile(resolve(cwd, DEFAULT_CONFIG_FILE), false);
-  return resolvePolicy(
-    { ...failOn !== void 0 ? { failOn } : {}, ...registry !== void 0 ? { registry } : {} },
-    file,
-    "option --"
-  );
+  return resolvePolicy(inputs, file, "option --");
 }
 function readInput(path) {
   if (!existsSync2(path)) throw new UsageError(`${path}: file not found`);

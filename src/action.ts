@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DETECTORS } from './analysis/detectors/index.js';
-import { parsePolicyFile, resolvePolicy } from './config/load.js';
+import { parsePolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, LockfileError, errorMessage } from './errors.js';
 import { readNpmrc } from './fetch/npmrc.js';
@@ -31,6 +31,9 @@ import { severityRank } from './report/severity.js';
 import { ENGINE_VERSION } from './version.js';
 
 const DEFAULT_API_URL = 'https://api.github.com';
+
+/** Lockfiles that are recognised but cannot be read: their packages count as unscanned. */
+const UNREADABLE_LOCKFILE = /(^|\/)bun\.lockb$/;
 
 const logger: Logger = {
   debug: (message) => core.debug(message),
@@ -66,7 +69,14 @@ async function run(): Promise<void> {
 
   const changes: PackageChange[] = [];
   const notes: string[] = [];
+  const unscannedLockfiles: { path: string; reason: string }[] = [];
   for (const changed of lockfiles) {
+    if (UNREADABLE_LOCKFILE.test(changed.path)) {
+      const reason = 'binary bun.lockb is not supported; commit the text bun.lock (bun >= 1.2, saveTextLockfile) so its packages can be scanned';
+      core.warning(`${changed.path}: ${reason}`);
+      unscannedLockfiles.push({ path: changed.path, reason });
+      continue;
+    }
     const pair = await readLockfilePair(changed, pr, { git, client });
     core.info(`Lockfile ${pair.path}: ${pair.base === null ? 'new' : pair.head === null ? 'removed' : 'changed'}`);
     const base = pair.base === null ? null : parseAt(pair.path, pair.base, `base commit ${pr.baseSha.slice(0, 7)}`);
@@ -84,7 +94,7 @@ async function run(): Promise<void> {
       cacheDir,
       logger,
     });
-    const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, notes);
+    const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes, unscannedLockfiles });
     await finish(report, { pr, client, commentMode: policy.comment });
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
@@ -101,8 +111,13 @@ function parseAt(path: string, text: string, side: string): LockedPackage[] {
   }
 }
 
-function readInputs(): { failOn: string; comment: string; registry: string } {
-  return { failOn: core.getInput('fail-on'), comment: core.getInput('comment'), registry: core.getInput('registry') };
+function readInputs(): PolicyInputs {
+  return {
+    failOn: core.getInput('fail-on'),
+    comment: core.getInput('comment'),
+    onUnscanned: core.getInput('on-unscanned'),
+    registry: core.getInput('registry'),
+  };
 }
 
 /**
@@ -122,7 +137,16 @@ async function loadPolicy(pr: PrRef, client: GitHubClient, git: LocalGit): Promi
 }
 
 function emptyReport(policy: Policy, notes: string[]): Report {
-  return { verdict: 'pass', failOn: policy.failOn, blocking: 0, packages: [], notes, engineVersion: ENGINE_VERSION };
+  return {
+    verdict: 'pass',
+    failOn: policy.failOn,
+    blocking: 0,
+    packages: [],
+    onUnscanned: policy.onUnscanned,
+    unscannedLockfiles: [],
+    notes,
+    engineVersion: ENGINE_VERSION,
+  };
 }
 
 /** Publishes a report: the JSON file, the job summary, the sticky comment, outputs, the status. */

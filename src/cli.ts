@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DETECTORS } from './analysis/detectors/index.js';
-import { loadPolicyFile, resolvePolicy } from './config/load.js';
+import { loadPolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, UsageError, errorMessage } from './errors.js';
 import { readNpmrc } from './fetch/npmrc.js';
@@ -41,6 +41,7 @@ Options:
   --fail-on none|info|low|medium|high|critical
                                       fail (exit 1) when a finding reaches this severity (default high)
   --config <file>                     policy file (default ${DEFAULT_CONFIG_FILE} when present)
+  --on-unscanned warn|fail            whether packages that could not be scanned fail the run (default warn)
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
   -h, --help                          this text
   --version                           the version
@@ -65,6 +66,7 @@ function parseCommandLine(argv: string[]) {
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         registry: { type: 'string' },
+        'on-unscanned': { type: 'string' },
         previous: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -88,7 +90,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const [command, ...args] = positionals;
     const format = parseFormat(values.format);
-    const policy = loadPolicy(values.config, values['fail-on'], values.registry, io.cwd);
+    const policy = loadPolicy(values.config, { failOn: values['fail-on'], onUnscanned: values['on-unscanned'], registry: values.registry }, io.cwd);
     const logger: Logger = {
       debug: () => {},
       info: (message) => io.stderr(`${message}\n`),
@@ -126,7 +128,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         cacheDir,
         logger,
       });
-      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, notes);
+      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
       io.stdout(render(report, format));
       return report.verdict === 'fail' ? 1 : 0;
     } finally {
@@ -154,13 +156,9 @@ function parseFormat(value: string | undefined): Format {
   return value as Format;
 }
 
-function loadPolicy(config: string | undefined, failOn: string | undefined, registry: string | undefined, cwd: string): Policy {
+function loadPolicy(config: string | undefined, inputs: PolicyInputs, cwd: string): Policy {
   const file = config !== undefined ? loadPolicyFile(resolve(cwd, config), true) : loadPolicyFile(resolve(cwd, DEFAULT_CONFIG_FILE), false);
-  return resolvePolicy(
-    { ...(failOn !== undefined ? { failOn } : {}), ...(registry !== undefined ? { registry } : {}) },
-    file,
-    'option --',
-  );
+  return resolvePolicy(inputs, file, 'option --');
 }
 
 function readInput(path: string): string {

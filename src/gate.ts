@@ -7,12 +7,12 @@ import type { Detector } from './analysis/detector.js';
 import { analyzePackage, type PackageAnalysis } from './analysis/analyze-package.js';
 import { markIntroduced } from './analysis/introduced.js';
 import type { Policy } from './config/schema.js';
-import { errorMessage } from './errors.js';
+import { FetchError, errorMessage } from './errors.js';
 import type { Fetcher } from './fetch/types.js';
 import type { PackageChange, PackageTarget } from './lockfile/types.js';
 import type { Logger } from './logger.js';
 import { applyAllowList } from './report/allow-list.js';
-import type { PackageReport, Report } from './report/report.js';
+import type { Finding, PackageReport, Report } from './report/report.js';
 import { decideVerdict } from './report/verdict.js';
 import { ENGINE_VERSION } from './version.js';
 
@@ -26,24 +26,54 @@ export interface GateDeps {
 /** Sources the fetcher can read and verify; anything else is reported, never fetched. */
 const FETCHABLE_SOURCES: ReadonlySet<PackageTarget['source']> = new Set(['registry', 'local-tarball', 'local-directory']);
 
-const UNFETCHABLE_REASONS: Record<Exclude<PackageTarget['source'], 'registry' | 'local-tarball' | 'local-directory'>, string> = {
-  git: 'git dependency: its code cannot be verified against the registry, so it is not fetched',
-  remote: 'tarball URL outside the registry: its code cannot be verified against the registry, so it is not fetched',
-  file: 'local file dependency outside the registry: not fetched',
-  link: 'workspace or linked package inside the repository: not a registry package',
+type UnfetchableSource = Exclude<PackageTarget['source'], 'registry' | 'local-tarball' | 'local-directory'>;
+
+const UNFETCHABLE_REASONS: Record<UnfetchableSource, string> = {
+  git: 'comes from a git repository',
+  remote: 'comes from a tarball URL outside the registry',
+  file: 'comes from a local file outside the repository',
+  link: 'is a workspace or linked package inside the repository (its code is in the diff, not fetched)',
 };
 
-export async function gate(changes: readonly PackageChange[], deps: GateDeps, notes: readonly string[] = []): Promise<Report> {
+export interface GateContext {
+  /** Notes about the run as a whole (lockfiles that changed without changing packages, ...). */
+  notes?: readonly string[];
+  /** Changed lockfiles that could not be read, so their packages are unknown. */
+  unscannedLockfiles?: readonly { path: string; reason: string }[];
+}
+
+export async function gate(changes: readonly PackageChange[], deps: GateDeps, context: GateContext = {}): Promise<Report> {
   const packages = await mapBounded(changes, deps.policy.concurrency, (change) => scanChange(change, deps));
   const allowed = applyAllowList(packages, deps.policy.allow);
-  const { verdict, blocking } = decideVerdict(allowed, deps.policy.failOn);
+  const unscannedLockfiles = [...(context.unscannedLockfiles ?? [])];
+  const { verdict, blocking } = decideVerdict(allowed, deps.policy.failOn, {
+    onUnscanned: deps.policy.onUnscanned,
+    unscannedLockfiles: unscannedLockfiles.length,
+  });
   return {
     verdict,
     failOn: deps.policy.failOn,
     blocking,
     packages: allowed,
-    notes: [...notes],
+    onUnscanned: deps.policy.onUnscanned,
+    unscannedLockfiles,
+    notes: [...(context.notes ?? [])],
     engineVersion: ENGINE_VERSION,
+  };
+}
+
+/** A finding about the package as a whole, pointing at the lockfile entry that brought it in. */
+function packageFinding(change: PackageChange, finding: Pick<Finding, 'ruleId' | 'severity' | 'message' | 'identity'> & { details: Record<string, string> }): Finding {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    file: change.lockfile ?? 'package.json',
+    line: 0,
+    column: 0,
+    message: finding.message,
+    introduced: true,
+    evidence: { snippet: '', details: finding.details },
+    identity: `${finding.ruleId}|${finding.identity}`,
   };
 }
 
@@ -57,6 +87,7 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
     findings: [],
     ...(change.lockfile !== undefined ? { lockfile: change.lockfile } : {}),
     ...(change.alias !== undefined ? { alias: change.alias } : {}),
+    ...(change.target !== null ? { source: change.target.source } : {}),
   };
   const label = `${change.name}@${change.version}`;
   if (change.change === 'removed' || change.target === null) {
@@ -64,8 +95,20 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
   }
   const target = change.target;
   if (!FETCHABLE_SOURCES.has(target.source)) {
-    const reason = UNFETCHABLE_REASONS[target.source as keyof typeof UNFETCHABLE_REASONS];
-    return { ...base, reason: `${reason} (${target.resolved ?? target.spec})` };
+    const source = target.source as UnfetchableSource;
+    const where = target.resolved ?? target.spec;
+    const reason = `${UNFETCHABLE_REASONS[source]} (${where})`;
+    if (source === 'link') return { ...base, reason };
+    // Code that bypasses the registry cannot be checked against a published, integrity-pinned
+    // tarball: say so as a finding rather than skipping it silently.
+    const finding = packageFinding(change, {
+      ruleId: 'unverifiable-source',
+      severity: 'medium',
+      message: `${label} ${reason}: it cannot be verified against the registry and was not scanned.`,
+      identity: `${source}|${where}`,
+      details: { source, url: where },
+    });
+    return { ...base, reason: `not fetched: ${reason}`, findings: [finding] };
   }
 
   deps.logger.info(`Scanning ${label}${change.previousVersion ? ` (previously ${change.previousVersion})` : ''}`);
@@ -78,6 +121,19 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
   if (current.status === 'rejected') {
     const reason = errorMessage(current.reason);
     deps.logger.warn(`${label}: ${reason}`);
+    if (current.reason instanceof FetchError && current.reason.code === 'EINTEGRITY') {
+      // The registry served bytes other than the ones the lockfile pinned: never a crash, never
+      // retried into success, and the strongest signal the gate has.
+      const expected = target.integrity ?? 'the registry-declared integrity';
+      const finding = packageFinding(change, {
+        ruleId: 'integrity-mismatch',
+        severity: 'critical',
+        message: `The tarball served for ${label} does not match the integrity pinned in the lockfile (${expected}); its code was not scanned.`,
+        identity: expected,
+        details: { expected },
+      });
+      return { ...base, status: 'failed', reason, findings: [finding] };
+    }
     return { ...base, status: 'failed', reason };
   }
   const notes = [...current.value.notes];

@@ -34,6 +34,8 @@ export function makeReport(overrides: Partial<Report> = {}): Report {
     failOn: 'high',
     blocking: 0,
     packages: [],
+    onUnscanned: 'warn',
+    unscannedLockfiles: [],
     notes: [],
     engineVersion: '0.1.0',
     ...overrides,

@@ -24,6 +24,12 @@ export interface DetectorReport {
   message: string;
   /** Defaults to the detector's severity. */
   severity?: Severity;
+  /**
+   * Severity when the file turns out to be of this kind. Which files run at install time or are
+   * reachable is only known once every file of the package is read, so it is applied afterwards
+   * (e.g. `{ install: 'critical' }` for a fingerprint sent away by a postinstall script).
+   */
+  severityByCodeKind?: Partial<Record<CodeKind, Severity>>;
   evidence: Omit<Evidence, 'snippet' | 'codeKind'> & { snippet?: string };
   /** Stable identity parts (never identifiers, lines or columns); the rule id is added. */
   identity: string;

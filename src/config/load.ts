@@ -11,9 +11,11 @@ import { parseAllowSpec } from '../report/allow-list.js';
 import {
   COMMENT_MODES,
   DEFAULT_POLICY,
+  ON_UNSCANNED_MODES,
   POLICY_FILE_KEYS,
   type AllowEntry,
   type CommentMode,
+  type OnUnscanned,
   type Policy,
 } from './schema.js';
 
@@ -21,12 +23,17 @@ import {
 export interface PolicyInputs {
   failOn?: string;
   comment?: string;
+  onUnscanned?: string;
   registry?: string;
 }
 
 /** A policy file is small by nature; a huge one is a mistake or an attack on the parser. */
 export const MAX_POLICY_FILE_BYTES = 1_048_576;
 const MAX_CONCURRENCY = 16;
+
+function isOnUnscanned(value: unknown): value is OnUnscanned {
+  return typeof value === 'string' && (ON_UNSCANNED_MODES as readonly string[]).includes(value);
+}
 
 function isCommentMode(value: unknown): value is CommentMode {
   return typeof value === 'string' && (COMMENT_MODES as readonly string[]).includes(value);
@@ -88,6 +95,12 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
           throw new ConfigError(`${at}: comment must be one of ${COMMENT_MODES.join(', ')}; got ${JSON.stringify(value)}`);
         }
         policy.comment = value;
+        break;
+      case 'on-unscanned':
+        if (!isOnUnscanned(value)) {
+          throw new ConfigError(`${at}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(', ')}; got ${JSON.stringify(value)}`);
+        }
+        policy.onUnscanned = value;
         break;
       case 'registry':
         policy.registry = parseRegistry(value, at);
@@ -174,6 +187,13 @@ export function resolvePolicy(inputs: PolicyInputs, file: Partial<Policy>, sourc
       throw new ConfigError(`${source} comment must be one of ${COMMENT_MODES.join(', ')}; got ${JSON.stringify(comment)}`);
     }
     policy.comment = comment;
+  }
+  const onUnscanned = inputs.onUnscanned?.trim();
+  if (onUnscanned) {
+    if (!isOnUnscanned(onUnscanned)) {
+      throw new ConfigError(`${source} on-unscanned must be one of ${ON_UNSCANNED_MODES.join(', ')}; got ${JSON.stringify(onUnscanned)}`);
+    }
+    policy.onUnscanned = onUnscanned;
   }
   const registry = inputs.registry?.trim();
   if (registry) policy.registry = parseRegistry(registry, `${source} registry`);

@@ -8,6 +8,10 @@ import type { RuleId } from '../analysis/detectors/rule-ids.js';
 export const COMMENT_MODES = ['always', 'on-findings', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
+/** Whether packages or lockfiles the gate could not scan block the run (`fail`) or only show (`warn`). */
+export const ON_UNSCANNED_MODES = ['warn', 'fail'] as const;
+export type OnUnscanned = (typeof ON_UNSCANNED_MODES)[number];
+
 export const DEFAULT_CONFIG_FILE = '.github/fingerprint-gate.yml';
 
 /** One allow-list entry: findings of these rules in this package are recorded but do not count. */
@@ -23,6 +27,7 @@ export interface AllowEntry {
 export interface Policy {
   failOn: FailOn;
   comment: CommentMode;
+  onUnscanned: OnUnscanned;
   allow: AllowEntry[];
   /** Overrides the registry from `.npmrc` (and the default registry). */
   registry?: string;
@@ -33,9 +38,10 @@ export interface Policy {
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   failOn: 'high',
   comment: 'on-findings',
+  onUnscanned: 'warn',
   allow: [],
   concurrency: 4,
 });
 
 /** Keys the policy file may hold, as written there (kebab-case, like the action inputs). */
-export const POLICY_FILE_KEYS = ['fail-on', 'comment', 'allow', 'registry', 'concurrency'] as const;
+export const POLICY_FILE_KEYS = ['fail-on', 'comment', 'on-unscanned', 'allow', 'registry', 'concurrency'] as const;

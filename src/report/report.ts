@@ -2,7 +2,7 @@
  * The JSON report: the contract the action's `report` output, `--format json` and every
  * renderer share. Fields are only ever added, never renamed.
  */
-import type { ChangeKind } from '../lockfile/types.js';
+import type { ChangeKind, PackageTarget } from '../lockfile/types.js';
 import type { FailOn, Severity } from './severity.js';
 import type { RuleId } from '../analysis/detectors/rule-ids.js';
 
@@ -77,6 +77,8 @@ export interface PackageReport {
   findings: Finding[];
   lockfile?: string;
   alias?: string;
+  /** Where the code comes from; `link` (the repository's own workspace code) is never fetched. */
+  source?: PackageTarget['source'];
   /** Counts of JavaScript files seen and parsed, and the ones that did not parse. */
   files?: { total: number; parsed: number; problems: FileProblem[] };
   /** Findings from allow-listed rules, kept for the record but not counted. */
@@ -89,6 +91,10 @@ export interface Report {
   /** Findings at or above the threshold, across all packages. */
   blocking: number;
   packages: PackageReport[];
+  /** Whether unscanned packages and lockfiles block the run. */
+  onUnscanned: 'warn' | 'fail';
+  /** Lockfiles that changed but cannot be read (a binary bun.lockb): their packages are unscanned. */
+  unscannedLockfiles: { path: string; reason: string }[];
   /** Notes about the run as a whole (no lockfile changed, unsupported lockfile, ...). */
   notes: string[];
   engineVersion: string;

@@ -21,19 +21,31 @@ export function countBlocking(pkg: PackageReport, failOn: FailOn): number {
  * `fail` when any finding reaches `failOn` (`none` never fails on findings). Allow-listed findings
  * are already gone from `findings` when this runs.
  */
-export function decideVerdict(packages: PackageReport[], failOn: FailOn): VerdictDecision {
+export interface VerdictOptions {
+  /** `fail`: a package or lockfile that could not be scanned blocks the run. Default `warn`. */
+  onUnscanned?: 'warn' | 'fail';
+  /** Changed lockfiles the gate could not read at all. */
+  unscannedLockfiles?: number;
+}
+
+export function decideVerdict(packages: PackageReport[], failOn: FailOn, options: VerdictOptions = {}): VerdictDecision {
   let blocking = 0;
   for (const pkg of packages) blocking += countBlocking(pkg, failOn);
   const failReasons: string[] = [];
   if (blocking > 0) failReasons.push('findings');
-  // Policies that fail for other causes (the planned `on-unscanned` for skipped or failed packages)
-  // add their reason here; `blocking` stays a count of findings only.
+  // `blocking` stays a count of findings; other causes only add a reason to fail.
+  if (options.onUnscanned === 'fail' && (packages.some(isUnscanned) || (options.unscannedLockfiles ?? 0) > 0)) {
+    failReasons.push('unscanned');
+  }
   return { verdict: failReasons.length > 0 ? 'fail' : 'pass', blocking };
 }
 
-/** A package whose code should have been analysed and was not. */
+/**
+ * A package whose code should have been analysed and was not. The repository's own workspace
+ * packages (`link`) are not: their code is in the pull request's diff for people to read.
+ */
 export function isUnscanned(pkg: PackageReport): boolean {
-  return pkg.change !== 'removed' && (pkg.status === 'skipped' || pkg.status === 'failed');
+  return pkg.change !== 'removed' && pkg.source !== 'link' && (pkg.status === 'skipped' || pkg.status === 'failed');
 }
 
 /** What the summary lines of the text and markdown renderers state. */

@@ -573,15 +573,22 @@ export function callMethod(ref: MethodRef, args: readonly Value[], runtime: Runt
       return compileSafeRegex(receiver, text.length, runtime).test(text);
     }
     case 'function': {
-      if (ref.name === 'call') return runtime.call(ref.receiver, arg(args, 0), args.slice(1));
+      // `[].map.call(s, f)`, `String.prototype.trim.call(s)`: the method runs on the new receiver.
+      const target = rebind(ref.receiver, arg(args, 0));
+      if (ref.name === 'call') return runtime.call(target, undefined, args.slice(1));
       const list = arg(args, 1);
-      if (list === undefined || list === null) return runtime.call(ref.receiver, arg(args, 0), []);
+      if (list === undefined || list === null) return runtime.call(target, undefined, []);
       if (!isRef(list) || (list.kind !== 'array' && list.kind !== 'bytes')) return unknown('apply with an array-like');
-      return runtime.call(ref.receiver, arg(args, 0), iterate(list, runtime));
+      return runtime.call(target, undefined, iterate(list, runtime));
     }
     case 'codec':
       return codecMethod(ref, args, runtime);
   }
+}
+
+/** Interpreted functions never see `this` (reading it is unknown); builtin methods take it as their receiver. */
+function rebind(fn: Value, thisArg: Value): Value {
+  return isRef(fn) && fn.kind === 'method' ? method(fn.family, fn.name, thisArg) : fn;
 }
 
 function receiverString(receiver: Value): string {

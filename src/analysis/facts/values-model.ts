@@ -146,11 +146,15 @@ export function unknown(reason: string): never {
   throw new NotStatic(reason);
 }
 
-/** What builtins need from the evaluator: calling back into interpreted code and accounting. */
-export interface Runtime {
-  call(fn: Value, thisArg: Value, args: readonly Value[]): Value;
+/** Accounting for work proportional to a value's size (converting a 100k array to text). */
+export interface Meter {
   /** Charges bulk work of `units` characters or items against the step budget. */
   charge(units: number): void;
+}
+
+/** What builtins need from the evaluator: calling back into interpreted code and accounting. */
+export interface Runtime extends Meter {
+  call(fn: Value, thisArg: Value, args: readonly Value[]): Value;
   /** Records an encoding step for the report ('base64', 'xor' ...). */
   tag(encoding: string): void;
   /** True outside every interpreted call: plain splitting and joining are only worth naming there. */
@@ -188,16 +192,20 @@ export function makeBytes(value: Uint8Array, buffer: boolean): BytesRef {
 /** Nested values (arrays of arrays, cycles made by `a.push(a)`) are cut off at this depth. */
 export const MAX_VALUE_DEPTH = 32;
 
-/** ToString for the values we model; functions have no source text here, so they are unknown. */
-export function toStr(value: Value, depth = 0): string {
+/**
+ * ToString for the values we model; functions have no source text here, so they are unknown.
+ * Converting an array or buffer is work in proportion to its size: the meter is charged.
+ */
+export function toStr(value: Value, meter: Meter, depth = 0): string {
   if (!isRef(value)) return String(value);
   if (depth > MAX_VALUE_DEPTH) unknown('value nested too deeply');
   switch (value.kind) {
     case 'array': {
+      meter.charge(value.items.length);
       const parts: string[] = [];
       let length = 0;
       for (const item of value.items) {
-        const part = item === null || item === undefined ? '' : toStr(item, depth + 1);
+        const part = item === null || item === undefined ? '' : toStr(item, meter, depth + 1);
         length += part.length + 1;
         if (length > MAX_STRING_LENGTH) unknown('joined array too long');
         parts.push(part);
@@ -205,7 +213,8 @@ export function toStr(value: Value, depth = 0): string {
       return parts.join(',');
     }
     case 'bytes':
-      return value.buffer ? Buffer.from(value.value).toString('utf8') : checkString(value.value.join(','));
+      meter.charge(value.value.length);
+      return checkString(value.buffer ? Buffer.from(value.value).toString('utf8') : value.value.join(','));
     case 'regex':
       return `/${value.pattern}/${value.flags}`;
     case 'object':
@@ -219,17 +228,17 @@ export function toStr(value: Value, depth = 0): string {
   }
 }
 
-export function toPrimitive(value: Value): Primitive {
-  return isRef(value) ? toStr(value) : value;
+export function toPrimitive(value: Value, meter: Meter): Primitive {
+  return isRef(value) ? toStr(value, meter) : value;
 }
 
-export function toNum(value: Value): number {
-  return Number(toPrimitive(value));
+export function toNum(value: Value, meter: Meter): number {
+  return Number(toPrimitive(value, meter));
 }
 
 /** ToIntegerOrInfinity, for index and count arguments. */
-export function toInteger(value: Value): number {
-  const number = toNum(value);
+export function toInteger(value: Value, meter: Meter): number {
+  const number = toNum(value, meter);
   if (Number.isNaN(number)) return 0;
   return Math.trunc(number);
 }
@@ -256,8 +265,8 @@ export function arrayIndex(key: Value): number | null {
   return null;
 }
 
-export function propertyKey(key: Value): string {
-  if (isRef(key)) return toStr(key);
+export function propertyKey(key: Value, meter: Meter): string {
+  if (isRef(key)) return toStr(key, meter);
   return String(key);
 }
 
@@ -274,7 +283,7 @@ export function ownKeys(entries: Map<string, Value>): string[] {
 }
 
 /** The values `for...of`, spread and `Array.from` see. */
-export function iterate(value: Value, runtime: Runtime): Value[] {
+export function iterate(value: Value, runtime: Meter): Value[] {
   if (typeof value === 'string') {
     runtime.charge(value.length);
     return checkItems(Array.from(value));
@@ -282,13 +291,16 @@ export function iterate(value: Value, runtime: Runtime): Value[] {
   if (!isRef(value)) return unknown(`${typeOf(value)} is not iterable here`);
   switch (value.kind) {
     case 'array':
+      runtime.charge(value.items.length);
       return value.items;
     case 'bytes':
       runtime.charge(value.value.length);
       return checkItems(Array.from(value.value));
     case 'set':
+      runtime.charge(value.items.size);
       return [...value.items];
     case 'map':
+      runtime.charge(value.entries.size);
       return [...value.entries].map(([key, item]) => makeArray([key, item]));
     default:
       return unknown(`a ${value.kind} is not iterable here`);

@@ -239,29 +239,3 @@ export function staticString(node: Node): string | null {
   }
   return result;
 }
-
-/** The name a member expression reads (`o.env`, `o['env']`, `o['e' + 'nv']`, `o[0]`), else null. */
-export function memberName(node: Node): string | null {
-  const member = node as AnyNode;
-  if (member.type !== 'MemberExpression') return null;
-  return propertyKey(member.property, member.computed);
-}
-
-/** The key a property or member names, as JS turns it into a string; null when computed from unknowns. */
-export function propertyKey(key: Node, computed: boolean): string | null {
-  const node = key as AnyNode;
-  if (node.type === 'PrivateIdentifier') return null;
-  if (!computed) {
-    if (node.type === 'Identifier') return node.name;
-    if (node.type === 'Literal') return literalKey(node.value);
-    return null;
-  }
-  if (node.type === 'Literal') return literalKey(node.value);
-  return staticString(node);
-}
-
-function literalKey(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  return null;
-}

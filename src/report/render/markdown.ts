@@ -136,6 +136,12 @@ function reasonsSection(packages: readonly PackageReport[]): string | null {
   return ['**Packages not fully scanned**', '', ...items].join('\n');
 }
 
+function unscannedLockfilesSection(lockfiles: Report['unscannedLockfiles']): string | null {
+  if (lockfiles.length === 0) return null;
+  const items = lockfiles.map((lockfile) => `- ${code(lockfile.path)}: ${prose(lockfile.reason)}`);
+  return ['**Lockfiles not scanned**', '', ...items].join('\n');
+}
+
 function notesSection(notes: readonly string[]): string | null {
   if (notes.length === 0) return null;
   return ['**Notes**', '', ...notes.map((note) => `- ${prose(note)}`)].join('\n');
@@ -271,6 +277,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (report.packages.length > 0) middle.push(table(report.packages));
   const reasons = reasonsSection(report.packages);
   if (reasons !== null) middle.push(reasons);
+  const lockfiles = unscannedLockfilesSection(report.unscannedLockfiles);
+  if (lockfiles !== null) middle.push(lockfiles);
   const notes = notesSection(report.notes);
   if (notes !== null) middle.push(notes);
 

@@ -58,6 +58,10 @@ export function plural(count: number, singular: string, pluralForm = `${singular
  */
 export function describeOutcome(report: Report, tally: ReportTally, code: (text: string) => string = (t) => t): string {
   const changed = plural(tally.packages, 'changed package');
+  const unscanned = tally.unscanned + report.unscannedLockfiles.length;
+  if (report.verdict === 'fail' && report.blocking === 0 && unscanned > 0) {
+    return `no findings at or above ${code(report.failOn)}, but ${plural(unscanned, 'package or lockfile', 'packages or lockfiles')} could not be scanned (on-unscanned ${code('fail')})`;
+  }
   if (tally.packages === 0) return 'no changed packages';
   if (report.failOn === 'none') {
     return `${plural(tally.findings, 'finding')} in ${changed}; findings never fail this run (fail-on ${code('none')})`;
@@ -138,7 +142,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       lines.push(`    not parsed: ${printable(problem.file)}: ${printable(problem.reason)}`);
     }
   }
-  if (report.notes.length > 0) lines.push('');
+  if (report.notes.length > 0 || report.unscannedLockfiles.length > 0) lines.push('');
+  for (const lockfile of report.unscannedLockfiles) lines.push(`lockfile not scanned: ${printable(lockfile.path)}: ${printable(lockfile.reason)}`);
   for (const note of report.notes) lines.push(`note: ${printable(note)}`);
   return `${lines.join('\n')}\n`;
 }

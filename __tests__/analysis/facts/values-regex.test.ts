@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Runtime } from '../../../src/analysis/facts/values-model.js';
+import { NotStatic } from '../../../src/analysis/facts/values-model.js';
+import {
+  MAX_REGEX_ALTERNATIVES,
+  REGEX_WORK_LIMIT,
+  compileSafeRegex,
+  makeRegex,
+  regexAlternatives,
+} from '../../../src/analysis/facts/values-regex.js';
+
+describe('regexAlternatives', () => {
+  it.each<[string, string, string[] | null]>([
+    ['^(Europe\\/Moscow|Asia\\/Tehran)$', '', ['Europe/Moscow', 'Asia/Tehran']],
+    ['ru|by|kz', 'i', ['ru', 'by', 'kz']],
+    ['^(?:ru|by)$', '', ['ru', 'by']],
+    ['^Europe\\/(Moscow|Minsk)$', '', ['Europe/Moscow', 'Europe/Minsk']],
+    ['^(a|b)(c|d)$', '', ['ac', 'ad', 'bc', 'bd']],
+    ['^(a|(b|c))$', '', ['a', 'b', 'c']],
+    ['corp\\.example', '', ['corp.example']],
+    ['\\x41\\u0042\\t', '', ['AB\t']],
+    ['\\u{1F600}', 'u', ['\u{1f600}']],
+    ['^ru$|^by$', '', null],
+    ['^\\$x$', '', ['$x']],
+    ['', '', ['']],
+    ['^ru.*$', '', null],
+    ['^[a-z]+$', '', null],
+    ['^ru?$', '', null],
+    ['\\d', '', null],
+    ['(?=ru)ru', '', null],
+    ['(ru', '', null],
+    ['ru)', '', null],
+  ])('/%s/%s', (pattern, flags, expected) => {
+    expect(regexAlternatives(pattern, flags)).toEqual(expected);
+  });
+
+  it('refuses alternations that expand past the limit, and groups nested too deeply', () => {
+    const bits = '(0|1)'.repeat(Math.ceil(Math.log2(MAX_REGEX_ALTERNATIVES)) + 1);
+    expect(regexAlternatives(bits, '')).toBeNull();
+    expect(regexAlternatives(`${'('.repeat(100)}a${')'.repeat(100)}`, '')).toBeNull();
+    expect(regexAlternatives(`${'('.repeat(10)}a${')'.repeat(10)}`, '')).toEqual(['a']);
+  });
+});
+
+describe('compileSafeRegex', () => {
+  const spent: number[] = [];
+  const runtime: Runtime = {
+    call: () => undefined,
+    charge: (units) => spent.push(units),
+    tag: () => undefined,
+    topLevel: true,
+  };
+  const regex = (pattern: string, flags = '') => ({ kind: 'regex', pattern, flags }) as const;
+  const compiles = (pattern: string, inputLength: number, flags = ''): boolean => {
+    try {
+      compileSafeRegex(regex(pattern, flags), inputLength, runtime);
+      return true;
+    } catch (error) {
+      if (error instanceof NotStatic) return false;
+      throw error;
+    }
+  };
+
+  it.each<[string, number, boolean]>([
+    ['ru|by', 1_000_000, true],
+    ['[;,]', 1_000_000, true],
+    ['a+', 4_096, true],
+    ['a+', 4_097, false],
+    ['\\s*,\\s*', 256, true],
+    ['\\s*,\\s*', 257, false],
+    ['(a+)+b', 10, false],
+    ['(a|aa)*', 10, false],
+    ['(?:ab)?', 10, false],
+    ['(a)\\1', 10, false],
+    ['(?<x>a)\\k<x>', 10, false],
+    ['a[+*]b', 1_000_000, true],
+    ['a{2,3}', 4_096, true],
+    ['a*?', 4_096, true],
+  ])('/%s/ on %i characters: %s', (pattern, inputLength, expected) => {
+    expect(compiles(pattern, inputLength)).toBe(expected);
+  });
+
+  it('refuses flags whose state or matching we do not model', () => {
+    expect(compiles('a', 1, 'gimsu')).toBe(true);
+    expect(compiles('a', 1, 'y')).toBe(false);
+    expect(compiles('a', 1, 'd')).toBe(false);
+  });
+
+  it('keeps the worst case of an allowed pattern within the work limit', () => {
+    expect(4_096 ** 2).toBeLessThanOrEqual(REGEX_WORK_LIMIT);
+    expect(256 ** 3).toBeLessThanOrEqual(REGEX_WORK_LIMIT);
+  });
+
+  it('charges the work against the budget', () => {
+    spent.length = 0;
+    compileSafeRegex(regex('a+'), 1_000, runtime);
+    expect(spent).toEqual([2_000]);
+  });
+});
+
+describe('makeRegex', () => {
+  it('validates a pattern built at run time without running it', () => {
+    expect(makeRegex('^(a|b)$', 'i')).toEqual({ kind: 'regex', pattern: '^(a|b)$', flags: 'i' });
+    expect(() => makeRegex('(', '')).toThrow(NotStatic);
+    expect(() => makeRegex('a', 'q')).toThrow(NotStatic);
+  });
+});

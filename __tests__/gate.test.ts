@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { DETECTORS } from '../src/analysis/detectors/index.js';
+import { DEFAULT_POLICY, type Policy } from '../src/config/schema.js';
+import { FetchError } from '../src/errors.js';
+import { extractTarball } from '../src/fetch/extract.js';
+import type { Fetcher, PackageFiles } from '../src/fetch/types.js';
+import { gate } from '../src/gate.js';
+import type { PackageChange, PackageTarget } from '../src/lockfile/types.js';
+import { SILENT_LOGGER } from '../src/logger.js';
+import { buildTarball, packageEntries } from './support/tarball.js';
+
+const READS_TIMEZONE = "module.exports = () => Intl.DateTimeFormat().resolvedOptions().timeZone;\n";
+const READS_HOSTNAME = "const os = require('os');\nmodule.exports = () => os.hostname();\n";
+
+/** A fetcher over tarballs built in memory, keyed by spec; a spec mapped to an Error fails with it. */
+function fakeFetcher(packages: Record<string, Record<string, string> | Error>): Fetcher & { inFlight: number; maxInFlight: number; fetched: string[] } {
+  const state = {
+    inFlight: 0,
+    maxInFlight: 0,
+    fetched: [] as string[],
+    async fetch(target: PackageTarget): Promise<PackageFiles> {
+      state.fetched.push(target.spec);
+      state.inFlight += 1;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const files = packages[target.spec];
+        if (files === undefined) throw new FetchError(`${target.spec}: not found`, { code: 'E404' });
+        if (files instanceof Error) throw files;
+        return await extractTarball(buildTarball(packageEntries({ 'package.json': JSON.stringify({ name: target.name, version: target.version, main: 'index.js' }), ...files })), target.spec);
+      } finally {
+        state.inFlight -= 1;
+      }
+    },
+  };
+  return state;
+}
+
+function target(name: string, version: string, source: PackageTarget['source'] = 'registry', resolved: string | null = null): PackageTarget {
+  return { name, version, spec: `${name}@${version}`, integrity: null, resolved, source };
+}
+
+function change(name: string, version: string, previousVersion: string | null = null, overrides: Partial<PackageChange> = {}): PackageChange {
+  return {
+    name,
+    version,
+    previousVersion,
+    change: previousVersion === null ? 'added' : 'updated',
+    target: target(name, version),
+    previous: previousVersion === null ? null : target(name, previousVersion),
+    lockfile: 'package-lock.json',
+    ...overrides,
+  };
+}
+
+const policy = (overrides: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, allow: [], ...overrides });
+
+describe('gate', () => {
+  it('accounts for every change: scanned, skipped (removed, link) and failed, in input order', async () => {
+    const fetcher = fakeFetcher({ 'a@1.0.0': { 'index.js': 'module.exports = 1;' } });
+    const report = await gate(
+      [
+        change('a', '1.0.0'),
+        change('gone', '2.0.0', null, { change: 'removed', target: null }),
+        change('ws-pkg', '0.0.0', null, { target: target('ws-pkg', '0.0.0', 'link', 'packages/ws-pkg') }),
+        change('missing', '9.9.9'),
+      ],
+      { fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER },
+    );
+    expect(report.packages.map((pkg) => [pkg.name, pkg.status])).toEqual([
+      ['a', 'scanned'],
+      ['gone', 'skipped'],
+      ['ws-pkg', 'skipped'],
+      ['missing', 'failed'],
+    ]);
+    expect(report.packages[1]?.reason).toMatch(/removed/);
+    expect(report.packages[2]?.reason).toMatch(/workspace/);
+    expect(report.packages[2]?.findings).toEqual([]);
+    expect(report.packages[3]?.reason).toMatch(/missing@9\.9\.9: not found/);
+    expect(fetcher.fetched).toEqual(['a@1.0.0', 'missing@9.9.9']);
+    expect(report.verdict).toBe('pass');
+  });
+
+  it.each([
+    ['git', 'git+ssh://git@github.com/acme/x.git#abc123'],
+    ['remote', 'https://cdn.example.invalid/x-1.0.0.tgz'],
+    ['file', '../outside/x-1.0.0.tgz'],
+  ] as const)('reports a %s dependency as an unverifiable-source finding, never fetched', async (source, url) => {
+    const fetcher = fakeFetcher({});
+    const report = await gate([change('x', '1.0.0', null, { target: target('x', '1.0.0', source, url) })], {
+      fetcher,
+      detectors: DETECTORS,
+      policy: policy({ failOn: 'medium' }),
+      logger: SILENT_LOGGER,
+    });
+    expect(fetcher.fetched).toEqual([]);
+    const pkg = report.packages[0];
+    expect(pkg?.status).toBe('skipped');
+    expect(pkg?.findings).toHaveLength(1);
+    expect(pkg?.findings[0]).toMatchObject({ ruleId: 'unverifiable-source', severity: 'medium', file: 'package-lock.json' });
+    expect(pkg?.findings[0]?.message).toContain(url);
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('turns an integrity mismatch into a critical finding, not a crash', async () => {
+    const fetcher = fakeFetcher({ 'x@1.0.0': new FetchError('x@1.0.0: integrity checksum failed', { code: 'EINTEGRITY' }) });
+    const report = await gate([change('x', '1.0.0', null, { target: { ...target('x', '1.0.0'), integrity: 'sha512-AAAA' } })], {
+      fetcher,
+      detectors: DETECTORS,
+      policy: policy(),
+      logger: SILENT_LOGGER,
+    });
+    expect(report.packages[0]).toMatchObject({ status: 'failed' });
+    expect(report.packages[0]?.findings[0]).toMatchObject({ ruleId: 'integrity-mismatch', severity: 'critical' });
+    expect(report.packages[0]?.findings[0]?.message).toContain('sha512-AAAA');
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('marks as new only what the previous version did not already do', async () => {
+    const fetcher = fakeFetcher({
+      'p@1.0.0': { 'index.js': READS_TIMEZONE },
+      'p@2.0.0': { 'index.js': READS_TIMEZONE, 'host.js': READS_HOSTNAME },
+    });
+    const report = await gate([change('p', '2.0.0', '1.0.0')], { fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER });
+    const findings = report.packages[0]?.findings ?? [];
+    const bySource = new Map(findings.map((finding) => [finding.evidence.sourceKind, finding.introduced]));
+    expect(bySource.get('timezone')).toBe(false);
+    expect(bySource.get('hostname')).toBe(true);
+  });
+
+  it('counts every finding as new, and says why, when the previous version cannot be scanned', async () => {
+    const fetcher = fakeFetcher({ 'p@2.0.0': { 'index.js': READS_TIMEZONE } });
+    const report = await gate([change('p', '2.0.0', '1.0.0')], { fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER });
+    expect(report.packages[0]?.status).toBe('scanned');
+    expect(report.packages[0]?.reason).toMatch(/previous version 1\.0\.0 could not be scanned/);
+    expect(report.packages[0]?.findings.every((finding) => finding.introduced)).toBe(true);
+  });
+
+  it('fails on unscanned packages and lockfiles only when on-unscanned is fail', async () => {
+    const changes = [change('missing', '1.0.0')];
+    const deps = { fetcher: fakeFetcher({}), detectors: DETECTORS, logger: SILENT_LOGGER };
+    expect((await gate(changes, { ...deps, policy: policy() })).verdict).toBe('pass');
+    expect((await gate(changes, { ...deps, policy: policy({ onUnscanned: 'fail' }) })).verdict).toBe('fail');
+    const lockOnly = await gate([], { ...deps, policy: policy({ onUnscanned: 'fail' }) }, { unscannedLockfiles: [{ path: 'bun.lockb', reason: 'binary' }] });
+    expect(lockOnly.verdict).toBe('fail');
+    expect(lockOnly.blocking).toBe(0);
+    expect(lockOnly.unscannedLockfiles).toEqual([{ path: 'bun.lockb', reason: 'binary' }]);
+  });
+
+  it('applies the allow-list before the verdict', async () => {
+    const fetcher = fakeFetcher({ 'p@1.0.0': { 'index.js': READS_TIMEZONE } });
+    const allow = [{ package: 'p', rules: ['fingerprint-source' as const], reason: 'formats dates' }];
+    const blocked = await gate([change('p', '1.0.0')], { fetcher, detectors: DETECTORS, policy: policy({ failOn: 'info' }), logger: SILENT_LOGGER });
+    const allowed = await gate([change('p', '1.0.0')], { fetcher, detectors: DETECTORS, policy: policy({ failOn: 'info', allow }), logger: SILENT_LOGGER });
+    expect(blocked.verdict).toBe('fail');
+    expect(allowed.verdict).toBe('pass');
+    expect(allowed.packages[0]?.allowed).toBeGreaterThan(0);
+  });
+
+  it('keeps at most `concurrency` packages in flight', async () => {
+    const packages = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`p${i}@1.0.0`, { 'index.js': '1;' }]));
+    const fetcher = fakeFetcher(packages);
+    const changes = Array.from({ length: 8 }, (_, i) => change(`p${i}`, '1.0.0'));
+    const report = await gate(changes, { fetcher, detectors: DETECTORS, policy: policy({ concurrency: 2 }), logger: SILENT_LOGGER });
+    expect(report.packages.map((pkg) => pkg.name)).toEqual(changes.map((c) => c.name));
+    expect(fetcher.maxInFlight).toBeLessThanOrEqual(2);
+    expect(fetcher.maxInFlight).toBeGreaterThan(1);
+  });
+});
