@@ -70,13 +70,12 @@ describe('gate', () => {
     expect(report.packages.map((pkg) => [pkg.name, pkg.status])).toEqual([
       ['a', 'scanned'],
       ['gone', 'skipped'],
-      ['ws-pkg', 'skipped'],
       ['missing', 'failed'],
     ]);
     expect(report.packages[1]?.reason).toMatch(/removed/);
-    expect(report.packages[2]?.reason).toMatch(/workspace/);
-    expect(report.packages[2]?.findings).toEqual([]);
-    expect(report.packages[3]?.reason).toMatch(/missing@9\.9\.9: not found/);
+    expect(report.packages[2]?.reason).toMatch(/missing@9\.9\.9: not found/);
+    // The repository's own workspace package is named, not scanned and not "unscanned".
+    expect(report.notes.join('\n')).toMatch(/Workspace packages of this repository changed: ws-pkg@0\.0\.0 \(added\)/);
     expect(fetcher.fetched).toEqual(['a@1.0.0', 'missing@9.9.9']);
     expect(report.verdict).toBe('pass');
   });

@@ -7283,7 +7283,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options) {
+    function parse10(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7324,7 +7324,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse7;
+    exports.parse = parse10;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -7882,7 +7882,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = (version2, options, throwErrors = false) => {
+    var parse10 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -7895,7 +7895,7 @@ var require_parse = __commonJS({
         throw er2;
       }
     };
-    module.exports = parse7;
+    module.exports = parse10;
   }
 });
 
@@ -7903,9 +7903,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var valid = (version2, options) => {
-      const v2 = parse7(version2, options);
+      const v2 = parse10(version2, options);
       return v2 ? v2.version : null;
     };
     module.exports = valid;
@@ -7916,9 +7916,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var clean = (version2, options) => {
-      const s3 = parse7(version2.trim().replace(/^[=v]+/, ""), options);
+      const s3 = parse10(version2.trim().replace(/^[=v]+/, ""), options);
       return s3 ? s3.version : null;
     };
     module.exports = clean;
@@ -7953,10 +7953,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version2, null, true);
+      const v1 = parse10(version1, null, true);
+      const v2 = parse10(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -8027,9 +8027,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse7(version2, options);
+      const parsed = parse10(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -8215,7 +8215,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var { safeRe: re2, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -8250,7 +8250,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse10(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -8260,7 +8260,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -8272,7 +8272,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse7(versionStringToParse, options);
+      return parse10(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -9507,7 +9507,7 @@ var require_semver2 = __commonJS({
     var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse7 = require_parse();
+    var parse10 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -9546,7 +9546,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse7,
+      parse: parse10,
       valid,
       clean,
       inc,
@@ -15142,9 +15142,9 @@ var require_spdx_expression_parse = __commonJS({
   "node_modules/spdx-expression-parse/index.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse7 = require_parse2();
+    var parse10 = require_parse2();
     module.exports = function(source) {
-      return parse7(scan(source));
+      return parse10(scan(source));
     };
   }
 });
@@ -15152,7 +15152,7 @@ var require_spdx_expression_parse = __commonJS({
 // node_modules/@npmcli/package-json/lib/license.js
 var require_license = __commonJS({
   "node_modules/@npmcli/package-json/lib/license.js"(exports, module) {
-    var parse7 = require_spdx_expression_parse();
+    var parse10 = require_spdx_expression_parse();
     function usesLicenseRef(ast) {
       if (Object.hasOwn(ast, "license")) {
         return ast.license.startsWith("LicenseRef") || ast.license.startsWith("DocumentRef");
@@ -15168,7 +15168,7 @@ var require_license = __commonJS({
         return true;
       }
       try {
-        const ast = parse7(argument);
+        const ast = parse10(argument);
         return !usesLicenseRef(ast);
       } catch {
         return false;
@@ -17555,7 +17555,7 @@ var require_clone = __commonJS({
       "bitbucket.com",
       "bitbucket.org"
     ]);
-    var { parse: parse7 } = __require("url");
+    var { parse: parse10 } = __require("url");
     var path = __require("path");
     var getRevs = require_revs();
     var spawn = require_spawn();
@@ -17574,7 +17574,7 @@ var require_clone = __commonJS({
       if (opts.gitShallow === false || opts.gitShallow) {
         return opts.gitShallow;
       }
-      return shallowHosts.has(parse7(repo).host);
+      return shallowHosts.has(parse10(repo).host);
     };
     var defaultTarget = (repo, cwd = process.cwd()) => path.resolve(cwd, path.basename(repo.replace(/[/\\]?\.git$/, "")));
     var clone = (repo, revs, ref2, revDoc, target, opts) => {
@@ -17661,10 +17661,10 @@ var require_clone = __commonJS({
       ], { ...opts, cwd: target });
     };
     var unresolved = (repo, ref2, target, opts) => {
-      const lp = isWindows(opts) ? ["--config", "core.longpaths=true"] : [];
+      const lp2 = isWindows(opts) ? ["--config", "core.longpaths=true"] : [];
       const cloneArgs = ["clone", "--mirror", "-q", repo, target + "/.git"];
       const git = (args) => spawn(args, { ...opts, cwd: target });
-      return fs2.mkdir(target, { recursive: true }).then(() => git(cloneArgs.concat(lp))).then(() => git(["init"])).then(() => git(["checkout", ref2])).then(() => updateSubmodules(target, opts)).then(() => git(["rev-parse", "--revs-only", "HEAD"])).then(({ stdout }) => stdout.trim());
+      return fs2.mkdir(target, { recursive: true }).then(() => git(cloneArgs.concat(lp2))).then(() => git(["init"])).then(() => git(["checkout", ref2])).then(() => updateSubmodules(target, opts)).then(() => git(["rev-parse", "--revs-only", "HEAD"])).then(({ stdout }) => stdout.trim());
     };
   }
 });
@@ -18218,7 +18218,7 @@ var require_read_package = __commonJS({
         throw err;
       }
     }
-    function parse7(data2) {
+    function parse10(data2) {
       try {
         const content = parseJSON(data2);
         return content;
@@ -18229,12 +18229,12 @@ var require_read_package = __commonJS({
     }
     async function readPackage(filename) {
       const data2 = await read(filename);
-      const content = parse7(data2);
+      const content = parse10(data2);
       return content;
     }
     module.exports = {
       read,
-      parse: parse7,
+      parse: parse10,
       readPackage
     };
   }
@@ -18347,7 +18347,7 @@ var require_lib12 = __commonJS({
     var updateScripts = require_update_scripts();
     var updateWorkspaces = require_update_workspaces();
     var { normalize, syncNormalize } = require_normalize();
-    var { read, parse: parse7 } = require_read_package();
+    var { read, parse: parse10 } = require_read_package();
     var { packageSort } = require_sort2();
     var knownSteps = /* @__PURE__ */ new Set([
       updateDeps,
@@ -18479,7 +18479,7 @@ var require_lib12 = __commonJS({
       }
       // Load data from a JSON string/buffer
       fromJSON(data2) {
-        this.#manifest = parse7(data2);
+        this.#manifest = parse10(data2);
         return this;
       }
       // Manually set data from an existing object
@@ -20243,7 +20243,7 @@ var require_lib13 = __commonJS({
         this.hashes = this.algorithms.map(crypto.createHash);
       }
       #getOptions() {
-        this.sri = this.opts?.integrity ? parse7(this.opts?.integrity, this.opts) : null;
+        this.sri = this.opts?.integrity ? parse10(this.opts?.integrity, this.opts) : null;
         this.expectedSize = this.opts?.size;
         if (!this.sri) {
           this.algorithm = null;
@@ -20284,7 +20284,7 @@ var require_lib13 = __commonJS({
         if (!this.goodSri) {
           this.#getOptions();
         }
-        const newSri = parse7(this.hashes.map((h, i2) => {
+        const newSri = parse10(this.hashes.map((h, i2) => {
           return `${this.algorithms[i2]}-${h.digest("base64")}${this.optString}`;
         }).join(" "), this.opts);
         const match = this.goodSri && newSri.match(this.sri, this.opts);
@@ -20353,7 +20353,7 @@ var require_lib13 = __commonJS({
         return this.toString();
       }
       match(integrity, opts) {
-        const other = parse7(integrity, opts);
+        const other = parse10(integrity, opts);
         if (!other) {
           return false;
         }
@@ -20438,14 +20438,14 @@ var require_lib13 = __commonJS({
       }
       concat(integrity, opts) {
         const other = typeof integrity === "string" ? integrity : stringify(integrity, opts);
-        return parse7(`${this.toString(opts)} ${other}`, opts);
+        return parse10(`${this.toString(opts)} ${other}`, opts);
       }
       hexDigest() {
-        return parse7(this, { single: true }).hexDigest();
+        return parse10(this, { single: true }).hexDigest();
       }
       // add additional hashes to an integrity value, but prevent *changing* an existing integrity hash.
       merge(integrity, opts) {
-        const other = parse7(integrity, opts);
+        const other = parse10(integrity, opts);
         for (const algo in other) {
           if (this[algo]) {
             if (!this[algo].find((hash) => other[algo].find((otherhash) => hash.digest === otherhash.digest))) {
@@ -20457,7 +20457,7 @@ var require_lib13 = __commonJS({
         }
       }
       match(integrity, opts) {
-        const other = parse7(integrity, opts);
+        const other = parse10(integrity, opts);
         if (!other) {
           return false;
         }
@@ -20482,8 +20482,8 @@ var require_lib13 = __commonJS({
         return null;
       }
     };
-    module.exports.parse = parse7;
-    function parse7(sri, opts) {
+    module.exports.parse = parse10;
+    function parse10(sri, opts) {
       if (!sri) {
         return null;
       }
@@ -20519,7 +20519,7 @@ var require_lib13 = __commonJS({
       if (obj.algorithm && obj.digest) {
         return Hash.prototype.toString.call(obj, opts);
       } else if (typeof obj === "string") {
-        return stringify(parse7(obj, opts), opts);
+        return stringify(parse10(obj, opts), opts);
       } else {
         return Integrity.prototype.toString.call(obj, opts);
       }
@@ -20527,7 +20527,7 @@ var require_lib13 = __commonJS({
     module.exports.fromHex = fromHex;
     function fromHex(hexDigest, algorithm, opts) {
       const optString = getOptString(opts?.options);
-      return parse7(
+      return parse10(
         `${algorithm}-${Buffer.from(hexDigest, "hex").toString("base64")}${optString}`,
         opts
       );
@@ -20569,7 +20569,7 @@ var require_lib13 = __commonJS({
     }
     module.exports.checkData = checkData;
     function checkData(data2, sri, opts) {
-      sri = parse7(sri, opts);
+      sri = parse10(sri, opts);
       if (!sri || !Object.keys(sri).length) {
         if (opts?.error) {
           throw Object.assign(
@@ -20584,7 +20584,7 @@ var require_lib13 = __commonJS({
       }
       const algorithm = sri.pickAlgorithm(opts);
       const digest = crypto.createHash(algorithm).update(data2).digest("base64");
-      const newSri = parse7({ algorithm, digest });
+      const newSri = parse10({ algorithm, digest });
       const match = newSri.match(sri, opts);
       opts = opts || {};
       if (match || !opts.error) {
@@ -20612,7 +20612,7 @@ var require_lib13 = __commonJS({
     function checkStream(stream, sri, opts) {
       opts = opts || /* @__PURE__ */ Object.create(null);
       opts.integrity = sri;
-      sri = parse7(sri, opts);
+      sri = parse10(sri, opts);
       if (!sri || !Object.keys(sri).length) {
         return Promise.reject(Object.assign(
           new Error("No valid integrity hashes to check against"),
@@ -20860,7 +20860,7 @@ var require_polyfill = __commonJS({
       dirname: dirname2,
       isAbsolute,
       join: join5,
-      parse: parse7,
+      parse: parse10,
       resolve: resolve2,
       sep,
       toNamespacedPath
@@ -20973,7 +20973,7 @@ var require_polyfill = __commonJS({
     async function checkParentPaths(src, srcStat, dest) {
       const srcParent = resolve2(dirname2(src));
       const destParent = resolve2(dirname2(dest));
-      if (destParent === srcParent || destParent === parse7(destParent).root) {
+      if (destParent === srcParent || destParent === parse10(destParent).root) {
         return;
       }
       let destStat;
@@ -31167,9 +31167,9 @@ var require_commonjs5 = __commonJS({
     } });
     var OriginalBufferConcat = buffer_1.Buffer.concat;
     var desc = Object.getOwnPropertyDescriptor(buffer_1.Buffer, "concat");
-    var noop = (args) => args;
+    var noop2 = (args) => args;
     var passthroughBufferConcat = desc?.writable === true || desc?.set !== void 0 ? (makeNoOp) => {
-      buffer_1.Buffer.concat = makeNoOp ? noop : OriginalBufferConcat;
+      buffer_1.Buffer.concat = makeNoOp ? noop2 : OriginalBufferConcat;
     } : (_2) => {
     };
     var _superWrite = /* @__PURE__ */ Symbol("_superWrite");
@@ -31487,9 +31487,9 @@ var require_commonjs6 = __commonJS({
       expect;
       found;
       code = "EBADSIZE";
-      constructor(found, expect, from) {
-        super(`Bad data size: expected ${expect} bytes, but got ${found}`);
-        this.expect = expect;
+      constructor(found, expect2, from) {
+        super(`Bad data size: expected ${expect2} bytes, but got ${found}`);
+        this.expect = expect2;
         this.found = found;
         Error.captureStackTrace(this, from ?? this.constructor);
       }
@@ -37863,7 +37863,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format2;
-    exports.parse = parse7;
+    exports.parse = parse10;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -37890,7 +37890,7 @@ var require_dist2 = __commonJS({
       }
       return result2;
     }
-    function parse7(header, options) {
+    function parse10(header, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index = skipOWS(header, options?.start ?? 0, len);
@@ -38765,7 +38765,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse7(val);
+        return parse10(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -38773,7 +38773,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse7(str) {
+    function parse10(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -38904,12 +38904,12 @@ var require_common = __commonJS({
           if (!debug.enabled) {
             return;
           }
-          const self = debug;
+          const self2 = debug;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
+          self2.diff = ms2;
+          self2.prev = prevTime;
+          self2.curr = curr;
           prevTime = curr;
           args[0] = createDebug.coerce(args[0]);
           if (typeof args[0] !== "string") {
@@ -38924,20 +38924,20 @@ var require_common = __commonJS({
             const formatter = createDebug.formatters[format2];
             if (typeof formatter === "function") {
               const val = args[index];
-              match = formatter.call(self, val);
+              match = formatter.call(self2, val);
               args.splice(index, 1);
               index--;
             }
             return match;
           });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
+          createDebug.formatArgs.call(self2, args);
+          const logFn = self2.log || createDebug.log;
+          logFn.apply(self2, args);
         }
         debug.namespace = namespace;
         debug.useColors = createDebug.useColors();
         debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend3;
+        debug.extend = extend5;
         debug.destroy = createDebug.destroy;
         Object.defineProperty(debug, "enabled", {
           enumerable: true,
@@ -38961,7 +38961,7 @@ var require_common = __commonJS({
         }
         return debug;
       }
-      function extend3(namespace, delimiter) {
+      function extend5(namespace, delimiter) {
         const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
         newDebug.log = this.log;
         return newDebug;
@@ -57149,6 +57149,6431 @@ var require_lib29 = __commonJS({
   }
 });
 
+// node_modules/acorn-jsx/xhtml.js
+var require_xhtml = __commonJS({
+  "node_modules/acorn-jsx/xhtml.js"(exports, module) {
+    module.exports = {
+      quot: '"',
+      amp: "&",
+      apos: "'",
+      lt: "<",
+      gt: ">",
+      nbsp: "\xA0",
+      iexcl: "\xA1",
+      cent: "\xA2",
+      pound: "\xA3",
+      curren: "\xA4",
+      yen: "\xA5",
+      brvbar: "\xA6",
+      sect: "\xA7",
+      uml: "\xA8",
+      copy: "\xA9",
+      ordf: "\xAA",
+      laquo: "\xAB",
+      not: "\xAC",
+      shy: "\xAD",
+      reg: "\xAE",
+      macr: "\xAF",
+      deg: "\xB0",
+      plusmn: "\xB1",
+      sup2: "\xB2",
+      sup3: "\xB3",
+      acute: "\xB4",
+      micro: "\xB5",
+      para: "\xB6",
+      middot: "\xB7",
+      cedil: "\xB8",
+      sup1: "\xB9",
+      ordm: "\xBA",
+      raquo: "\xBB",
+      frac14: "\xBC",
+      frac12: "\xBD",
+      frac34: "\xBE",
+      iquest: "\xBF",
+      Agrave: "\xC0",
+      Aacute: "\xC1",
+      Acirc: "\xC2",
+      Atilde: "\xC3",
+      Auml: "\xC4",
+      Aring: "\xC5",
+      AElig: "\xC6",
+      Ccedil: "\xC7",
+      Egrave: "\xC8",
+      Eacute: "\xC9",
+      Ecirc: "\xCA",
+      Euml: "\xCB",
+      Igrave: "\xCC",
+      Iacute: "\xCD",
+      Icirc: "\xCE",
+      Iuml: "\xCF",
+      ETH: "\xD0",
+      Ntilde: "\xD1",
+      Ograve: "\xD2",
+      Oacute: "\xD3",
+      Ocirc: "\xD4",
+      Otilde: "\xD5",
+      Ouml: "\xD6",
+      times: "\xD7",
+      Oslash: "\xD8",
+      Ugrave: "\xD9",
+      Uacute: "\xDA",
+      Ucirc: "\xDB",
+      Uuml: "\xDC",
+      Yacute: "\xDD",
+      THORN: "\xDE",
+      szlig: "\xDF",
+      agrave: "\xE0",
+      aacute: "\xE1",
+      acirc: "\xE2",
+      atilde: "\xE3",
+      auml: "\xE4",
+      aring: "\xE5",
+      aelig: "\xE6",
+      ccedil: "\xE7",
+      egrave: "\xE8",
+      eacute: "\xE9",
+      ecirc: "\xEA",
+      euml: "\xEB",
+      igrave: "\xEC",
+      iacute: "\xED",
+      icirc: "\xEE",
+      iuml: "\xEF",
+      eth: "\xF0",
+      ntilde: "\xF1",
+      ograve: "\xF2",
+      oacute: "\xF3",
+      ocirc: "\xF4",
+      otilde: "\xF5",
+      ouml: "\xF6",
+      divide: "\xF7",
+      oslash: "\xF8",
+      ugrave: "\xF9",
+      uacute: "\xFA",
+      ucirc: "\xFB",
+      uuml: "\xFC",
+      yacute: "\xFD",
+      thorn: "\xFE",
+      yuml: "\xFF",
+      OElig: "\u0152",
+      oelig: "\u0153",
+      Scaron: "\u0160",
+      scaron: "\u0161",
+      Yuml: "\u0178",
+      fnof: "\u0192",
+      circ: "\u02C6",
+      tilde: "\u02DC",
+      Alpha: "\u0391",
+      Beta: "\u0392",
+      Gamma: "\u0393",
+      Delta: "\u0394",
+      Epsilon: "\u0395",
+      Zeta: "\u0396",
+      Eta: "\u0397",
+      Theta: "\u0398",
+      Iota: "\u0399",
+      Kappa: "\u039A",
+      Lambda: "\u039B",
+      Mu: "\u039C",
+      Nu: "\u039D",
+      Xi: "\u039E",
+      Omicron: "\u039F",
+      Pi: "\u03A0",
+      Rho: "\u03A1",
+      Sigma: "\u03A3",
+      Tau: "\u03A4",
+      Upsilon: "\u03A5",
+      Phi: "\u03A6",
+      Chi: "\u03A7",
+      Psi: "\u03A8",
+      Omega: "\u03A9",
+      alpha: "\u03B1",
+      beta: "\u03B2",
+      gamma: "\u03B3",
+      delta: "\u03B4",
+      epsilon: "\u03B5",
+      zeta: "\u03B6",
+      eta: "\u03B7",
+      theta: "\u03B8",
+      iota: "\u03B9",
+      kappa: "\u03BA",
+      lambda: "\u03BB",
+      mu: "\u03BC",
+      nu: "\u03BD",
+      xi: "\u03BE",
+      omicron: "\u03BF",
+      pi: "\u03C0",
+      rho: "\u03C1",
+      sigmaf: "\u03C2",
+      sigma: "\u03C3",
+      tau: "\u03C4",
+      upsilon: "\u03C5",
+      phi: "\u03C6",
+      chi: "\u03C7",
+      psi: "\u03C8",
+      omega: "\u03C9",
+      thetasym: "\u03D1",
+      upsih: "\u03D2",
+      piv: "\u03D6",
+      ensp: "\u2002",
+      emsp: "\u2003",
+      thinsp: "\u2009",
+      zwnj: "\u200C",
+      zwj: "\u200D",
+      lrm: "\u200E",
+      rlm: "\u200F",
+      ndash: "\u2013",
+      mdash: "\u2014",
+      lsquo: "\u2018",
+      rsquo: "\u2019",
+      sbquo: "\u201A",
+      ldquo: "\u201C",
+      rdquo: "\u201D",
+      bdquo: "\u201E",
+      dagger: "\u2020",
+      Dagger: "\u2021",
+      bull: "\u2022",
+      hellip: "\u2026",
+      permil: "\u2030",
+      prime: "\u2032",
+      Prime: "\u2033",
+      lsaquo: "\u2039",
+      rsaquo: "\u203A",
+      oline: "\u203E",
+      frasl: "\u2044",
+      euro: "\u20AC",
+      image: "\u2111",
+      weierp: "\u2118",
+      real: "\u211C",
+      trade: "\u2122",
+      alefsym: "\u2135",
+      larr: "\u2190",
+      uarr: "\u2191",
+      rarr: "\u2192",
+      darr: "\u2193",
+      harr: "\u2194",
+      crarr: "\u21B5",
+      lArr: "\u21D0",
+      uArr: "\u21D1",
+      rArr: "\u21D2",
+      dArr: "\u21D3",
+      hArr: "\u21D4",
+      forall: "\u2200",
+      part: "\u2202",
+      exist: "\u2203",
+      empty: "\u2205",
+      nabla: "\u2207",
+      isin: "\u2208",
+      notin: "\u2209",
+      ni: "\u220B",
+      prod: "\u220F",
+      sum: "\u2211",
+      minus: "\u2212",
+      lowast: "\u2217",
+      radic: "\u221A",
+      prop: "\u221D",
+      infin: "\u221E",
+      ang: "\u2220",
+      and: "\u2227",
+      or: "\u2228",
+      cap: "\u2229",
+      cup: "\u222A",
+      "int": "\u222B",
+      there4: "\u2234",
+      sim: "\u223C",
+      cong: "\u2245",
+      asymp: "\u2248",
+      ne: "\u2260",
+      equiv: "\u2261",
+      le: "\u2264",
+      ge: "\u2265",
+      sub: "\u2282",
+      sup: "\u2283",
+      nsub: "\u2284",
+      sube: "\u2286",
+      supe: "\u2287",
+      oplus: "\u2295",
+      otimes: "\u2297",
+      perp: "\u22A5",
+      sdot: "\u22C5",
+      lceil: "\u2308",
+      rceil: "\u2309",
+      lfloor: "\u230A",
+      rfloor: "\u230B",
+      lang: "\u2329",
+      rang: "\u232A",
+      loz: "\u25CA",
+      spades: "\u2660",
+      clubs: "\u2663",
+      hearts: "\u2665",
+      diams: "\u2666"
+    };
+  }
+});
+
+// node_modules/acorn/dist/acorn.js
+var require_acorn = __commonJS({
+  "node_modules/acorn/dist/acorn.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? factory(exports) : typeof define === "function" && define.amd ? define(["exports"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, factory(global2.acorn = {}));
+    })(exports, (function(exports2) {
+      "use strict";
+      var astralIdentifierCodes2 = [509, 0, 227, 0, 150, 4, 294, 9, 1368, 2, 2, 1, 6, 3, 41, 2, 5, 0, 166, 1, 574, 3, 9, 9, 7, 9, 32, 4, 318, 1, 31, 4, 33, 15, 71, 10, 50, 3, 123, 2, 54, 14, 32, 10, 3, 1, 11, 3, 46, 10, 8, 0, 46, 9, 7, 2, 37, 13, 2, 9, 6, 1, 45, 0, 13, 2, 49, 13, 9, 3, 2, 11, 83, 11, 7, 0, 3, 0, 158, 11, 6, 9, 7, 3, 56, 1, 2, 6, 3, 1, 3, 2, 10, 0, 11, 1, 3, 6, 4, 4, 68, 8, 2, 0, 3, 0, 2, 3, 2, 4, 2, 0, 15, 1, 83, 17, 10, 9, 5, 0, 82, 19, 13, 9, 214, 6, 3, 8, 28, 1, 83, 16, 16, 9, 82, 12, 9, 9, 7, 19, 58, 14, 5, 9, 243, 14, 166, 9, 71, 5, 2, 1, 3, 3, 2, 0, 2, 1, 13, 9, 120, 6, 3, 6, 4, 0, 29, 9, 41, 6, 2, 3, 9, 0, 10, 10, 47, 15, 199, 7, 137, 9, 54, 7, 2, 7, 17, 9, 57, 21, 2, 13, 123, 5, 4, 0, 2, 1, 2, 6, 2, 0, 9, 9, 49, 4, 2, 1, 2, 4, 9, 9, 55, 9, 7, 0, 259, 3, 10, 1, 2, 0, 49, 6, 4, 4, 14, 10, 5350, 0, 7, 14, 11465, 27, 2343, 9, 87, 9, 39, 4, 60, 6, 26, 9, 535, 9, 470, 0, 2, 54, 8, 3, 82, 0, 12, 1, 19628, 1, 4178, 9, 519, 45, 3, 22, 481, 1, 61, 4, 4, 5, 9, 7, 3, 6, 31, 3, 149, 2, 12, 2, 9, 1, 3, 0, 33, 1, 1357, 49, 513, 54, 5, 49, 9, 0, 15, 0, 23, 4, 2, 14, 1361, 6, 2, 16, 3, 6, 2, 1, 2, 4, 101, 0, 161, 6, 10, 9, 357, 0, 62, 13, 499, 13, 245, 1, 2, 9, 233, 0, 3, 0, 8, 1, 6, 0, 475, 6, 110, 6, 6, 9, 4759, 9, 787719, 239];
+      var astralIdentifierStartCodes2 = [0, 11, 2, 25, 2, 18, 2, 1, 2, 14, 3, 13, 35, 122, 70, 52, 268, 28, 4, 48, 48, 31, 14, 29, 6, 37, 11, 29, 3, 35, 5, 7, 2, 4, 43, 157, 19, 35, 5, 35, 5, 39, 9, 51, 13, 10, 2, 14, 2, 6, 2, 1, 2, 10, 2, 14, 2, 6, 2, 1, 4, 51, 13, 310, 10, 21, 11, 7, 25, 5, 2, 41, 2, 13, 65, 5, 3, 0, 2, 43, 2, 1, 4, 0, 3, 22, 11, 22, 10, 30, 66, 18, 2, 1, 11, 21, 11, 25, 7, 25, 39, 55, 7, 1, 65, 0, 16, 3, 2, 2, 2, 28, 43, 28, 4, 28, 36, 7, 2, 27, 28, 53, 11, 21, 11, 18, 14, 17, 111, 72, 56, 50, 14, 50, 14, 35, 39, 27, 10, 22, 251, 41, 7, 1, 17, 5, 18, 21, 18, 28, 11, 0, 9, 21, 43, 17, 47, 20, 28, 22, 13, 52, 58, 1, 3, 0, 14, 44, 33, 24, 27, 35, 30, 0, 3, 0, 9, 34, 4, 0, 13, 47, 15, 3, 22, 0, 2, 0, 36, 17, 2, 24, 20, 1, 64, 6, 2, 0, 2, 3, 2, 14, 2, 9, 8, 46, 39, 7, 3, 1, 3, 21, 2, 6, 2, 1, 2, 4, 4, 0, 19, 0, 13, 4, 31, 9, 2, 0, 3, 0, 2, 37, 2, 0, 26, 0, 2, 0, 45, 52, 19, 3, 21, 2, 31, 47, 21, 1, 2, 0, 185, 46, 42, 3, 37, 47, 21, 0, 60, 42, 14, 0, 72, 26, 38, 6, 186, 43, 117, 63, 32, 7, 3, 0, 3, 7, 2, 1, 2, 23, 16, 0, 2, 0, 95, 7, 3, 38, 17, 0, 2, 0, 29, 0, 11, 39, 8, 0, 22, 0, 12, 45, 20, 0, 19, 72, 18, 0, 182, 32, 32, 8, 2, 36, 18, 0, 50, 29, 113, 6, 2, 1, 2, 37, 22, 0, 26, 5, 2, 1, 2, 31, 15, 0, 24, 43, 22, 0, 239, 18, 16, 0, 2, 12, 2, 33, 125, 0, 80, 921, 103, 111, 6, 206, 13, 310, 2314, 96, 16, 1071, 18, 5, 26, 3994, 6, 582, 6842, 29, 1763, 568, 8, 30, 18, 78, 18, 29, 19, 47, 17, 3, 32, 20, 6, 18, 433, 44, 212, 63, 33, 24, 3, 24, 45, 74, 6, 0, 67, 12, 65, 1, 2, 0, 15, 4, 10, 7386, 37, 33, 96, 114, 14, 913, 15, 50, 7710, 3, 2, 6, 2, 1, 2, 296, 10, 0, 30, 2, 3, 0, 15, 4, 8, 395, 2309, 106, 6, 12, 4, 8, 8, 9, 5991, 84, 2, 70, 2, 1, 3, 0, 3, 1, 3, 3, 2, 11, 2, 0, 2, 6, 2, 64, 2, 3, 3, 7, 2, 6, 2, 27, 2, 3, 2, 4, 2, 0, 4, 6, 2, 340, 2, 24, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 7, 1845, 129, 15, 6, 55, 50, 49, 61, 147, 44, 11, 6, 17, 0, 322, 29, 19, 43, 485, 27, 229, 29, 3, 0, 208, 30, 2, 2, 2, 1, 2, 6, 3, 4, 10, 1, 225, 6, 2, 3, 2, 1, 2, 14, 2, 196, 60, 67, 8, 0, 1205, 3, 2, 26, 2, 1, 2, 0, 3, 0, 2, 9, 2, 3, 2, 0, 2, 0, 7, 0, 5, 0, 2, 0, 2, 0, 2, 2, 2, 1, 2, 0, 3, 0, 2, 0, 2, 0, 2, 0, 2, 0, 2, 1, 2, 0, 3, 3, 2, 6, 2, 3, 2, 3, 2, 0, 2, 9, 2, 16, 6, 2, 2, 4, 2, 16, 4421, 42719, 33, 4382, 2, 5773, 3, 7472, 16, 621, 2467, 541, 1507, 4938, 6, 8489, 39815, 11327];
+      var nonASCIIidentifierChars2 = "\u200C\u200D\xB7\u0300-\u036F\u0387\u0483-\u0487\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7-\u05C9\u0610-\u061A\u064B-\u0669\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED\u06F0-\u06F9\u0711\u0730-\u074A\u07A6-\u07B0\u07C0-\u07C9\u07EB-\u07F3\u07FD\u0816-\u0819\u081B-\u0823\u0825-\u0827\u0829-\u082D\u0859-\u085B\u0897-\u089F\u08CA-\u08E1\u08E3-\u0903\u093A-\u093C\u093E-\u094F\u0951-\u0957\u0962\u0963\u0966-\u096F\u0981-\u0983\u09BC\u09BE-\u09C4\u09C7\u09C8\u09CB-\u09CD\u09D7\u09E2\u09E3\u09E6-\u09EF\u09FE\u0A01-\u0A03\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A66-\u0A71\u0A75\u0A81-\u0A83\u0ABC\u0ABE-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AE2\u0AE3\u0AE6-\u0AEF\u0AFA-\u0AFF\u0B01-\u0B03\u0B3C\u0B3E-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B53-\u0B57\u0B62\u0B63\u0B66-\u0B6F\u0B82\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD7\u0BE6-\u0BEF\u0C00-\u0C04\u0C3C\u0C3E-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C62\u0C63\u0C66-\u0C6F\u0C81-\u0C83\u0CBC\u0CBE-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CE2\u0CE3\u0CE6-\u0CEF\u0CF3\u0D00-\u0D03\u0D3B\u0D3C\u0D3E-\u0D44\u0D46-\u0D48\u0D4A-\u0D4D\u0D57\u0D62\u0D63\u0D66-\u0D6F\u0D81-\u0D83\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0E50-\u0E59\u0EB1\u0EB4-\u0EBC\u0EC8-\u0ECE\u0ED0-\u0ED9\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E\u0F3F\u0F71-\u0F84\u0F86\u0F87\u0F8D-\u0F97\u0F99-\u0FBC\u0FC6\u102B-\u103E\u1040-\u1049\u1056-\u1059\u105E-\u1060\u1062-\u1064\u1067-\u106D\u1071-\u1074\u1082-\u108D\u108F-\u109D\u135D-\u135F\u1369-\u1371\u1712-\u1715\u1732-\u1734\u1752\u1753\u1772\u1773\u17B4-\u17D3\u17DD\u17E0-\u17E9\u180B-\u180D\u180F-\u1819\u18A9\u1920-\u192B\u1930-\u193B\u1946-\u194F\u19D0-\u19DA\u1A17-\u1A1B\u1A55-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AB0-\u1ABD\u1ABF-\u1AF0\u1B00-\u1B04\u1B34-\u1B44\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1B82\u1BA1-\u1BAD\u1BB0-\u1BB9\u1BE6-\u1BF3\u1C24-\u1C37\u1C40-\u1C49\u1C50-\u1C59\u1CD0-\u1CD2\u1CD4-\u1CE8\u1CED\u1CF4\u1CF7-\u1CF9\u1DC0-\u1DFF\u200C\u200D\u203F\u2040\u2054\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2CEF-\u2CF1\u2D7F\u2DE0-\u2DFF\u302A-\u302F\u3099\u309A\u30FB\uA620-\uA629\uA66F\uA674-\uA67D\uA69E\uA69F\uA6F0\uA6F1\uA802\uA806\uA80B\uA823-\uA827\uA82C\uA880\uA881\uA8B4-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F1\uA8FF-\uA909\uA926-\uA92D\uA947-\uA953\uA980-\uA983\uA9B3-\uA9C0\uA9D0-\uA9D9\uA9E5\uA9F0-\uA9F9\uAA29-\uAA36\uAA43\uAA4C\uAA4D\uAA50-\uAA59\uAA7B-\uAA7D\uAAB0\uAAB2-\uAAB4\uAAB7\uAAB8\uAABE\uAABF\uAAC1\uAAEB-\uAAEF\uAAF5\uAAF6\uABE3-\uABEA\uABEC\uABED\uABF0-\uABF9\uFB1E\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFF10-\uFF19\uFF3F\uFF65";
+      var nonASCIIidentifierStartChars2 = "\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0558\u0559\u0560-\u0588\u058B\u058C\u05D0-\u05EA\u05EF-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u0870-\u0887\u0889-\u088F\u08A0-\u08C9\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C5C\u0C5D\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDC-\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D04-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E86-\u0E8A\u0E8C-\u0EA3\u0EA5\u0EA7-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u1711\u171F-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1878\u1880-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4C\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C8A\u1C90-\u1CBA\u1CBD-\u1CBF\u1CE9-\u1CEC\u1CEE-\u1CF3\u1CF5\u1CF6\u1CFA\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u208F-\u209F\u2102\u2107\u210A-\u2113\u2115\u2118-\u211D\u2124\u2126\u2128\u212A-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309B-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312F\u3131-\u318E\u31A0-\u31BF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7DD\uA7E2\uA7F1-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA8FE\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB69\uAB6C\uAB6D\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC";
+      var reservedWords2 = {
+        3: "abstract boolean byte char class double enum export extends final float goto implements import int interface long native package private protected public short static super synchronized throws transient volatile",
+        5: "class enum extends super const export import",
+        6: "enum",
+        strict: "implements interface let package private protected public static yield",
+        strictBind: "eval arguments"
+      };
+      var ecma5AndLessKeywords2 = "break case catch continue debugger default do else finally for function if return switch throw try var while with null true false instanceof typeof void delete new in this";
+      var keywords$12 = {
+        5: ecma5AndLessKeywords2,
+        "5module": ecma5AndLessKeywords2 + " export import",
+        6: ecma5AndLessKeywords2 + " const class extends export import super"
+      };
+      var keywordRelationalOperator2 = /^in(stanceof)?$/;
+      var nonASCIIidentifierStart2 = new RegExp("[" + nonASCIIidentifierStartChars2 + "]");
+      var nonASCIIidentifier2 = new RegExp("[" + nonASCIIidentifierStartChars2 + nonASCIIidentifierChars2 + "]");
+      function isInAstralSet2(code2, set) {
+        var pos = 65536;
+        for (var i3 = 0; i3 < set.length; i3 += 2) {
+          pos += set[i3];
+          if (pos > code2) {
+            return false;
+          }
+          pos += set[i3 + 1];
+          if (pos >= code2) {
+            return true;
+          }
+        }
+        return false;
+      }
+      function isIdentifierStart2(code2, astral) {
+        if (code2 < 65) {
+          return code2 === 36;
+        }
+        if (code2 < 91) {
+          return true;
+        }
+        if (code2 < 97) {
+          return code2 === 95;
+        }
+        if (code2 < 123) {
+          return true;
+        }
+        if (code2 <= 65535) {
+          return code2 >= 170 && nonASCIIidentifierStart2.test(String.fromCharCode(code2));
+        }
+        if (astral === false) {
+          return false;
+        }
+        return isInAstralSet2(code2, astralIdentifierStartCodes2);
+      }
+      function isIdentifierChar2(code2, astral) {
+        if (code2 < 48) {
+          return code2 === 36;
+        }
+        if (code2 < 58) {
+          return true;
+        }
+        if (code2 < 65) {
+          return false;
+        }
+        if (code2 < 91) {
+          return true;
+        }
+        if (code2 < 97) {
+          return code2 === 95;
+        }
+        if (code2 < 123) {
+          return true;
+        }
+        if (code2 <= 65535) {
+          return code2 >= 170 && nonASCIIidentifier2.test(String.fromCharCode(code2));
+        }
+        if (astral === false) {
+          return false;
+        }
+        return isInAstralSet2(code2, astralIdentifierStartCodes2) || isInAstralSet2(code2, astralIdentifierCodes2);
+      }
+      var TokenType3 = function TokenType4(label, conf) {
+        if (conf === void 0) conf = {};
+        this.label = label;
+        this.keyword = conf.keyword;
+        this.beforeExpr = !!conf.beforeExpr;
+        this.startsExpr = !!conf.startsExpr;
+        this.isLoop = !!conf.isLoop;
+        this.isAssign = !!conf.isAssign;
+        this.prefix = !!conf.prefix;
+        this.postfix = !!conf.postfix;
+        this.binop = conf.binop || null;
+        this.updateContext = null;
+      };
+      function binop2(name, prec) {
+        return new TokenType3(name, { beforeExpr: true, binop: prec });
+      }
+      var beforeExpr2 = { beforeExpr: true }, startsExpr2 = { startsExpr: true };
+      var keywords2 = {};
+      function kw2(name, options) {
+        if (options === void 0) options = {};
+        options.keyword = name;
+        return keywords2[name] = new TokenType3(name, options);
+      }
+      var types$12 = {
+        num: new TokenType3("num", startsExpr2),
+        regexp: new TokenType3("regexp", startsExpr2),
+        string: new TokenType3("string", startsExpr2),
+        name: new TokenType3("name", startsExpr2),
+        privateId: new TokenType3("privateId", startsExpr2),
+        eof: new TokenType3("eof"),
+        // Punctuation token types.
+        bracketL: new TokenType3("[", { beforeExpr: true, startsExpr: true }),
+        bracketR: new TokenType3("]"),
+        braceL: new TokenType3("{", { beforeExpr: true, startsExpr: true }),
+        braceR: new TokenType3("}"),
+        parenL: new TokenType3("(", { beforeExpr: true, startsExpr: true }),
+        parenR: new TokenType3(")"),
+        comma: new TokenType3(",", beforeExpr2),
+        semi: new TokenType3(";", beforeExpr2),
+        colon: new TokenType3(":", beforeExpr2),
+        dot: new TokenType3("."),
+        question: new TokenType3("?", beforeExpr2),
+        questionDot: new TokenType3("?."),
+        arrow: new TokenType3("=>", beforeExpr2),
+        template: new TokenType3("template"),
+        invalidTemplate: new TokenType3("invalidTemplate"),
+        ellipsis: new TokenType3("...", beforeExpr2),
+        backQuote: new TokenType3("`", startsExpr2),
+        dollarBraceL: new TokenType3("${", { beforeExpr: true, startsExpr: true }),
+        // Operators. These carry several kinds of properties to help the
+        // parser use them properly (the presence of these properties is
+        // what categorizes them as operators).
+        //
+        // `binop`, when present, specifies that this operator is a binary
+        // operator, and will refer to its precedence.
+        //
+        // `prefix` and `postfix` mark the operator as a prefix or postfix
+        // unary operator.
+        //
+        // `isAssign` marks all of `=`, `+=`, `-=` etcetera, which act as
+        // binary operators with a very low precedence, that should result
+        // in AssignmentExpression nodes.
+        eq: new TokenType3("=", { beforeExpr: true, isAssign: true }),
+        assign: new TokenType3("_=", { beforeExpr: true, isAssign: true }),
+        incDec: new TokenType3("++/--", { prefix: true, postfix: true, startsExpr: true }),
+        prefix: new TokenType3("!/~", { beforeExpr: true, prefix: true, startsExpr: true }),
+        logicalOR: binop2("||", 1),
+        logicalAND: binop2("&&", 2),
+        bitwiseOR: binop2("|", 3),
+        bitwiseXOR: binop2("^", 4),
+        bitwiseAND: binop2("&", 5),
+        equality: binop2("==/!=/===/!==", 6),
+        relational: binop2("</>/<=/>=", 7),
+        bitShift: binop2("<</>>/>>>", 8),
+        plusMin: new TokenType3("+/-", { beforeExpr: true, binop: 9, prefix: true, startsExpr: true }),
+        modulo: binop2("%", 10),
+        star: binop2("*", 10),
+        slash: binop2("/", 10),
+        starstar: new TokenType3("**", { beforeExpr: true }),
+        coalesce: binop2("??", 1),
+        // Keyword token types.
+        _break: kw2("break"),
+        _case: kw2("case", beforeExpr2),
+        _catch: kw2("catch"),
+        _continue: kw2("continue"),
+        _debugger: kw2("debugger"),
+        _default: kw2("default", beforeExpr2),
+        _do: kw2("do", { isLoop: true, beforeExpr: true }),
+        _else: kw2("else", beforeExpr2),
+        _finally: kw2("finally"),
+        _for: kw2("for", { isLoop: true }),
+        _function: kw2("function", startsExpr2),
+        _if: kw2("if"),
+        _return: kw2("return", beforeExpr2),
+        _switch: kw2("switch"),
+        _throw: kw2("throw", beforeExpr2),
+        _try: kw2("try"),
+        _var: kw2("var"),
+        _const: kw2("const"),
+        _while: kw2("while", { isLoop: true }),
+        _with: kw2("with"),
+        _new: kw2("new", { beforeExpr: true, startsExpr: true }),
+        _this: kw2("this", startsExpr2),
+        _super: kw2("super", startsExpr2),
+        _class: kw2("class", startsExpr2),
+        _extends: kw2("extends", beforeExpr2),
+        _export: kw2("export"),
+        _import: kw2("import", startsExpr2),
+        _null: kw2("null", startsExpr2),
+        _true: kw2("true", startsExpr2),
+        _false: kw2("false", startsExpr2),
+        _in: kw2("in", { beforeExpr: true, binop: 7 }),
+        _instanceof: kw2("instanceof", { beforeExpr: true, binop: 7 }),
+        _typeof: kw2("typeof", { beforeExpr: true, prefix: true, startsExpr: true }),
+        _void: kw2("void", { beforeExpr: true, prefix: true, startsExpr: true }),
+        _delete: kw2("delete", { beforeExpr: true, prefix: true, startsExpr: true })
+      };
+      var lineBreak2 = /\r\n?|\n|\u2028|\u2029/;
+      var lineBreakG2 = new RegExp(lineBreak2.source, "g");
+      function isNewLine2(code2) {
+        return code2 === 10 || code2 === 13 || code2 === 8232 || code2 === 8233;
+      }
+      function nextLineBreak2(code2, from, end) {
+        if (end === void 0) end = code2.length;
+        for (var i3 = from; i3 < end; i3++) {
+          var next = code2.charCodeAt(i3);
+          if (isNewLine2(next)) {
+            return i3 < end - 1 && next === 13 && code2.charCodeAt(i3 + 1) === 10 ? i3 + 2 : i3 + 1;
+          }
+        }
+        return -1;
+      }
+      var nonASCIIwhitespace2 = /[\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/;
+      var skipWhiteSpace2 = /(?:\s|\/\/.*|\/\*[^]*?\*\/)*/g;
+      var ref2 = Object.prototype;
+      var hasOwnProperty2 = ref2.hasOwnProperty;
+      var toString2 = ref2.toString;
+      var hasOwn2 = Object.hasOwn || (function(obj, propName) {
+        return hasOwnProperty2.call(obj, propName);
+      });
+      var isArray2 = Array.isArray || (function(obj) {
+        return toString2.call(obj) === "[object Array]";
+      });
+      var regexpCache2 = /* @__PURE__ */ Object.create(null);
+      function wordsRegexp2(words) {
+        return regexpCache2[words] || (regexpCache2[words] = new RegExp("^(?:" + words.replace(/ /g, "|") + ")$"));
+      }
+      function codePointToString2(code2) {
+        if (code2 <= 65535) {
+          return String.fromCharCode(code2);
+        }
+        code2 -= 65536;
+        return String.fromCharCode((code2 >> 10) + 55296, (code2 & 1023) + 56320);
+      }
+      var loneSurrogate2 = /(?:[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF])/;
+      var Position3 = function Position4(line, col) {
+        this.line = line;
+        this.column = col;
+      };
+      Position3.prototype.offset = function offset2(n) {
+        return new Position3(this.line, this.column + n);
+      };
+      var SourceLocation3 = function SourceLocation4(p2, start, end) {
+        this.start = start;
+        this.end = end;
+        if (p2.sourceFile !== null) {
+          this.source = p2.sourceFile;
+        }
+      };
+      function getLineInfo2(input, offset2) {
+        for (var line = 1, cur = 0; ; ) {
+          var nextBreak = nextLineBreak2(input, cur, offset2);
+          if (nextBreak < 0) {
+            return new Position3(line, offset2 - cur);
+          }
+          ++line;
+          cur = nextBreak;
+        }
+      }
+      var defaultOptions2 = {
+        // `ecmaVersion` indicates the ECMAScript version to parse. Must be
+        // either 3, 5, 6 (or 2015), 7 (2016), 8 (2017), 9 (2018), 10
+        // (2019), 11 (2020), 12 (2021), 13 (2022), 14 (2023), or `"latest"`
+        // (the latest version the library supports). This influences
+        // support for strict mode, the set of reserved words, and support
+        // for new syntax features.
+        ecmaVersion: null,
+        // `sourceType` indicates the mode the code should be parsed in.
+        // Can be either `"script"`, `"module"` or `"commonjs"`. This influences global
+        // strict mode and parsing of `import` and `export` declarations.
+        sourceType: "script",
+        // When set to true, enable strict parsing mode even if `sourceType`
+        // is `"script"`.
+        strict: false,
+        // `onInsertedSemicolon` can be a callback that will be called when
+        // a semicolon is automatically inserted. It will be passed the
+        // position of the inserted semicolon as an offset, and if
+        // `locations` is enabled, it is given the location as a `{line,
+        // column}` object as second argument.
+        onInsertedSemicolon: null,
+        // `onTrailingComma` is similar to `onInsertedSemicolon`, but for
+        // trailing commas.
+        onTrailingComma: null,
+        // By default, reserved words are only enforced if ecmaVersion >= 5.
+        // Set `allowReserved` to a boolean value to explicitly turn this on
+        // an off. When this option has the value "never", reserved words
+        // and keywords can also not be used as property names.
+        allowReserved: null,
+        // When enabled, a return at the top level is not considered an
+        // error.
+        allowReturnOutsideFunction: false,
+        // When enabled, import/export statements are not constrained to
+        // appearing at the top of the program, and an import.meta expression
+        // in a script isn't considered an error.
+        allowImportExportEverywhere: false,
+        // By default, await identifiers are allowed to appear at the top-level scope only if ecmaVersion >= 2022.
+        // When enabled, await identifiers are allowed to appear at the top-level scope,
+        // but they are still not allowed in non-async functions.
+        allowAwaitOutsideFunction: null,
+        // When enabled, super identifiers are not constrained to
+        // appearing in methods and do not raise an error when they appear elsewhere.
+        allowSuperOutsideMethod: null,
+        // When enabled, hashbang directive in the beginning of file is
+        // allowed and treated as a line comment. Enabled by default when
+        // `ecmaVersion` >= 2023.
+        allowHashBang: false,
+        // By default, the parser will verify that private properties are
+        // only used in places where they are valid and have been declared.
+        // Set this to false to turn such checks off.
+        checkPrivateFields: true,
+        // When `locations` is on, `loc` properties holding objects with
+        // `start` and `end` properties in `{line, column}` form (with
+        // line being 1-based and column 0-based) will be attached to the
+        // nodes.
+        locations: false,
+        // Pass an optional `{line, column}` object to use for the start of
+        // the parse. This is mostly useful when using `parseExpressionAt`
+        // with `locations: true`, to prevent the parser from having to
+        // determine the line position at the start position.
+        startLocation: null,
+        // A function can be passed as `onToken` option, which will
+        // cause Acorn to call that function with object in the same
+        // format as tokens returned from `tokenizer().getToken()`. Note
+        // that you are not allowed to call the parser from the
+        // callback—that will corrupt its internal state.
+        onToken: null,
+        // A function can be passed as `onComment` option, which will
+        // cause Acorn to call that function with `(block, text, start,
+        // end)` parameters whenever a comment is skipped. `block` is a
+        // boolean indicating whether this is a block (`/* */`) comment,
+        // `text` is the content of the comment, and `start` and `end` are
+        // character offsets that denote the start and end of the comment.
+        // When the `locations` option is on, two more parameters are
+        // passed, the full `{line, column}` locations of the start and
+        // end of the comments. Note that you are not allowed to call the
+        // parser from the callback—that will corrupt its internal state.
+        // When this option has an array as value, objects representing the
+        // comments are pushed to it.
+        onComment: null,
+        // Nodes have their start and end characters offsets recorded in
+        // `start` and `end` properties (directly on the node, rather than
+        // the `loc` object, which holds line/column data. To also add a
+        // [semi-standardized][range] `range` property holding a `[start,
+        // end]` array with the same numbers, set the `ranges` option to
+        // `true`.
+        //
+        // [range]: https://bugzilla.mozilla.org/show_bug.cgi?id=745678
+        ranges: false,
+        // It is possible to parse multiple files into a single AST by
+        // passing the tree produced by parsing the first file as
+        // `program` option in subsequent parses. This will add the
+        // toplevel forms of the parsed file to the `Program` (top) node
+        // of an existing parse tree.
+        program: null,
+        // When `locations` is on, you can pass this to record the source
+        // file in every node's `loc` object.
+        sourceFile: null,
+        // This value, if given, is stored in every node, whether
+        // `locations` is on or off.
+        directSourceFile: null,
+        // When enabled, parenthesized expressions are represented by
+        // (non-standard) ParenthesizedExpression nodes
+        preserveParens: false
+      };
+      var warnedAboutEcmaVersion2 = false;
+      function getOptions2(opts) {
+        var options = {};
+        for (var opt in defaultOptions2) {
+          options[opt] = opts && hasOwn2(opts, opt) ? opts[opt] : defaultOptions2[opt];
+        }
+        if (options.ecmaVersion === "latest") {
+          options.ecmaVersion = 1e8;
+        } else if (options.ecmaVersion == null) {
+          if (!warnedAboutEcmaVersion2 && typeof console === "object" && console.warn) {
+            warnedAboutEcmaVersion2 = true;
+            console.warn("Since Acorn 8.0.0, options.ecmaVersion is required.\nDefaulting to 2020, but this will stop working in the future.");
+          }
+          options.ecmaVersion = 11;
+        } else if (options.ecmaVersion >= 2015) {
+          options.ecmaVersion -= 2009;
+        }
+        if (options.allowReserved == null) {
+          options.allowReserved = options.ecmaVersion < 5;
+        }
+        if (!opts || opts.allowHashBang == null) {
+          options.allowHashBang = options.ecmaVersion >= 14;
+        }
+        if (isArray2(options.onToken)) {
+          var tokens = options.onToken;
+          options.onToken = function(token) {
+            return tokens.push(token);
+          };
+        }
+        if (isArray2(options.onComment)) {
+          options.onComment = pushComment2(options, options.onComment);
+        }
+        if (options.sourceType === "commonjs" && options.allowAwaitOutsideFunction) {
+          throw new Error("Cannot use allowAwaitOutsideFunction with sourceType: commonjs");
+        }
+        return options;
+      }
+      function pushComment2(options, array) {
+        return function(block, text, start, end, startLoc, endLoc) {
+          var comment = {
+            type: block ? "Block" : "Line",
+            value: text,
+            start,
+            end
+          };
+          if (options.locations) {
+            comment.loc = new SourceLocation3(this, startLoc, endLoc);
+          }
+          if (options.ranges) {
+            comment.range = [start, end];
+          }
+          array.push(comment);
+        };
+      }
+      var SCOPE_TOP2 = 1, SCOPE_FUNCTION2 = 2, SCOPE_ASYNC2 = 4, SCOPE_GENERATOR2 = 8, SCOPE_ARROW2 = 16, SCOPE_SIMPLE_CATCH2 = 32, SCOPE_SUPER2 = 64, SCOPE_DIRECT_SUPER2 = 128, SCOPE_CLASS_STATIC_BLOCK2 = 256, SCOPE_CLASS_FIELD_INIT2 = 512, SCOPE_SWITCH2 = 1024, SCOPE_VAR2 = SCOPE_TOP2 | SCOPE_FUNCTION2 | SCOPE_CLASS_STATIC_BLOCK2;
+      function functionFlags2(async, generator) {
+        return SCOPE_FUNCTION2 | (async ? SCOPE_ASYNC2 : 0) | (generator ? SCOPE_GENERATOR2 : 0);
+      }
+      var BIND_NONE2 = 0, BIND_VAR2 = 1, BIND_LEXICAL2 = 2, BIND_FUNCTION2 = 3, BIND_SIMPLE_CATCH2 = 4, BIND_OUTSIDE2 = 5;
+      var Parser3 = function Parser4(options, input, startPos) {
+        this.options = options = getOptions2(options);
+        this.sourceFile = options.sourceFile;
+        this.keywords = wordsRegexp2(keywords$12[options.ecmaVersion >= 6 ? 6 : options.sourceType === "module" ? "5module" : 5]);
+        var reserved = "";
+        if (options.allowReserved !== true) {
+          reserved = reservedWords2[options.ecmaVersion >= 6 ? 6 : options.ecmaVersion === 5 ? 5 : 3];
+          if (options.sourceType === "module") {
+            reserved += " await";
+          }
+        }
+        this.reservedWords = wordsRegexp2(reserved);
+        var reservedStrict = (reserved ? reserved + " " : "") + reservedWords2.strict;
+        this.reservedWordsStrict = wordsRegexp2(reservedStrict);
+        this.reservedWordsStrictBind = wordsRegexp2(reservedStrict + " " + reservedWords2.strictBind);
+        this.input = String(input);
+        this.containsEsc = false;
+        this.pos = startPos || 0;
+        this.curLine = 1;
+        if (options.startLocation) {
+          this.lineStart = this.pos - options.startLocation.column;
+          this.curLine = options.startLocation.line;
+        } else if (startPos) {
+          this.lineStart = this.input.lastIndexOf("\n", startPos - 1) + 1;
+          if (this.options.locations) {
+            this.curLine = this.input.slice(0, this.lineStart).split(lineBreak2).length;
+          }
+        } else {
+          this.lineStart = 0;
+        }
+        this.type = types$12.eof;
+        this.value = null;
+        this.start = this.end = this.pos;
+        this.startLoc = this.endLoc = this.curPosition();
+        this.lastTokEndLoc = this.lastTokStartLoc = null;
+        this.lastTokStart = this.lastTokEnd = this.pos;
+        this.context = this.initialContext();
+        this.exprAllowed = true;
+        this.inModule = options.sourceType === "module";
+        this.strict = this.inModule || options.strict === true || this.strictDirective(this.pos);
+        this.potentialArrowAt = -1;
+        this.potentialArrowInForAwait = false;
+        this.yieldPos = this.awaitPos = this.awaitIdentPos = 0;
+        this.labels = [];
+        this.undefinedExports = /* @__PURE__ */ Object.create(null);
+        if (this.pos === 0 && options.allowHashBang && this.input.slice(0, 2) === "#!") {
+          this.skipLineComment(2);
+        }
+        this.scopeStack = [];
+        this.enterScope(
+          this.options.sourceType === "commonjs" ? SCOPE_FUNCTION2 : SCOPE_TOP2
+        );
+        this.regexpState = null;
+        this.privateNameStack = [];
+      };
+      var prototypeAccessors2 = { inFunction: { configurable: true }, inGenerator: { configurable: true }, inAsync: { configurable: true }, canAwait: { configurable: true }, allowReturn: { configurable: true }, allowSuper: { configurable: true }, allowDirectSuper: { configurable: true }, treatFunctionsAsVar: { configurable: true }, allowNewDotTarget: { configurable: true }, allowUsing: { configurable: true }, inClassStaticBlock: { configurable: true } };
+      Parser3.prototype.parse = function parse11() {
+        var this$1$1 = this;
+        var node = this.options.program || this.startNode();
+        this.nextToken();
+        return this.catchStackOverflow(function() {
+          return this$1$1.parseTopLevel(node);
+        });
+      };
+      prototypeAccessors2.inFunction.get = function() {
+        return (this.currentVarScope().flags & SCOPE_FUNCTION2) > 0;
+      };
+      prototypeAccessors2.inGenerator.get = function() {
+        return (this.currentVarScope().flags & SCOPE_GENERATOR2) > 0;
+      };
+      prototypeAccessors2.inAsync.get = function() {
+        return (this.currentVarScope().flags & SCOPE_ASYNC2) > 0;
+      };
+      prototypeAccessors2.canAwait.get = function() {
+        for (var i3 = this.scopeStack.length - 1; i3 >= 0; i3--) {
+          var ref3 = this.scopeStack[i3];
+          var flags = ref3.flags;
+          if (flags & (SCOPE_CLASS_STATIC_BLOCK2 | SCOPE_CLASS_FIELD_INIT2)) {
+            return false;
+          }
+          if (flags & SCOPE_FUNCTION2) {
+            return (flags & SCOPE_ASYNC2) > 0;
+          }
+        }
+        return this.inModule && this.options.ecmaVersion >= 13 || this.options.allowAwaitOutsideFunction;
+      };
+      prototypeAccessors2.allowReturn.get = function() {
+        if (this.inFunction) {
+          return true;
+        }
+        if (this.options.allowReturnOutsideFunction && this.currentVarScope().flags & SCOPE_TOP2) {
+          return true;
+        }
+        return false;
+      };
+      prototypeAccessors2.allowSuper.get = function() {
+        var ref3 = this.currentThisScope();
+        var flags = ref3.flags;
+        return (flags & SCOPE_SUPER2) > 0 || this.options.allowSuperOutsideMethod;
+      };
+      prototypeAccessors2.allowDirectSuper.get = function() {
+        return (this.currentThisScope().flags & SCOPE_DIRECT_SUPER2) > 0;
+      };
+      prototypeAccessors2.treatFunctionsAsVar.get = function() {
+        return this.treatFunctionsAsVarInScope(this.currentScope());
+      };
+      prototypeAccessors2.allowNewDotTarget.get = function() {
+        for (var i3 = this.scopeStack.length - 1; i3 >= 0; i3--) {
+          var ref3 = this.scopeStack[i3];
+          var flags = ref3.flags;
+          if (flags & (SCOPE_CLASS_STATIC_BLOCK2 | SCOPE_CLASS_FIELD_INIT2) || flags & SCOPE_FUNCTION2 && !(flags & SCOPE_ARROW2)) {
+            return true;
+          }
+        }
+        return false;
+      };
+      prototypeAccessors2.allowUsing.get = function() {
+        var ref3 = this.currentScope();
+        var flags = ref3.flags;
+        if (flags & SCOPE_SWITCH2) {
+          return false;
+        }
+        if (!this.inModule && flags & SCOPE_TOP2) {
+          return false;
+        }
+        return true;
+      };
+      prototypeAccessors2.inClassStaticBlock.get = function() {
+        return (this.currentVarScope().flags & SCOPE_CLASS_STATIC_BLOCK2) > 0;
+      };
+      Parser3.extend = function extend5() {
+        var plugins = [], len = arguments.length;
+        while (len--) plugins[len] = arguments[len];
+        var cls = this;
+        for (var i3 = 0; i3 < plugins.length; i3++) {
+          cls = plugins[i3](cls);
+        }
+        return cls;
+      };
+      Parser3.parse = function parse11(input, options) {
+        return new this(options, input).parse();
+      };
+      Parser3.parseExpressionAt = function parseExpressionAt3(input, pos, options) {
+        var parser = new this(options, input, pos);
+        parser.nextToken();
+        return parser.parseExpression();
+      };
+      Parser3.tokenizer = function tokenizer3(input, options) {
+        return new this(options, input);
+      };
+      Object.defineProperties(Parser3.prototype, prototypeAccessors2);
+      var pp$92 = Parser3.prototype;
+      var literal2 = /^(?:'((?:\\[^]|[^'\\])*?)'|"((?:\\[^]|[^"\\])*?)")/;
+      pp$92.strictDirective = function(start) {
+        if (this.options.ecmaVersion < 5) {
+          return false;
+        }
+        for (; ; ) {
+          skipWhiteSpace2.lastIndex = start;
+          start += skipWhiteSpace2.exec(this.input)[0].length;
+          var match = literal2.exec(this.input.slice(start));
+          if (!match) {
+            return false;
+          }
+          if ((match[1] || match[2]) === "use strict") {
+            skipWhiteSpace2.lastIndex = start + match[0].length;
+            var spaceAfter = skipWhiteSpace2.exec(this.input), end = spaceAfter.index + spaceAfter[0].length;
+            var next = this.input.charAt(end);
+            return next === ";" || next === "}" || lineBreak2.test(spaceAfter[0]) && !(/[(`.[+\-/*%<>=,?^&]/.test(next) || next === "!" && this.input.charAt(end + 1) === "=" || next === "i" && keywordOpAt2(this, end));
+          }
+          start += match[0].length;
+          skipWhiteSpace2.lastIndex = start;
+          start += skipWhiteSpace2.exec(this.input)[0].length;
+          if (this.input[start] === ";") {
+            start++;
+          }
+        }
+      };
+      function keywordOpAt2(parser, pos) {
+        var end = pos + 1, stop = Math.min(parser.input.length, pos + 11);
+        while (end < stop) {
+          var ch = parser.fullCharCodeAt(end);
+          if (!isIdentifierChar2(ch, true)) {
+            break;
+          }
+          end += ch <= 65535 ? 1 : 2;
+        }
+        return end === pos + 2 && parser.input.slice(pos, end) === "in" || end === pos + 10 && parser.input.slice(pos, end) === "instanceof";
+      }
+      pp$92.eat = function(type) {
+        if (this.type === type) {
+          this.next();
+          return true;
+        } else {
+          return false;
+        }
+      };
+      pp$92.isContextual = function(name) {
+        return this.type === types$12.name && this.value === name && !this.containsEsc;
+      };
+      pp$92.eatContextual = function(name) {
+        if (!this.isContextual(name)) {
+          return false;
+        }
+        this.next();
+        return true;
+      };
+      pp$92.catchStackOverflow = function(f2) {
+        try {
+          return f2();
+        } catch (e) {
+          if (e instanceof Error && (/\bstack\b.*\b(exceeded|overflow)\b/i.test(e.message) || /\btoo much recursion\b/i.test(e.message))) {
+            this.raise(this.start, "Not enough stack space to parse input");
+          } else {
+            throw e;
+          }
+        }
+      };
+      pp$92.expectContextual = function(name) {
+        if (!this.eatContextual(name)) {
+          this.unexpected();
+        }
+      };
+      pp$92.canInsertSemicolon = function() {
+        return this.type === types$12.eof || this.type === types$12.braceR || lineBreak2.test(this.input.slice(this.lastTokEnd, this.start));
+      };
+      pp$92.insertSemicolon = function() {
+        if (this.canInsertSemicolon()) {
+          if (this.options.onInsertedSemicolon) {
+            this.options.onInsertedSemicolon(this.lastTokEnd, this.lastTokEndLoc);
+          }
+          return true;
+        }
+      };
+      pp$92.semicolon = function() {
+        if (!this.eat(types$12.semi) && !this.insertSemicolon()) {
+          this.unexpected();
+        }
+      };
+      pp$92.afterTrailingComma = function(tokType, notNext) {
+        if (this.type === tokType) {
+          if (this.options.onTrailingComma) {
+            this.options.onTrailingComma(this.lastTokStart, this.lastTokStartLoc);
+          }
+          if (!notNext) {
+            this.next();
+          }
+          return true;
+        }
+      };
+      pp$92.expect = function(type) {
+        this.eat(type) || this.unexpected();
+      };
+      pp$92.unexpected = function(pos) {
+        this.raise(pos != null ? pos : this.start, "Unexpected token");
+      };
+      var DestructuringErrors3 = function DestructuringErrors4() {
+        this.shorthandAssign = this.trailingComma = this.parenthesizedAssign = this.parenthesizedBind = this.doubleProto = -1;
+      };
+      pp$92.checkPatternErrors = function(refDestructuringErrors, isAssign) {
+        if (!refDestructuringErrors) {
+          return;
+        }
+        if (refDestructuringErrors.trailingComma > -1) {
+          this.raiseRecoverable(refDestructuringErrors.trailingComma, "Comma is not permitted after the rest element");
+        }
+        var parens = isAssign ? refDestructuringErrors.parenthesizedAssign : refDestructuringErrors.parenthesizedBind;
+        if (parens > -1) {
+          this.raiseRecoverable(parens, isAssign ? "Assigning to rvalue" : "Parenthesized pattern");
+        }
+      };
+      pp$92.checkExpressionErrors = function(refDestructuringErrors, andThrow) {
+        if (!refDestructuringErrors) {
+          return false;
+        }
+        var shorthandAssign = refDestructuringErrors.shorthandAssign;
+        var doubleProto = refDestructuringErrors.doubleProto;
+        if (!andThrow) {
+          return shorthandAssign >= 0 || doubleProto >= 0;
+        }
+        if (shorthandAssign >= 0) {
+          this.raise(shorthandAssign, "Shorthand property assignments are valid only in destructuring patterns");
+        }
+        if (doubleProto >= 0) {
+          this.raiseRecoverable(doubleProto, "Redefinition of __proto__ property");
+        }
+      };
+      pp$92.checkYieldAwaitInDefaultParams = function() {
+        if (this.yieldPos && (!this.awaitPos || this.yieldPos < this.awaitPos)) {
+          this.raise(this.yieldPos, "Yield expression cannot be a default value");
+        }
+        if (this.awaitPos) {
+          this.raise(this.awaitPos, "Await expression cannot be a default value");
+        }
+      };
+      pp$92.isSimpleAssignTarget = function(expr) {
+        if (expr.type === "ParenthesizedExpression") {
+          return this.isSimpleAssignTarget(expr.expression);
+        }
+        return expr.type === "Identifier" || expr.type === "MemberExpression";
+      };
+      var pp$82 = Parser3.prototype;
+      pp$82.parseTopLevel = function(node) {
+        var exports$1 = /* @__PURE__ */ Object.create(null);
+        if (!node.body) {
+          node.body = [];
+        }
+        while (this.type !== types$12.eof) {
+          var stmt = this.parseStatement(null, true, exports$1);
+          node.body.push(stmt);
+        }
+        if (this.inModule) {
+          for (var i3 = 0, list3 = Object.keys(this.undefinedExports); i3 < list3.length; i3 += 1) {
+            var name = list3[i3];
+            this.raiseRecoverable(this.undefinedExports[name].start, "Export '" + name + "' is not defined");
+          }
+        }
+        this.adaptDirectivePrologue(node.body);
+        this.next();
+        node.sourceType = this.options.sourceType === "commonjs" ? "script" : this.options.sourceType;
+        return this.finishNode(node, "Program");
+      };
+      var loopLabel2 = { kind: "loop" }, switchLabel2 = { kind: "switch" };
+      pp$82.isLet = function(context) {
+        if (this.options.ecmaVersion < 6 || !this.isContextual("let")) {
+          return false;
+        }
+        skipWhiteSpace2.lastIndex = this.pos;
+        var skip = skipWhiteSpace2.exec(this.input);
+        var next = this.pos + skip[0].length, nextCh = this.fullCharCodeAt(next);
+        if (nextCh === 91 || nextCh === 92) {
+          return true;
+        }
+        if (context) {
+          return false;
+        }
+        if (nextCh === 123) {
+          return true;
+        }
+        if (isIdentifierStart2(nextCh)) {
+          var start = next;
+          do {
+            next += nextCh <= 65535 ? 1 : 2;
+          } while (isIdentifierChar2(nextCh = this.fullCharCodeAt(next)));
+          if (nextCh === 92) {
+            return true;
+          }
+          var ident = this.input.slice(start, next);
+          if (!keywordRelationalOperator2.test(ident)) {
+            return true;
+          }
+        }
+        return false;
+      };
+      pp$82.isAsyncFunction = function() {
+        if (this.options.ecmaVersion < 8 || !this.isContextual("async")) {
+          return false;
+        }
+        skipWhiteSpace2.lastIndex = this.pos;
+        var skip = skipWhiteSpace2.exec(this.input);
+        var next = this.pos + skip[0].length, after;
+        return !lineBreak2.test(this.input.slice(this.pos, next)) && this.input.slice(next, next + 8) === "function" && (next + 8 === this.input.length || !(isIdentifierChar2(after = this.fullCharCodeAt(next + 8)) || after === 92));
+      };
+      pp$82.isUsingKeyword = function(isAwaitUsing, isFor) {
+        if (this.options.ecmaVersion < 17 || !this.isContextual(isAwaitUsing ? "await" : "using")) {
+          return false;
+        }
+        skipWhiteSpace2.lastIndex = this.pos;
+        var skip = skipWhiteSpace2.exec(this.input);
+        var next = this.pos + skip[0].length;
+        if (lineBreak2.test(this.input.slice(this.pos, next))) {
+          return false;
+        }
+        if (isAwaitUsing) {
+          var usingEndPos = next + 5, after;
+          if (this.input.slice(next, usingEndPos) !== "using" || usingEndPos === this.input.length || isIdentifierChar2(after = this.fullCharCodeAt(usingEndPos)) || after === 92) {
+            return false;
+          }
+          skipWhiteSpace2.lastIndex = usingEndPos;
+          var skipAfterUsing = skipWhiteSpace2.exec(this.input);
+          next = usingEndPos + skipAfterUsing[0].length;
+          if (skipAfterUsing && lineBreak2.test(this.input.slice(usingEndPos, next))) {
+            return false;
+          }
+        }
+        var ch = this.fullCharCodeAt(next);
+        if (!isIdentifierStart2(ch) && ch !== 92) {
+          return false;
+        }
+        var idStart = next;
+        do {
+          next += ch <= 65535 ? 1 : 2;
+        } while (isIdentifierChar2(ch = this.fullCharCodeAt(next)));
+        if (ch === 92) {
+          return true;
+        }
+        var id = this.input.slice(idStart, next);
+        if (keywordRelationalOperator2.test(id)) {
+          return false;
+        }
+        if (isFor && !isAwaitUsing && id === "of") {
+          skipWhiteSpace2.lastIndex = next;
+          var skipAfterOf = skipWhiteSpace2.exec(this.input);
+          next = next + skipAfterOf[0].length;
+          if (this.input.charCodeAt(next) !== 61 || // Check for ==, === and => operators
+          (ch = this.input.charCodeAt(next + 1)) === 61 || ch === 62) {
+            return false;
+          }
+        }
+        return true;
+      };
+      pp$82.isAwaitUsing = function(isFor) {
+        return this.isUsingKeyword(true, isFor);
+      };
+      pp$82.isUsing = function(isFor) {
+        return this.isUsingKeyword(false, isFor);
+      };
+      pp$82.parseStatement = function(context, topLevel, exports$1) {
+        var starttype = this.type, node = this.startNode(), kind;
+        if (this.isLet(context)) {
+          starttype = types$12._var;
+          kind = "let";
+        }
+        switch (starttype) {
+          case types$12._break:
+          case types$12._continue:
+            return this.parseBreakContinueStatement(node, starttype.keyword);
+          case types$12._debugger:
+            return this.parseDebuggerStatement(node);
+          case types$12._do:
+            return this.parseDoStatement(node);
+          case types$12._for:
+            return this.parseForStatement(node);
+          case types$12._function:
+            if (context && (this.strict || context !== "if" && context !== "label") && this.options.ecmaVersion >= 6) {
+              this.unexpected();
+            }
+            return this.parseFunctionStatement(node, false, !context);
+          case types$12._class:
+            if (context) {
+              this.unexpected();
+            }
+            return this.parseClass(node, true);
+          case types$12._if:
+            return this.parseIfStatement(node);
+          case types$12._return:
+            return this.parseReturnStatement(node);
+          case types$12._switch:
+            return this.parseSwitchStatement(node);
+          case types$12._throw:
+            return this.parseThrowStatement(node);
+          case types$12._try:
+            return this.parseTryStatement(node);
+          case types$12._const:
+          case types$12._var:
+            kind = kind || this.value;
+            if (context && kind !== "var") {
+              this.unexpected();
+            }
+            return this.parseVarStatement(node, kind);
+          case types$12._while:
+            return this.parseWhileStatement(node);
+          case types$12._with:
+            return this.parseWithStatement(node);
+          case types$12.braceL:
+            return this.parseBlock(true, node);
+          case types$12.semi:
+            return this.parseEmptyStatement(node);
+          case types$12._export:
+          case types$12._import:
+            if (this.options.ecmaVersion > 10 && starttype === types$12._import) {
+              skipWhiteSpace2.lastIndex = this.pos;
+              var skip = skipWhiteSpace2.exec(this.input);
+              var next = this.pos + skip[0].length, nextCh = this.input.charCodeAt(next);
+              if (nextCh === 40 || nextCh === 46) {
+                return this.parseExpressionStatement(node, this.parseExpression());
+              }
+            }
+            if (!this.options.allowImportExportEverywhere) {
+              if (!topLevel) {
+                this.raise(this.start, "'import' and 'export' may only appear at the top level");
+              }
+              if (!this.inModule) {
+                this.raise(this.start, "'import' and 'export' may appear only with 'sourceType: module'");
+              }
+            }
+            return starttype === types$12._import ? this.parseImport(node) : this.parseExport(node, exports$1);
+          // If the statement does not start with a statement keyword or a
+          // brace, it's an ExpressionStatement or LabeledStatement. We
+          // simply start parsing an expression, and afterwards, if the
+          // next token is a colon and the expression was a simple
+          // Identifier node, we switch to interpreting it as a label.
+          default:
+            if (this.isAsyncFunction()) {
+              if (context) {
+                this.unexpected();
+              }
+              this.next();
+              return this.parseFunctionStatement(node, true, !context);
+            }
+            var usingKind = this.isAwaitUsing(false) ? "await using" : this.isUsing(false) ? "using" : null;
+            if (usingKind) {
+              if (!this.allowUsing) {
+                this.raise(this.start, "Using declaration cannot appear in the top level when source type is `script` or in the bare case statement");
+              }
+              if (context) {
+                this.raise(this.start, "Using declaration is not allowed in single-statement positions");
+              }
+              if (usingKind === "await using") {
+                if (!this.canAwait) {
+                  this.raise(this.start, "Await using cannot appear outside of async function");
+                }
+                this.next();
+              }
+              this.next();
+              this.parseVar(node, false, usingKind);
+              this.semicolon();
+              return this.finishNode(node, "VariableDeclaration");
+            }
+            var maybeName = this.value, expr = this.parseExpression();
+            if (starttype === types$12.name && expr.type === "Identifier" && this.eat(types$12.colon)) {
+              return this.parseLabeledStatement(node, maybeName, expr, context);
+            } else {
+              return this.parseExpressionStatement(node, expr);
+            }
+        }
+      };
+      pp$82.parseBreakContinueStatement = function(node, keyword) {
+        var isBreak = keyword === "break";
+        this.next();
+        if (this.eat(types$12.semi) || this.insertSemicolon()) {
+          node.label = null;
+        } else if (this.type !== types$12.name) {
+          this.unexpected();
+        } else {
+          node.label = this.parseIdent();
+          this.semicolon();
+        }
+        var i3 = 0;
+        for (; i3 < this.labels.length; ++i3) {
+          var lab = this.labels[i3];
+          if (node.label == null || lab.name === node.label.name) {
+            if (lab.kind != null && (isBreak || lab.kind === "loop")) {
+              break;
+            }
+            if (node.label && isBreak) {
+              break;
+            }
+          }
+        }
+        if (i3 === this.labels.length) {
+          this.raise(node.start, "Unsyntactic " + keyword);
+        }
+        return this.finishNode(node, isBreak ? "BreakStatement" : "ContinueStatement");
+      };
+      pp$82.parseDebuggerStatement = function(node) {
+        this.next();
+        this.semicolon();
+        return this.finishNode(node, "DebuggerStatement");
+      };
+      pp$82.parseDoStatement = function(node) {
+        this.next();
+        this.labels.push(loopLabel2);
+        node.body = this.parseStatement("do");
+        this.labels.pop();
+        this.expect(types$12._while);
+        node.test = this.parseParenExpression();
+        if (this.options.ecmaVersion >= 6) {
+          this.eat(types$12.semi);
+        } else {
+          this.semicolon();
+        }
+        return this.finishNode(node, "DoWhileStatement");
+      };
+      pp$82.parseForStatement = function(node) {
+        this.next();
+        var awaitAt = this.options.ecmaVersion >= 9 && this.canAwait && this.eatContextual("await") ? this.lastTokStart : -1;
+        this.labels.push(loopLabel2);
+        this.enterScope(0);
+        this.expect(types$12.parenL);
+        if (this.type === types$12.semi) {
+          if (awaitAt > -1) {
+            this.unexpected(awaitAt);
+          }
+          return this.parseFor(node, null);
+        }
+        var isLet = this.isLet();
+        if (this.type === types$12._var || this.type === types$12._const || isLet) {
+          var init$1 = this.startNode(), kind = isLet ? "let" : this.value;
+          this.next();
+          this.parseVar(init$1, true, kind);
+          this.finishNode(init$1, "VariableDeclaration");
+          return this.parseForAfterInit(node, init$1, awaitAt);
+        }
+        var startsWithLet = this.isContextual("let"), isForOf = false;
+        var usingKind = this.isUsing(true) ? "using" : this.isAwaitUsing(true) ? "await using" : null;
+        if (usingKind) {
+          var init$2 = this.startNode();
+          this.next();
+          if (usingKind === "await using") {
+            if (!this.canAwait) {
+              this.raise(this.start, "Await using cannot appear outside of async function");
+            }
+            this.next();
+          }
+          this.parseVar(init$2, true, usingKind);
+          this.finishNode(init$2, "VariableDeclaration");
+          return this.parseForAfterInit(node, init$2, awaitAt);
+        }
+        var containsEsc = this.containsEsc;
+        var refDestructuringErrors = new DestructuringErrors3();
+        var initPos = this.start;
+        var init = awaitAt > -1 ? this.parseExprSubscripts(refDestructuringErrors, "await") : this.parseExpression(true, refDestructuringErrors);
+        if (this.type === types$12._in || (isForOf = this.options.ecmaVersion >= 6 && this.isContextual("of"))) {
+          if (awaitAt > -1) {
+            if (this.type === types$12._in) {
+              this.unexpected(awaitAt);
+            }
+            node.await = true;
+          } else if (isForOf && this.options.ecmaVersion >= 8) {
+            if (init.start === initPos && !containsEsc && init.type === "Identifier" && init.name === "async") {
+              this.unexpected();
+            } else if (this.options.ecmaVersion >= 9) {
+              node.await = false;
+            }
+          }
+          if (startsWithLet && isForOf) {
+            this.raise(init.start, "The left-hand side of a for-of loop may not start with 'let'.");
+          }
+          this.toAssignable(init, false, refDestructuringErrors);
+          this.checkLValPattern(init);
+          return this.parseForIn(node, init);
+        } else {
+          this.checkExpressionErrors(refDestructuringErrors, true);
+        }
+        if (awaitAt > -1) {
+          this.unexpected(awaitAt);
+        }
+        return this.parseFor(node, init);
+      };
+      pp$82.parseForAfterInit = function(node, init, awaitAt) {
+        if ((this.type === types$12._in || this.options.ecmaVersion >= 6 && this.isContextual("of")) && init.declarations.length === 1) {
+          if (this.type === types$12._in) {
+            if ((init.kind === "using" || init.kind === "await using") && !init.declarations[0].init) {
+              this.raise(this.start, "Using declaration is not allowed in for-in loops");
+            }
+            if (this.options.ecmaVersion >= 9 && awaitAt > -1) {
+              this.unexpected(awaitAt);
+            }
+          } else if (this.options.ecmaVersion >= 9) {
+            node.await = awaitAt > -1;
+          }
+          return this.parseForIn(node, init);
+        }
+        if (awaitAt > -1) {
+          this.unexpected(awaitAt);
+        }
+        return this.parseFor(node, init);
+      };
+      pp$82.parseFunctionStatement = function(node, isAsync, declarationPosition) {
+        this.next();
+        return this.parseFunction(node, FUNC_STATEMENT2 | (declarationPosition ? 0 : FUNC_HANGING_STATEMENT2), false, isAsync);
+      };
+      pp$82.parseIfStatement = function(node) {
+        this.next();
+        node.test = this.parseParenExpression();
+        node.consequent = this.parseStatement("if");
+        node.alternate = this.eat(types$12._else) ? this.parseStatement("if") : null;
+        return this.finishNode(node, "IfStatement");
+      };
+      pp$82.parseReturnStatement = function(node) {
+        if (!this.allowReturn) {
+          this.raise(this.start, "'return' outside of function");
+        }
+        this.next();
+        if (this.eat(types$12.semi) || this.insertSemicolon()) {
+          node.argument = null;
+        } else {
+          node.argument = this.parseExpression();
+          this.semicolon();
+        }
+        return this.finishNode(node, "ReturnStatement");
+      };
+      pp$82.parseSwitchStatement = function(node) {
+        this.next();
+        node.discriminant = this.parseParenExpression();
+        node.cases = [];
+        this.expect(types$12.braceL);
+        this.labels.push(switchLabel2);
+        this.enterScope(SCOPE_SWITCH2);
+        var cur;
+        for (var sawDefault = false; this.type !== types$12.braceR; ) {
+          if (this.type === types$12._case || this.type === types$12._default) {
+            var isCase = this.type === types$12._case;
+            if (cur) {
+              this.finishNode(cur, "SwitchCase");
+            }
+            node.cases.push(cur = this.startNode());
+            cur.consequent = [];
+            this.next();
+            if (isCase) {
+              cur.test = this.parseExpression();
+            } else {
+              if (sawDefault) {
+                this.raiseRecoverable(this.lastTokStart, "Multiple default clauses");
+              }
+              sawDefault = true;
+              cur.test = null;
+            }
+            this.expect(types$12.colon);
+          } else {
+            if (!cur) {
+              this.unexpected();
+            }
+            cur.consequent.push(this.parseStatement(null));
+          }
+        }
+        this.exitScope();
+        if (cur) {
+          this.finishNode(cur, "SwitchCase");
+        }
+        this.next();
+        this.labels.pop();
+        return this.finishNode(node, "SwitchStatement");
+      };
+      pp$82.parseThrowStatement = function(node) {
+        this.next();
+        if (lineBreak2.test(this.input.slice(this.lastTokEnd, this.start))) {
+          this.raise(this.lastTokEnd, "Illegal newline after throw");
+        }
+        node.argument = this.parseExpression();
+        this.semicolon();
+        return this.finishNode(node, "ThrowStatement");
+      };
+      var empty$12 = [];
+      pp$82.parseCatchClauseParam = function() {
+        var param = this.parseBindingAtom();
+        var simple = param.type === "Identifier";
+        this.enterScope(simple ? SCOPE_SIMPLE_CATCH2 : 0);
+        this.checkLValPattern(param, simple ? BIND_SIMPLE_CATCH2 : BIND_LEXICAL2);
+        this.expect(types$12.parenR);
+        return param;
+      };
+      pp$82.parseTryStatement = function(node) {
+        this.next();
+        node.block = this.parseBlock();
+        node.handler = null;
+        if (this.type === types$12._catch) {
+          var clause = this.startNode();
+          this.next();
+          if (this.eat(types$12.parenL)) {
+            clause.param = this.parseCatchClauseParam();
+          } else {
+            if (this.options.ecmaVersion < 10) {
+              this.unexpected();
+            }
+            clause.param = null;
+            this.enterScope(0);
+          }
+          clause.body = this.parseBlock(false);
+          this.exitScope();
+          node.handler = this.finishNode(clause, "CatchClause");
+        }
+        node.finalizer = this.eat(types$12._finally) ? this.parseBlock() : null;
+        if (!node.handler && !node.finalizer) {
+          this.raise(node.start, "Missing catch or finally clause");
+        }
+        return this.finishNode(node, "TryStatement");
+      };
+      pp$82.parseVarStatement = function(node, kind, allowMissingInitializer) {
+        this.next();
+        this.parseVar(node, false, kind, allowMissingInitializer);
+        this.semicolon();
+        return this.finishNode(node, "VariableDeclaration");
+      };
+      pp$82.parseWhileStatement = function(node) {
+        this.next();
+        node.test = this.parseParenExpression();
+        this.labels.push(loopLabel2);
+        node.body = this.parseStatement("while");
+        this.labels.pop();
+        return this.finishNode(node, "WhileStatement");
+      };
+      pp$82.parseWithStatement = function(node) {
+        if (this.strict) {
+          this.raise(this.start, "'with' in strict mode");
+        }
+        this.next();
+        node.object = this.parseParenExpression();
+        node.body = this.parseStatement("with");
+        return this.finishNode(node, "WithStatement");
+      };
+      pp$82.parseEmptyStatement = function(node) {
+        this.next();
+        return this.finishNode(node, "EmptyStatement");
+      };
+      pp$82.parseLabeledStatement = function(node, maybeName, expr, context) {
+        for (var i$1 = 0, list3 = this.labels; i$1 < list3.length; i$1 += 1) {
+          var label = list3[i$1];
+          if (label.name === maybeName) {
+            this.raise(expr.start, "Label '" + maybeName + "' is already declared");
+          }
+        }
+        var kind = this.type.isLoop ? "loop" : this.type === types$12._switch ? "switch" : null;
+        for (var i3 = this.labels.length - 1; i3 >= 0; i3--) {
+          var label$1 = this.labels[i3];
+          if (label$1.statementStart === node.start) {
+            label$1.statementStart = this.start;
+            label$1.kind = kind;
+          } else {
+            break;
+          }
+        }
+        this.labels.push({ name: maybeName, kind, statementStart: this.start });
+        node.body = this.parseStatement(context ? context.indexOf("label") === -1 ? context + "label" : context : "label");
+        this.labels.pop();
+        node.label = expr;
+        return this.finishNode(node, "LabeledStatement");
+      };
+      pp$82.parseExpressionStatement = function(node, expr) {
+        node.expression = expr;
+        this.semicolon();
+        return this.finishNode(node, "ExpressionStatement");
+      };
+      pp$82.parseBlock = function(createNewLexicalScope, node, exitStrict) {
+        if (createNewLexicalScope === void 0) createNewLexicalScope = true;
+        if (node === void 0) node = this.startNode();
+        node.body = [];
+        this.expect(types$12.braceL);
+        if (createNewLexicalScope) {
+          this.enterScope(0);
+        }
+        while (this.type !== types$12.braceR) {
+          var stmt = this.parseStatement(null);
+          node.body.push(stmt);
+        }
+        if (exitStrict) {
+          this.strict = false;
+        }
+        this.next();
+        if (createNewLexicalScope) {
+          this.exitScope();
+        }
+        return this.finishNode(node, "BlockStatement");
+      };
+      pp$82.parseFor = function(node, init) {
+        node.init = init;
+        this.expect(types$12.semi);
+        node.test = this.type === types$12.semi ? null : this.parseExpression();
+        this.expect(types$12.semi);
+        node.update = this.type === types$12.parenR ? null : this.parseExpression();
+        this.expect(types$12.parenR);
+        node.body = this.parseStatement("for");
+        this.exitScope();
+        this.labels.pop();
+        return this.finishNode(node, "ForStatement");
+      };
+      pp$82.parseForIn = function(node, init) {
+        var isForIn = this.type === types$12._in;
+        this.next();
+        if (init.type === "VariableDeclaration" && init.declarations[0].init != null && (!isForIn || this.options.ecmaVersion < 8 || this.strict || init.kind !== "var" || init.declarations[0].id.type !== "Identifier")) {
+          this.raise(
+            init.start,
+            (isForIn ? "for-in" : "for-of") + " loop variable declaration may not have an initializer"
+          );
+        }
+        node.left = init;
+        node.right = isForIn ? this.parseExpression() : this.parseMaybeAssign();
+        this.expect(types$12.parenR);
+        node.body = this.parseStatement("for");
+        this.exitScope();
+        this.labels.pop();
+        return this.finishNode(node, isForIn ? "ForInStatement" : "ForOfStatement");
+      };
+      pp$82.parseVar = function(node, isFor, kind, allowMissingInitializer) {
+        node.declarations = [];
+        node.kind = kind;
+        for (; ; ) {
+          var decl = this.startNode();
+          this.parseVarId(decl, kind);
+          if (this.eat(types$12.eq)) {
+            decl.init = this.parseMaybeAssign(isFor);
+          } else if (!allowMissingInitializer && kind === "const" && !(this.type === types$12._in || this.options.ecmaVersion >= 6 && this.isContextual("of"))) {
+            this.unexpected();
+          } else if (!allowMissingInitializer && (kind === "using" || kind === "await using") && this.options.ecmaVersion >= 17 && this.type !== types$12._in && !this.isContextual("of")) {
+            this.raise(this.lastTokEnd, "Missing initializer in " + kind + " declaration");
+          } else if (!allowMissingInitializer && decl.id.type !== "Identifier" && !(isFor && (this.type === types$12._in || this.isContextual("of")))) {
+            this.raise(this.lastTokEnd, "Complex binding patterns require an initialization value");
+          } else {
+            decl.init = null;
+          }
+          node.declarations.push(this.finishNode(decl, "VariableDeclarator"));
+          if (!this.eat(types$12.comma)) {
+            break;
+          }
+        }
+        return node;
+      };
+      pp$82.parseVarId = function(decl, kind) {
+        decl.id = kind === "using" || kind === "await using" ? this.parseIdent() : this.parseBindingAtom();
+        this.checkLValPattern(decl.id, kind === "var" ? BIND_VAR2 : BIND_LEXICAL2, false);
+      };
+      var FUNC_STATEMENT2 = 1, FUNC_HANGING_STATEMENT2 = 2, FUNC_NULLABLE_ID2 = 4;
+      pp$82.parseFunction = function(node, statement, allowExpressionBody, isAsync, forInit) {
+        this.initFunction(node);
+        if (this.options.ecmaVersion >= 9 || this.options.ecmaVersion >= 6 && !isAsync) {
+          if (this.type === types$12.star && statement & FUNC_HANGING_STATEMENT2) {
+            this.unexpected();
+          }
+          node.generator = this.eat(types$12.star);
+        }
+        if (this.options.ecmaVersion >= 8) {
+          node.async = !!isAsync;
+        }
+        if (statement & FUNC_STATEMENT2) {
+          node.id = statement & FUNC_NULLABLE_ID2 && this.type !== types$12.name ? null : this.parseIdent();
+          if (node.id && !(statement & FUNC_HANGING_STATEMENT2)) {
+            this.checkLValSimple(node.id, this.strict || node.generator || node.async ? this.treatFunctionsAsVar ? BIND_VAR2 : BIND_LEXICAL2 : BIND_FUNCTION2);
+          }
+        }
+        var oldYieldPos = this.yieldPos, oldAwaitPos = this.awaitPos, oldAwaitIdentPos = this.awaitIdentPos;
+        this.yieldPos = 0;
+        this.awaitPos = 0;
+        this.awaitIdentPos = 0;
+        this.enterScope(functionFlags2(node.async, node.generator));
+        if (!(statement & FUNC_STATEMENT2)) {
+          node.id = this.type === types$12.name ? this.parseIdent() : null;
+        }
+        this.parseFunctionParams(node);
+        this.parseFunctionBody(node, allowExpressionBody, false, forInit);
+        this.yieldPos = oldYieldPos;
+        this.awaitPos = oldAwaitPos;
+        this.awaitIdentPos = oldAwaitIdentPos;
+        return this.finishNode(node, statement & FUNC_STATEMENT2 ? "FunctionDeclaration" : "FunctionExpression");
+      };
+      pp$82.parseFunctionParams = function(node) {
+        this.expect(types$12.parenL);
+        node.params = this.parseBindingList(types$12.parenR, false, this.options.ecmaVersion >= 8);
+        this.checkYieldAwaitInDefaultParams();
+      };
+      pp$82.parseClass = function(node, isStatement) {
+        this.next();
+        var oldStrict = this.strict;
+        this.strict = true;
+        this.parseClassId(node, isStatement);
+        this.parseClassSuper(node);
+        var privateNameMap = this.enterClassBody();
+        var classBody = this.startNode();
+        var hadConstructor = false;
+        classBody.body = [];
+        this.expect(types$12.braceL);
+        while (this.type !== types$12.braceR) {
+          var element = this.parseClassElement(node.superClass !== null);
+          if (element) {
+            classBody.body.push(element);
+            if (element.type === "MethodDefinition" && element.kind === "constructor") {
+              if (hadConstructor) {
+                this.raiseRecoverable(element.start, "Duplicate constructor in the same class");
+              }
+              hadConstructor = true;
+            } else if (element.key && element.key.type === "PrivateIdentifier" && isPrivateNameConflicted2(privateNameMap, element)) {
+              this.raiseRecoverable(element.key.start, "Identifier '#" + element.key.name + "' has already been declared");
+            }
+          }
+        }
+        this.strict = oldStrict;
+        this.next();
+        node.body = this.finishNode(classBody, "ClassBody");
+        this.exitClassBody();
+        return this.finishNode(node, isStatement ? "ClassDeclaration" : "ClassExpression");
+      };
+      pp$82.parseClassElement = function(constructorAllowsSuper) {
+        if (this.eat(types$12.semi)) {
+          return null;
+        }
+        var ecmaVersion3 = this.options.ecmaVersion;
+        var node = this.startNode();
+        var keyName = "";
+        var isGenerator = false;
+        var isAsync = false;
+        var kind = "method";
+        var isStatic = false;
+        if (this.eatContextual("static")) {
+          if (ecmaVersion3 >= 13 && this.eat(types$12.braceL)) {
+            this.parseClassStaticBlock(node);
+            return node;
+          }
+          if (this.isClassElementNameStart() || this.type === types$12.star) {
+            isStatic = true;
+          } else {
+            keyName = "static";
+          }
+        }
+        node.static = isStatic;
+        if (!keyName && ecmaVersion3 >= 8 && this.eatContextual("async")) {
+          if ((this.isClassElementNameStart() || this.type === types$12.star) && !this.canInsertSemicolon()) {
+            isAsync = true;
+          } else {
+            keyName = "async";
+          }
+        }
+        if (!keyName && (ecmaVersion3 >= 9 || !isAsync) && this.eat(types$12.star)) {
+          isGenerator = true;
+        }
+        if (!keyName && !isAsync && !isGenerator) {
+          var lastValue = this.value;
+          if (this.eatContextual("get") || this.eatContextual("set")) {
+            if (this.isClassElementNameStart()) {
+              kind = lastValue;
+            } else {
+              keyName = lastValue;
+            }
+          }
+        }
+        if (keyName) {
+          node.computed = false;
+          node.key = this.startNodeAt(this.lastTokStart, this.lastTokStartLoc);
+          node.key.name = keyName;
+          this.finishNode(node.key, "Identifier");
+        } else {
+          this.parseClassElementName(node);
+        }
+        if (ecmaVersion3 < 13 || this.type === types$12.parenL || kind !== "method" || isGenerator || isAsync) {
+          var isConstructor = !node.static && checkKeyName2(node, "constructor");
+          var allowsDirectSuper = isConstructor && constructorAllowsSuper;
+          if (isConstructor && kind !== "method") {
+            this.raise(node.key.start, "Constructor can't have get/set modifier");
+          }
+          node.kind = isConstructor ? "constructor" : kind;
+          this.parseClassMethod(node, isGenerator, isAsync, allowsDirectSuper);
+        } else {
+          this.parseClassField(node);
+        }
+        return node;
+      };
+      pp$82.isClassElementNameStart = function() {
+        return this.type === types$12.name || this.type === types$12.privateId || this.type === types$12.num || this.type === types$12.string || this.type === types$12.bracketL || this.type.keyword;
+      };
+      pp$82.parseClassElementName = function(element) {
+        if (this.type === types$12.privateId) {
+          if (this.value === "constructor") {
+            this.raise(this.start, "Classes can't have an element named '#constructor'");
+          }
+          element.computed = false;
+          element.key = this.parsePrivateIdent();
+        } else {
+          this.parsePropertyName(element);
+        }
+      };
+      pp$82.parseClassMethod = function(method, isGenerator, isAsync, allowsDirectSuper) {
+        var key = method.key;
+        if (method.kind === "constructor") {
+          if (isGenerator) {
+            this.raise(key.start, "Constructor can't be a generator");
+          }
+          if (isAsync) {
+            this.raise(key.start, "Constructor can't be an async method");
+          }
+        } else if (method.static && checkKeyName2(method, "prototype")) {
+          this.raise(key.start, "Classes may not have a static property named prototype");
+        }
+        var value = method.value = this.parseMethod(isGenerator, isAsync, allowsDirectSuper);
+        if (method.kind === "get" && value.params.length !== 0) {
+          this.raiseRecoverable(value.start, "getter should have no params");
+        }
+        if (method.kind === "set" && value.params.length !== 1) {
+          this.raiseRecoverable(value.start, "setter should have exactly one param");
+        }
+        if (method.kind === "set" && value.params[0].type === "RestElement") {
+          this.raiseRecoverable(value.params[0].start, "Setter cannot use rest params");
+        }
+        return this.finishNode(method, "MethodDefinition");
+      };
+      pp$82.parseClassField = function(field) {
+        if (checkKeyName2(field, "constructor")) {
+          this.raise(field.key.start, "Classes can't have a field named 'constructor'");
+        } else if (field.static && checkKeyName2(field, "prototype")) {
+          this.raise(field.key.start, "Classes can't have a static field named 'prototype'");
+        }
+        if (this.eat(types$12.eq)) {
+          this.enterScope(SCOPE_CLASS_FIELD_INIT2 | SCOPE_SUPER2);
+          field.value = this.parseMaybeAssign();
+          this.exitScope();
+        } else {
+          field.value = null;
+        }
+        this.semicolon();
+        return this.finishNode(field, "PropertyDefinition");
+      };
+      pp$82.parseClassStaticBlock = function(node) {
+        node.body = [];
+        var oldLabels = this.labels;
+        this.labels = [];
+        this.enterScope(SCOPE_CLASS_STATIC_BLOCK2 | SCOPE_SUPER2);
+        while (this.type !== types$12.braceR) {
+          var stmt = this.parseStatement(null);
+          node.body.push(stmt);
+        }
+        this.next();
+        this.exitScope();
+        this.labels = oldLabels;
+        return this.finishNode(node, "StaticBlock");
+      };
+      pp$82.parseClassId = function(node, isStatement) {
+        if (this.type === types$12.name) {
+          node.id = this.parseIdent();
+          if (isStatement) {
+            this.checkLValSimple(node.id, BIND_LEXICAL2, false);
+          }
+        } else {
+          if (isStatement === true) {
+            this.unexpected();
+          }
+          node.id = null;
+        }
+      };
+      pp$82.parseClassSuper = function(node) {
+        node.superClass = this.eat(types$12._extends) ? this.parseExprSubscripts(null, false) : null;
+      };
+      pp$82.enterClassBody = function() {
+        var element = { declared: /* @__PURE__ */ Object.create(null), used: [] };
+        this.privateNameStack.push(element);
+        return element.declared;
+      };
+      pp$82.exitClassBody = function() {
+        var ref3 = this.privateNameStack.pop();
+        var declared = ref3.declared;
+        var used = ref3.used;
+        if (!this.options.checkPrivateFields) {
+          return;
+        }
+        var len = this.privateNameStack.length;
+        var parent = len === 0 ? null : this.privateNameStack[len - 1];
+        for (var i3 = 0; i3 < used.length; ++i3) {
+          var id = used[i3];
+          if (!hasOwn2(declared, id.name)) {
+            if (parent) {
+              parent.used.push(id);
+            } else {
+              this.raiseRecoverable(id.start, "Private field '#" + id.name + "' must be declared in an enclosing class");
+            }
+          }
+        }
+      };
+      function isPrivateNameConflicted2(privateNameMap, element) {
+        var name = element.key.name;
+        var curr = privateNameMap[name];
+        var next = "true";
+        if (element.type === "MethodDefinition" && (element.kind === "get" || element.kind === "set")) {
+          next = (element.static ? "s" : "i") + element.kind;
+        }
+        if (curr === "iget" && next === "iset" || curr === "iset" && next === "iget" || curr === "sget" && next === "sset" || curr === "sset" && next === "sget") {
+          privateNameMap[name] = "true";
+          return false;
+        } else if (!curr) {
+          privateNameMap[name] = next;
+          return false;
+        } else {
+          return true;
+        }
+      }
+      function checkKeyName2(node, name) {
+        var computed = node.computed;
+        var key = node.key;
+        return !computed && (key.type === "Identifier" && key.name === name || key.type === "Literal" && key.value === name);
+      }
+      pp$82.parseExportAllDeclaration = function(node, exports$1) {
+        if (this.options.ecmaVersion >= 11) {
+          if (this.eatContextual("as")) {
+            node.exported = this.parseModuleExportName();
+            this.checkExport(exports$1, node.exported, this.lastTokStart);
+          } else {
+            node.exported = null;
+          }
+        }
+        this.expectContextual("from");
+        if (this.type !== types$12.string) {
+          this.unexpected();
+        }
+        node.source = this.parseExprAtom();
+        if (this.options.ecmaVersion >= 16) {
+          node.attributes = this.parseWithClause();
+        }
+        this.semicolon();
+        return this.finishNode(node, "ExportAllDeclaration");
+      };
+      pp$82.parseExport = function(node, exports$1) {
+        this.next();
+        if (this.eat(types$12.star)) {
+          return this.parseExportAllDeclaration(node, exports$1);
+        }
+        if (this.eat(types$12._default)) {
+          this.checkExport(exports$1, "default", this.lastTokStart);
+          node.declaration = this.parseExportDefaultDeclaration();
+          return this.finishNode(node, "ExportDefaultDeclaration");
+        }
+        if (this.shouldParseExportStatement()) {
+          node.declaration = this.parseExportDeclaration(node);
+          if (node.declaration.type === "VariableDeclaration") {
+            this.checkVariableExport(exports$1, node.declaration.declarations);
+          } else {
+            this.checkExport(exports$1, node.declaration.id, node.declaration.id.start);
+          }
+          node.specifiers = [];
+          node.source = null;
+          if (this.options.ecmaVersion >= 16) {
+            node.attributes = [];
+          }
+        } else {
+          node.declaration = null;
+          node.specifiers = this.parseExportSpecifiers(exports$1);
+          if (this.eatContextual("from")) {
+            if (this.type !== types$12.string) {
+              this.unexpected();
+            }
+            node.source = this.parseExprAtom();
+            if (this.options.ecmaVersion >= 16) {
+              node.attributes = this.parseWithClause();
+            }
+          } else {
+            for (var i3 = 0, list3 = node.specifiers; i3 < list3.length; i3 += 1) {
+              var spec = list3[i3];
+              this.checkUnreserved(spec.local);
+              this.checkLocalExport(spec.local);
+              if (spec.local.type === "Literal") {
+                this.raise(spec.local.start, "A string literal cannot be used as an exported binding without `from`.");
+              }
+            }
+            node.source = null;
+            if (this.options.ecmaVersion >= 16) {
+              node.attributes = [];
+            }
+          }
+          this.semicolon();
+        }
+        return this.finishNode(node, "ExportNamedDeclaration");
+      };
+      pp$82.parseExportDeclaration = function(node) {
+        return this.parseStatement(null);
+      };
+      pp$82.parseExportDefaultDeclaration = function() {
+        var isAsync;
+        if (this.type === types$12._function || (isAsync = this.isAsyncFunction())) {
+          var fNode = this.startNode();
+          this.next();
+          if (isAsync) {
+            this.next();
+          }
+          return this.parseFunction(fNode, FUNC_STATEMENT2 | FUNC_NULLABLE_ID2, false, isAsync);
+        } else if (this.type === types$12._class) {
+          var cNode = this.startNode();
+          return this.parseClass(cNode, "nullableID");
+        } else {
+          var declaration = this.parseMaybeAssign();
+          this.semicolon();
+          return declaration;
+        }
+      };
+      pp$82.checkExport = function(exports$1, name, pos) {
+        if (!exports$1) {
+          return;
+        }
+        if (typeof name !== "string") {
+          name = name.type === "Identifier" ? name.name : name.value;
+        }
+        if (hasOwn2(exports$1, name)) {
+          this.raiseRecoverable(pos, "Duplicate export '" + name + "'");
+        }
+        exports$1[name] = true;
+      };
+      pp$82.checkPatternExport = function(exports$1, pat) {
+        var type = pat.type;
+        if (type === "Identifier") {
+          this.checkExport(exports$1, pat, pat.start);
+        } else if (type === "ObjectPattern") {
+          for (var i3 = 0, list3 = pat.properties; i3 < list3.length; i3 += 1) {
+            var prop = list3[i3];
+            this.checkPatternExport(exports$1, prop);
+          }
+        } else if (type === "ArrayPattern") {
+          for (var i$1 = 0, list$1 = pat.elements; i$1 < list$1.length; i$1 += 1) {
+            var elt = list$1[i$1];
+            if (elt) {
+              this.checkPatternExport(exports$1, elt);
+            }
+          }
+        } else if (type === "Property") {
+          this.checkPatternExport(exports$1, pat.value);
+        } else if (type === "AssignmentPattern") {
+          this.checkPatternExport(exports$1, pat.left);
+        } else if (type === "RestElement") {
+          this.checkPatternExport(exports$1, pat.argument);
+        }
+      };
+      pp$82.checkVariableExport = function(exports$1, decls) {
+        if (!exports$1) {
+          return;
+        }
+        for (var i3 = 0, list3 = decls; i3 < list3.length; i3 += 1) {
+          var decl = list3[i3];
+          this.checkPatternExport(exports$1, decl.id);
+        }
+      };
+      pp$82.shouldParseExportStatement = function() {
+        return this.type.keyword === "var" || this.type.keyword === "const" || this.type.keyword === "class" || this.type.keyword === "function" || this.isLet() || this.isAsyncFunction();
+      };
+      pp$82.parseExportSpecifier = function(exports$1) {
+        var node = this.startNode();
+        node.local = this.parseModuleExportName();
+        node.exported = this.eatContextual("as") ? this.parseModuleExportName() : node.local;
+        this.checkExport(
+          exports$1,
+          node.exported,
+          node.exported.start
+        );
+        return this.finishNode(node, "ExportSpecifier");
+      };
+      pp$82.parseExportSpecifiers = function(exports$1) {
+        var nodes = [], first = true;
+        this.expect(types$12.braceL);
+        while (!this.eat(types$12.braceR)) {
+          if (!first) {
+            this.expect(types$12.comma);
+            if (this.afterTrailingComma(types$12.braceR)) {
+              break;
+            }
+          } else {
+            first = false;
+          }
+          nodes.push(this.parseExportSpecifier(exports$1));
+        }
+        return nodes;
+      };
+      pp$82.parseImport = function(node) {
+        this.next();
+        if (this.type === types$12.string) {
+          node.specifiers = empty$12;
+          node.source = this.parseExprAtom();
+        } else {
+          node.specifiers = this.parseImportSpecifiers();
+          this.expectContextual("from");
+          node.source = this.type === types$12.string ? this.parseExprAtom() : this.unexpected();
+        }
+        if (this.options.ecmaVersion >= 16) {
+          node.attributes = this.parseWithClause();
+        }
+        this.semicolon();
+        return this.finishNode(node, "ImportDeclaration");
+      };
+      pp$82.parseImportSpecifier = function() {
+        var node = this.startNode();
+        node.imported = this.parseModuleExportName();
+        if (this.eatContextual("as")) {
+          node.local = this.parseIdent();
+        } else {
+          this.checkUnreserved(node.imported);
+          node.local = node.imported;
+        }
+        this.checkLValSimple(node.local, BIND_LEXICAL2);
+        return this.finishNode(node, "ImportSpecifier");
+      };
+      pp$82.parseImportDefaultSpecifier = function() {
+        var node = this.startNode();
+        node.local = this.parseIdent();
+        this.checkLValSimple(node.local, BIND_LEXICAL2);
+        return this.finishNode(node, "ImportDefaultSpecifier");
+      };
+      pp$82.parseImportNamespaceSpecifier = function() {
+        var node = this.startNode();
+        this.next();
+        this.expectContextual("as");
+        node.local = this.parseIdent();
+        this.checkLValSimple(node.local, BIND_LEXICAL2);
+        return this.finishNode(node, "ImportNamespaceSpecifier");
+      };
+      pp$82.parseImportSpecifiers = function() {
+        var nodes = [], first = true;
+        if (this.type === types$12.name) {
+          nodes.push(this.parseImportDefaultSpecifier());
+          if (!this.eat(types$12.comma)) {
+            return nodes;
+          }
+        }
+        if (this.type === types$12.star) {
+          nodes.push(this.parseImportNamespaceSpecifier());
+          return nodes;
+        }
+        this.expect(types$12.braceL);
+        while (!this.eat(types$12.braceR)) {
+          if (!first) {
+            this.expect(types$12.comma);
+            if (this.afterTrailingComma(types$12.braceR)) {
+              break;
+            }
+          } else {
+            first = false;
+          }
+          nodes.push(this.parseImportSpecifier());
+        }
+        return nodes;
+      };
+      pp$82.parseWithClause = function() {
+        var nodes = [];
+        if (!this.eat(types$12._with)) {
+          return nodes;
+        }
+        this.expect(types$12.braceL);
+        var attributeKeys = {};
+        var first = true;
+        while (!this.eat(types$12.braceR)) {
+          if (!first) {
+            this.expect(types$12.comma);
+            if (this.afterTrailingComma(types$12.braceR)) {
+              break;
+            }
+          } else {
+            first = false;
+          }
+          var attr = this.parseImportAttribute();
+          var keyName = attr.key.type === "Identifier" ? attr.key.name : attr.key.value;
+          if (hasOwn2(attributeKeys, keyName)) {
+            this.raiseRecoverable(attr.key.start, "Duplicate attribute key '" + keyName + "'");
+          }
+          attributeKeys[keyName] = true;
+          nodes.push(attr);
+        }
+        return nodes;
+      };
+      pp$82.parseImportAttribute = function() {
+        var node = this.startNode();
+        node.key = this.type === types$12.string ? this.parseExprAtom() : this.parseIdent(this.options.allowReserved !== "never");
+        this.expect(types$12.colon);
+        if (this.type !== types$12.string) {
+          this.unexpected();
+        }
+        node.value = this.parseExprAtom();
+        return this.finishNode(node, "ImportAttribute");
+      };
+      pp$82.parseModuleExportName = function() {
+        if (this.options.ecmaVersion >= 13 && this.type === types$12.string) {
+          var stringLiteral = this.parseLiteral(this.value);
+          if (loneSurrogate2.test(stringLiteral.value)) {
+            this.raise(stringLiteral.start, "An export name cannot include a lone surrogate.");
+          }
+          return stringLiteral;
+        }
+        return this.parseIdent(true);
+      };
+      pp$82.adaptDirectivePrologue = function(statements) {
+        for (var i3 = 0; i3 < statements.length && this.isDirectiveCandidate(statements[i3]); ++i3) {
+          statements[i3].directive = statements[i3].expression.raw.slice(1, -1);
+        }
+      };
+      pp$82.isDirectiveCandidate = function(statement) {
+        return this.options.ecmaVersion >= 5 && statement.type === "ExpressionStatement" && statement.expression.type === "Literal" && typeof statement.expression.value === "string" && // Reject parenthesized strings.
+        (this.input[statement.start] === '"' || this.input[statement.start] === "'");
+      };
+      var pp$72 = Parser3.prototype;
+      pp$72.toAssignable = function(node, isBinding, refDestructuringErrors) {
+        if (this.options.ecmaVersion >= 6 && node) {
+          switch (node.type) {
+            case "Identifier":
+              if (this.inAsync && node.name === "await") {
+                this.raise(node.start, "Cannot use 'await' as identifier inside an async function");
+              }
+              break;
+            case "ObjectPattern":
+            case "ArrayPattern":
+            case "AssignmentPattern":
+            case "RestElement":
+              break;
+            case "ObjectExpression":
+              node.type = "ObjectPattern";
+              if (refDestructuringErrors) {
+                this.checkPatternErrors(refDestructuringErrors, true);
+              }
+              for (var i3 = 0, list3 = node.properties; i3 < list3.length; i3 += 1) {
+                var prop = list3[i3];
+                this.toAssignable(prop, isBinding);
+                if (prop.type === "RestElement" && (prop.argument.type === "ArrayPattern" || prop.argument.type === "ObjectPattern")) {
+                  this.raise(prop.argument.start, "Unexpected token");
+                }
+              }
+              break;
+            case "Property":
+              if (node.kind !== "init") {
+                this.raise(node.key.start, "Object pattern can't contain getter or setter");
+              }
+              this.toAssignable(node.value, isBinding);
+              break;
+            case "ArrayExpression":
+              node.type = "ArrayPattern";
+              if (refDestructuringErrors) {
+                this.checkPatternErrors(refDestructuringErrors, true);
+              }
+              this.toAssignableList(node.elements, isBinding);
+              break;
+            case "SpreadElement":
+              node.type = "RestElement";
+              this.toAssignable(node.argument, isBinding);
+              if (node.argument.type === "AssignmentPattern") {
+                this.raise(node.argument.start, "Rest elements cannot have a default value");
+              }
+              break;
+            case "AssignmentExpression":
+              if (node.operator !== "=") {
+                this.raise(node.left.end, "Only '=' operator can be used for specifying default value.");
+              }
+              node.type = "AssignmentPattern";
+              delete node.operator;
+              this.toAssignable(node.left, isBinding);
+              break;
+            case "ParenthesizedExpression":
+              this.toAssignable(node.expression, isBinding, refDestructuringErrors);
+              break;
+            case "ChainExpression":
+              this.raiseRecoverable(node.start, "Optional chaining cannot appear in left-hand side");
+              break;
+            case "MemberExpression":
+              if (!isBinding) {
+                break;
+              }
+            default:
+              this.raise(node.start, "Assigning to rvalue");
+          }
+        } else if (refDestructuringErrors) {
+          this.checkPatternErrors(refDestructuringErrors, true);
+        }
+        return node;
+      };
+      pp$72.toAssignableList = function(exprList, isBinding) {
+        var end = exprList.length;
+        for (var i3 = 0; i3 < end; i3++) {
+          var elt = exprList[i3];
+          if (elt) {
+            this.toAssignable(elt, isBinding);
+          }
+        }
+        if (end) {
+          var last = exprList[end - 1];
+          if (this.options.ecmaVersion === 6 && isBinding && last && last.type === "RestElement" && last.argument.type !== "Identifier") {
+            this.unexpected(last.argument.start);
+          }
+        }
+        return exprList;
+      };
+      pp$72.parseSpread = function(refDestructuringErrors) {
+        var node = this.startNode();
+        this.next();
+        node.argument = this.parseMaybeAssign(false, refDestructuringErrors);
+        return this.finishNode(node, "SpreadElement");
+      };
+      pp$72.parseRestBinding = function() {
+        var node = this.startNode();
+        this.next();
+        if (this.options.ecmaVersion === 6 && this.type !== types$12.name) {
+          this.unexpected();
+        }
+        node.argument = this.parseBindingAtom();
+        return this.finishNode(node, "RestElement");
+      };
+      pp$72.parseBindingAtom = function() {
+        if (this.options.ecmaVersion >= 6) {
+          switch (this.type) {
+            case types$12.bracketL:
+              var node = this.startNode();
+              this.next();
+              node.elements = this.parseBindingList(types$12.bracketR, true, true);
+              return this.finishNode(node, "ArrayPattern");
+            case types$12.braceL:
+              return this.parseObj(true);
+          }
+        }
+        return this.parseIdent();
+      };
+      pp$72.parseBindingList = function(close, allowEmpty, allowTrailingComma, allowModifiers) {
+        var elts = [], first = true;
+        while (!this.eat(close)) {
+          if (first) {
+            first = false;
+          } else {
+            this.expect(types$12.comma);
+          }
+          if (allowEmpty && this.type === types$12.comma) {
+            elts.push(null);
+          } else if (allowTrailingComma && this.afterTrailingComma(close)) {
+            break;
+          } else if (this.type === types$12.ellipsis) {
+            var rest = this.parseRestBinding();
+            this.parseBindingListItem(rest);
+            elts.push(rest);
+            if (this.type === types$12.comma) {
+              this.raiseRecoverable(this.start, "Comma is not permitted after the rest element");
+            }
+            this.expect(close);
+            break;
+          } else {
+            elts.push(this.parseAssignableListItem(allowModifiers));
+          }
+        }
+        return elts;
+      };
+      pp$72.parseAssignableListItem = function(allowModifiers) {
+        var elem = this.parseMaybeDefault(this.start, this.startLoc);
+        this.parseBindingListItem(elem);
+        return elem;
+      };
+      pp$72.parseBindingListItem = function(param) {
+        return param;
+      };
+      pp$72.parseMaybeDefault = function(startPos, startLoc, left) {
+        left = left || this.parseBindingAtom();
+        if (this.options.ecmaVersion < 6 || !this.eat(types$12.eq)) {
+          return left;
+        }
+        var node = this.startNodeAt(startPos, startLoc);
+        node.left = left;
+        node.right = this.parseMaybeAssign();
+        return this.finishNode(node, "AssignmentPattern");
+      };
+      pp$72.checkLValSimple = function(expr, bindingType, checkClashes) {
+        if (bindingType === void 0) bindingType = BIND_NONE2;
+        var isBind = bindingType !== BIND_NONE2;
+        switch (expr.type) {
+          case "Identifier":
+            if (this.strict && this.reservedWordsStrictBind.test(expr.name)) {
+              this.raiseRecoverable(expr.start, (isBind ? "Binding " : "Assigning to ") + expr.name + " in strict mode");
+            }
+            if (isBind) {
+              if (bindingType === BIND_LEXICAL2 && expr.name === "let") {
+                this.raiseRecoverable(expr.start, "let is disallowed as a lexically bound name");
+              }
+              if (checkClashes) {
+                if (hasOwn2(checkClashes, expr.name)) {
+                  this.raiseRecoverable(expr.start, "Argument name clash");
+                }
+                checkClashes[expr.name] = true;
+              }
+              if (bindingType !== BIND_OUTSIDE2) {
+                this.declareName(expr.name, bindingType, expr.start);
+              }
+            }
+            break;
+          case "ChainExpression":
+            this.raiseRecoverable(expr.start, "Optional chaining cannot appear in left-hand side");
+            break;
+          case "MemberExpression":
+            if (isBind) {
+              this.raiseRecoverable(expr.start, "Binding member expression");
+            }
+            break;
+          case "ParenthesizedExpression":
+            if (isBind) {
+              this.raiseRecoverable(expr.start, "Binding parenthesized expression");
+            }
+            return this.checkLValSimple(expr.expression, bindingType, checkClashes);
+          default:
+            this.raise(expr.start, (isBind ? "Binding" : "Assigning to") + " rvalue");
+        }
+      };
+      pp$72.checkLValPattern = function(expr, bindingType, checkClashes) {
+        if (bindingType === void 0) bindingType = BIND_NONE2;
+        switch (expr.type) {
+          case "ObjectPattern":
+            for (var i3 = 0, list3 = expr.properties; i3 < list3.length; i3 += 1) {
+              var prop = list3[i3];
+              this.checkLValInnerPattern(prop, bindingType, checkClashes);
+            }
+            break;
+          case "ArrayPattern":
+            for (var i$1 = 0, list$1 = expr.elements; i$1 < list$1.length; i$1 += 1) {
+              var elem = list$1[i$1];
+              if (elem) {
+                this.checkLValInnerPattern(elem, bindingType, checkClashes);
+              }
+            }
+            break;
+          default:
+            this.checkLValSimple(expr, bindingType, checkClashes);
+        }
+      };
+      pp$72.checkLValInnerPattern = function(expr, bindingType, checkClashes) {
+        if (bindingType === void 0) bindingType = BIND_NONE2;
+        switch (expr.type) {
+          case "Property":
+            this.checkLValInnerPattern(expr.value, bindingType, checkClashes);
+            break;
+          case "AssignmentPattern":
+            this.checkLValPattern(expr.left, bindingType, checkClashes);
+            break;
+          case "RestElement":
+            this.checkLValPattern(expr.argument, bindingType, checkClashes);
+            break;
+          default:
+            this.checkLValPattern(expr, bindingType, checkClashes);
+        }
+      };
+      var TokContext3 = function TokContext4(token, isExpr, preserveSpace, override, generator) {
+        this.token = token;
+        this.isExpr = !!isExpr;
+        this.preserveSpace = !!preserveSpace;
+        this.override = override;
+        this.generator = !!generator;
+      };
+      var types2 = {
+        b_stat: new TokContext3("{", false),
+        b_expr: new TokContext3("{", true),
+        b_tmpl: new TokContext3("${", false),
+        p_stat: new TokContext3("(", false),
+        p_expr: new TokContext3("(", true),
+        q_tmpl: new TokContext3("`", true, true, function(p2) {
+          return p2.tryReadTemplateToken();
+        }),
+        f_stat: new TokContext3("function", false),
+        f_expr: new TokContext3("function", true),
+        f_expr_gen: new TokContext3("function", true, false, null, true),
+        f_gen: new TokContext3("function", false, false, null, true)
+      };
+      var pp$62 = Parser3.prototype;
+      pp$62.initialContext = function() {
+        return [types2.b_stat];
+      };
+      pp$62.curContext = function() {
+        return this.context[this.context.length - 1];
+      };
+      pp$62.braceIsBlock = function(prevType) {
+        var parent = this.curContext();
+        if (parent === types2.f_expr || parent === types2.f_stat) {
+          return true;
+        }
+        if (prevType === types$12.colon && (parent === types2.b_stat || parent === types2.b_expr)) {
+          return !parent.isExpr;
+        }
+        if (prevType === types$12._return || prevType === types$12.name && this.exprAllowed) {
+          return lineBreak2.test(this.input.slice(this.lastTokEnd, this.start));
+        }
+        if (prevType === types$12._else || prevType === types$12.semi || prevType === types$12.eof || prevType === types$12.parenR || prevType === types$12.arrow) {
+          return true;
+        }
+        if (prevType === types$12.braceL) {
+          return parent === types2.b_stat;
+        }
+        if (prevType === types$12._var || prevType === types$12._const || prevType === types$12.name) {
+          return false;
+        }
+        return !this.exprAllowed;
+      };
+      pp$62.inGeneratorContext = function() {
+        for (var i3 = this.context.length - 1; i3 >= 1; i3--) {
+          var context = this.context[i3];
+          if (context.token === "function") {
+            return context.generator;
+          }
+        }
+        return false;
+      };
+      pp$62.updateContext = function(prevType) {
+        var update, type = this.type;
+        if (type.keyword && prevType === types$12.dot) {
+          this.exprAllowed = false;
+        } else if (update = type.updateContext) {
+          update.call(this, prevType);
+        } else {
+          this.exprAllowed = type.beforeExpr;
+        }
+      };
+      pp$62.overrideContext = function(tokenCtx) {
+        if (this.curContext() !== tokenCtx) {
+          this.context[this.context.length - 1] = tokenCtx;
+        }
+      };
+      types$12.parenR.updateContext = types$12.braceR.updateContext = function() {
+        if (this.context.length === 1) {
+          this.exprAllowed = true;
+          return;
+        }
+        var out = this.context.pop();
+        if (out === types2.b_stat && this.curContext().token === "function") {
+          out = this.context.pop();
+        }
+        this.exprAllowed = !out.isExpr;
+      };
+      types$12.braceL.updateContext = function(prevType) {
+        this.context.push(this.braceIsBlock(prevType) ? types2.b_stat : types2.b_expr);
+        this.exprAllowed = true;
+      };
+      types$12.dollarBraceL.updateContext = function() {
+        this.context.push(types2.b_tmpl);
+        this.exprAllowed = true;
+      };
+      types$12.parenL.updateContext = function(prevType) {
+        var statementParens = prevType === types$12._if || prevType === types$12._for || prevType === types$12._with || prevType === types$12._while;
+        this.context.push(statementParens ? types2.p_stat : types2.p_expr);
+        this.exprAllowed = true;
+      };
+      types$12.incDec.updateContext = function() {
+      };
+      types$12._function.updateContext = types$12._class.updateContext = function(prevType) {
+        if (prevType.beforeExpr && prevType !== types$12._else && !(prevType === types$12.semi && this.curContext() !== types2.p_stat) && !(prevType === types$12._return && lineBreak2.test(this.input.slice(this.lastTokEnd, this.start))) && !((prevType === types$12.colon || prevType === types$12.braceL) && this.curContext() === types2.b_stat)) {
+          this.context.push(types2.f_expr);
+        } else {
+          this.context.push(types2.f_stat);
+        }
+        this.exprAllowed = false;
+      };
+      types$12.colon.updateContext = function() {
+        if (this.curContext().token === "function") {
+          this.context.pop();
+        }
+        this.exprAllowed = true;
+      };
+      types$12.backQuote.updateContext = function() {
+        if (this.curContext() === types2.q_tmpl) {
+          this.context.pop();
+        } else {
+          this.context.push(types2.q_tmpl);
+        }
+        this.exprAllowed = false;
+      };
+      types$12.star.updateContext = function(prevType) {
+        if (prevType === types$12._function) {
+          var index = this.context.length - 1;
+          if (this.context[index] === types2.f_expr) {
+            this.context[index] = types2.f_expr_gen;
+          } else {
+            this.context[index] = types2.f_gen;
+          }
+        }
+        this.exprAllowed = true;
+      };
+      types$12.name.updateContext = function(prevType) {
+        var allowed = false;
+        if (this.options.ecmaVersion >= 6 && prevType !== types$12.dot) {
+          if (this.value === "of" && !this.exprAllowed || this.value === "yield" && this.inGeneratorContext()) {
+            allowed = true;
+          }
+        }
+        this.exprAllowed = allowed;
+      };
+      var pp$52 = Parser3.prototype;
+      pp$52.checkPropClash = function(prop, propHash, refDestructuringErrors) {
+        if (this.options.ecmaVersion >= 9 && prop.type === "SpreadElement") {
+          return;
+        }
+        if (this.options.ecmaVersion >= 6 && (prop.computed || prop.method || prop.shorthand)) {
+          return;
+        }
+        var key = prop.key;
+        var name;
+        switch (key.type) {
+          case "Identifier":
+            name = key.name;
+            break;
+          case "Literal":
+            name = String(key.value);
+            break;
+          default:
+            return;
+        }
+        var kind = prop.kind;
+        if (this.options.ecmaVersion >= 6) {
+          if (name === "__proto__" && kind === "init") {
+            if (propHash.proto) {
+              if (refDestructuringErrors) {
+                if (refDestructuringErrors.doubleProto < 0) {
+                  refDestructuringErrors.doubleProto = key.start;
+                }
+              } else {
+                this.raiseRecoverable(key.start, "Redefinition of __proto__ property");
+              }
+            }
+            propHash.proto = true;
+          }
+          return;
+        }
+        name = "$" + name;
+        var other = propHash[name];
+        if (other) {
+          var redefinition;
+          if (kind === "init") {
+            redefinition = this.strict && other.init || other.get || other.set;
+          } else {
+            redefinition = other.init || other[kind];
+          }
+          if (redefinition) {
+            this.raiseRecoverable(key.start, "Redefinition of property");
+          }
+        } else {
+          other = propHash[name] = {
+            init: false,
+            get: false,
+            set: false
+          };
+        }
+        other[kind] = true;
+      };
+      pp$52.parseExpression = function(forInit, refDestructuringErrors) {
+        var this$1$1 = this;
+        return this.catchStackOverflow(function() {
+          var startPos = this$1$1.start, startLoc = this$1$1.startLoc;
+          var expr = this$1$1.parseMaybeAssign(forInit, refDestructuringErrors);
+          if (this$1$1.type === types$12.comma) {
+            var node = this$1$1.startNodeAt(startPos, startLoc);
+            node.expressions = [expr];
+            while (this$1$1.eat(types$12.comma)) {
+              node.expressions.push(this$1$1.parseMaybeAssign(forInit, refDestructuringErrors));
+            }
+            return this$1$1.finishNode(node, "SequenceExpression");
+          }
+          return expr;
+        });
+      };
+      pp$52.parseMaybeAssign = function(forInit, refDestructuringErrors, afterLeftParse) {
+        if (this.isContextual("yield")) {
+          if (this.inGenerator) {
+            return this.parseYield(forInit);
+          } else {
+            this.exprAllowed = false;
+          }
+        }
+        var ownDestructuringErrors = false, oldParenAssign = -1, oldTrailingComma = -1, oldDoubleProto = -1;
+        if (refDestructuringErrors) {
+          oldParenAssign = refDestructuringErrors.parenthesizedAssign;
+          oldTrailingComma = refDestructuringErrors.trailingComma;
+          oldDoubleProto = refDestructuringErrors.doubleProto;
+          refDestructuringErrors.parenthesizedAssign = refDestructuringErrors.trailingComma = -1;
+        } else {
+          refDestructuringErrors = new DestructuringErrors3();
+          ownDestructuringErrors = true;
+        }
+        var startPos = this.start, startLoc = this.startLoc;
+        if (this.type === types$12.parenL || this.type === types$12.name) {
+          this.potentialArrowAt = this.start;
+          this.potentialArrowInForAwait = forInit === "await";
+        }
+        var left = this.parseMaybeConditional(forInit, refDestructuringErrors);
+        if (afterLeftParse) {
+          left = afterLeftParse.call(this, left, startPos, startLoc);
+        }
+        if (this.type.isAssign) {
+          var node = this.startNodeAt(startPos, startLoc);
+          node.operator = this.value;
+          if (this.type === types$12.eq) {
+            left = this.toAssignable(left, false, refDestructuringErrors);
+          }
+          if (!ownDestructuringErrors) {
+            refDestructuringErrors.parenthesizedAssign = refDestructuringErrors.trailingComma = -1;
+            if (refDestructuringErrors.shorthandAssign >= left.start) {
+              refDestructuringErrors.shorthandAssign = -1;
+            }
+            if (refDestructuringErrors.doubleProto >= left.start) {
+              refDestructuringErrors.doubleProto = -1;
+            }
+          }
+          if (this.type === types$12.eq) {
+            this.checkLValPattern(left);
+          } else {
+            this.checkLValSimple(left);
+          }
+          node.left = left;
+          this.next();
+          node.right = this.parseMaybeAssign(forInit);
+          if (oldDoubleProto > -1) {
+            refDestructuringErrors.doubleProto = oldDoubleProto;
+          }
+          return this.finishNode(node, "AssignmentExpression");
+        } else {
+          if (ownDestructuringErrors) {
+            this.checkExpressionErrors(refDestructuringErrors, true);
+          }
+        }
+        if (oldParenAssign > -1) {
+          refDestructuringErrors.parenthesizedAssign = oldParenAssign;
+        }
+        if (oldTrailingComma > -1) {
+          refDestructuringErrors.trailingComma = oldTrailingComma;
+        }
+        return left;
+      };
+      pp$52.parseMaybeConditional = function(forInit, refDestructuringErrors) {
+        var startPos = this.start, startLoc = this.startLoc;
+        var expr = this.parseExprOps(forInit, refDestructuringErrors);
+        if (this.checkExpressionErrors(refDestructuringErrors)) {
+          return expr;
+        }
+        if (!(expr.type === "ArrowFunctionExpression" && expr.start === startPos) && this.eat(types$12.question)) {
+          var node = this.startNodeAt(startPos, startLoc);
+          node.test = expr;
+          node.consequent = this.parseMaybeAssign();
+          this.expect(types$12.colon);
+          node.alternate = this.parseMaybeAssign(forInit);
+          return this.finishNode(node, "ConditionalExpression");
+        }
+        return expr;
+      };
+      pp$52.parseExprOps = function(forInit, refDestructuringErrors) {
+        var startPos = this.start, startLoc = this.startLoc;
+        var expr = this.parseMaybeUnary(refDestructuringErrors, false, false, forInit);
+        if (this.checkExpressionErrors(refDestructuringErrors)) {
+          return expr;
+        }
+        return expr.start === startPos && expr.type === "ArrowFunctionExpression" ? expr : this.parseExprOp(expr, startPos, startLoc, -1, forInit);
+      };
+      pp$52.parseExprOp = function(left, leftStartPos, leftStartLoc, minPrec, forInit) {
+        var prec = this.type.binop;
+        if (prec != null && (!forInit || this.type !== types$12._in)) {
+          if (prec > minPrec) {
+            var logical = this.type === types$12.logicalOR || this.type === types$12.logicalAND;
+            var coalesce = this.type === types$12.coalesce;
+            if (coalesce) {
+              prec = types$12.logicalAND.binop;
+            }
+            var op = this.value;
+            this.next();
+            var startPos = this.start, startLoc = this.startLoc;
+            var right = this.parseExprOp(this.parseMaybeUnary(null, false, false, forInit), startPos, startLoc, prec, forInit);
+            var node = this.buildBinary(leftStartPos, leftStartLoc, left, right, op, logical || coalesce);
+            if (logical && this.type === types$12.coalesce || coalesce && (this.type === types$12.logicalOR || this.type === types$12.logicalAND)) {
+              this.raiseRecoverable(this.start, "Logical expressions and coalesce expressions cannot be mixed. Wrap either by parentheses");
+            }
+            return this.parseExprOp(node, leftStartPos, leftStartLoc, minPrec, forInit);
+          }
+        }
+        return left;
+      };
+      pp$52.buildBinary = function(startPos, startLoc, left, right, op, logical) {
+        if (right.type === "PrivateIdentifier") {
+          this.raise(right.start, "Private identifier can only be left side of binary expression");
+        }
+        var node = this.startNodeAt(startPos, startLoc);
+        node.left = left;
+        node.operator = op;
+        node.right = right;
+        return this.finishNode(node, logical ? "LogicalExpression" : "BinaryExpression");
+      };
+      pp$52.parseMaybeUnary = function(refDestructuringErrors, sawUnary, incDec, forInit) {
+        var startPos = this.start, startLoc = this.startLoc, expr;
+        if (this.isContextual("await") && this.canAwait) {
+          expr = this.parseAwait(forInit);
+          sawUnary = true;
+        } else if (this.type.prefix) {
+          var node = this.startNode(), update = this.type === types$12.incDec;
+          node.operator = this.value;
+          node.prefix = true;
+          this.next();
+          node.argument = this.parseMaybeUnary(null, true, update, forInit);
+          this.checkExpressionErrors(refDestructuringErrors, true);
+          if (update) {
+            this.checkLValSimple(node.argument);
+          } else if (this.strict && node.operator === "delete" && isLocalVariableAccess2(node.argument)) {
+            this.raiseRecoverable(node.start, "Deleting local variable in strict mode");
+          } else if (node.operator === "delete" && isPrivateFieldAccess2(node.argument)) {
+            this.raiseRecoverable(node.start, "Private fields can not be deleted");
+          } else {
+            sawUnary = true;
+          }
+          expr = this.finishNode(node, update ? "UpdateExpression" : "UnaryExpression");
+        } else if (!sawUnary && this.type === types$12.privateId) {
+          if ((forInit || this.privateNameStack.length === 0) && this.options.checkPrivateFields) {
+            this.unexpected();
+          }
+          expr = this.parsePrivateIdent();
+          if (this.type !== types$12._in) {
+            this.unexpected();
+          }
+        } else {
+          expr = this.parseExprSubscripts(refDestructuringErrors, forInit);
+          if (this.checkExpressionErrors(refDestructuringErrors)) {
+            return expr;
+          }
+          while (this.type.postfix && !this.canInsertSemicolon()) {
+            var node$1 = this.startNodeAt(startPos, startLoc);
+            node$1.operator = this.value;
+            node$1.prefix = false;
+            node$1.argument = expr;
+            this.checkLValSimple(expr);
+            this.next();
+            expr = this.finishNode(node$1, "UpdateExpression");
+          }
+        }
+        if (!incDec && !(expr.type === "ArrowFunctionExpression" && expr.start === startPos) && this.eat(types$12.starstar)) {
+          if (sawUnary) {
+            this.unexpected(this.lastTokStart);
+          } else {
+            return this.buildBinary(startPos, startLoc, expr, this.parseMaybeUnary(null, false, false, forInit), "**", false);
+          }
+        } else {
+          return expr;
+        }
+      };
+      function isLocalVariableAccess2(node) {
+        return node.type === "Identifier" || node.type === "ParenthesizedExpression" && isLocalVariableAccess2(node.expression);
+      }
+      function isPrivateFieldAccess2(node) {
+        return node.type === "MemberExpression" && node.property.type === "PrivateIdentifier" || node.type === "ChainExpression" && isPrivateFieldAccess2(node.expression) || node.type === "ParenthesizedExpression" && isPrivateFieldAccess2(node.expression);
+      }
+      pp$52.parseExprSubscripts = function(refDestructuringErrors, forInit) {
+        var startPos = this.start, startLoc = this.startLoc;
+        var oldDoubleProto = -1, oldShorthandAssign = -1;
+        if (refDestructuringErrors) {
+          oldDoubleProto = refDestructuringErrors.doubleProto;
+          oldShorthandAssign = refDestructuringErrors.shorthandAssign;
+          refDestructuringErrors.doubleProto = refDestructuringErrors.shorthandAssign = -1;
+        }
+        var expr = this.parseExprAtom(refDestructuringErrors, forInit);
+        if (expr.type === "ArrowFunctionExpression" && this.input.slice(this.lastTokStart, this.lastTokEnd) !== ")") {
+          return expr;
+        }
+        var result2 = this.parseSubscripts(expr, startPos, startLoc, false, forInit);
+        if (refDestructuringErrors) {
+          if (result2.end > expr.end) {
+            this.checkExpressionErrors(refDestructuringErrors, true);
+            if (refDestructuringErrors.parenthesizedAssign >= result2.start) {
+              refDestructuringErrors.parenthesizedAssign = -1;
+            }
+            if (refDestructuringErrors.parenthesizedBind >= result2.start) {
+              refDestructuringErrors.parenthesizedBind = -1;
+            }
+            if (refDestructuringErrors.trailingComma >= result2.start) {
+              refDestructuringErrors.trailingComma = -1;
+            }
+          }
+          if (oldDoubleProto > -1) {
+            refDestructuringErrors.doubleProto = oldDoubleProto;
+          }
+          if (oldShorthandAssign > -1) {
+            refDestructuringErrors.shorthandAssign = oldShorthandAssign;
+          }
+        }
+        return result2;
+      };
+      pp$52.parseSubscripts = function(base, startPos, startLoc, noCalls, forInit) {
+        var maybeAsyncArrow = this.options.ecmaVersion >= 8 && base.type === "Identifier" && base.name === "async" && this.lastTokEnd === base.end && !this.canInsertSemicolon() && base.end - base.start === 5 && this.potentialArrowAt === base.start;
+        var optionalChained = false;
+        while (true) {
+          var element = this.parseSubscript(base, startPos, startLoc, noCalls, maybeAsyncArrow, optionalChained, forInit);
+          if (element.optional) {
+            optionalChained = true;
+          }
+          if (element.end === base.end || element.type === "ArrowFunctionExpression") {
+            if (optionalChained) {
+              var chainNode = this.startNodeAt(startPos, startLoc);
+              chainNode.expression = element;
+              element = this.finishNode(chainNode, "ChainExpression");
+            }
+            return element;
+          }
+          base = element;
+          maybeAsyncArrow = false;
+        }
+      };
+      pp$52.shouldParseAsyncArrow = function() {
+        return !this.canInsertSemicolon() && this.eat(types$12.arrow);
+      };
+      pp$52.parseSubscriptAsyncArrow = function(startPos, startLoc, exprList, forInit) {
+        return this.parseArrowExpression(this.startNodeAt(startPos, startLoc), exprList, true, forInit);
+      };
+      pp$52.parseSubscript = function(base, startPos, startLoc, noCalls, maybeAsyncArrow, optionalChained, forInit) {
+        var optionalSupported = this.options.ecmaVersion >= 11;
+        var optional = optionalSupported && this.eat(types$12.questionDot);
+        if (noCalls && optional) {
+          this.raise(this.lastTokStart, "Optional chaining cannot appear in the callee of new expressions");
+        }
+        var computed = this.eat(types$12.bracketL);
+        if (computed || optional && this.type !== types$12.parenL && this.type !== types$12.backQuote || this.eat(types$12.dot)) {
+          var node = this.startNodeAt(startPos, startLoc);
+          node.object = base;
+          if (computed) {
+            node.property = this.parseExpression();
+            this.expect(types$12.bracketR);
+          } else if (this.type === types$12.privateId && base.type !== "Super") {
+            node.property = this.parsePrivateIdent();
+          } else {
+            node.property = this.parseIdent(this.options.allowReserved !== "never");
+          }
+          node.computed = !!computed;
+          if (optionalSupported) {
+            node.optional = optional;
+          }
+          base = this.finishNode(node, "MemberExpression");
+        } else if (!noCalls && this.eat(types$12.parenL)) {
+          var refDestructuringErrors = new DestructuringErrors3(), oldYieldPos = this.yieldPos, oldAwaitPos = this.awaitPos, oldAwaitIdentPos = this.awaitIdentPos;
+          this.yieldPos = 0;
+          this.awaitPos = 0;
+          this.awaitIdentPos = 0;
+          var exprList = this.parseExprList(types$12.parenR, this.options.ecmaVersion >= 8, false, refDestructuringErrors);
+          if (maybeAsyncArrow && !optional && this.shouldParseAsyncArrow()) {
+            this.checkPatternErrors(refDestructuringErrors, false);
+            this.checkYieldAwaitInDefaultParams();
+            if (this.awaitIdentPos > 0) {
+              this.raise(this.awaitIdentPos, "Cannot use 'await' as identifier inside an async function");
+            }
+            this.yieldPos = oldYieldPos;
+            this.awaitPos = oldAwaitPos;
+            this.awaitIdentPos = oldAwaitIdentPos;
+            return this.parseSubscriptAsyncArrow(startPos, startLoc, exprList, forInit);
+          }
+          this.checkExpressionErrors(refDestructuringErrors, true);
+          this.yieldPos = oldYieldPos || this.yieldPos;
+          this.awaitPos = oldAwaitPos || this.awaitPos;
+          this.awaitIdentPos = oldAwaitIdentPos || this.awaitIdentPos;
+          var node$1 = this.startNodeAt(startPos, startLoc);
+          node$1.callee = base;
+          node$1.arguments = exprList;
+          if (optionalSupported) {
+            node$1.optional = optional;
+          }
+          base = this.finishNode(node$1, "CallExpression");
+        } else if (this.type === types$12.backQuote) {
+          if (optional || optionalChained) {
+            this.raise(this.start, "Optional chaining cannot appear in the tag of tagged template expressions");
+          }
+          var node$2 = this.startNodeAt(startPos, startLoc);
+          node$2.tag = base;
+          node$2.quasi = this.parseTemplate({ isTagged: true });
+          base = this.finishNode(node$2, "TaggedTemplateExpression");
+        }
+        return base;
+      };
+      pp$52.parseExprAtom = function(refDestructuringErrors, forInit, forNew) {
+        if (this.type === types$12.slash) {
+          this.readRegexp();
+        }
+        var node, canBeArrow = this.potentialArrowAt === this.start;
+        switch (this.type) {
+          case types$12._super:
+            if (!this.allowSuper) {
+              this.raise(this.start, "'super' keyword outside a method");
+            }
+            node = this.startNode();
+            this.next();
+            if (this.type === types$12.parenL && !this.allowDirectSuper) {
+              this.raise(node.start, "super() call outside constructor of a subclass");
+            }
+            if (this.type !== types$12.dot && this.type !== types$12.bracketL && this.type !== types$12.parenL) {
+              this.unexpected();
+            }
+            return this.finishNode(node, "Super");
+          case types$12._this:
+            node = this.startNode();
+            this.next();
+            return this.finishNode(node, "ThisExpression");
+          case types$12.name:
+            var startPos = this.start, startLoc = this.startLoc, containsEsc = this.containsEsc;
+            var id = this.parseIdent(false);
+            if (this.options.ecmaVersion >= 8 && !containsEsc && id.name === "async" && !this.canInsertSemicolon() && this.eat(types$12._function)) {
+              this.overrideContext(types2.f_expr);
+              return this.parseFunction(this.startNodeAt(startPos, startLoc), 0, false, true, forInit);
+            }
+            if (canBeArrow && !this.canInsertSemicolon()) {
+              if (this.eat(types$12.arrow)) {
+                return this.parseArrowExpression(this.startNodeAt(startPos, startLoc), [id], false, forInit);
+              }
+              if (this.options.ecmaVersion >= 8 && id.name === "async" && this.type === types$12.name && !containsEsc && (!this.potentialArrowInForAwait || this.value !== "of" || this.containsEsc)) {
+                id = this.parseIdent(false);
+                if (this.canInsertSemicolon() || !this.eat(types$12.arrow)) {
+                  this.unexpected();
+                }
+                return this.parseArrowExpression(this.startNodeAt(startPos, startLoc), [id], true, forInit);
+              }
+            }
+            return id;
+          case types$12.regexp:
+            var value = this.value;
+            node = this.parseLiteral(value.value);
+            node.regex = { pattern: value.pattern, flags: value.flags };
+            return node;
+          case types$12.num:
+          case types$12.string:
+            return this.parseLiteral(this.value);
+          case types$12._null:
+          case types$12._true:
+          case types$12._false:
+            node = this.startNode();
+            node.value = this.type === types$12._null ? null : this.type === types$12._true;
+            node.raw = this.type.keyword;
+            this.next();
+            return this.finishNode(node, "Literal");
+          case types$12.parenL:
+            var start = this.start, expr = this.parseParenAndDistinguishExpression(canBeArrow, forInit);
+            if (refDestructuringErrors) {
+              if (refDestructuringErrors.parenthesizedAssign < 0 && !this.isSimpleAssignTarget(expr)) {
+                refDestructuringErrors.parenthesizedAssign = start;
+              }
+              if (refDestructuringErrors.parenthesizedBind < 0) {
+                refDestructuringErrors.parenthesizedBind = start;
+              }
+            }
+            return expr;
+          case types$12.bracketL:
+            node = this.startNode();
+            this.next();
+            node.elements = this.parseExprList(types$12.bracketR, true, true, refDestructuringErrors);
+            return this.finishNode(node, "ArrayExpression");
+          case types$12.braceL:
+            this.overrideContext(types2.b_expr);
+            return this.parseObj(false, refDestructuringErrors);
+          case types$12._function:
+            node = this.startNode();
+            this.next();
+            return this.parseFunction(node, 0);
+          case types$12._class:
+            return this.parseClass(this.startNode(), false);
+          case types$12._new:
+            return this.parseNew();
+          case types$12.backQuote:
+            return this.parseTemplate();
+          case types$12._import:
+            if (this.options.ecmaVersion >= 11) {
+              return this.parseExprImport(forNew);
+            } else {
+              return this.unexpected();
+            }
+          default:
+            return this.parseExprAtomDefault();
+        }
+      };
+      pp$52.parseExprAtomDefault = function() {
+        this.unexpected();
+      };
+      pp$52.parseExprImport = function(forNew) {
+        var node = this.startNode();
+        if (this.containsEsc) {
+          this.raiseRecoverable(this.start, "Escape sequence in keyword import");
+        }
+        this.next();
+        if (this.type === types$12.parenL && !forNew) {
+          return this.parseDynamicImport(node);
+        } else if (this.type === types$12.dot) {
+          var meta = this.startNodeAt(node.start, node.loc && node.loc.start);
+          meta.name = "import";
+          node.meta = this.finishNode(meta, "Identifier");
+          return this.parseImportMeta(node);
+        } else {
+          this.unexpected();
+        }
+      };
+      pp$52.parseDynamicImport = function(node) {
+        this.next();
+        node.source = this.parseMaybeAssign();
+        if (this.options.ecmaVersion >= 16) {
+          if (!this.eat(types$12.parenR)) {
+            this.expect(types$12.comma);
+            if (!this.afterTrailingComma(types$12.parenR)) {
+              node.options = this.parseMaybeAssign();
+              if (!this.eat(types$12.parenR)) {
+                this.expect(types$12.comma);
+                if (!this.afterTrailingComma(types$12.parenR)) {
+                  this.unexpected();
+                }
+              }
+            } else {
+              node.options = null;
+            }
+          } else {
+            node.options = null;
+          }
+        } else {
+          if (!this.eat(types$12.parenR)) {
+            var errorPos = this.start;
+            if (this.eat(types$12.comma) && this.eat(types$12.parenR)) {
+              this.raiseRecoverable(errorPos, "Trailing comma is not allowed in import()");
+            } else {
+              this.unexpected(errorPos);
+            }
+          }
+        }
+        return this.finishNode(node, "ImportExpression");
+      };
+      pp$52.parseImportMeta = function(node) {
+        this.next();
+        var containsEsc = this.containsEsc;
+        node.property = this.parseIdent(true);
+        if (node.property.name !== "meta") {
+          this.raiseRecoverable(node.property.start, "The only valid meta property for import is 'import.meta'");
+        }
+        if (containsEsc) {
+          this.raiseRecoverable(node.start, "'import.meta' must not contain escaped characters");
+        }
+        if (this.options.sourceType !== "module" && !this.options.allowImportExportEverywhere) {
+          this.raiseRecoverable(node.start, "Cannot use 'import.meta' outside a module");
+        }
+        return this.finishNode(node, "MetaProperty");
+      };
+      pp$52.parseLiteral = function(value) {
+        var node = this.startNode();
+        node.value = value;
+        node.raw = this.input.slice(this.start, this.end);
+        if (node.raw.charCodeAt(node.raw.length - 1) === 110) {
+          node.bigint = node.value != null ? node.value.toString() : node.raw.slice(0, -1).replace(/_/g, "");
+        }
+        this.next();
+        return this.finishNode(node, "Literal");
+      };
+      pp$52.parseParenExpression = function() {
+        this.expect(types$12.parenL);
+        var val = this.parseExpression();
+        this.expect(types$12.parenR);
+        return val;
+      };
+      pp$52.shouldParseArrow = function(exprList) {
+        return !this.canInsertSemicolon();
+      };
+      pp$52.parseParenAndDistinguishExpression = function(canBeArrow, forInit) {
+        var startPos = this.start, startLoc = this.startLoc, val, allowTrailingComma = this.options.ecmaVersion >= 8;
+        if (this.options.ecmaVersion >= 6) {
+          this.next();
+          var innerStartPos = this.start, innerStartLoc = this.startLoc;
+          var exprList = [], first = true, lastIsComma = false;
+          var refDestructuringErrors = new DestructuringErrors3(), oldYieldPos = this.yieldPos, oldAwaitPos = this.awaitPos, spreadStart;
+          this.yieldPos = 0;
+          this.awaitPos = 0;
+          while (this.type !== types$12.parenR) {
+            first ? first = false : this.expect(types$12.comma);
+            if (allowTrailingComma && this.afterTrailingComma(types$12.parenR, true)) {
+              lastIsComma = true;
+              break;
+            } else if (this.type === types$12.ellipsis) {
+              spreadStart = this.start;
+              exprList.push(this.parseParenItem(this.parseRestBinding()));
+              if (this.type === types$12.comma) {
+                this.raiseRecoverable(
+                  this.start,
+                  "Comma is not permitted after the rest element"
+                );
+              }
+              break;
+            } else {
+              exprList.push(this.parseMaybeAssign(false, refDestructuringErrors, this.parseParenItem));
+            }
+          }
+          var innerEndPos = this.lastTokEnd, innerEndLoc = this.lastTokEndLoc;
+          this.expect(types$12.parenR);
+          if (canBeArrow && this.shouldParseArrow(exprList) && this.eat(types$12.arrow)) {
+            this.checkPatternErrors(refDestructuringErrors, false);
+            this.checkYieldAwaitInDefaultParams();
+            this.yieldPos = oldYieldPos;
+            this.awaitPos = oldAwaitPos;
+            return this.parseParenArrowList(startPos, startLoc, exprList, forInit);
+          }
+          if (!exprList.length || lastIsComma) {
+            this.unexpected(this.lastTokStart);
+          }
+          if (spreadStart) {
+            this.unexpected(spreadStart);
+          }
+          this.checkExpressionErrors(refDestructuringErrors, true);
+          this.yieldPos = oldYieldPos || this.yieldPos;
+          this.awaitPos = oldAwaitPos || this.awaitPos;
+          if (exprList.length > 1) {
+            val = this.startNodeAt(innerStartPos, innerStartLoc);
+            val.expressions = exprList;
+            this.finishNodeAt(val, "SequenceExpression", innerEndPos, innerEndLoc);
+          } else {
+            val = exprList[0];
+          }
+        } else {
+          val = this.parseParenExpression();
+        }
+        if (this.options.preserveParens) {
+          var par = this.startNodeAt(startPos, startLoc);
+          par.expression = val;
+          return this.finishNode(par, "ParenthesizedExpression");
+        } else {
+          return val;
+        }
+      };
+      pp$52.parseParenItem = function(item) {
+        return item;
+      };
+      pp$52.parseParenArrowList = function(startPos, startLoc, exprList, forInit) {
+        return this.parseArrowExpression(this.startNodeAt(startPos, startLoc), exprList, false, forInit);
+      };
+      var empty2 = [];
+      pp$52.parseNew = function() {
+        if (this.containsEsc) {
+          this.raiseRecoverable(this.start, "Escape sequence in keyword new");
+        }
+        var node = this.startNode();
+        this.next();
+        if (this.options.ecmaVersion >= 6 && this.type === types$12.dot) {
+          var meta = this.startNodeAt(node.start, node.loc && node.loc.start);
+          meta.name = "new";
+          node.meta = this.finishNode(meta, "Identifier");
+          this.next();
+          var containsEsc = this.containsEsc;
+          node.property = this.parseIdent(true);
+          if (node.property.name !== "target") {
+            this.raiseRecoverable(node.property.start, "The only valid meta property for new is 'new.target'");
+          }
+          if (containsEsc) {
+            this.raiseRecoverable(node.start, "'new.target' must not contain escaped characters");
+          }
+          if (!this.allowNewDotTarget) {
+            this.raiseRecoverable(node.start, "'new.target' can only be used in functions and class static block");
+          }
+          return this.finishNode(node, "MetaProperty");
+        }
+        var startPos = this.start, startLoc = this.startLoc;
+        node.callee = this.parseSubscripts(this.parseExprAtom(null, false, true), startPos, startLoc, true, false);
+        if (node.callee.type === "Super") {
+          this.raiseRecoverable(startPos, "Invalid use of 'super'");
+        }
+        if (this.eat(types$12.parenL)) {
+          node.arguments = this.parseExprList(types$12.parenR, this.options.ecmaVersion >= 8, false);
+        } else {
+          node.arguments = empty2;
+        }
+        return this.finishNode(node, "NewExpression");
+      };
+      pp$52.parseTemplateElement = function(ref3) {
+        var isTagged = ref3.isTagged;
+        var elem = this.startNode();
+        if (this.type === types$12.invalidTemplate) {
+          if (!isTagged) {
+            this.raiseRecoverable(this.start, "Bad escape sequence in untagged template literal");
+          }
+          elem.value = {
+            raw: this.value.replace(/\r\n?/g, "\n"),
+            cooked: null
+          };
+        } else {
+          elem.value = {
+            raw: this.input.slice(this.start, this.end).replace(/\r\n?/g, "\n"),
+            cooked: this.value
+          };
+        }
+        this.next();
+        elem.tail = this.type === types$12.backQuote;
+        return this.finishNode(elem, "TemplateElement");
+      };
+      pp$52.parseTemplate = function(ref3) {
+        if (ref3 === void 0) ref3 = {};
+        var isTagged = ref3.isTagged;
+        if (isTagged === void 0) isTagged = false;
+        var node = this.startNode();
+        this.next();
+        node.expressions = [];
+        var curElt = this.parseTemplateElement({ isTagged });
+        node.quasis = [curElt];
+        while (!curElt.tail) {
+          if (this.type === types$12.eof) {
+            this.raise(this.pos, "Unterminated template literal");
+          }
+          this.expect(types$12.dollarBraceL);
+          node.expressions.push(this.parseExpression());
+          this.expect(types$12.braceR);
+          node.quasis.push(curElt = this.parseTemplateElement({ isTagged }));
+        }
+        this.next();
+        return this.finishNode(node, "TemplateLiteral");
+      };
+      pp$52.isAsyncProp = function(prop) {
+        return !prop.computed && prop.key.type === "Identifier" && prop.key.name === "async" && (this.type === types$12.name || this.type === types$12.num || this.type === types$12.string || this.type === types$12.bracketL || this.type.keyword || this.options.ecmaVersion >= 9 && this.type === types$12.star) && !lineBreak2.test(this.input.slice(this.lastTokEnd, this.start));
+      };
+      pp$52.parseObj = function(isPattern, refDestructuringErrors) {
+        var node = this.startNode(), first = true, propHash = {};
+        node.properties = [];
+        this.next();
+        while (!this.eat(types$12.braceR)) {
+          if (!first) {
+            this.expect(types$12.comma);
+            if (this.options.ecmaVersion >= 5 && this.afterTrailingComma(types$12.braceR)) {
+              break;
+            }
+          } else {
+            first = false;
+          }
+          var prop = this.parseProperty(isPattern, refDestructuringErrors);
+          if (!isPattern) {
+            this.checkPropClash(prop, propHash, refDestructuringErrors);
+          }
+          node.properties.push(prop);
+        }
+        return this.finishNode(node, isPattern ? "ObjectPattern" : "ObjectExpression");
+      };
+      pp$52.parseProperty = function(isPattern, refDestructuringErrors) {
+        var prop = this.startNode(), isGenerator, isAsync, startPos, startLoc;
+        if (this.options.ecmaVersion >= 9 && this.eat(types$12.ellipsis)) {
+          if (isPattern) {
+            prop.argument = this.parseIdent(false);
+            if (this.type === types$12.comma) {
+              this.raiseRecoverable(this.start, "Comma is not permitted after the rest element");
+            }
+            return this.finishNode(prop, "RestElement");
+          }
+          prop.argument = this.parseMaybeAssign(false, refDestructuringErrors);
+          if (this.type === types$12.comma && refDestructuringErrors && refDestructuringErrors.trailingComma < 0) {
+            refDestructuringErrors.trailingComma = this.start;
+          }
+          return this.finishNode(prop, "SpreadElement");
+        }
+        if (this.options.ecmaVersion >= 6) {
+          prop.method = false;
+          prop.shorthand = false;
+          if (isPattern || refDestructuringErrors) {
+            startPos = this.start;
+            startLoc = this.startLoc;
+          }
+          if (!isPattern) {
+            isGenerator = this.eat(types$12.star);
+          }
+        }
+        var containsEsc = this.containsEsc;
+        this.parsePropertyName(prop);
+        if (!isPattern && !containsEsc && this.options.ecmaVersion >= 8 && !isGenerator && this.isAsyncProp(prop)) {
+          isAsync = true;
+          isGenerator = this.options.ecmaVersion >= 9 && this.eat(types$12.star);
+          this.parsePropertyName(prop);
+        } else {
+          isAsync = false;
+        }
+        this.parsePropertyValue(prop, isPattern, isGenerator, isAsync, startPos, startLoc, refDestructuringErrors, containsEsc);
+        return this.finishNode(prop, "Property");
+      };
+      pp$52.parseGetterSetter = function(prop) {
+        var kind = prop.key.name;
+        this.parsePropertyName(prop);
+        prop.value = this.parseMethod(false);
+        prop.kind = kind;
+        var paramCount = prop.kind === "get" ? 0 : 1;
+        if (prop.value.params.length !== paramCount) {
+          var start = prop.value.start;
+          if (prop.kind === "get") {
+            this.raiseRecoverable(start, "getter should have no params");
+          } else {
+            this.raiseRecoverable(start, "setter should have exactly one param");
+          }
+        } else {
+          if (prop.kind === "set" && prop.value.params[0].type === "RestElement") {
+            this.raiseRecoverable(prop.value.params[0].start, "Setter cannot use rest params");
+          }
+        }
+      };
+      pp$52.parsePropertyValue = function(prop, isPattern, isGenerator, isAsync, startPos, startLoc, refDestructuringErrors, containsEsc) {
+        if ((isGenerator || isAsync) && this.type === types$12.colon) {
+          this.unexpected();
+        }
+        if (this.eat(types$12.colon)) {
+          prop.value = isPattern ? this.parseMaybeDefault(this.start, this.startLoc) : this.parseMaybeAssign(false, refDestructuringErrors);
+          prop.kind = "init";
+        } else if (this.options.ecmaVersion >= 6 && this.type === types$12.parenL) {
+          if (isPattern) {
+            this.unexpected();
+          }
+          prop.method = true;
+          prop.value = this.parseMethod(isGenerator, isAsync);
+          prop.kind = "init";
+        } else if (!isPattern && !containsEsc && this.options.ecmaVersion >= 5 && !prop.computed && prop.key.type === "Identifier" && (prop.key.name === "get" || prop.key.name === "set") && (this.type !== types$12.comma && this.type !== types$12.braceR && this.type !== types$12.eq)) {
+          if (isGenerator || isAsync) {
+            this.unexpected();
+          }
+          this.parseGetterSetter(prop);
+        } else if (this.options.ecmaVersion >= 6 && !prop.computed && prop.key.type === "Identifier") {
+          if (isGenerator || isAsync) {
+            this.unexpected();
+          }
+          this.checkUnreserved(prop.key);
+          if (prop.key.name === "await" && !this.awaitIdentPos) {
+            this.awaitIdentPos = startPos;
+          }
+          if (isPattern) {
+            prop.value = this.parseMaybeDefault(startPos, startLoc, this.copyNode(prop.key));
+          } else if (this.type === types$12.eq && refDestructuringErrors) {
+            if (refDestructuringErrors.shorthandAssign < 0) {
+              refDestructuringErrors.shorthandAssign = this.start;
+            }
+            prop.value = this.parseMaybeDefault(startPos, startLoc, this.copyNode(prop.key));
+          } else {
+            prop.value = this.copyNode(prop.key);
+          }
+          prop.kind = "init";
+          prop.shorthand = true;
+        } else {
+          this.unexpected();
+        }
+      };
+      pp$52.parsePropertyName = function(prop) {
+        if (this.options.ecmaVersion >= 6) {
+          if (this.eat(types$12.bracketL)) {
+            prop.computed = true;
+            prop.key = this.parseMaybeAssign();
+            this.expect(types$12.bracketR);
+            return prop.key;
+          } else {
+            prop.computed = false;
+          }
+        }
+        return prop.key = this.type === types$12.num || this.type === types$12.string ? this.parseExprAtom() : this.parseIdent(this.options.allowReserved !== "never");
+      };
+      pp$52.initFunction = function(node) {
+        node.id = null;
+        if (this.options.ecmaVersion >= 6) {
+          node.generator = node.expression = false;
+        }
+        if (this.options.ecmaVersion >= 8) {
+          node.async = false;
+        }
+      };
+      pp$52.parseMethod = function(isGenerator, isAsync, allowDirectSuper) {
+        var node = this.startNode(), oldYieldPos = this.yieldPos, oldAwaitPos = this.awaitPos, oldAwaitIdentPos = this.awaitIdentPos;
+        this.initFunction(node);
+        if (this.options.ecmaVersion >= 6) {
+          node.generator = isGenerator;
+        }
+        if (this.options.ecmaVersion >= 8) {
+          node.async = !!isAsync;
+        }
+        this.yieldPos = 0;
+        this.awaitPos = 0;
+        this.awaitIdentPos = 0;
+        this.enterScope(functionFlags2(isAsync, node.generator) | SCOPE_SUPER2 | (allowDirectSuper ? SCOPE_DIRECT_SUPER2 : 0));
+        this.expect(types$12.parenL);
+        node.params = this.parseBindingList(types$12.parenR, false, this.options.ecmaVersion >= 8);
+        this.checkYieldAwaitInDefaultParams();
+        this.parseFunctionBody(node, false, true, false);
+        this.yieldPos = oldYieldPos;
+        this.awaitPos = oldAwaitPos;
+        this.awaitIdentPos = oldAwaitIdentPos;
+        return this.finishNode(node, "FunctionExpression");
+      };
+      pp$52.parseArrowExpression = function(node, params, isAsync, forInit) {
+        var oldYieldPos = this.yieldPos, oldAwaitPos = this.awaitPos, oldAwaitIdentPos = this.awaitIdentPos;
+        this.enterScope(functionFlags2(isAsync, false) | SCOPE_ARROW2);
+        this.initFunction(node);
+        if (this.options.ecmaVersion >= 8) {
+          node.async = !!isAsync;
+        }
+        this.yieldPos = 0;
+        this.awaitPos = 0;
+        this.awaitIdentPos = 0;
+        node.params = this.toAssignableList(params, true);
+        this.parseFunctionBody(node, true, false, forInit);
+        this.yieldPos = oldYieldPos;
+        this.awaitPos = oldAwaitPos;
+        this.awaitIdentPos = oldAwaitIdentPos;
+        return this.finishNode(node, "ArrowFunctionExpression");
+      };
+      pp$52.parseFunctionBody = function(node, isArrowFunction, isMethod, forInit) {
+        var isExpression = isArrowFunction && this.type !== types$12.braceL;
+        var oldStrict = this.strict, useStrict = false;
+        if (isExpression) {
+          node.body = this.parseMaybeAssign(forInit);
+          node.expression = true;
+          this.checkParams(node, false);
+        } else {
+          var nonSimple = this.options.ecmaVersion >= 7 && !this.isSimpleParamList(node.params);
+          if (!oldStrict || nonSimple) {
+            useStrict = this.strictDirective(this.end);
+            if (useStrict && nonSimple) {
+              this.raiseRecoverable(node.start, "Illegal 'use strict' directive in function with non-simple parameter list");
+            }
+          }
+          var oldLabels = this.labels;
+          this.labels = [];
+          if (useStrict) {
+            this.strict = true;
+          }
+          this.checkParams(node, !oldStrict && !useStrict && !isArrowFunction && !isMethod && this.isSimpleParamList(node.params));
+          if (this.strict && node.id) {
+            this.checkLValSimple(node.id, BIND_OUTSIDE2);
+          }
+          node.body = this.parseBlock(false, void 0, useStrict && !oldStrict);
+          node.expression = false;
+          this.adaptDirectivePrologue(node.body.body);
+          this.labels = oldLabels;
+        }
+        this.exitScope();
+      };
+      pp$52.isSimpleParamList = function(params) {
+        for (var i3 = 0, list3 = params; i3 < list3.length; i3 += 1) {
+          var param = list3[i3];
+          if (param.type !== "Identifier") {
+            return false;
+          }
+        }
+        return true;
+      };
+      pp$52.checkParams = function(node, allowDuplicates) {
+        var nameHash = /* @__PURE__ */ Object.create(null);
+        for (var i3 = 0, list3 = node.params; i3 < list3.length; i3 += 1) {
+          var param = list3[i3];
+          this.checkLValInnerPattern(param, BIND_VAR2, allowDuplicates ? null : nameHash);
+        }
+      };
+      pp$52.parseExprList = function(close, allowTrailingComma, allowEmpty, refDestructuringErrors) {
+        var elts = [], first = true;
+        while (!this.eat(close)) {
+          if (!first) {
+            this.expect(types$12.comma);
+            if (allowTrailingComma && this.afterTrailingComma(close)) {
+              break;
+            }
+          } else {
+            first = false;
+          }
+          var elt = void 0;
+          if (allowEmpty && this.type === types$12.comma) {
+            elt = null;
+          } else if (this.type === types$12.ellipsis) {
+            elt = this.parseSpread(refDestructuringErrors);
+            if (refDestructuringErrors && this.type === types$12.comma && refDestructuringErrors.trailingComma < 0) {
+              refDestructuringErrors.trailingComma = this.start;
+            }
+          } else {
+            elt = this.parseMaybeAssign(false, refDestructuringErrors);
+          }
+          elts.push(elt);
+        }
+        return elts;
+      };
+      pp$52.checkUnreserved = function(ref3) {
+        var start = ref3.start;
+        var end = ref3.end;
+        var name = ref3.name;
+        if (this.inGenerator && name === "yield") {
+          this.raiseRecoverable(start, "Cannot use 'yield' as identifier inside a generator");
+        }
+        if (this.inAsync && name === "await") {
+          this.raiseRecoverable(start, "Cannot use 'await' as identifier inside an async function");
+        }
+        if (!(this.currentThisScope().flags & SCOPE_VAR2) && name === "arguments") {
+          this.raiseRecoverable(start, "Cannot use 'arguments' in class field initializer");
+        }
+        if (this.inClassStaticBlock && (name === "arguments" || name === "await")) {
+          this.raise(start, "Cannot use " + name + " in class static initialization block");
+        }
+        if (this.keywords.test(name)) {
+          this.raise(start, "Unexpected keyword '" + name + "'");
+        }
+        if (this.options.ecmaVersion < 6 && this.input.slice(start, end).indexOf("\\") !== -1) {
+          return;
+        }
+        var re2 = this.strict ? this.reservedWordsStrict : this.reservedWords;
+        if (re2.test(name)) {
+          if (!this.inAsync && name === "await") {
+            this.raiseRecoverable(start, "Cannot use keyword 'await' outside an async function");
+          }
+          this.raiseRecoverable(start, "The keyword '" + name + "' is reserved");
+        }
+      };
+      pp$52.parseIdent = function(liberal) {
+        var node = this.parseIdentNode();
+        this.next(!!liberal);
+        this.finishNode(node, "Identifier");
+        if (!liberal) {
+          this.checkUnreserved(node);
+          if (node.name === "await" && !this.awaitIdentPos) {
+            this.awaitIdentPos = node.start;
+          }
+        }
+        return node;
+      };
+      pp$52.parseIdentNode = function() {
+        var node = this.startNode();
+        if (this.type === types$12.name) {
+          node.name = this.value;
+        } else if (this.type.keyword) {
+          node.name = this.type.keyword;
+          if ((node.name === "class" || node.name === "function") && (this.lastTokEnd !== this.lastTokStart + 1 || this.input.charCodeAt(this.lastTokStart) !== 46)) {
+            this.context.pop();
+          }
+          this.type = types$12.name;
+        } else {
+          this.unexpected();
+        }
+        return node;
+      };
+      pp$52.parsePrivateIdent = function() {
+        var node = this.startNode();
+        if (this.type === types$12.privateId) {
+          node.name = this.value;
+        } else {
+          this.unexpected();
+        }
+        this.next();
+        this.finishNode(node, "PrivateIdentifier");
+        if (this.options.checkPrivateFields) {
+          if (this.privateNameStack.length === 0) {
+            this.raise(node.start, "Private field '#" + node.name + "' must be declared in an enclosing class");
+          } else {
+            this.privateNameStack[this.privateNameStack.length - 1].used.push(node);
+          }
+        }
+        return node;
+      };
+      pp$52.parseYield = function(forInit) {
+        if (!this.yieldPos) {
+          this.yieldPos = this.start;
+        }
+        var node = this.startNode();
+        this.next();
+        if (this.type === types$12.semi || this.canInsertSemicolon() || this.type !== types$12.star && !this.type.startsExpr) {
+          node.delegate = false;
+          node.argument = null;
+        } else {
+          node.delegate = this.eat(types$12.star);
+          node.argument = this.parseMaybeAssign(forInit);
+        }
+        return this.finishNode(node, "YieldExpression");
+      };
+      pp$52.parseAwait = function(forInit) {
+        if (!this.awaitPos) {
+          this.awaitPos = this.start;
+        }
+        var node = this.startNode();
+        this.next();
+        node.argument = this.parseMaybeUnary(null, true, false, forInit);
+        return this.finishNode(node, "AwaitExpression");
+      };
+      var pp$42 = Parser3.prototype;
+      pp$42.raise = function(pos, message) {
+        var loc = getLineInfo2(this.input, pos);
+        message += " (" + loc.line + ":" + loc.column + ")";
+        if (this.sourceFile) {
+          message += " in " + this.sourceFile;
+        }
+        var err = new SyntaxError(message);
+        err.pos = pos;
+        err.loc = loc;
+        err.raisedAt = this.pos;
+        throw err;
+      };
+      pp$42.raiseRecoverable = pp$42.raise;
+      pp$42.curPosition = function() {
+        if (this.options.locations) {
+          return new Position3(this.curLine, this.pos - this.lineStart);
+        }
+      };
+      var pp$32 = Parser3.prototype;
+      var Scope3 = function Scope4(flags) {
+        this.flags = flags;
+        this.var = [];
+        this.lexical = [];
+        this.functions = [];
+      };
+      pp$32.enterScope = function(flags) {
+        this.scopeStack.push(new Scope3(flags));
+      };
+      pp$32.exitScope = function() {
+        this.scopeStack.pop();
+      };
+      pp$32.treatFunctionsAsVarInScope = function(scope) {
+        return scope.flags & SCOPE_FUNCTION2 || !this.inModule && scope.flags & SCOPE_TOP2;
+      };
+      pp$32.declareName = function(name, bindingType, pos) {
+        var redeclared = false;
+        if (bindingType === BIND_LEXICAL2) {
+          var scope = this.currentScope();
+          redeclared = scope.lexical.indexOf(name) > -1 || scope.functions.indexOf(name) > -1 || scope.var.indexOf(name) > -1;
+          scope.lexical.push(name);
+          if (this.inModule && scope.flags & SCOPE_TOP2) {
+            delete this.undefinedExports[name];
+          }
+        } else if (bindingType === BIND_SIMPLE_CATCH2) {
+          var scope$1 = this.currentScope();
+          scope$1.lexical.push(name);
+        } else if (bindingType === BIND_FUNCTION2) {
+          var scope$2 = this.currentScope();
+          if (this.treatFunctionsAsVar) {
+            redeclared = scope$2.lexical.indexOf(name) > -1;
+          } else {
+            redeclared = scope$2.lexical.indexOf(name) > -1 || scope$2.var.indexOf(name) > -1;
+          }
+          scope$2.functions.push(name);
+        } else {
+          for (var i3 = this.scopeStack.length - 1; i3 >= 0; --i3) {
+            var scope$3 = this.scopeStack[i3];
+            if (scope$3.lexical.indexOf(name) > -1 && !(scope$3.flags & SCOPE_SIMPLE_CATCH2 && scope$3.lexical[0] === name) || !this.treatFunctionsAsVarInScope(scope$3) && scope$3.functions.indexOf(name) > -1) {
+              redeclared = true;
+              break;
+            }
+            scope$3.var.push(name);
+            if (this.inModule && scope$3.flags & SCOPE_TOP2) {
+              delete this.undefinedExports[name];
+            }
+            if (scope$3.flags & SCOPE_VAR2) {
+              break;
+            }
+          }
+        }
+        if (redeclared) {
+          this.raiseRecoverable(pos, "Identifier '" + name + "' has already been declared");
+        }
+      };
+      pp$32.checkLocalExport = function(id) {
+        if (this.scopeStack[0].lexical.indexOf(id.name) === -1 && this.scopeStack[0].var.indexOf(id.name) === -1) {
+          this.undefinedExports[id.name] = id;
+        }
+      };
+      pp$32.currentScope = function() {
+        return this.scopeStack[this.scopeStack.length - 1];
+      };
+      pp$32.currentVarScope = function() {
+        for (var i3 = this.scopeStack.length - 1; ; i3--) {
+          var scope = this.scopeStack[i3];
+          if (scope.flags & (SCOPE_VAR2 | SCOPE_CLASS_FIELD_INIT2 | SCOPE_CLASS_STATIC_BLOCK2)) {
+            return scope;
+          }
+        }
+      };
+      pp$32.currentThisScope = function() {
+        for (var i3 = this.scopeStack.length - 1; ; i3--) {
+          var scope = this.scopeStack[i3];
+          if (scope.flags & (SCOPE_VAR2 | SCOPE_CLASS_FIELD_INIT2 | SCOPE_CLASS_STATIC_BLOCK2) && !(scope.flags & SCOPE_ARROW2)) {
+            return scope;
+          }
+        }
+      };
+      var Node3 = function Node4(parser, pos, loc) {
+        this.type = "";
+        this.start = pos;
+        this.end = 0;
+        if (parser.options.locations) {
+          this.loc = new SourceLocation3(parser, loc);
+        }
+        if (parser.options.directSourceFile) {
+          this.sourceFile = parser.options.directSourceFile;
+        }
+        if (parser.options.ranges) {
+          this.range = [pos, 0];
+        }
+      };
+      var pp$22 = Parser3.prototype;
+      pp$22.startNode = function() {
+        return new Node3(this, this.start, this.startLoc);
+      };
+      pp$22.startNodeAt = function(pos, loc) {
+        return new Node3(this, pos, loc);
+      };
+      function finishNodeAt2(node, type, pos, loc) {
+        node.type = type;
+        node.end = pos;
+        if (this.options.locations) {
+          node.loc.end = loc;
+        }
+        if (this.options.ranges) {
+          node.range[1] = pos;
+        }
+        return node;
+      }
+      pp$22.finishNode = function(node, type) {
+        return finishNodeAt2.call(this, node, type, this.lastTokEnd, this.lastTokEndLoc);
+      };
+      pp$22.finishNodeAt = function(node, type, pos, loc) {
+        return finishNodeAt2.call(this, node, type, pos, loc);
+      };
+      pp$22.copyNode = function(node) {
+        var newNode = new Node3(this, node.start, this.startLoc);
+        for (var prop in node) {
+          newNode[prop] = node[prop];
+        }
+        return newNode;
+      };
+      var scriptValuesAddedInUnicode2 = "Berf Beria_Erfe Gara Garay Gukh Gurung_Khema Hrkt Katakana_Or_Hiragana Kawi Kirat_Rai Krai Nag_Mundari Nagm Ol_Onal Onao Sidetic Sidt Sunu Sunuwar Tai_Yo Tayo Todhri Todr Tolong_Siki Tols Tulu_Tigalari Tutg Unknown Zzzz";
+      var ecma9BinaryProperties2 = "ASCII ASCII_Hex_Digit AHex Alphabetic Alpha Any Assigned Bidi_Control Bidi_C Bidi_Mirrored Bidi_M Case_Ignorable CI Cased Changes_When_Casefolded CWCF Changes_When_Casemapped CWCM Changes_When_Lowercased CWL Changes_When_NFKC_Casefolded CWKCF Changes_When_Titlecased CWT Changes_When_Uppercased CWU Dash Default_Ignorable_Code_Point DI Deprecated Dep Diacritic Dia Emoji Emoji_Component Emoji_Modifier Emoji_Modifier_Base Emoji_Presentation Extender Ext Grapheme_Base Gr_Base Grapheme_Extend Gr_Ext Hex_Digit Hex IDS_Binary_Operator IDSB IDS_Trinary_Operator IDST ID_Continue IDC ID_Start IDS Ideographic Ideo Join_Control Join_C Logical_Order_Exception LOE Lowercase Lower Math Noncharacter_Code_Point NChar Pattern_Syntax Pat_Syn Pattern_White_Space Pat_WS Quotation_Mark QMark Radical Regional_Indicator RI Sentence_Terminal STerm Soft_Dotted SD Terminal_Punctuation Term Unified_Ideograph UIdeo Uppercase Upper Variation_Selector VS White_Space space XID_Continue XIDC XID_Start XIDS";
+      var ecma10BinaryProperties2 = ecma9BinaryProperties2 + " Extended_Pictographic";
+      var ecma11BinaryProperties2 = ecma10BinaryProperties2;
+      var ecma12BinaryProperties2 = ecma11BinaryProperties2 + " EBase EComp EMod EPres ExtPict";
+      var ecma13BinaryProperties2 = ecma12BinaryProperties2;
+      var ecma14BinaryProperties2 = ecma13BinaryProperties2;
+      var unicodeBinaryProperties2 = {
+        9: ecma9BinaryProperties2,
+        10: ecma10BinaryProperties2,
+        11: ecma11BinaryProperties2,
+        12: ecma12BinaryProperties2,
+        13: ecma13BinaryProperties2,
+        14: ecma14BinaryProperties2
+      };
+      var ecma14BinaryPropertiesOfStrings2 = "Basic_Emoji Emoji_Keycap_Sequence RGI_Emoji_Modifier_Sequence RGI_Emoji_Flag_Sequence RGI_Emoji_Tag_Sequence RGI_Emoji_ZWJ_Sequence RGI_Emoji";
+      var unicodeBinaryPropertiesOfStrings2 = {
+        9: "",
+        10: "",
+        11: "",
+        12: "",
+        13: "",
+        14: ecma14BinaryPropertiesOfStrings2
+      };
+      var unicodeGeneralCategoryValues2 = "Cased_Letter LC Close_Punctuation Pe Connector_Punctuation Pc Control Cc cntrl Currency_Symbol Sc Dash_Punctuation Pd Decimal_Number Nd digit Enclosing_Mark Me Final_Punctuation Pf Format Cf Initial_Punctuation Pi Letter L Letter_Number Nl Line_Separator Zl Lowercase_Letter Ll Mark M Combining_Mark Math_Symbol Sm Modifier_Letter Lm Modifier_Symbol Sk Nonspacing_Mark Mn Number N Open_Punctuation Ps Other C Other_Letter Lo Other_Number No Other_Punctuation Po Other_Symbol So Paragraph_Separator Zp Private_Use Co Punctuation P punct Separator Z Space_Separator Zs Spacing_Mark Mc Surrogate Cs Symbol S Titlecase_Letter Lt Unassigned Cn Uppercase_Letter Lu";
+      var ecma9ScriptValues2 = "Adlam Adlm Ahom Anatolian_Hieroglyphs Hluw Arabic Arab Armenian Armn Avestan Avst Balinese Bali Bamum Bamu Bassa_Vah Bass Batak Batk Bengali Beng Bhaiksuki Bhks Bopomofo Bopo Brahmi Brah Braille Brai Buginese Bugi Buhid Buhd Canadian_Aboriginal Cans Carian Cari Caucasian_Albanian Aghb Chakma Cakm Cham Cham Cherokee Cher Common Zyyy Coptic Copt Qaac Cuneiform Xsux Cypriot Cprt Cyrillic Cyrl Deseret Dsrt Devanagari Deva Duployan Dupl Egyptian_Hieroglyphs Egyp Elbasan Elba Ethiopic Ethi Georgian Geor Glagolitic Glag Gothic Goth Grantha Gran Greek Grek Gujarati Gujr Gurmukhi Guru Han Hani Hangul Hang Hanunoo Hano Hatran Hatr Hebrew Hebr Hiragana Hira Imperial_Aramaic Armi Inherited Zinh Qaai Inscriptional_Pahlavi Phli Inscriptional_Parthian Prti Javanese Java Kaithi Kthi Kannada Knda Katakana Kana Kayah_Li Kali Kharoshthi Khar Khmer Khmr Khojki Khoj Khudawadi Sind Lao Laoo Latin Latn Lepcha Lepc Limbu Limb Linear_A Lina Linear_B Linb Lisu Lisu Lycian Lyci Lydian Lydi Mahajani Mahj Malayalam Mlym Mandaic Mand Manichaean Mani Marchen Marc Masaram_Gondi Gonm Meetei_Mayek Mtei Mende_Kikakui Mend Meroitic_Cursive Merc Meroitic_Hieroglyphs Mero Miao Plrd Modi Mongolian Mong Mro Mroo Multani Mult Myanmar Mymr Nabataean Nbat New_Tai_Lue Talu Newa Newa Nko Nkoo Nushu Nshu Ogham Ogam Ol_Chiki Olck Old_Hungarian Hung Old_Italic Ital Old_North_Arabian Narb Old_Permic Perm Old_Persian Xpeo Old_South_Arabian Sarb Old_Turkic Orkh Oriya Orya Osage Osge Osmanya Osma Pahawh_Hmong Hmng Palmyrene Palm Pau_Cin_Hau Pauc Phags_Pa Phag Phoenician Phnx Psalter_Pahlavi Phlp Rejang Rjng Runic Runr Samaritan Samr Saurashtra Saur Sharada Shrd Shavian Shaw Siddham Sidd SignWriting Sgnw Sinhala Sinh Sora_Sompeng Sora Soyombo Soyo Sundanese Sund Syloti_Nagri Sylo Syriac Syrc Tagalog Tglg Tagbanwa Tagb Tai_Le Tale Tai_Tham Lana Tai_Viet Tavt Takri Takr Tamil Taml Tangut Tang Telugu Telu Thaana Thaa Thai Thai Tibetan Tibt Tifinagh Tfng Tirhuta Tirh Ugaritic Ugar Vai Vaii Warang_Citi Wara Yi Yiii Zanabazar_Square Zanb";
+      var ecma10ScriptValues2 = ecma9ScriptValues2 + " Dogra Dogr Gunjala_Gondi Gong Hanifi_Rohingya Rohg Makasar Maka Medefaidrin Medf Old_Sogdian Sogo Sogdian Sogd";
+      var ecma11ScriptValues2 = ecma10ScriptValues2 + " Elymaic Elym Nandinagari Nand Nyiakeng_Puachue_Hmong Hmnp Wancho Wcho";
+      var ecma12ScriptValues2 = ecma11ScriptValues2 + " Chorasmian Chrs Diak Dives_Akuru Khitan_Small_Script Kits Yezi Yezidi";
+      var ecma13ScriptValues2 = ecma12ScriptValues2 + " Cypro_Minoan Cpmn Old_Uyghur Ougr Tangsa Tnsa Toto Vithkuqi Vith";
+      var ecma14ScriptValues2 = ecma13ScriptValues2 + " " + scriptValuesAddedInUnicode2;
+      var unicodeScriptValues2 = {
+        9: ecma9ScriptValues2,
+        10: ecma10ScriptValues2,
+        11: ecma11ScriptValues2,
+        12: ecma12ScriptValues2,
+        13: ecma13ScriptValues2,
+        14: ecma14ScriptValues2
+      };
+      var data2 = {};
+      function buildUnicodeData2(ecmaVersion3) {
+        var d = data2[ecmaVersion3] = {
+          binary: wordsRegexp2(unicodeBinaryProperties2[ecmaVersion3] + " " + unicodeGeneralCategoryValues2),
+          binaryOfStrings: wordsRegexp2(unicodeBinaryPropertiesOfStrings2[ecmaVersion3]),
+          nonBinary: {
+            General_Category: wordsRegexp2(unicodeGeneralCategoryValues2),
+            Script: wordsRegexp2(unicodeScriptValues2[ecmaVersion3])
+          }
+        };
+        d.nonBinary.Script_Extensions = d.nonBinary.Script;
+        d.nonBinary.gc = d.nonBinary.General_Category;
+        d.nonBinary.sc = d.nonBinary.Script;
+        d.nonBinary.scx = d.nonBinary.Script_Extensions;
+      }
+      for (var i2 = 0, list2 = [9, 10, 11, 12, 13, 14]; i2 < list2.length; i2 += 1) {
+        var ecmaVersion2 = list2[i2];
+        buildUnicodeData2(ecmaVersion2);
+      }
+      var pp$12 = Parser3.prototype;
+      var BranchID3 = function BranchID4(parent, base) {
+        this.parent = parent;
+        this.base = base || this;
+      };
+      BranchID3.prototype.separatedFrom = function separatedFrom2(alt) {
+        for (var self2 = this; self2; self2 = self2.parent) {
+          for (var other = alt; other; other = other.parent) {
+            if (self2.base === other.base && self2 !== other) {
+              return true;
+            }
+          }
+        }
+        return false;
+      };
+      BranchID3.prototype.sibling = function sibling2() {
+        return new BranchID3(this.parent, this.base);
+      };
+      var RegExpValidationState3 = function RegExpValidationState4(parser) {
+        this.parser = parser;
+        this.validFlags = "gim" + (parser.options.ecmaVersion >= 6 ? "uy" : "") + (parser.options.ecmaVersion >= 9 ? "s" : "") + (parser.options.ecmaVersion >= 13 ? "d" : "") + (parser.options.ecmaVersion >= 15 ? "v" : "");
+        this.unicodeProperties = data2[parser.options.ecmaVersion >= 14 ? 14 : parser.options.ecmaVersion];
+        this.source = "";
+        this.flags = "";
+        this.start = 0;
+        this.switchU = false;
+        this.switchV = false;
+        this.switchN = false;
+        this.pos = 0;
+        this.lastIntValue = 0;
+        this.lastStringValue = "";
+        this.lastAssertionIsQuantifiable = false;
+        this.numCapturingParens = 0;
+        this.maxBackReference = 0;
+        this.groupNames = /* @__PURE__ */ Object.create(null);
+        this.backReferenceNames = [];
+        this.branchID = null;
+      };
+      RegExpValidationState3.prototype.reset = function reset2(start, pattern, flags) {
+        var unicodeSets = flags.indexOf("v") !== -1;
+        var unicode = flags.indexOf("u") !== -1;
+        this.start = start | 0;
+        this.source = pattern + "";
+        this.flags = flags;
+        if (unicodeSets && this.parser.options.ecmaVersion >= 15) {
+          this.switchU = true;
+          this.switchV = true;
+          this.switchN = true;
+        } else {
+          this.switchU = unicode && this.parser.options.ecmaVersion >= 6;
+          this.switchV = false;
+          this.switchN = unicode && this.parser.options.ecmaVersion >= 9;
+        }
+      };
+      RegExpValidationState3.prototype.raise = function raise2(message) {
+        this.parser.raiseRecoverable(this.start, "Invalid regular expression: /" + this.source + "/: " + message);
+      };
+      RegExpValidationState3.prototype.at = function at3(i3, forceU) {
+        if (forceU === void 0) forceU = false;
+        var s3 = this.source;
+        var l = s3.length;
+        if (i3 >= l) {
+          return -1;
+        }
+        var c = s3.charCodeAt(i3);
+        if (!(forceU || this.switchU) || c <= 55295 || c >= 57344 || i3 + 1 >= l) {
+          return c;
+        }
+        var next = s3.charCodeAt(i3 + 1);
+        return next >= 56320 && next <= 57343 ? (c << 10) + next - 56613888 : c;
+      };
+      RegExpValidationState3.prototype.nextIndex = function nextIndex2(i3, forceU) {
+        if (forceU === void 0) forceU = false;
+        var s3 = this.source;
+        var l = s3.length;
+        if (i3 >= l) {
+          return l;
+        }
+        var c = s3.charCodeAt(i3), next;
+        if (!(forceU || this.switchU) || c <= 55295 || c >= 57344 || i3 + 1 >= l || (next = s3.charCodeAt(i3 + 1)) < 56320 || next > 57343) {
+          return i3 + 1;
+        }
+        return i3 + 2;
+      };
+      RegExpValidationState3.prototype.current = function current2(forceU) {
+        if (forceU === void 0) forceU = false;
+        return this.at(this.pos, forceU);
+      };
+      RegExpValidationState3.prototype.lookahead = function lookahead2(forceU) {
+        if (forceU === void 0) forceU = false;
+        return this.at(this.nextIndex(this.pos, forceU), forceU);
+      };
+      RegExpValidationState3.prototype.advance = function advance2(forceU) {
+        if (forceU === void 0) forceU = false;
+        this.pos = this.nextIndex(this.pos, forceU);
+      };
+      RegExpValidationState3.prototype.eat = function eat3(ch, forceU) {
+        if (forceU === void 0) forceU = false;
+        if (this.current(forceU) === ch) {
+          this.advance(forceU);
+          return true;
+        }
+        return false;
+      };
+      RegExpValidationState3.prototype.eatChars = function eatChars2(chs, forceU) {
+        if (forceU === void 0) forceU = false;
+        var pos = this.pos;
+        for (var i3 = 0, list3 = chs; i3 < list3.length; i3 += 1) {
+          var ch = list3[i3];
+          var current2 = this.at(pos, forceU);
+          if (current2 === -1 || current2 !== ch) {
+            return false;
+          }
+          pos = this.nextIndex(pos, forceU);
+        }
+        this.pos = pos;
+        return true;
+      };
+      pp$12.validateRegExpFlags = function(state) {
+        var validFlags = state.validFlags;
+        var flags = state.flags;
+        var u2 = false;
+        var v2 = false;
+        for (var i3 = 0; i3 < flags.length; i3++) {
+          var flag = flags.charAt(i3);
+          if (validFlags.indexOf(flag) === -1) {
+            this.raise(state.start, "Invalid regular expression flag");
+          }
+          if (flags.indexOf(flag, i3 + 1) > -1) {
+            this.raise(state.start, "Duplicate regular expression flag");
+          }
+          if (flag === "u") {
+            u2 = true;
+          }
+          if (flag === "v") {
+            v2 = true;
+          }
+        }
+        if (this.options.ecmaVersion >= 15 && u2 && v2) {
+          this.raise(state.start, "Invalid regular expression flag");
+        }
+      };
+      function hasProp2(obj) {
+        for (var _2 in obj) {
+          return true;
+        }
+        return false;
+      }
+      pp$12.validateRegExpPattern = function(state) {
+        this.regexp_pattern(state);
+        if (!state.switchN && this.options.ecmaVersion >= 9 && hasProp2(state.groupNames)) {
+          state.switchN = true;
+          this.regexp_pattern(state);
+        }
+      };
+      pp$12.regexp_pattern = function(state) {
+        state.pos = 0;
+        state.lastIntValue = 0;
+        state.lastStringValue = "";
+        state.lastAssertionIsQuantifiable = false;
+        state.numCapturingParens = 0;
+        state.maxBackReference = 0;
+        state.groupNames = /* @__PURE__ */ Object.create(null);
+        state.backReferenceNames.length = 0;
+        state.branchID = null;
+        this.regexp_disjunction(state);
+        if (state.pos !== state.source.length) {
+          if (state.eat(
+            41
+            /* ) */
+          )) {
+            state.raise("Unmatched ')'");
+          }
+          if (state.eat(
+            93
+            /* ] */
+          ) || state.eat(
+            125
+            /* } */
+          )) {
+            state.raise("Lone quantifier brackets");
+          }
+        }
+        if (state.maxBackReference > state.numCapturingParens) {
+          state.raise("Invalid escape");
+        }
+        for (var i3 = 0, list3 = state.backReferenceNames; i3 < list3.length; i3 += 1) {
+          var name = list3[i3];
+          if (!state.groupNames[name]) {
+            state.raise("Invalid named capture referenced");
+          }
+        }
+      };
+      pp$12.regexp_disjunction = function(state) {
+        var trackDisjunction = this.options.ecmaVersion >= 16;
+        if (trackDisjunction) {
+          state.branchID = new BranchID3(state.branchID, null);
+        }
+        this.regexp_alternative(state);
+        while (state.eat(
+          124
+          /* | */
+        )) {
+          if (trackDisjunction) {
+            state.branchID = state.branchID.sibling();
+          }
+          this.regexp_alternative(state);
+        }
+        if (trackDisjunction) {
+          state.branchID = state.branchID.parent;
+        }
+        if (this.regexp_eatQuantifier(state, true)) {
+          state.raise("Nothing to repeat");
+        }
+        if (state.eat(
+          123
+          /* { */
+        )) {
+          state.raise("Lone quantifier brackets");
+        }
+      };
+      pp$12.regexp_alternative = function(state) {
+        while (state.pos < state.source.length && this.regexp_eatTerm(state)) {
+        }
+      };
+      pp$12.regexp_eatTerm = function(state) {
+        if (this.regexp_eatAssertion(state)) {
+          if (state.lastAssertionIsQuantifiable && this.regexp_eatQuantifier(state)) {
+            if (state.switchU) {
+              state.raise("Invalid quantifier");
+            }
+          }
+          return true;
+        }
+        if (state.switchU ? this.regexp_eatAtom(state) : this.regexp_eatExtendedAtom(state)) {
+          this.regexp_eatQuantifier(state);
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatAssertion = function(state) {
+        var start = state.pos;
+        state.lastAssertionIsQuantifiable = false;
+        if (state.eat(
+          94
+          /* ^ */
+        ) || state.eat(
+          36
+          /* $ */
+        )) {
+          return true;
+        }
+        if (state.eat(
+          92
+          /* \ */
+        )) {
+          if (state.eat(
+            66
+            /* B */
+          ) || state.eat(
+            98
+            /* b */
+          )) {
+            return true;
+          }
+          state.pos = start;
+        }
+        if (state.eat(
+          40
+          /* ( */
+        ) && state.eat(
+          63
+          /* ? */
+        )) {
+          var lookbehind = false;
+          if (this.options.ecmaVersion >= 9) {
+            lookbehind = state.eat(
+              60
+              /* < */
+            );
+          }
+          if (state.eat(
+            61
+            /* = */
+          ) || state.eat(
+            33
+            /* ! */
+          )) {
+            this.regexp_disjunction(state);
+            if (!state.eat(
+              41
+              /* ) */
+            )) {
+              state.raise("Unterminated group");
+            }
+            state.lastAssertionIsQuantifiable = !lookbehind;
+            return true;
+          }
+        }
+        state.pos = start;
+        return false;
+      };
+      pp$12.regexp_eatQuantifier = function(state, noError) {
+        if (noError === void 0) noError = false;
+        if (this.regexp_eatQuantifierPrefix(state, noError)) {
+          state.eat(
+            63
+            /* ? */
+          );
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatQuantifierPrefix = function(state, noError) {
+        return state.eat(
+          42
+          /* * */
+        ) || state.eat(
+          43
+          /* + */
+        ) || state.eat(
+          63
+          /* ? */
+        ) || this.regexp_eatBracedQuantifier(state, noError);
+      };
+      pp$12.regexp_eatBracedQuantifier = function(state, noError) {
+        var start = state.pos;
+        if (state.eat(
+          123
+          /* { */
+        )) {
+          var min = 0, max = -1;
+          if (this.regexp_eatDecimalDigits(state)) {
+            min = state.lastIntValue;
+            if (state.eat(
+              44
+              /* , */
+            ) && this.regexp_eatDecimalDigits(state)) {
+              max = state.lastIntValue;
+            }
+            if (state.eat(
+              125
+              /* } */
+            )) {
+              if (max !== -1 && max < min && !noError) {
+                state.raise("numbers out of order in {} quantifier");
+              }
+              return true;
+            }
+          }
+          if (state.switchU && !noError) {
+            state.raise("Incomplete quantifier");
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatAtom = function(state) {
+        return this.regexp_eatPatternCharacters(state) || state.eat(
+          46
+          /* . */
+        ) || this.regexp_eatReverseSolidusAtomEscape(state) || this.regexp_eatCharacterClass(state) || this.regexp_eatUncapturingGroup(state) || this.regexp_eatCapturingGroup(state);
+      };
+      pp$12.regexp_eatReverseSolidusAtomEscape = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          92
+          /* \ */
+        )) {
+          if (this.regexp_eatAtomEscape(state)) {
+            return true;
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatUncapturingGroup = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          40
+          /* ( */
+        )) {
+          if (state.eat(
+            63
+            /* ? */
+          )) {
+            if (this.options.ecmaVersion >= 16) {
+              var addModifiers = this.regexp_eatModifiers(state);
+              var hasHyphen = state.eat(
+                45
+                /* - */
+              );
+              if (addModifiers || hasHyphen) {
+                for (var i3 = 0; i3 < addModifiers.length; i3++) {
+                  var modifier = addModifiers.charAt(i3);
+                  if (addModifiers.indexOf(modifier, i3 + 1) > -1) {
+                    state.raise("Duplicate regular expression modifiers");
+                  }
+                }
+                if (hasHyphen) {
+                  var removeModifiers = this.regexp_eatModifiers(state);
+                  if (!addModifiers && !removeModifiers && state.current() === 58) {
+                    state.raise("Invalid regular expression modifiers");
+                  }
+                  for (var i$1 = 0; i$1 < removeModifiers.length; i$1++) {
+                    var modifier$1 = removeModifiers.charAt(i$1);
+                    if (removeModifiers.indexOf(modifier$1, i$1 + 1) > -1 || addModifiers.indexOf(modifier$1) > -1) {
+                      state.raise("Duplicate regular expression modifiers");
+                    }
+                  }
+                }
+              }
+            }
+            if (state.eat(
+              58
+              /* : */
+            )) {
+              this.regexp_disjunction(state);
+              if (state.eat(
+                41
+                /* ) */
+              )) {
+                return true;
+              }
+              state.raise("Unterminated group");
+            }
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatCapturingGroup = function(state) {
+        if (state.eat(
+          40
+          /* ( */
+        )) {
+          if (this.options.ecmaVersion >= 9) {
+            this.regexp_groupSpecifier(state);
+          } else if (state.current() === 63) {
+            state.raise("Invalid group");
+          }
+          this.regexp_disjunction(state);
+          if (state.eat(
+            41
+            /* ) */
+          )) {
+            state.numCapturingParens += 1;
+            return true;
+          }
+          state.raise("Unterminated group");
+        }
+        return false;
+      };
+      pp$12.regexp_eatModifiers = function(state) {
+        var modifiers = "";
+        var ch = 0;
+        while ((ch = state.current()) !== -1 && isRegularExpressionModifier2(ch)) {
+          modifiers += codePointToString2(ch);
+          state.advance();
+        }
+        return modifiers;
+      };
+      function isRegularExpressionModifier2(ch) {
+        return ch === 105 || ch === 109 || ch === 115;
+      }
+      pp$12.regexp_eatExtendedAtom = function(state) {
+        return state.eat(
+          46
+          /* . */
+        ) || this.regexp_eatReverseSolidusAtomEscape(state) || this.regexp_eatCharacterClass(state) || this.regexp_eatUncapturingGroup(state) || this.regexp_eatCapturingGroup(state) || this.regexp_eatInvalidBracedQuantifier(state) || this.regexp_eatExtendedPatternCharacter(state);
+      };
+      pp$12.regexp_eatInvalidBracedQuantifier = function(state) {
+        if (this.regexp_eatBracedQuantifier(state, true)) {
+          state.raise("Nothing to repeat");
+        }
+        return false;
+      };
+      pp$12.regexp_eatSyntaxCharacter = function(state) {
+        var ch = state.current();
+        if (isSyntaxCharacter2(ch)) {
+          state.lastIntValue = ch;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      function isSyntaxCharacter2(ch) {
+        return ch === 36 || ch >= 40 && ch <= 43 || ch === 46 || ch === 63 || ch >= 91 && ch <= 94 || ch >= 123 && ch <= 125;
+      }
+      pp$12.regexp_eatPatternCharacters = function(state) {
+        var start = state.pos;
+        var ch = 0;
+        while ((ch = state.current()) !== -1 && !isSyntaxCharacter2(ch)) {
+          state.advance();
+        }
+        return state.pos !== start;
+      };
+      pp$12.regexp_eatExtendedPatternCharacter = function(state) {
+        var ch = state.current();
+        if (ch !== -1 && ch !== 36 && !(ch >= 40 && ch <= 43) && ch !== 46 && ch !== 63 && ch !== 91 && ch !== 94 && ch !== 124) {
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_groupSpecifier = function(state) {
+        if (state.eat(
+          63
+          /* ? */
+        )) {
+          if (!this.regexp_eatGroupName(state)) {
+            state.raise("Invalid group");
+          }
+          var trackDisjunction = this.options.ecmaVersion >= 16;
+          var known = state.groupNames[state.lastStringValue];
+          if (known) {
+            if (trackDisjunction) {
+              for (var i3 = 0, list3 = known; i3 < list3.length; i3 += 1) {
+                var altID = list3[i3];
+                if (!altID.separatedFrom(state.branchID)) {
+                  state.raise("Duplicate capture group name");
+                }
+              }
+            } else {
+              state.raise("Duplicate capture group name");
+            }
+          }
+          if (trackDisjunction) {
+            (known || (state.groupNames[state.lastStringValue] = [])).push(state.branchID);
+          } else {
+            state.groupNames[state.lastStringValue] = true;
+          }
+        }
+      };
+      pp$12.regexp_eatGroupName = function(state) {
+        state.lastStringValue = "";
+        if (state.eat(
+          60
+          /* < */
+        )) {
+          if (this.regexp_eatRegExpIdentifierName(state) && state.eat(
+            62
+            /* > */
+          )) {
+            return true;
+          }
+          state.raise("Invalid capture group name");
+        }
+        return false;
+      };
+      pp$12.regexp_eatRegExpIdentifierName = function(state) {
+        state.lastStringValue = "";
+        if (this.regexp_eatRegExpIdentifierStart(state)) {
+          state.lastStringValue += codePointToString2(state.lastIntValue);
+          while (this.regexp_eatRegExpIdentifierPart(state)) {
+            state.lastStringValue += codePointToString2(state.lastIntValue);
+          }
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatRegExpIdentifierStart = function(state) {
+        var start = state.pos;
+        var forceU = this.options.ecmaVersion >= 11;
+        var ch = state.current(forceU);
+        state.advance(forceU);
+        if (ch === 92 && this.regexp_eatRegExpUnicodeEscapeSequence(state, forceU)) {
+          ch = state.lastIntValue;
+        }
+        if (isRegExpIdentifierStart2(ch)) {
+          state.lastIntValue = ch;
+          return true;
+        }
+        state.pos = start;
+        return false;
+      };
+      function isRegExpIdentifierStart2(ch) {
+        return isIdentifierStart2(ch, true) || ch === 36 || ch === 95;
+      }
+      pp$12.regexp_eatRegExpIdentifierPart = function(state) {
+        var start = state.pos;
+        var forceU = this.options.ecmaVersion >= 11;
+        var ch = state.current(forceU);
+        state.advance(forceU);
+        if (ch === 92 && this.regexp_eatRegExpUnicodeEscapeSequence(state, forceU)) {
+          ch = state.lastIntValue;
+        }
+        if (isRegExpIdentifierPart2(ch)) {
+          state.lastIntValue = ch;
+          return true;
+        }
+        state.pos = start;
+        return false;
+      };
+      function isRegExpIdentifierPart2(ch) {
+        return isIdentifierChar2(ch, true) || ch === 36 || ch === 95 || ch === 8204 || ch === 8205;
+      }
+      pp$12.regexp_eatAtomEscape = function(state) {
+        if (this.regexp_eatBackReference(state) || this.regexp_eatCharacterClassEscape(state) || this.regexp_eatCharacterEscape(state) || state.switchN && this.regexp_eatKGroupName(state)) {
+          return true;
+        }
+        if (state.switchU) {
+          if (state.current() === 99) {
+            state.raise("Invalid unicode escape");
+          }
+          state.raise("Invalid escape");
+        }
+        return false;
+      };
+      pp$12.regexp_eatBackReference = function(state) {
+        var start = state.pos;
+        if (this.regexp_eatDecimalEscape(state)) {
+          var n = state.lastIntValue;
+          if (state.switchU) {
+            if (n > state.maxBackReference) {
+              state.maxBackReference = n;
+            }
+            return true;
+          }
+          if (n <= state.numCapturingParens) {
+            return true;
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatKGroupName = function(state) {
+        if (state.eat(
+          107
+          /* k */
+        )) {
+          if (this.regexp_eatGroupName(state)) {
+            state.backReferenceNames.push(state.lastStringValue);
+            return true;
+          }
+          state.raise("Invalid named reference");
+        }
+        return false;
+      };
+      pp$12.regexp_eatCharacterEscape = function(state) {
+        return this.regexp_eatControlEscape(state) || this.regexp_eatCControlLetter(state) || this.regexp_eatZero(state) || this.regexp_eatHexEscapeSequence(state) || this.regexp_eatRegExpUnicodeEscapeSequence(state, false) || !state.switchU && this.regexp_eatLegacyOctalEscapeSequence(state) || this.regexp_eatIdentityEscape(state);
+      };
+      pp$12.regexp_eatCControlLetter = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          99
+          /* c */
+        )) {
+          if (this.regexp_eatControlLetter(state)) {
+            return true;
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatZero = function(state) {
+        if (state.current() === 48 && !isDecimalDigit2(state.lookahead())) {
+          state.lastIntValue = 0;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatControlEscape = function(state) {
+        var ch = state.current();
+        if (ch === 116) {
+          state.lastIntValue = 9;
+          state.advance();
+          return true;
+        }
+        if (ch === 110) {
+          state.lastIntValue = 10;
+          state.advance();
+          return true;
+        }
+        if (ch === 118) {
+          state.lastIntValue = 11;
+          state.advance();
+          return true;
+        }
+        if (ch === 102) {
+          state.lastIntValue = 12;
+          state.advance();
+          return true;
+        }
+        if (ch === 114) {
+          state.lastIntValue = 13;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatControlLetter = function(state) {
+        var ch = state.current();
+        if (isControlLetter2(ch)) {
+          state.lastIntValue = ch % 32;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      function isControlLetter2(ch) {
+        return ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122;
+      }
+      pp$12.regexp_eatRegExpUnicodeEscapeSequence = function(state, forceU) {
+        if (forceU === void 0) forceU = false;
+        var start = state.pos;
+        var switchU = forceU || state.switchU;
+        if (state.eat(
+          117
+          /* u */
+        )) {
+          if (this.regexp_eatFixedHexDigits(state, 4)) {
+            var lead = state.lastIntValue;
+            if (switchU && lead >= 55296 && lead <= 56319) {
+              var leadSurrogateEnd = state.pos;
+              if (state.eat(
+                92
+                /* \ */
+              ) && state.eat(
+                117
+                /* u */
+              ) && this.regexp_eatFixedHexDigits(state, 4)) {
+                var trail = state.lastIntValue;
+                if (trail >= 56320 && trail <= 57343) {
+                  state.lastIntValue = (lead - 55296) * 1024 + (trail - 56320) + 65536;
+                  return true;
+                }
+              }
+              state.pos = leadSurrogateEnd;
+              state.lastIntValue = lead;
+            }
+            return true;
+          }
+          if (switchU && state.eat(
+            123
+            /* { */
+          ) && this.regexp_eatHexDigits(state) && state.eat(
+            125
+            /* } */
+          ) && isValidUnicode2(state.lastIntValue)) {
+            return true;
+          }
+          if (switchU) {
+            state.raise("Invalid unicode escape");
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      function isValidUnicode2(ch) {
+        return ch >= 0 && ch <= 1114111;
+      }
+      pp$12.regexp_eatIdentityEscape = function(state) {
+        if (state.switchU) {
+          if (this.regexp_eatSyntaxCharacter(state)) {
+            return true;
+          }
+          if (state.eat(
+            47
+            /* / */
+          )) {
+            state.lastIntValue = 47;
+            return true;
+          }
+          return false;
+        }
+        var ch = state.current();
+        if (ch !== 99 && (!state.switchN || ch !== 107)) {
+          state.lastIntValue = ch;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatDecimalEscape = function(state) {
+        state.lastIntValue = 0;
+        var ch = state.current();
+        if (ch >= 49 && ch <= 57) {
+          do {
+            state.lastIntValue = 10 * state.lastIntValue + (ch - 48);
+            state.advance();
+          } while ((ch = state.current()) >= 48 && ch <= 57);
+          return true;
+        }
+        return false;
+      };
+      var CharSetNone2 = 0;
+      var CharSetOk2 = 1;
+      var CharSetString2 = 2;
+      pp$12.regexp_eatCharacterClassEscape = function(state) {
+        var ch = state.current();
+        if (isCharacterClassEscape2(ch)) {
+          state.lastIntValue = -1;
+          state.advance();
+          return CharSetOk2;
+        }
+        var negate = false;
+        if (state.switchU && this.options.ecmaVersion >= 9 && ((negate = ch === 80) || ch === 112)) {
+          state.lastIntValue = -1;
+          state.advance();
+          var result2;
+          if (state.eat(
+            123
+            /* { */
+          ) && (result2 = this.regexp_eatUnicodePropertyValueExpression(state)) && state.eat(
+            125
+            /* } */
+          )) {
+            if (negate && result2 === CharSetString2) {
+              state.raise("Invalid property name");
+            }
+            return result2;
+          }
+          state.raise("Invalid property name");
+        }
+        return CharSetNone2;
+      };
+      function isCharacterClassEscape2(ch) {
+        return ch === 100 || ch === 68 || ch === 115 || ch === 83 || ch === 119 || ch === 87;
+      }
+      pp$12.regexp_eatUnicodePropertyValueExpression = function(state) {
+        var start = state.pos;
+        if (this.regexp_eatUnicodePropertyName(state) && state.eat(
+          61
+          /* = */
+        )) {
+          var name = state.lastStringValue;
+          if (this.regexp_eatUnicodePropertyValue(state)) {
+            var value = state.lastStringValue;
+            this.regexp_validateUnicodePropertyNameAndValue(state, name, value);
+            return CharSetOk2;
+          }
+        }
+        state.pos = start;
+        if (this.regexp_eatLoneUnicodePropertyNameOrValue(state)) {
+          var nameOrValue = state.lastStringValue;
+          return this.regexp_validateUnicodePropertyNameOrValue(state, nameOrValue);
+        }
+        return CharSetNone2;
+      };
+      pp$12.regexp_validateUnicodePropertyNameAndValue = function(state, name, value) {
+        if (!hasOwn2(state.unicodeProperties.nonBinary, name)) {
+          state.raise("Invalid property name");
+        }
+        if (!state.unicodeProperties.nonBinary[name].test(value)) {
+          state.raise("Invalid property value");
+        }
+      };
+      pp$12.regexp_validateUnicodePropertyNameOrValue = function(state, nameOrValue) {
+        if (state.unicodeProperties.binary.test(nameOrValue)) {
+          return CharSetOk2;
+        }
+        if (state.switchV && state.unicodeProperties.binaryOfStrings.test(nameOrValue)) {
+          return CharSetString2;
+        }
+        state.raise("Invalid property name");
+      };
+      pp$12.regexp_eatUnicodePropertyName = function(state) {
+        var ch = 0;
+        state.lastStringValue = "";
+        while (isUnicodePropertyNameCharacter2(ch = state.current())) {
+          state.lastStringValue += codePointToString2(ch);
+          state.advance();
+        }
+        return state.lastStringValue !== "";
+      };
+      function isUnicodePropertyNameCharacter2(ch) {
+        return isControlLetter2(ch) || ch === 95;
+      }
+      pp$12.regexp_eatUnicodePropertyValue = function(state) {
+        var ch = 0;
+        state.lastStringValue = "";
+        while (isUnicodePropertyValueCharacter2(ch = state.current())) {
+          state.lastStringValue += codePointToString2(ch);
+          state.advance();
+        }
+        return state.lastStringValue !== "";
+      };
+      function isUnicodePropertyValueCharacter2(ch) {
+        return isUnicodePropertyNameCharacter2(ch) || isDecimalDigit2(ch);
+      }
+      pp$12.regexp_eatLoneUnicodePropertyNameOrValue = function(state) {
+        return this.regexp_eatUnicodePropertyValue(state);
+      };
+      pp$12.regexp_eatCharacterClass = function(state) {
+        if (state.eat(
+          91
+          /* [ */
+        )) {
+          var negate = state.eat(
+            94
+            /* ^ */
+          );
+          var result2 = this.regexp_classContents(state);
+          if (!state.eat(
+            93
+            /* ] */
+          )) {
+            state.raise("Unterminated character class");
+          }
+          if (negate && result2 === CharSetString2) {
+            state.raise("Negated character class may contain strings");
+          }
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_classContents = function(state) {
+        if (state.current() === 93) {
+          return CharSetOk2;
+        }
+        if (state.switchV) {
+          return this.regexp_classSetExpression(state);
+        }
+        this.regexp_nonEmptyClassRanges(state);
+        return CharSetOk2;
+      };
+      pp$12.regexp_nonEmptyClassRanges = function(state) {
+        while (this.regexp_eatClassAtom(state)) {
+          var left = state.lastIntValue;
+          if (state.eat(
+            45
+            /* - */
+          ) && this.regexp_eatClassAtom(state)) {
+            var right = state.lastIntValue;
+            if (state.switchU && (left === -1 || right === -1)) {
+              state.raise("Invalid character class");
+            }
+            if (left !== -1 && right !== -1 && left > right) {
+              state.raise("Range out of order in character class");
+            }
+          }
+        }
+      };
+      pp$12.regexp_eatClassAtom = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          92
+          /* \ */
+        )) {
+          if (this.regexp_eatClassEscape(state)) {
+            return true;
+          }
+          if (state.switchU) {
+            var ch$1 = state.current();
+            if (ch$1 === 99 || isOctalDigit2(ch$1)) {
+              state.raise("Invalid class escape");
+            }
+            state.raise("Invalid escape");
+          }
+          state.pos = start;
+        }
+        var ch = state.current();
+        if (ch !== 93) {
+          state.lastIntValue = ch;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatClassEscape = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          98
+          /* b */
+        )) {
+          state.lastIntValue = 8;
+          return true;
+        }
+        if (state.switchU && state.eat(
+          45
+          /* - */
+        )) {
+          state.lastIntValue = 45;
+          return true;
+        }
+        if (!state.switchU && state.eat(
+          99
+          /* c */
+        )) {
+          if (this.regexp_eatClassControlLetter(state)) {
+            return true;
+          }
+          state.pos = start;
+        }
+        return this.regexp_eatCharacterClassEscape(state) || this.regexp_eatCharacterEscape(state);
+      };
+      pp$12.regexp_classSetExpression = function(state) {
+        var result2 = CharSetOk2, subResult;
+        if (this.regexp_eatClassSetRange(state)) ;
+        else if (subResult = this.regexp_eatClassSetOperand(state)) {
+          if (subResult === CharSetString2) {
+            result2 = CharSetString2;
+          }
+          var start = state.pos;
+          while (state.eatChars(
+            [38, 38]
+            /* && */
+          )) {
+            if (state.current() !== 38 && (subResult = this.regexp_eatClassSetOperand(state))) {
+              if (subResult !== CharSetString2) {
+                result2 = CharSetOk2;
+              }
+              continue;
+            }
+            state.raise("Invalid character in character class");
+          }
+          if (start !== state.pos) {
+            return result2;
+          }
+          while (state.eatChars(
+            [45, 45]
+            /* -- */
+          )) {
+            if (this.regexp_eatClassSetOperand(state)) {
+              continue;
+            }
+            state.raise("Invalid character in character class");
+          }
+          if (start !== state.pos) {
+            return result2;
+          }
+        } else {
+          state.raise("Invalid character in character class");
+        }
+        for (; ; ) {
+          if (this.regexp_eatClassSetRange(state)) {
+            continue;
+          }
+          subResult = this.regexp_eatClassSetOperand(state);
+          if (!subResult) {
+            return result2;
+          }
+          if (subResult === CharSetString2) {
+            result2 = CharSetString2;
+          }
+        }
+      };
+      pp$12.regexp_eatClassSetRange = function(state) {
+        var start = state.pos;
+        if (this.regexp_eatClassSetCharacter(state)) {
+          var left = state.lastIntValue;
+          if (state.eat(
+            45
+            /* - */
+          ) && this.regexp_eatClassSetCharacter(state)) {
+            var right = state.lastIntValue;
+            if (left !== -1 && right !== -1 && left > right) {
+              state.raise("Range out of order in character class");
+            }
+            return true;
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatClassSetOperand = function(state) {
+        if (this.regexp_eatClassSetCharacter(state)) {
+          return CharSetOk2;
+        }
+        return this.regexp_eatClassStringDisjunction(state) || this.regexp_eatNestedClass(state);
+      };
+      pp$12.regexp_eatNestedClass = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          91
+          /* [ */
+        )) {
+          var negate = state.eat(
+            94
+            /* ^ */
+          );
+          var result2 = this.regexp_classContents(state);
+          if (state.eat(
+            93
+            /* ] */
+          )) {
+            if (negate && result2 === CharSetString2) {
+              state.raise("Negated character class may contain strings");
+            }
+            return result2;
+          }
+          state.pos = start;
+        }
+        if (state.eat(
+          92
+          /* \ */
+        )) {
+          var result$1 = this.regexp_eatCharacterClassEscape(state);
+          if (result$1) {
+            return result$1;
+          }
+          state.pos = start;
+        }
+        return null;
+      };
+      pp$12.regexp_eatClassStringDisjunction = function(state) {
+        var start = state.pos;
+        if (state.eatChars(
+          [92, 113]
+          /* \q */
+        )) {
+          if (state.eat(
+            123
+            /* { */
+          )) {
+            var result2 = this.regexp_classStringDisjunctionContents(state);
+            if (state.eat(
+              125
+              /* } */
+            )) {
+              return result2;
+            }
+          } else {
+            state.raise("Invalid escape");
+          }
+          state.pos = start;
+        }
+        return null;
+      };
+      pp$12.regexp_classStringDisjunctionContents = function(state) {
+        var result2 = this.regexp_classString(state);
+        while (state.eat(
+          124
+          /* | */
+        )) {
+          if (this.regexp_classString(state) === CharSetString2) {
+            result2 = CharSetString2;
+          }
+        }
+        return result2;
+      };
+      pp$12.regexp_classString = function(state) {
+        var count = 0;
+        while (this.regexp_eatClassSetCharacter(state)) {
+          count++;
+        }
+        return count === 1 ? CharSetOk2 : CharSetString2;
+      };
+      pp$12.regexp_eatClassSetCharacter = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          92
+          /* \ */
+        )) {
+          if (this.regexp_eatCharacterEscape(state) || this.regexp_eatClassSetReservedPunctuator(state)) {
+            return true;
+          }
+          if (state.eat(
+            98
+            /* b */
+          )) {
+            state.lastIntValue = 8;
+            return true;
+          }
+          state.pos = start;
+          return false;
+        }
+        var ch = state.current();
+        if (ch < 0 || ch === state.lookahead() && isClassSetReservedDoublePunctuatorCharacter2(ch)) {
+          return false;
+        }
+        if (isClassSetSyntaxCharacter2(ch)) {
+          return false;
+        }
+        state.advance();
+        state.lastIntValue = ch;
+        return true;
+      };
+      function isClassSetReservedDoublePunctuatorCharacter2(ch) {
+        return ch === 33 || ch >= 35 && ch <= 38 || ch >= 42 && ch <= 44 || ch === 46 || ch >= 58 && ch <= 64 || ch === 94 || ch === 96 || ch === 126;
+      }
+      function isClassSetSyntaxCharacter2(ch) {
+        return ch === 40 || ch === 41 || ch === 45 || ch === 47 || ch >= 91 && ch <= 93 || ch >= 123 && ch <= 125;
+      }
+      pp$12.regexp_eatClassSetReservedPunctuator = function(state) {
+        var ch = state.current();
+        if (isClassSetReservedPunctuator2(ch)) {
+          state.lastIntValue = ch;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      function isClassSetReservedPunctuator2(ch) {
+        return ch === 33 || ch === 35 || ch === 37 || ch === 38 || ch === 44 || ch === 45 || ch >= 58 && ch <= 62 || ch === 64 || ch === 96 || ch === 126;
+      }
+      pp$12.regexp_eatClassControlLetter = function(state) {
+        var ch = state.current();
+        if (isDecimalDigit2(ch) || ch === 95) {
+          state.lastIntValue = ch % 32;
+          state.advance();
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatHexEscapeSequence = function(state) {
+        var start = state.pos;
+        if (state.eat(
+          120
+          /* x */
+        )) {
+          if (this.regexp_eatFixedHexDigits(state, 2)) {
+            return true;
+          }
+          if (state.switchU) {
+            state.raise("Invalid escape");
+          }
+          state.pos = start;
+        }
+        return false;
+      };
+      pp$12.regexp_eatDecimalDigits = function(state) {
+        var start = state.pos;
+        var ch = 0;
+        state.lastIntValue = 0;
+        while (isDecimalDigit2(ch = state.current())) {
+          state.lastIntValue = 10 * state.lastIntValue + (ch - 48);
+          state.advance();
+        }
+        return state.pos !== start;
+      };
+      function isDecimalDigit2(ch) {
+        return ch >= 48 && ch <= 57;
+      }
+      pp$12.regexp_eatHexDigits = function(state) {
+        var start = state.pos;
+        var ch = 0;
+        state.lastIntValue = 0;
+        while (isHexDigit2(ch = state.current())) {
+          state.lastIntValue = 16 * state.lastIntValue + hexToInt2(ch);
+          state.advance();
+        }
+        return state.pos !== start;
+      };
+      function isHexDigit2(ch) {
+        return ch >= 48 && ch <= 57 || ch >= 65 && ch <= 70 || ch >= 97 && ch <= 102;
+      }
+      function hexToInt2(ch) {
+        if (ch >= 65 && ch <= 70) {
+          return 10 + (ch - 65);
+        }
+        if (ch >= 97 && ch <= 102) {
+          return 10 + (ch - 97);
+        }
+        return ch - 48;
+      }
+      pp$12.regexp_eatLegacyOctalEscapeSequence = function(state) {
+        if (this.regexp_eatOctalDigit(state)) {
+          var n1 = state.lastIntValue;
+          if (this.regexp_eatOctalDigit(state)) {
+            var n2 = state.lastIntValue;
+            if (n1 <= 3 && this.regexp_eatOctalDigit(state)) {
+              state.lastIntValue = n1 * 64 + n2 * 8 + state.lastIntValue;
+            } else {
+              state.lastIntValue = n1 * 8 + n2;
+            }
+          } else {
+            state.lastIntValue = n1;
+          }
+          return true;
+        }
+        return false;
+      };
+      pp$12.regexp_eatOctalDigit = function(state) {
+        var ch = state.current();
+        if (isOctalDigit2(ch)) {
+          state.lastIntValue = ch - 48;
+          state.advance();
+          return true;
+        }
+        state.lastIntValue = 0;
+        return false;
+      };
+      function isOctalDigit2(ch) {
+        return ch >= 48 && ch <= 55;
+      }
+      pp$12.regexp_eatFixedHexDigits = function(state, length) {
+        var start = state.pos;
+        state.lastIntValue = 0;
+        for (var i3 = 0; i3 < length; ++i3) {
+          var ch = state.current();
+          if (!isHexDigit2(ch)) {
+            state.pos = start;
+            return false;
+          }
+          state.lastIntValue = 16 * state.lastIntValue + hexToInt2(ch);
+          state.advance();
+        }
+        return true;
+      };
+      var Token3 = function Token4(p2) {
+        this.type = p2.type;
+        this.value = p2.value;
+        this.start = p2.start;
+        this.end = p2.end;
+        if (p2.options.locations) {
+          this.loc = new SourceLocation3(p2, p2.startLoc, p2.endLoc);
+        }
+        if (p2.options.ranges) {
+          this.range = [p2.start, p2.end];
+        }
+      };
+      var pp2 = Parser3.prototype;
+      pp2.next = function(ignoreEscapeSequenceInKeyword) {
+        if (!ignoreEscapeSequenceInKeyword && this.type.keyword && this.containsEsc) {
+          this.raiseRecoverable(this.start, "Escape sequence in keyword " + this.type.keyword);
+        }
+        if (this.options.onToken) {
+          this.options.onToken(new Token3(this));
+        }
+        this.lastTokEnd = this.end;
+        this.lastTokStart = this.start;
+        this.lastTokEndLoc = this.endLoc;
+        this.lastTokStartLoc = this.startLoc;
+        this.nextToken();
+      };
+      pp2.getToken = function() {
+        this.next();
+        return new Token3(this);
+      };
+      if (typeof Symbol !== "undefined") {
+        pp2[Symbol.iterator] = function() {
+          var this$1$1 = this;
+          return {
+            next: function() {
+              var token = this$1$1.getToken();
+              return {
+                done: token.type === types$12.eof,
+                value: token
+              };
+            }
+          };
+        };
+      }
+      pp2.nextToken = function() {
+        var curContext = this.curContext();
+        if (!curContext || !curContext.preserveSpace) {
+          this.skipSpace();
+        }
+        this.start = this.pos;
+        if (this.options.locations) {
+          this.startLoc = this.curPosition();
+        }
+        if (this.pos >= this.input.length) {
+          return this.finishToken(types$12.eof);
+        }
+        if (curContext.override) {
+          return curContext.override(this);
+        } else {
+          this.readToken(this.fullCharCodeAtPos());
+        }
+      };
+      pp2.readToken = function(code2) {
+        if (isIdentifierStart2(code2, this.options.ecmaVersion >= 6) || code2 === 92) {
+          return this.readWord();
+        }
+        return this.getTokenFromCode(code2);
+      };
+      pp2.fullCharCodeAt = function(pos) {
+        var code2 = this.input.charCodeAt(pos);
+        if (code2 <= 55295 || code2 >= 56320) {
+          return code2;
+        }
+        var next = this.input.charCodeAt(pos + 1);
+        return next <= 56319 || next >= 57344 ? code2 : (code2 << 10) + next - 56613888;
+      };
+      pp2.fullCharCodeAtPos = function() {
+        return this.fullCharCodeAt(this.pos);
+      };
+      pp2.skipBlockComment = function() {
+        var startLoc = this.options.onComment && this.curPosition();
+        var start = this.pos, end = this.input.indexOf("*/", this.pos += 2);
+        if (end === -1) {
+          this.raise(this.pos - 2, "Unterminated comment");
+        }
+        this.pos = end + 2;
+        if (this.options.locations) {
+          for (var nextBreak = void 0, pos = start; (nextBreak = nextLineBreak2(this.input, pos, this.pos)) > -1; ) {
+            ++this.curLine;
+            pos = this.lineStart = nextBreak;
+          }
+        }
+        if (this.options.onComment) {
+          this.options.onComment(
+            true,
+            this.input.slice(start + 2, end),
+            start,
+            this.pos,
+            startLoc,
+            this.curPosition()
+          );
+        }
+      };
+      pp2.skipLineComment = function(startSkip) {
+        var start = this.pos;
+        var startLoc = this.options.onComment && this.curPosition();
+        var ch = this.input.charCodeAt(this.pos += startSkip);
+        while (this.pos < this.input.length && !isNewLine2(ch)) {
+          ch = this.input.charCodeAt(++this.pos);
+        }
+        if (this.options.onComment) {
+          this.options.onComment(
+            false,
+            this.input.slice(start + startSkip, this.pos),
+            start,
+            this.pos,
+            startLoc,
+            this.curPosition()
+          );
+        }
+      };
+      pp2.skipSpace = function() {
+        loop: while (this.pos < this.input.length) {
+          var ch = this.input.charCodeAt(this.pos);
+          switch (ch) {
+            case 32:
+            case 160:
+              ++this.pos;
+              break;
+            case 13:
+              if (this.input.charCodeAt(this.pos + 1) === 10) {
+                ++this.pos;
+              }
+            case 10:
+            case 8232:
+            case 8233:
+              ++this.pos;
+              if (this.options.locations) {
+                ++this.curLine;
+                this.lineStart = this.pos;
+              }
+              break;
+            case 47:
+              switch (this.input.charCodeAt(this.pos + 1)) {
+                case 42:
+                  this.skipBlockComment();
+                  break;
+                case 47:
+                  this.skipLineComment(2);
+                  break;
+                default:
+                  break loop;
+              }
+              break;
+            default:
+              if (ch > 8 && ch < 14 || ch >= 5760 && nonASCIIwhitespace2.test(String.fromCharCode(ch))) {
+                ++this.pos;
+              } else {
+                break loop;
+              }
+          }
+        }
+      };
+      pp2.finishToken = function(type, val) {
+        this.end = this.pos;
+        if (this.options.locations) {
+          this.endLoc = this.curPosition();
+        }
+        var prevType = this.type;
+        this.type = type;
+        this.value = val;
+        this.updateContext(prevType);
+      };
+      pp2.readToken_dot = function() {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (next >= 48 && next <= 57) {
+          return this.readNumber(true);
+        }
+        var next2 = this.input.charCodeAt(this.pos + 2);
+        if (this.options.ecmaVersion >= 6 && next === 46 && next2 === 46) {
+          this.pos += 3;
+          return this.finishToken(types$12.ellipsis);
+        } else {
+          ++this.pos;
+          return this.finishToken(types$12.dot);
+        }
+      };
+      pp2.readToken_slash = function() {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (this.exprAllowed) {
+          ++this.pos;
+          return this.readRegexp();
+        }
+        if (next === 61) {
+          return this.finishOp(types$12.assign, 2);
+        }
+        return this.finishOp(types$12.slash, 1);
+      };
+      pp2.readToken_mult_modulo_exp = function(code2) {
+        var next = this.input.charCodeAt(this.pos + 1);
+        var size = 1;
+        var tokentype = code2 === 42 ? types$12.star : types$12.modulo;
+        if (this.options.ecmaVersion >= 7 && code2 === 42 && next === 42) {
+          ++size;
+          tokentype = types$12.starstar;
+          next = this.input.charCodeAt(this.pos + 2);
+        }
+        if (next === 61) {
+          return this.finishOp(types$12.assign, size + 1);
+        }
+        return this.finishOp(tokentype, size);
+      };
+      pp2.readToken_pipe_amp = function(code2) {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (next === code2) {
+          if (this.options.ecmaVersion >= 12) {
+            var next2 = this.input.charCodeAt(this.pos + 2);
+            if (next2 === 61) {
+              return this.finishOp(types$12.assign, 3);
+            }
+          }
+          return this.finishOp(code2 === 124 ? types$12.logicalOR : types$12.logicalAND, 2);
+        }
+        if (next === 61) {
+          return this.finishOp(types$12.assign, 2);
+        }
+        return this.finishOp(code2 === 124 ? types$12.bitwiseOR : types$12.bitwiseAND, 1);
+      };
+      pp2.readToken_caret = function() {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (next === 61) {
+          return this.finishOp(types$12.assign, 2);
+        }
+        return this.finishOp(types$12.bitwiseXOR, 1);
+      };
+      pp2.readToken_plus_min = function(code2) {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (next === code2) {
+          if (next === 45 && !this.inModule && this.input.charCodeAt(this.pos + 2) === 62 && (this.lastTokEnd === 0 || lineBreak2.test(this.input.slice(this.lastTokEnd, this.pos)))) {
+            this.skipLineComment(3);
+            this.skipSpace();
+            return this.nextToken();
+          }
+          return this.finishOp(types$12.incDec, 2);
+        }
+        if (next === 61) {
+          return this.finishOp(types$12.assign, 2);
+        }
+        return this.finishOp(types$12.plusMin, 1);
+      };
+      pp2.readToken_lt_gt = function(code2) {
+        var next = this.input.charCodeAt(this.pos + 1);
+        var size = 1;
+        if (next === code2) {
+          size = code2 === 62 && this.input.charCodeAt(this.pos + 2) === 62 ? 3 : 2;
+          if (this.input.charCodeAt(this.pos + size) === 61) {
+            return this.finishOp(types$12.assign, size + 1);
+          }
+          return this.finishOp(types$12.bitShift, size);
+        }
+        if (next === 33 && code2 === 60 && !this.inModule && this.input.charCodeAt(this.pos + 2) === 45 && this.input.charCodeAt(this.pos + 3) === 45) {
+          this.skipLineComment(4);
+          this.skipSpace();
+          return this.nextToken();
+        }
+        if (next === 61) {
+          size = 2;
+        }
+        return this.finishOp(types$12.relational, size);
+      };
+      pp2.readToken_eq_excl = function(code2) {
+        var next = this.input.charCodeAt(this.pos + 1);
+        if (next === 61) {
+          return this.finishOp(types$12.equality, this.input.charCodeAt(this.pos + 2) === 61 ? 3 : 2);
+        }
+        if (code2 === 61 && next === 62 && this.options.ecmaVersion >= 6) {
+          this.pos += 2;
+          return this.finishToken(types$12.arrow);
+        }
+        return this.finishOp(code2 === 61 ? types$12.eq : types$12.prefix, 1);
+      };
+      pp2.readToken_question = function() {
+        var ecmaVersion3 = this.options.ecmaVersion;
+        if (ecmaVersion3 >= 11) {
+          var next = this.input.charCodeAt(this.pos + 1);
+          if (next === 46) {
+            var next2 = this.input.charCodeAt(this.pos + 2);
+            if (next2 < 48 || next2 > 57) {
+              return this.finishOp(types$12.questionDot, 2);
+            }
+          }
+          if (next === 63) {
+            if (ecmaVersion3 >= 12) {
+              var next2$1 = this.input.charCodeAt(this.pos + 2);
+              if (next2$1 === 61) {
+                return this.finishOp(types$12.assign, 3);
+              }
+            }
+            return this.finishOp(types$12.coalesce, 2);
+          }
+        }
+        return this.finishOp(types$12.question, 1);
+      };
+      pp2.readToken_numberSign = function() {
+        var ecmaVersion3 = this.options.ecmaVersion;
+        var code2 = 35;
+        if (ecmaVersion3 >= 13) {
+          ++this.pos;
+          code2 = this.fullCharCodeAtPos();
+          if (isIdentifierStart2(code2, true) || code2 === 92) {
+            return this.finishToken(types$12.privateId, this.readWord1());
+          }
+        }
+        this.raise(this.pos, "Unexpected character '" + codePointToString2(code2) + "'");
+      };
+      pp2.getTokenFromCode = function(code2) {
+        switch (code2) {
+          // The interpretation of a dot depends on whether it is followed
+          // by a digit or another two dots.
+          case 46:
+            return this.readToken_dot();
+          // Punctuation tokens.
+          case 40:
+            ++this.pos;
+            return this.finishToken(types$12.parenL);
+          case 41:
+            ++this.pos;
+            return this.finishToken(types$12.parenR);
+          case 59:
+            ++this.pos;
+            return this.finishToken(types$12.semi);
+          case 44:
+            ++this.pos;
+            return this.finishToken(types$12.comma);
+          case 91:
+            ++this.pos;
+            return this.finishToken(types$12.bracketL);
+          case 93:
+            ++this.pos;
+            return this.finishToken(types$12.bracketR);
+          case 123:
+            ++this.pos;
+            return this.finishToken(types$12.braceL);
+          case 125:
+            ++this.pos;
+            return this.finishToken(types$12.braceR);
+          case 58:
+            ++this.pos;
+            return this.finishToken(types$12.colon);
+          case 96:
+            if (this.options.ecmaVersion < 6) {
+              break;
+            }
+            ++this.pos;
+            return this.finishToken(types$12.backQuote);
+          case 48:
+            var next = this.input.charCodeAt(this.pos + 1);
+            if (next === 120 || next === 88) {
+              return this.readRadixNumber(16);
+            }
+            if (this.options.ecmaVersion >= 6) {
+              if (next === 111 || next === 79) {
+                return this.readRadixNumber(8);
+              }
+              if (next === 98 || next === 66) {
+                return this.readRadixNumber(2);
+              }
+            }
+          // Anything else beginning with a digit is an integer, octal
+          // number, or float.
+          case 49:
+          case 50:
+          case 51:
+          case 52:
+          case 53:
+          case 54:
+          case 55:
+          case 56:
+          case 57:
+            return this.readNumber(false);
+          // Quotes produce strings.
+          case 34:
+          case 39:
+            return this.readString(code2);
+          // Operators are parsed inline in tiny state machines. '=' (61) is
+          // often referred to. `finishOp` simply skips the amount of
+          // characters it is given as second argument, and returns a token
+          // of the type given by its first argument.
+          case 47:
+            return this.readToken_slash();
+          case 37:
+          case 42:
+            return this.readToken_mult_modulo_exp(code2);
+          case 124:
+          case 38:
+            return this.readToken_pipe_amp(code2);
+          case 94:
+            return this.readToken_caret();
+          case 43:
+          case 45:
+            return this.readToken_plus_min(code2);
+          case 60:
+          case 62:
+            return this.readToken_lt_gt(code2);
+          case 61:
+          case 33:
+            return this.readToken_eq_excl(code2);
+          case 63:
+            return this.readToken_question();
+          case 126:
+            return this.finishOp(types$12.prefix, 1);
+          case 35:
+            return this.readToken_numberSign();
+        }
+        this.raise(this.pos, "Unexpected character '" + codePointToString2(code2) + "'");
+      };
+      pp2.finishOp = function(type, size) {
+        var str = this.input.slice(this.pos, this.pos + size);
+        this.pos += size;
+        return this.finishToken(type, str);
+      };
+      pp2.readRegexp = function() {
+        var escaped, inClass, start = this.pos;
+        for (; ; ) {
+          if (this.pos >= this.input.length) {
+            this.raise(start, "Unterminated regular expression");
+          }
+          var ch = this.input.charAt(this.pos);
+          if (lineBreak2.test(ch)) {
+            this.raise(start, "Unterminated regular expression");
+          }
+          if (!escaped) {
+            if (ch === "[") {
+              inClass = true;
+            } else if (ch === "]" && inClass) {
+              inClass = false;
+            } else if (ch === "/" && !inClass) {
+              break;
+            }
+            escaped = ch === "\\";
+          } else {
+            escaped = false;
+          }
+          ++this.pos;
+        }
+        var pattern = this.input.slice(start, this.pos);
+        ++this.pos;
+        var flagsStart = this.pos;
+        var flags = this.readWord1();
+        if (this.containsEsc) {
+          this.unexpected(flagsStart);
+        }
+        var state = this.regexpState || (this.regexpState = new RegExpValidationState3(this));
+        state.reset(start, pattern, flags);
+        this.validateRegExpFlags(state);
+        this.validateRegExpPattern(state);
+        var value = null;
+        try {
+          value = new RegExp(pattern, flags);
+        } catch (e) {
+        }
+        return this.finishToken(types$12.regexp, { pattern, flags, value });
+      };
+      pp2.readInt = function(radix, len, maybeLegacyOctalNumericLiteral) {
+        var allowSeparators = this.options.ecmaVersion >= 12 && len === void 0;
+        var isLegacyOctalNumericLiteral = maybeLegacyOctalNumericLiteral && this.input.charCodeAt(this.pos) === 48;
+        var start = this.pos, total = 0, lastCode = 0;
+        for (var i3 = 0, e = len == null ? Infinity : len; i3 < e; ++i3, ++this.pos) {
+          var code2 = this.input.charCodeAt(this.pos), val = void 0;
+          if (allowSeparators && code2 === 95) {
+            if (isLegacyOctalNumericLiteral) {
+              this.raiseRecoverable(this.pos, "Numeric separator is not allowed in legacy octal numeric literals");
+            }
+            if (lastCode === 95) {
+              this.raiseRecoverable(this.pos, "Numeric separator must be exactly one underscore");
+            }
+            if (i3 === 0) {
+              this.raiseRecoverable(this.pos, "Numeric separator is not allowed at the first of digits");
+            }
+            lastCode = code2;
+            continue;
+          }
+          if (code2 >= 97) {
+            val = code2 - 97 + 10;
+          } else if (code2 >= 65) {
+            val = code2 - 65 + 10;
+          } else if (code2 >= 48 && code2 <= 57) {
+            val = code2 - 48;
+          } else {
+            val = Infinity;
+          }
+          if (val >= radix) {
+            break;
+          }
+          lastCode = code2;
+          total = total * radix + val;
+        }
+        if (allowSeparators && lastCode === 95) {
+          this.raiseRecoverable(this.pos - 1, "Numeric separator is not allowed at the last of digits");
+        }
+        if (this.pos === start || len != null && this.pos - start !== len) {
+          return null;
+        }
+        return total;
+      };
+      function stringToNumber2(str, isLegacyOctalNumericLiteral) {
+        if (isLegacyOctalNumericLiteral) {
+          return parseInt(str, 8);
+        }
+        return parseFloat(str.replace(/_/g, ""));
+      }
+      function stringToBigInt2(str) {
+        if (typeof BigInt !== "function") {
+          return null;
+        }
+        return BigInt(str.replace(/_/g, ""));
+      }
+      pp2.readRadixNumber = function(radix) {
+        var start = this.pos;
+        this.pos += 2;
+        var val = this.readInt(radix);
+        if (val == null) {
+          this.raise(this.start + 2, "Expected number in radix " + radix);
+        }
+        if (this.options.ecmaVersion >= 11 && this.input.charCodeAt(this.pos) === 110) {
+          val = stringToBigInt2(this.input.slice(start, this.pos));
+          ++this.pos;
+        } else if (isIdentifierStart2(this.fullCharCodeAtPos())) {
+          this.raise(this.pos, "Identifier directly after number");
+        }
+        return this.finishToken(types$12.num, val);
+      };
+      pp2.readNumber = function(startsWithDot) {
+        var start = this.pos;
+        if (!startsWithDot && this.readInt(10, void 0, true) === null) {
+          this.raise(start, "Invalid number");
+        }
+        var octal = this.pos - start >= 2 && this.input.charCodeAt(start) === 48;
+        if (octal && this.strict) {
+          this.raise(start, "Invalid number");
+        }
+        var next = this.input.charCodeAt(this.pos);
+        if (!octal && !startsWithDot && this.options.ecmaVersion >= 11 && next === 110) {
+          var val$1 = stringToBigInt2(this.input.slice(start, this.pos));
+          ++this.pos;
+          if (isIdentifierStart2(this.fullCharCodeAtPos())) {
+            this.raise(this.pos, "Identifier directly after number");
+          }
+          return this.finishToken(types$12.num, val$1);
+        }
+        if (octal && /[89]/.test(this.input.slice(start, this.pos))) {
+          octal = false;
+        }
+        if (next === 46 && !octal) {
+          ++this.pos;
+          this.readInt(10);
+          next = this.input.charCodeAt(this.pos);
+        }
+        if ((next === 69 || next === 101) && !octal) {
+          next = this.input.charCodeAt(++this.pos);
+          if (next === 43 || next === 45) {
+            ++this.pos;
+          }
+          if (this.readInt(10) === null) {
+            this.raise(start, "Invalid number");
+          }
+        }
+        if (isIdentifierStart2(this.fullCharCodeAtPos())) {
+          this.raise(this.pos, "Identifier directly after number");
+        }
+        var val = stringToNumber2(this.input.slice(start, this.pos), octal);
+        return this.finishToken(types$12.num, val);
+      };
+      pp2.readCodePoint = function() {
+        var ch = this.input.charCodeAt(this.pos), code2;
+        if (ch === 123) {
+          if (this.options.ecmaVersion < 6) {
+            this.unexpected();
+          }
+          var codePos = ++this.pos;
+          code2 = this.readHexChar(this.input.indexOf("}", this.pos) - this.pos);
+          ++this.pos;
+          if (code2 > 1114111) {
+            this.invalidStringToken(codePos, "Code point out of bounds");
+          }
+        } else {
+          code2 = this.readHexChar(4);
+        }
+        return code2;
+      };
+      pp2.readString = function(quote) {
+        var out = "", chunkStart = ++this.pos;
+        for (; ; ) {
+          if (this.pos >= this.input.length) {
+            this.raise(this.start, "Unterminated string constant");
+          }
+          var ch = this.input.charCodeAt(this.pos);
+          if (ch === quote) {
+            break;
+          }
+          if (ch === 92) {
+            out += this.input.slice(chunkStart, this.pos);
+            out += this.readEscapedChar(false);
+            chunkStart = this.pos;
+          } else if (ch === 8232 || ch === 8233) {
+            if (this.options.ecmaVersion < 10) {
+              this.raise(this.start, "Unterminated string constant");
+            }
+            ++this.pos;
+            if (this.options.locations) {
+              this.curLine++;
+              this.lineStart = this.pos;
+            }
+          } else {
+            if (isNewLine2(ch)) {
+              this.raise(this.start, "Unterminated string constant");
+            }
+            ++this.pos;
+          }
+        }
+        out += this.input.slice(chunkStart, this.pos++);
+        return this.finishToken(types$12.string, out);
+      };
+      var INVALID_TEMPLATE_ESCAPE_ERROR2 = {};
+      pp2.tryReadTemplateToken = function() {
+        this.inTemplateElement = true;
+        try {
+          this.readTmplToken();
+        } catch (err) {
+          if (err === INVALID_TEMPLATE_ESCAPE_ERROR2) {
+            this.readInvalidTemplateToken();
+          } else {
+            throw err;
+          }
+        }
+        this.inTemplateElement = false;
+      };
+      pp2.invalidStringToken = function(position2, message) {
+        if (this.inTemplateElement && this.options.ecmaVersion >= 9) {
+          throw INVALID_TEMPLATE_ESCAPE_ERROR2;
+        } else {
+          this.raise(position2, message);
+        }
+      };
+      pp2.readTmplToken = function() {
+        var out = "", chunkStart = this.pos;
+        for (; ; ) {
+          if (this.pos >= this.input.length) {
+            this.raise(this.start, "Unterminated template");
+          }
+          var ch = this.input.charCodeAt(this.pos);
+          if (ch === 96 || ch === 36 && this.input.charCodeAt(this.pos + 1) === 123) {
+            if (this.pos === this.start && (this.type === types$12.template || this.type === types$12.invalidTemplate)) {
+              if (ch === 36) {
+                this.pos += 2;
+                return this.finishToken(types$12.dollarBraceL);
+              } else {
+                ++this.pos;
+                return this.finishToken(types$12.backQuote);
+              }
+            }
+            out += this.input.slice(chunkStart, this.pos);
+            return this.finishToken(types$12.template, out);
+          }
+          if (ch === 92) {
+            out += this.input.slice(chunkStart, this.pos);
+            out += this.readEscapedChar(true);
+            chunkStart = this.pos;
+          } else if (isNewLine2(ch)) {
+            out += this.input.slice(chunkStart, this.pos);
+            ++this.pos;
+            switch (ch) {
+              case 13:
+                if (this.input.charCodeAt(this.pos) === 10) {
+                  ++this.pos;
+                }
+              case 10:
+                out += "\n";
+                break;
+              default:
+                out += String.fromCharCode(ch);
+                break;
+            }
+            if (this.options.locations) {
+              ++this.curLine;
+              this.lineStart = this.pos;
+            }
+            chunkStart = this.pos;
+          } else {
+            ++this.pos;
+          }
+        }
+      };
+      pp2.readInvalidTemplateToken = function() {
+        for (; this.pos < this.input.length; this.pos++) {
+          switch (this.input[this.pos]) {
+            case "\\":
+              ++this.pos;
+              break;
+            case "$":
+              if (this.input[this.pos + 1] !== "{") {
+                break;
+              }
+            // fall through
+            case "`":
+              return this.finishToken(types$12.invalidTemplate, this.input.slice(this.start, this.pos));
+            case "\r":
+              if (this.input[this.pos + 1] === "\n") {
+                ++this.pos;
+              }
+            // fall through
+            case "\n":
+            case "\u2028":
+            case "\u2029":
+              ++this.curLine;
+              this.lineStart = this.pos + 1;
+              break;
+          }
+        }
+        this.raise(this.start, "Unterminated template");
+      };
+      pp2.readEscapedChar = function(inTemplate) {
+        var ch = this.input.charCodeAt(++this.pos);
+        ++this.pos;
+        switch (ch) {
+          case 110:
+            return "\n";
+          // 'n' -> '\n'
+          case 114:
+            return "\r";
+          // 'r' -> '\r'
+          case 120:
+            return String.fromCharCode(this.readHexChar(2));
+          // 'x'
+          case 117:
+            return codePointToString2(this.readCodePoint());
+          // 'u'
+          case 116:
+            return "	";
+          // 't' -> '\t'
+          case 98:
+            return "\b";
+          // 'b' -> '\b'
+          case 118:
+            return "\v";
+          // 'v' -> '\u000b'
+          case 102:
+            return "\f";
+          // 'f' -> '\f'
+          case 13:
+            if (this.input.charCodeAt(this.pos) === 10) {
+              ++this.pos;
+            }
+          // '\r\n'
+          case 10:
+            if (this.options.locations) {
+              this.lineStart = this.pos;
+              ++this.curLine;
+            }
+            return "";
+          case 56:
+          case 57:
+            if (this.strict) {
+              this.invalidStringToken(
+                this.pos - 1,
+                "Invalid escape sequence"
+              );
+            }
+            if (inTemplate) {
+              var codePos = this.pos - 1;
+              this.invalidStringToken(
+                codePos,
+                "Invalid escape sequence in template string"
+              );
+            }
+          default:
+            if (ch >= 48 && ch <= 55) {
+              var octalStr = this.input.substr(this.pos - 1, 3).match(/^[0-7]+/)[0];
+              var octal = parseInt(octalStr, 8);
+              if (octal > 255) {
+                octalStr = octalStr.slice(0, -1);
+                octal = parseInt(octalStr, 8);
+              }
+              this.pos += octalStr.length - 1;
+              ch = this.input.charCodeAt(this.pos);
+              if ((octalStr !== "0" || ch === 56 || ch === 57) && (this.strict || inTemplate)) {
+                this.invalidStringToken(
+                  this.pos - 1 - octalStr.length,
+                  inTemplate ? "Octal literal in template string" : "Octal literal in strict mode"
+                );
+              }
+              return String.fromCharCode(octal);
+            }
+            if (isNewLine2(ch)) {
+              if (this.options.locations) {
+                this.lineStart = this.pos;
+                ++this.curLine;
+              }
+              return "";
+            }
+            return String.fromCharCode(ch);
+        }
+      };
+      pp2.readHexChar = function(len) {
+        var codePos = this.pos;
+        var n = this.readInt(16, len);
+        if (n === null) {
+          this.invalidStringToken(codePos, "Bad character escape sequence");
+        }
+        return n;
+      };
+      pp2.readWord1 = function() {
+        this.containsEsc = false;
+        var word = "", first = true, chunkStart = this.pos;
+        var astral = this.options.ecmaVersion >= 6;
+        while (this.pos < this.input.length) {
+          var ch = this.fullCharCodeAtPos();
+          if (isIdentifierChar2(ch, astral)) {
+            this.pos += ch <= 65535 ? 1 : 2;
+          } else if (ch === 92) {
+            this.containsEsc = true;
+            word += this.input.slice(chunkStart, this.pos);
+            var escStart = this.pos;
+            if (this.input.charCodeAt(++this.pos) !== 117) {
+              this.invalidStringToken(this.pos, "Expecting Unicode escape sequence \\uXXXX");
+            }
+            ++this.pos;
+            var esc = this.readCodePoint();
+            if (!(first ? isIdentifierStart2 : isIdentifierChar2)(esc, astral)) {
+              this.invalidStringToken(escStart, "Invalid Unicode escape");
+            }
+            word += codePointToString2(esc);
+            chunkStart = this.pos;
+          } else {
+            break;
+          }
+          first = false;
+        }
+        return word + this.input.slice(chunkStart, this.pos);
+      };
+      pp2.readWord = function() {
+        var word = this.readWord1();
+        var type = types$12.name;
+        if (this.keywords.test(word)) {
+          type = keywords2[word];
+        }
+        return this.finishToken(type, word);
+      };
+      var version2 = "8.19.0";
+      Parser3.acorn = {
+        Parser: Parser3,
+        version: version2,
+        defaultOptions: defaultOptions2,
+        Position: Position3,
+        SourceLocation: SourceLocation3,
+        getLineInfo: getLineInfo2,
+        Node: Node3,
+        TokenType: TokenType3,
+        tokTypes: types$12,
+        keywordTypes: keywords2,
+        TokContext: TokContext3,
+        tokContexts: types2,
+        isIdentifierChar: isIdentifierChar2,
+        isIdentifierStart: isIdentifierStart2,
+        Token: Token3,
+        isNewLine: isNewLine2,
+        lineBreak: lineBreak2,
+        lineBreakG: lineBreakG2,
+        nonASCIIwhitespace: nonASCIIwhitespace2
+      };
+      function parse10(input, options) {
+        return Parser3.parse(input, options);
+      }
+      function parseExpressionAt2(input, pos, options) {
+        return Parser3.parseExpressionAt(input, pos, options);
+      }
+      function tokenizer2(input, options) {
+        return Parser3.tokenizer(input, options);
+      }
+      exports2.Node = Node3;
+      exports2.Parser = Parser3;
+      exports2.Position = Position3;
+      exports2.SourceLocation = SourceLocation3;
+      exports2.TokContext = TokContext3;
+      exports2.Token = Token3;
+      exports2.TokenType = TokenType3;
+      exports2.defaultOptions = defaultOptions2;
+      exports2.getLineInfo = getLineInfo2;
+      exports2.isIdentifierChar = isIdentifierChar2;
+      exports2.isIdentifierStart = isIdentifierStart2;
+      exports2.isNewLine = isNewLine2;
+      exports2.keywordTypes = keywords2;
+      exports2.lineBreak = lineBreak2;
+      exports2.lineBreakG = lineBreakG2;
+      exports2.nonASCIIwhitespace = nonASCIIwhitespace2;
+      exports2.parse = parse10;
+      exports2.parseExpressionAt = parseExpressionAt2;
+      exports2.tokContexts = types2;
+      exports2.tokTypes = types$12;
+      exports2.tokenizer = tokenizer2;
+      exports2.version = version2;
+    }));
+  }
+});
+
+// node_modules/acorn-jsx/index.js
+var require_acorn_jsx = __commonJS({
+  "node_modules/acorn-jsx/index.js"(exports, module) {
+    "use strict";
+    var XHTMLEntities = require_xhtml();
+    var hexNumber = /^[\da-fA-F]+$/;
+    var decimalNumber = /^\d+$/;
+    var acornJsxMap = /* @__PURE__ */ new WeakMap();
+    function getJsxTokens(acorn) {
+      acorn = acorn.Parser.acorn || acorn;
+      let acornJsx2 = acornJsxMap.get(acorn);
+      if (!acornJsx2) {
+        const tt2 = acorn.tokTypes;
+        const TokContext3 = acorn.TokContext;
+        const TokenType3 = acorn.TokenType;
+        const tc_oTag = new TokContext3("<tag", false);
+        const tc_cTag = new TokContext3("</tag", false);
+        const tc_expr = new TokContext3("<tag>...</tag>", true, true);
+        const tokContexts = {
+          tc_oTag,
+          tc_cTag,
+          tc_expr
+        };
+        const tokTypes = {
+          jsxName: new TokenType3("jsxName"),
+          jsxText: new TokenType3("jsxText", { beforeExpr: true }),
+          jsxTagStart: new TokenType3("jsxTagStart", { startsExpr: true }),
+          jsxTagEnd: new TokenType3("jsxTagEnd")
+        };
+        tokTypes.jsxTagStart.updateContext = function() {
+          this.context.push(tc_expr);
+          this.context.push(tc_oTag);
+          this.exprAllowed = false;
+        };
+        tokTypes.jsxTagEnd.updateContext = function(prevType) {
+          let out = this.context.pop();
+          if (out === tc_oTag && prevType === tt2.slash || out === tc_cTag) {
+            this.context.pop();
+            this.exprAllowed = this.curContext() === tc_expr;
+          } else {
+            this.exprAllowed = true;
+          }
+        };
+        acornJsx2 = { tokContexts, tokTypes };
+        acornJsxMap.set(acorn, acornJsx2);
+      }
+      return acornJsx2;
+    }
+    function getQualifiedJSXName(object) {
+      if (!object)
+        return object;
+      if (object.type === "JSXIdentifier")
+        return object.name;
+      if (object.type === "JSXNamespacedName")
+        return object.namespace.name + ":" + object.name.name;
+      if (object.type === "JSXMemberExpression")
+        return getQualifiedJSXName(object.object) + "." + getQualifiedJSXName(object.property);
+    }
+    module.exports = function(options) {
+      options = options || {};
+      return function(Parser3) {
+        return plugin({
+          allowNamespaces: options.allowNamespaces !== false,
+          allowNamespacedObjects: !!options.allowNamespacedObjects
+        }, Parser3);
+      };
+    };
+    Object.defineProperty(module.exports, "tokTypes", {
+      get: function get_tokTypes() {
+        return getJsxTokens(require_acorn()).tokTypes;
+      },
+      configurable: true,
+      enumerable: true
+    });
+    function plugin(options, Parser3) {
+      const acorn = Parser3.acorn || require_acorn();
+      const acornJsx2 = getJsxTokens(acorn);
+      const tt2 = acorn.tokTypes;
+      const tok = acornJsx2.tokTypes;
+      const tokContexts = acorn.tokContexts;
+      const tc_oTag = acornJsx2.tokContexts.tc_oTag;
+      const tc_cTag = acornJsx2.tokContexts.tc_cTag;
+      const tc_expr = acornJsx2.tokContexts.tc_expr;
+      const isNewLine2 = acorn.isNewLine;
+      const isIdentifierStart2 = acorn.isIdentifierStart;
+      const isIdentifierChar2 = acorn.isIdentifierChar;
+      return class extends Parser3 {
+        // Expose actual `tokTypes` and `tokContexts` to other plugins.
+        static get acornJsx() {
+          return acornJsx2;
+        }
+        // Reads inline JSX contents token.
+        jsx_readToken() {
+          let out = "", chunkStart = this.pos;
+          for (; ; ) {
+            if (this.pos >= this.input.length)
+              this.raise(this.start, "Unterminated JSX contents");
+            let ch = this.input.charCodeAt(this.pos);
+            switch (ch) {
+              case 60:
+              // '<'
+              case 123:
+                if (this.pos === this.start) {
+                  if (ch === 60 && this.exprAllowed) {
+                    ++this.pos;
+                    return this.finishToken(tok.jsxTagStart);
+                  }
+                  return this.getTokenFromCode(ch);
+                }
+                out += this.input.slice(chunkStart, this.pos);
+                return this.finishToken(tok.jsxText, out);
+              case 38:
+                out += this.input.slice(chunkStart, this.pos);
+                out += this.jsx_readEntity();
+                chunkStart = this.pos;
+                break;
+              case 62:
+              // '>'
+              case 125:
+                this.raise(
+                  this.pos,
+                  "Unexpected token `" + this.input[this.pos] + "`. Did you mean `" + (ch === 62 ? "&gt;" : "&rbrace;") + '` or `{"' + this.input[this.pos] + '"}`?'
+                );
+              default:
+                if (isNewLine2(ch)) {
+                  out += this.input.slice(chunkStart, this.pos);
+                  out += this.jsx_readNewLine(true);
+                  chunkStart = this.pos;
+                } else {
+                  ++this.pos;
+                }
+            }
+          }
+        }
+        jsx_readNewLine(normalizeCRLF) {
+          let ch = this.input.charCodeAt(this.pos);
+          let out;
+          ++this.pos;
+          if (ch === 13 && this.input.charCodeAt(this.pos) === 10) {
+            ++this.pos;
+            out = normalizeCRLF ? "\n" : "\r\n";
+          } else {
+            out = String.fromCharCode(ch);
+          }
+          if (this.options.locations) {
+            ++this.curLine;
+            this.lineStart = this.pos;
+          }
+          return out;
+        }
+        jsx_readString(quote) {
+          let out = "", chunkStart = ++this.pos;
+          for (; ; ) {
+            if (this.pos >= this.input.length)
+              this.raise(this.start, "Unterminated string constant");
+            let ch = this.input.charCodeAt(this.pos);
+            if (ch === quote) break;
+            if (ch === 38) {
+              out += this.input.slice(chunkStart, this.pos);
+              out += this.jsx_readEntity();
+              chunkStart = this.pos;
+            } else if (isNewLine2(ch)) {
+              out += this.input.slice(chunkStart, this.pos);
+              out += this.jsx_readNewLine(false);
+              chunkStart = this.pos;
+            } else {
+              ++this.pos;
+            }
+          }
+          out += this.input.slice(chunkStart, this.pos++);
+          return this.finishToken(tt2.string, out);
+        }
+        jsx_readEntity() {
+          let str = "", count = 0, entity;
+          let ch = this.input[this.pos];
+          if (ch !== "&")
+            this.raise(this.pos, "Entity must start with an ampersand");
+          let startPos = ++this.pos;
+          while (this.pos < this.input.length && count++ < 10) {
+            ch = this.input[this.pos++];
+            if (ch === ";") {
+              if (str[0] === "#") {
+                if (str[1] === "x") {
+                  str = str.substr(2);
+                  if (hexNumber.test(str))
+                    entity = String.fromCharCode(parseInt(str, 16));
+                } else {
+                  str = str.substr(1);
+                  if (decimalNumber.test(str))
+                    entity = String.fromCharCode(parseInt(str, 10));
+                }
+              } else {
+                entity = XHTMLEntities[str];
+              }
+              break;
+            }
+            str += ch;
+          }
+          if (!entity) {
+            this.pos = startPos;
+            return "&";
+          }
+          return entity;
+        }
+        // Read a JSX identifier (valid tag or attribute name).
+        //
+        // Optimized version since JSX identifiers can't contain
+        // escape characters and so can be read as single slice.
+        // Also assumes that first character was already checked
+        // by isIdentifierStart in readToken.
+        jsx_readWord() {
+          let ch, start = this.pos;
+          do {
+            ch = this.input.charCodeAt(++this.pos);
+          } while (isIdentifierChar2(ch) || ch === 45);
+          return this.finishToken(tok.jsxName, this.input.slice(start, this.pos));
+        }
+        // Parse next token as JSX identifier
+        jsx_parseIdentifier() {
+          let node = this.startNode();
+          if (this.type === tok.jsxName)
+            node.name = this.value;
+          else if (this.type.keyword)
+            node.name = this.type.keyword;
+          else
+            this.unexpected();
+          this.next();
+          return this.finishNode(node, "JSXIdentifier");
+        }
+        // Parse namespaced identifier.
+        jsx_parseNamespacedName() {
+          let startPos = this.start, startLoc = this.startLoc;
+          let name = this.jsx_parseIdentifier();
+          if (!options.allowNamespaces || !this.eat(tt2.colon)) return name;
+          var node = this.startNodeAt(startPos, startLoc);
+          node.namespace = name;
+          node.name = this.jsx_parseIdentifier();
+          return this.finishNode(node, "JSXNamespacedName");
+        }
+        // Parses element name in any form - namespaced, member
+        // or single identifier.
+        jsx_parseElementName() {
+          if (this.type === tok.jsxTagEnd) return "";
+          let startPos = this.start, startLoc = this.startLoc;
+          let node = this.jsx_parseNamespacedName();
+          if (this.type === tt2.dot && node.type === "JSXNamespacedName" && !options.allowNamespacedObjects) {
+            this.unexpected();
+          }
+          while (this.eat(tt2.dot)) {
+            let newNode = this.startNodeAt(startPos, startLoc);
+            newNode.object = node;
+            newNode.property = this.jsx_parseIdentifier();
+            node = this.finishNode(newNode, "JSXMemberExpression");
+          }
+          return node;
+        }
+        // Parses any type of JSX attribute value.
+        jsx_parseAttributeValue() {
+          switch (this.type) {
+            case tt2.braceL:
+              let node = this.jsx_parseExpressionContainer();
+              if (node.expression.type === "JSXEmptyExpression")
+                this.raise(node.start, "JSX attributes must only be assigned a non-empty expression");
+              return node;
+            case tok.jsxTagStart:
+            case tt2.string:
+              return this.parseExprAtom();
+            default:
+              this.raise(this.start, "JSX value should be either an expression or a quoted JSX text");
+          }
+        }
+        // JSXEmptyExpression is unique type since it doesn't actually parse anything,
+        // and so it should start at the end of last read token (left brace) and finish
+        // at the beginning of the next one (right brace).
+        jsx_parseEmptyExpression() {
+          let node = this.startNodeAt(this.lastTokEnd, this.lastTokEndLoc);
+          return this.finishNodeAt(node, "JSXEmptyExpression", this.start, this.startLoc);
+        }
+        // Parses JSX expression enclosed into curly brackets.
+        jsx_parseExpressionContainer() {
+          let node = this.startNode();
+          this.next();
+          node.expression = this.type === tt2.braceR ? this.jsx_parseEmptyExpression() : this.parseExpression();
+          this.expect(tt2.braceR);
+          return this.finishNode(node, "JSXExpressionContainer");
+        }
+        // Parses following JSX attribute name-value pair.
+        jsx_parseAttribute() {
+          let node = this.startNode();
+          if (this.eat(tt2.braceL)) {
+            this.expect(tt2.ellipsis);
+            node.argument = this.parseMaybeAssign();
+            this.expect(tt2.braceR);
+            return this.finishNode(node, "JSXSpreadAttribute");
+          }
+          node.name = this.jsx_parseNamespacedName();
+          node.value = this.eat(tt2.eq) ? this.jsx_parseAttributeValue() : null;
+          return this.finishNode(node, "JSXAttribute");
+        }
+        // Parses JSX opening tag starting after '<'.
+        jsx_parseOpeningElementAt(startPos, startLoc) {
+          let node = this.startNodeAt(startPos, startLoc);
+          node.attributes = [];
+          let nodeName = this.jsx_parseElementName();
+          if (nodeName) node.name = nodeName;
+          while (this.type !== tt2.slash && this.type !== tok.jsxTagEnd)
+            node.attributes.push(this.jsx_parseAttribute());
+          node.selfClosing = this.eat(tt2.slash);
+          this.expect(tok.jsxTagEnd);
+          return this.finishNode(node, nodeName ? "JSXOpeningElement" : "JSXOpeningFragment");
+        }
+        // Parses JSX closing tag starting after '</'.
+        jsx_parseClosingElementAt(startPos, startLoc) {
+          let node = this.startNodeAt(startPos, startLoc);
+          let nodeName = this.jsx_parseElementName();
+          if (nodeName) node.name = nodeName;
+          this.expect(tok.jsxTagEnd);
+          return this.finishNode(node, nodeName ? "JSXClosingElement" : "JSXClosingFragment");
+        }
+        // Parses entire JSX element, including it's opening tag
+        // (starting after '<'), attributes, contents and closing tag.
+        jsx_parseElementAt(startPos, startLoc) {
+          let node = this.startNodeAt(startPos, startLoc);
+          let children = [];
+          let openingElement = this.jsx_parseOpeningElementAt(startPos, startLoc);
+          let closingElement = null;
+          if (!openingElement.selfClosing) {
+            contents: for (; ; ) {
+              switch (this.type) {
+                case tok.jsxTagStart:
+                  startPos = this.start;
+                  startLoc = this.startLoc;
+                  this.next();
+                  if (this.eat(tt2.slash)) {
+                    closingElement = this.jsx_parseClosingElementAt(startPos, startLoc);
+                    break contents;
+                  }
+                  children.push(this.jsx_parseElementAt(startPos, startLoc));
+                  break;
+                case tok.jsxText:
+                  children.push(this.parseExprAtom());
+                  break;
+                case tt2.braceL:
+                  children.push(this.jsx_parseExpressionContainer());
+                  break;
+                default:
+                  this.unexpected();
+              }
+            }
+            if (getQualifiedJSXName(closingElement.name) !== getQualifiedJSXName(openingElement.name)) {
+              this.raise(
+                closingElement.start,
+                "Expected corresponding JSX closing tag for <" + getQualifiedJSXName(openingElement.name) + ">"
+              );
+            }
+          }
+          let fragmentOrElement = openingElement.name ? "Element" : "Fragment";
+          node["opening" + fragmentOrElement] = openingElement;
+          node["closing" + fragmentOrElement] = closingElement;
+          node.children = children;
+          if (this.type === tt2.relational && this.value === "<") {
+            this.raise(this.start, "Adjacent JSX elements must be wrapped in an enclosing tag");
+          }
+          return this.finishNode(node, "JSX" + fragmentOrElement);
+        }
+        // Parse JSX text
+        jsx_parseText() {
+          let node = this.parseLiteral(this.value);
+          node.type = "JSXText";
+          return node;
+        }
+        // Parses entire JSX element from current position.
+        jsx_parseElement() {
+          let startPos = this.start, startLoc = this.startLoc;
+          this.next();
+          return this.jsx_parseElementAt(startPos, startLoc);
+        }
+        parseExprAtom(refShortHandDefaultPos) {
+          if (this.type === tok.jsxText)
+            return this.jsx_parseText();
+          else if (this.type === tok.jsxTagStart)
+            return this.jsx_parseElement();
+          else
+            return super.parseExprAtom(refShortHandDefaultPos);
+        }
+        readToken(code2) {
+          let context = this.curContext();
+          if (context === tc_expr) return this.jsx_readToken();
+          if (context === tc_oTag || context === tc_cTag) {
+            if (isIdentifierStart2(code2)) return this.jsx_readWord();
+            if (code2 == 62) {
+              ++this.pos;
+              return this.finishToken(tok.jsxTagEnd);
+            }
+            if ((code2 === 34 || code2 === 39) && context == tc_oTag)
+              return this.jsx_readString(code2);
+          }
+          if (code2 === 60 && this.exprAllowed && this.input.charCodeAt(this.pos + 1) !== 33) {
+            ++this.pos;
+            return this.finishToken(tok.jsxTagStart);
+          }
+          return super.readToken(code2);
+        }
+        updateContext(prevType) {
+          if (this.type == tt2.braceL) {
+            var curContext = this.curContext();
+            if (curContext == tc_oTag) this.context.push(tokContexts.b_expr);
+            else if (curContext == tc_expr) this.context.push(tokContexts.b_tmpl);
+            else super.updateContext(prevType);
+            this.exprAllowed = true;
+          } else if (this.type === tt2.slash && prevType === tok.jsxTagStart) {
+            this.context.length -= 2;
+            this.context.push(tc_cTag);
+            this.exprAllowed = false;
+          } else {
+            return super.updateContext(prevType);
+          }
+        }
+      };
+    }
+  }
+});
+
 // node_modules/@yarnpkg/parsers/lib/grammars/shell.js
 var require_shell = __commonJS({
   "node_modules/@yarnpkg/parsers/lib/grammars/shell.js"(exports, module) {
@@ -61390,7 +67815,7 @@ var require_common3 = __commonJS({
       else if (isNothing(sequence)) return [];
       return [sequence];
     }
-    function extend3(target, source) {
+    function extend5(target, source) {
       if (source) {
         const sourceKeys = Object.keys(source);
         for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
@@ -61415,7 +67840,7 @@ var require_common3 = __commonJS({
     module.exports.toArray = toArray;
     module.exports.repeat = repeat;
     module.exports.isNegativeZero = isNegativeZero;
-    module.exports.extend = extend3;
+    module.exports.extend = extend5;
   }
 });
 
@@ -61462,7 +67887,7 @@ var require_snippet = __commonJS({
   "node_modules/js-yaml/lib/snippet.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
-    function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
+    function getLine(buffer, lineStart, lineEnd2, position2, maxLineLength) {
       let head = "";
       let tail = "";
       const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
@@ -61470,12 +67895,12 @@ var require_snippet = __commonJS({
         head = " ... ";
         lineStart = position2 - maxHalfLength + head.length;
       }
-      if (lineEnd - position2 > maxHalfLength) {
+      if (lineEnd2 - position2 > maxHalfLength) {
         tail = " ...";
-        lineEnd = position2 + maxHalfLength - tail.length;
+        lineEnd2 = position2 + maxHalfLength - tail.length;
       }
       return {
-        str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+        str: head + buffer.slice(lineStart, lineEnd2).replace(/\t/g, "\u2192") + tail,
         pos: position2 - lineStart + head.length
         // relative position
       };
@@ -61649,7 +68074,7 @@ var require_schema4 = __commonJS({
     function Schema(definition) {
       return this.extend(definition);
     }
-    Schema.prototype.extend = function extend3(definition) {
+    Schema.prototype.extend = function extend5(definition) {
       let implicit = [];
       let explicit = [];
       if (definition instanceof Type) {
@@ -66442,7 +72867,7 @@ import { parseArgs } from "node:util";
 var MAX_STRING_LENGTH = 1 << 20;
 
 // src/analysis/facts/values-regex.ts
-var REGEX_WORK_LIMIT = 2 ** 24;
+var REGEX_WORK_LIMIT = 2 ** 26;
 var SIMPLE_ESCAPES = Object.freeze({
   t: "	",
   n: "\n",
@@ -66678,7 +73103,28 @@ var MODULE_PATHS = Object.freeze({
   "dns/promises": ["dns", "promises"],
   "node:dns/promises": ["dns", "promises"],
   process: ["process"],
-  "node:process": ["process"]
+  "node:process": ["process"],
+  // Modules whose calls are effects or network sinks (see `sinks.ts`), not fingerprint reads.
+  fs: ["fs"],
+  "node:fs": ["fs"],
+  "fs/promises": ["fs", "promises"],
+  "node:fs/promises": ["fs", "promises"],
+  child_process: ["child_process"],
+  "node:child_process": ["child_process"],
+  http: ["http"],
+  "node:http": ["http"],
+  https: ["https"],
+  "node:https": ["https"],
+  http2: ["http2"],
+  "node:http2": ["http2"],
+  net: ["net"],
+  "node:net": ["net"],
+  tls: ["tls"],
+  "node:tls": ["tls"],
+  dgram: ["dgram"],
+  "node:dgram": ["dgram"],
+  crypto: ["crypto"],
+  "node:crypto": ["crypto"]
 });
 function modulePath(specifier) {
   return Object.hasOwn(MODULE_PATHS, specifier) ? MODULE_PATHS[specifier] ?? null : null;
@@ -66796,6 +73242,12 @@ function createScope() {
     },
     isGlobal(name, ancestors) {
       return lookup(name, ancestors, ancestors.length - 1) === void 0;
+    },
+    bindingOf(name, ancestors) {
+      const found = lookup(name, ancestors, ancestors.length - 1);
+      if (found === void 0) return void 0;
+      const scopeNode = ancestors[found.index];
+      return scopeNode === void 0 ? void 0 : { binding: found.binding, scopeNode };
     }
   };
 }
@@ -66843,16 +73295,24 @@ function addBinding(declared, name, binding) {
   }
   declared.set(name, null);
 }
-function declarePattern(declared, pattern, kind, init) {
+function declarePattern(declared, pattern, kind, init, declaration, paramIndex) {
   const stack = [{ pattern, path: [] }];
   while (stack.length > 0) {
     const item = stack.pop();
     if (item === void 0) break;
     const { pattern: current2, path } = item;
     switch (current2.type) {
-      case "Identifier":
-        addBinding(declared, current2.name, { kind, init, path });
+      case "Identifier": {
+        const plain = current2 === pattern || pattern.type === "AssignmentPattern" && pattern.left === current2;
+        addBinding(declared, current2.name, {
+          kind,
+          init,
+          path,
+          ...declaration === void 0 ? {} : { declaration },
+          ...paramIndex !== void 0 && plain ? { paramIndex } : {}
+        });
         break;
+      }
       case "ObjectPattern":
         for (const property of current2.properties) {
           if (property.type === "RestElement") {
@@ -66880,7 +73340,7 @@ function declarePattern(declared, pattern, kind, init) {
 function declareVariables(declared, declaration) {
   const kind = declaration.kind === "var" ? "var" : declaration.kind === "let" ? "let" : "const";
   for (const declarator of declaration.declarations) {
-    declarePattern(declared, declarator.id, kind, declarator.init ?? null);
+    declarePattern(declared, declarator.id, kind, declarator.init ?? null, declarator);
   }
 }
 function collectScope(node, parent) {
@@ -66895,12 +73355,12 @@ function collectScope(node, parent) {
     case "ArrowFunctionExpression": {
       const declared = /* @__PURE__ */ new Map();
       if (node.type === "FunctionExpression" && node.id) {
-        addBinding(declared, node.id.name, { kind: "function", init: null, path: null });
+        addBinding(declared, node.id.name, { kind: "function", init: null, path: null, declaration: node });
       }
       if (node.type !== "ArrowFunctionExpression") {
         addBinding(declared, "arguments", { kind: "param", init: null, path: null });
       }
-      for (const param of node.params) declarePattern(declared, param, "param", null);
+      node.params.forEach((param, index) => declarePattern(declared, param, "param", null, node, index));
       if (node.body.type === "BlockStatement") collectStatements(declared, node.body.body);
       return declared;
     }
@@ -66951,10 +73411,14 @@ function declareDirect(declared, statement, withVar) {
       if (withVar || statement.kind !== "var") declareVariables(declared, statement);
       break;
     case "FunctionDeclaration":
-      if (statement.id) addBinding(declared, statement.id.name, { kind: "function", init: null, path: null });
+      if (statement.id) {
+        addBinding(declared, statement.id.name, { kind: "function", init: null, path: null, declaration: statement });
+      }
       break;
     case "ClassDeclaration":
-      if (statement.id) addBinding(declared, statement.id.name, { kind: "class", init: null, path: null });
+      if (statement.id) {
+        addBinding(declared, statement.id.name, { kind: "class", init: null, path: null, declaration: statement });
+      }
       break;
     case "ImportDeclaration": {
       const source = statement.source.value;
@@ -75052,9 +81516,9 @@ var BranchID = function BranchID2(parent, base) {
   this.base = base || this;
 };
 BranchID.prototype.separatedFrom = function separatedFrom(alt) {
-  for (var self = this; self; self = self.parent) {
+  for (var self2 = this; self2; self2 = self2.parent) {
     for (var other = alt; other; other = other.parent) {
-      if (self.base === other.base && self !== other) {
+      if (self2.base === other.base && self2 !== other) {
         return true;
       }
     }
@@ -77213,6 +83677,1566 @@ function parse3(input, options) {
 }
 
 // src/analysis/parse.ts
+var import_acorn_jsx = __toESM(require_acorn_jsx(), 1);
+
+// node_modules/acorn-loose/dist/acorn-loose.mjs
+var dummyValue = "\u2716";
+function isDummy(node) {
+  return node.name === dummyValue;
+}
+function noop() {
+}
+var LooseParser = function LooseParser2(input, options) {
+  if (options === void 0) options = {};
+  this.toks = this.constructor.BaseParser.tokenizer(input, options);
+  this.options = this.toks.options;
+  this.input = this.toks.input;
+  this.tok = this.last = { type: types$1.eof, start: 0, end: 0 };
+  this.tok.validateRegExpFlags = noop;
+  this.tok.validateRegExpPattern = noop;
+  if (this.options.locations) {
+    var here = this.toks.curPosition();
+    this.tok.loc = new SourceLocation(this.toks, here, here);
+  }
+  this.ahead = [];
+  this.context = [];
+  this.curIndent = 0;
+  this.curLineStart = 0;
+  this.nextLineStart = this.lineEnd(this.curLineStart) + 1;
+  this.inAsync = false;
+  this.inGenerator = false;
+  this.inFunction = false;
+};
+LooseParser.prototype.startNode = function startNode() {
+  return new Node(this.toks, this.tok.start, this.options.locations ? this.tok.loc.start : null);
+};
+LooseParser.prototype.storeCurrentPos = function storeCurrentPos() {
+  return this.options.locations ? [this.tok.start, this.tok.loc.start] : this.tok.start;
+};
+LooseParser.prototype.startNodeAt = function startNodeAt(pos) {
+  if (this.options.locations) {
+    return new Node(this.toks, pos[0], pos[1]);
+  } else {
+    return new Node(this.toks, pos);
+  }
+};
+LooseParser.prototype.finishNode = function finishNode(node, type) {
+  node.type = type;
+  node.end = this.last.end;
+  if (this.options.locations) {
+    node.loc.end = this.last.loc.end;
+  }
+  if (this.options.ranges) {
+    node.range[1] = this.last.end;
+  }
+  return node;
+};
+LooseParser.prototype.dummyNode = function dummyNode(type) {
+  var dummy = this.startNode();
+  dummy.type = type;
+  dummy.end = dummy.start;
+  if (this.options.locations) {
+    dummy.loc.end = dummy.loc.start;
+  }
+  if (this.options.ranges) {
+    dummy.range[1] = dummy.start;
+  }
+  this.last = { type: types$1.name, start: dummy.start, end: dummy.start, loc: dummy.loc };
+  return dummy;
+};
+LooseParser.prototype.dummyIdent = function dummyIdent() {
+  var dummy = this.dummyNode("Identifier");
+  dummy.name = dummyValue;
+  return dummy;
+};
+LooseParser.prototype.dummyString = function dummyString() {
+  var dummy = this.dummyNode("Literal");
+  dummy.value = dummy.raw = dummyValue;
+  return dummy;
+};
+LooseParser.prototype.eat = function eat2(type) {
+  if (this.tok.type === type) {
+    this.next();
+    return true;
+  } else {
+    return false;
+  }
+};
+LooseParser.prototype.isContextual = function isContextual(name) {
+  return this.tok.type === types$1.name && this.tok.value === name;
+};
+LooseParser.prototype.eatContextual = function eatContextual(name) {
+  return this.tok.value === name && this.eat(types$1.name);
+};
+LooseParser.prototype.canInsertSemicolon = function canInsertSemicolon() {
+  return this.tok.type === types$1.eof || this.tok.type === types$1.braceR || lineBreak.test(this.input.slice(this.last.end, this.tok.start));
+};
+LooseParser.prototype.semicolon = function semicolon() {
+  return this.eat(types$1.semi);
+};
+LooseParser.prototype.expect = function expect(type) {
+  if (this.eat(type)) {
+    return true;
+  }
+  for (var i2 = 1; i2 <= 2; i2++) {
+    if (this.lookAhead(i2).type === type) {
+      for (var j2 = 0; j2 < i2; j2++) {
+        this.next();
+      }
+      return true;
+    }
+  }
+};
+LooseParser.prototype.pushCx = function pushCx() {
+  this.context.push(this.curIndent);
+};
+LooseParser.prototype.popCx = function popCx() {
+  this.curIndent = this.context.pop();
+};
+LooseParser.prototype.lineEnd = function lineEnd(pos) {
+  while (pos < this.input.length && !isNewLine(this.input.charCodeAt(pos))) {
+    ++pos;
+  }
+  return pos;
+};
+LooseParser.prototype.indentationAfter = function indentationAfter(pos) {
+  for (var count = 0; ; ++pos) {
+    var ch = this.input.charCodeAt(pos);
+    if (ch === 32) {
+      ++count;
+    } else if (ch === 9) {
+      count += this.options.tabSize;
+    } else {
+      return count;
+    }
+  }
+};
+LooseParser.prototype.closes = function closes(closeTok, indent, line, blockHeuristic) {
+  if (this.tok.type === closeTok || this.tok.type === types$1.eof) {
+    return true;
+  }
+  return line !== this.curLineStart && this.curIndent < indent && this.tokenStartsLine() && (!blockHeuristic || this.nextLineStart >= this.input.length || this.indentationAfter(this.nextLineStart) < indent);
+};
+LooseParser.prototype.tokenStartsLine = function tokenStartsLine() {
+  for (var p2 = this.tok.start - 1; p2 >= this.curLineStart; --p2) {
+    var ch = this.input.charCodeAt(p2);
+    if (ch !== 9 && ch !== 32) {
+      return false;
+    }
+  }
+  return true;
+};
+LooseParser.prototype.extend = function extend3(name, f2) {
+  this[name] = f2(this[name]);
+};
+LooseParser.prototype.parse = function parse4() {
+  this.next();
+  return this.parseTopLevel();
+};
+LooseParser.extend = function extend4() {
+  var plugins = [], len = arguments.length;
+  while (len--) plugins[len] = arguments[len];
+  var cls = this;
+  for (var i2 = 0; i2 < plugins.length; i2++) {
+    cls = plugins[i2](cls);
+  }
+  return cls;
+};
+LooseParser.parse = function parse5(input, options) {
+  return new this(input, options).parse();
+};
+LooseParser.BaseParser = Parser;
+var lp$2 = LooseParser.prototype;
+function isSpace(ch) {
+  return ch < 14 && ch > 8 || ch === 32 || ch === 160 || isNewLine(ch);
+}
+lp$2.next = function() {
+  this.last = this.tok;
+  if (this.ahead.length) {
+    this.tok = this.ahead.shift();
+  } else {
+    this.tok = this.readToken();
+  }
+  if (this.tok.start >= this.nextLineStart) {
+    while (this.tok.start >= this.nextLineStart) {
+      this.curLineStart = this.nextLineStart;
+      this.nextLineStart = this.lineEnd(this.curLineStart) + 1;
+    }
+    this.curIndent = this.indentationAfter(this.curLineStart);
+  }
+};
+lp$2.readToken = function() {
+  for (; ; ) {
+    try {
+      this.toks.next();
+      if (this.toks.type === types$1.dot && this.input.substr(this.toks.end, 1) === "." && this.options.ecmaVersion >= 6) {
+        this.toks.end++;
+        this.toks.type = types$1.ellipsis;
+      }
+      return new Token(this.toks);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) {
+        throw e;
+      }
+      var msg = e.message, pos = e.raisedAt, replace = true;
+      if (/unterminated/i.test(msg)) {
+        pos = this.lineEnd(e.pos + 1);
+        if (/string/.test(msg)) {
+          replace = { start: e.pos, end: pos, type: types$1.string, value: this.input.slice(e.pos + 1, pos) };
+        } else if (/regular expr/i.test(msg)) {
+          var re2 = this.input.slice(e.pos, pos);
+          try {
+            re2 = new RegExp(re2);
+          } catch (e$1) {
+          }
+          replace = { start: e.pos, end: pos, type: types$1.regexp, value: re2 };
+        } else if (/template/.test(msg)) {
+          replace = {
+            start: e.pos,
+            end: pos,
+            type: types$1.template,
+            value: this.input.slice(e.pos, pos)
+          };
+        } else {
+          replace = false;
+        }
+      } else if (/invalid (unicode|regexp|number)|expecting unicode|octal literal|is reserved|directly after number|expected number in radix|numeric separator/i.test(msg)) {
+        while (pos < this.input.length && !isSpace(this.input.charCodeAt(pos))) {
+          ++pos;
+        }
+      } else if (/character escape|expected hexadecimal/i.test(msg)) {
+        while (pos < this.input.length) {
+          var ch = this.input.charCodeAt(pos++);
+          if (ch === 34 || ch === 39 || isNewLine(ch)) {
+            break;
+          }
+        }
+      } else if (/unexpected character/i.test(msg)) {
+        pos++;
+        replace = false;
+      } else if (/regular expression/i.test(msg)) {
+        replace = true;
+      } else {
+        throw e;
+      }
+      this.resetTo(pos);
+      if (replace === true) {
+        replace = { start: pos, end: pos, type: types$1.name, value: dummyValue };
+      }
+      if (replace) {
+        if (this.options.locations) {
+          replace.loc = new SourceLocation(
+            this.toks,
+            getLineInfo(this.input, replace.start),
+            getLineInfo(this.input, replace.end)
+          );
+        }
+        return replace;
+      }
+    }
+  }
+};
+lp$2.resetTo = function(pos) {
+  this.toks.pos = pos;
+  this.toks.containsEsc = false;
+  var ch = this.input.charAt(pos - 1);
+  this.toks.exprAllowed = !ch || /[[{(,;:?/*=+\-~!|&%^<>]/.test(ch) || /[enwfd]/.test(ch) && /\b(case|else|return|throw|new|in|(instance|type)?of|delete|void)$/.test(this.input.slice(pos - 10, pos));
+  if (this.options.locations) {
+    this.toks.curLine = 1;
+    this.toks.lineStart = lineBreakG.lastIndex = 0;
+    var match;
+    while ((match = lineBreakG.exec(this.input)) && match.index < pos) {
+      ++this.toks.curLine;
+      this.toks.lineStart = match.index + match[0].length;
+    }
+  }
+};
+lp$2.lookAhead = function(n) {
+  while (n > this.ahead.length) {
+    this.ahead.push(this.readToken());
+  }
+  return this.ahead[n - 1];
+};
+var lp$1 = LooseParser.prototype;
+lp$1.parseTopLevel = function() {
+  var node = this.startNodeAt(this.options.locations ? [0, getLineInfo(this.input, 0)] : 0);
+  node.body = [];
+  while (this.tok.type !== types$1.eof) {
+    node.body.push(this.parseStatement());
+  }
+  this.toks.adaptDirectivePrologue(node.body);
+  this.last = this.tok;
+  node.sourceType = this.options.sourceType === "commonjs" ? "script" : this.options.sourceType;
+  return this.finishNode(node, "Program");
+};
+lp$1.parseStatement = function() {
+  var starttype = this.tok.type, node = this.startNode(), kind;
+  if (this.toks.isLet()) {
+    starttype = types$1._var;
+    kind = "let";
+  }
+  switch (starttype) {
+    case types$1._break:
+    case types$1._continue:
+      this.next();
+      var isBreak = starttype === types$1._break;
+      if (this.semicolon() || this.canInsertSemicolon()) {
+        node.label = null;
+      } else {
+        node.label = this.tok.type === types$1.name ? this.parseIdent() : null;
+        this.semicolon();
+      }
+      return this.finishNode(node, isBreak ? "BreakStatement" : "ContinueStatement");
+    case types$1._debugger:
+      this.next();
+      this.semicolon();
+      return this.finishNode(node, "DebuggerStatement");
+    case types$1._do:
+      this.next();
+      node.body = this.parseStatement();
+      node.test = this.eat(types$1._while) ? this.parseParenExpression() : this.dummyIdent();
+      this.semicolon();
+      return this.finishNode(node, "DoWhileStatement");
+    case types$1._for:
+      this.next();
+      var isAwait = this.options.ecmaVersion >= 9 && this.eatContextual("await");
+      this.pushCx();
+      this.expect(types$1.parenL);
+      if (this.tok.type === types$1.semi) {
+        return this.parseFor(node, null);
+      }
+      var isLet = this.toks.isLet();
+      var isAwaitUsing = this.toks.isAwaitUsing(true);
+      var isUsing = !isAwaitUsing && this.toks.isUsing(true);
+      if (isLet || this.tok.type === types$1._var || this.tok.type === types$1._const || isUsing || isAwaitUsing) {
+        var kind$1 = isLet ? "let" : isUsing ? "using" : isAwaitUsing ? "await using" : this.tok.value;
+        var init$1 = this.startNode();
+        if (isUsing || isAwaitUsing) {
+          if (isAwaitUsing) {
+            this.next();
+          }
+          this.parseVar(init$1, true, kind$1);
+        } else {
+          init$1 = this.parseVar(init$1, true, kind$1);
+        }
+        if (init$1.declarations.length === 1 && (this.tok.type === types$1._in || this.isContextual("of"))) {
+          if (this.options.ecmaVersion >= 9 && this.tok.type !== types$1._in) {
+            node.await = isAwait;
+          }
+          return this.parseForIn(node, init$1);
+        }
+        return this.parseFor(node, init$1);
+      }
+      var init = this.parseExpression(true);
+      if (this.tok.type === types$1._in || this.isContextual("of")) {
+        if (this.options.ecmaVersion >= 9 && this.tok.type !== types$1._in) {
+          node.await = isAwait;
+        }
+        return this.parseForIn(node, this.toAssignable(init));
+      }
+      return this.parseFor(node, init);
+    case types$1._function:
+      this.next();
+      return this.parseFunction(node, true);
+    case types$1._if:
+      this.next();
+      node.test = this.parseParenExpression();
+      node.consequent = this.parseStatement();
+      node.alternate = this.eat(types$1._else) ? this.parseStatement() : null;
+      return this.finishNode(node, "IfStatement");
+    case types$1._return:
+      this.next();
+      if (this.eat(types$1.semi) || this.canInsertSemicolon()) {
+        node.argument = null;
+      } else {
+        node.argument = this.parseExpression();
+        this.semicolon();
+      }
+      return this.finishNode(node, "ReturnStatement");
+    case types$1._switch:
+      var blockIndent = this.curIndent, line = this.curLineStart;
+      this.next();
+      node.discriminant = this.parseParenExpression();
+      node.cases = [];
+      this.pushCx();
+      this.expect(types$1.braceL);
+      var cur;
+      while (!this.closes(types$1.braceR, blockIndent, line, true)) {
+        if (this.tok.type === types$1._case || this.tok.type === types$1._default) {
+          var isCase = this.tok.type === types$1._case;
+          if (cur) {
+            this.finishNode(cur, "SwitchCase");
+          }
+          node.cases.push(cur = this.startNode());
+          cur.consequent = [];
+          this.next();
+          if (isCase) {
+            cur.test = this.parseExpression();
+          } else {
+            cur.test = null;
+          }
+          this.expect(types$1.colon);
+        } else {
+          if (!cur) {
+            node.cases.push(cur = this.startNode());
+            cur.consequent = [];
+            cur.test = null;
+          }
+          cur.consequent.push(this.parseStatement());
+        }
+      }
+      if (cur) {
+        this.finishNode(cur, "SwitchCase");
+      }
+      this.popCx();
+      this.eat(types$1.braceR);
+      return this.finishNode(node, "SwitchStatement");
+    case types$1._throw:
+      this.next();
+      node.argument = this.parseExpression();
+      this.semicolon();
+      return this.finishNode(node, "ThrowStatement");
+    case types$1._try:
+      this.next();
+      node.block = this.parseBlock();
+      node.handler = null;
+      if (this.tok.type === types$1._catch) {
+        var clause = this.startNode();
+        this.next();
+        if (this.eat(types$1.parenL)) {
+          clause.param = this.toAssignable(this.parseExprAtom(), true);
+          this.expect(types$1.parenR);
+        } else {
+          clause.param = null;
+        }
+        clause.body = this.parseBlock();
+        node.handler = this.finishNode(clause, "CatchClause");
+      }
+      node.finalizer = this.eat(types$1._finally) ? this.parseBlock() : null;
+      if (!node.handler && !node.finalizer) {
+        return node.block;
+      }
+      return this.finishNode(node, "TryStatement");
+    case types$1._var:
+    case types$1._const:
+      return this.parseVar(node, false, kind || this.tok.value);
+    case types$1._while:
+      this.next();
+      node.test = this.parseParenExpression();
+      node.body = this.parseStatement();
+      return this.finishNode(node, "WhileStatement");
+    case types$1._with:
+      this.next();
+      node.object = this.parseParenExpression();
+      node.body = this.parseStatement();
+      return this.finishNode(node, "WithStatement");
+    case types$1.braceL:
+      return this.parseBlock();
+    case types$1.semi:
+      this.next();
+      return this.finishNode(node, "EmptyStatement");
+    case types$1._class:
+      return this.parseClass(true);
+    case types$1._import:
+      if (this.options.ecmaVersion > 10) {
+        var nextType = this.lookAhead(1).type;
+        if (nextType === types$1.parenL || nextType === types$1.dot) {
+          node.expression = this.parseExpression();
+          this.semicolon();
+          return this.finishNode(node, "ExpressionStatement");
+        }
+      }
+      return this.parseImport();
+    case types$1._export:
+      return this.parseExport();
+    default:
+      if (this.toks.isAsyncFunction()) {
+        this.next();
+        this.next();
+        return this.parseFunction(node, true, true);
+      }
+      if (this.toks.isUsing(false)) {
+        return this.parseVar(node, false, "using");
+      }
+      if (this.toks.isAwaitUsing(false)) {
+        this.next();
+        return this.parseVar(node, false, "await using");
+      }
+      var expr = this.parseExpression();
+      if (isDummy(expr)) {
+        this.next();
+        if (this.tok.type === types$1.eof) {
+          return this.finishNode(node, "EmptyStatement");
+        }
+        return this.parseStatement();
+      } else if (starttype === types$1.name && expr.type === "Identifier" && this.eat(types$1.colon)) {
+        node.body = this.parseStatement();
+        node.label = expr;
+        return this.finishNode(node, "LabeledStatement");
+      } else {
+        node.expression = expr;
+        this.semicolon();
+        return this.finishNode(node, "ExpressionStatement");
+      }
+  }
+};
+lp$1.parseBlock = function() {
+  var node = this.startNode();
+  this.pushCx();
+  this.expect(types$1.braceL);
+  var blockIndent = this.curIndent, line = this.curLineStart;
+  node.body = [];
+  while (!this.closes(types$1.braceR, blockIndent, line, true)) {
+    node.body.push(this.parseStatement());
+  }
+  this.popCx();
+  this.eat(types$1.braceR);
+  return this.finishNode(node, "BlockStatement");
+};
+lp$1.parseFor = function(node, init) {
+  node.init = init;
+  node.test = node.update = null;
+  if (this.eat(types$1.semi) && this.tok.type !== types$1.semi) {
+    node.test = this.parseExpression();
+  }
+  if (this.eat(types$1.semi) && this.tok.type !== types$1.parenR) {
+    node.update = this.parseExpression();
+  }
+  this.popCx();
+  this.expect(types$1.parenR);
+  node.body = this.parseStatement();
+  return this.finishNode(node, "ForStatement");
+};
+lp$1.parseForIn = function(node, init) {
+  var type = this.tok.type === types$1._in ? "ForInStatement" : "ForOfStatement";
+  this.next();
+  node.left = init;
+  node.right = this.parseExpression();
+  this.popCx();
+  this.expect(types$1.parenR);
+  node.body = this.parseStatement();
+  return this.finishNode(node, type);
+};
+lp$1.parseVar = function(node, noIn, kind) {
+  node.kind = kind;
+  this.next();
+  node.declarations = [];
+  do {
+    var decl = this.startNode();
+    decl.id = this.options.ecmaVersion >= 6 ? this.toAssignable(this.parseExprAtom(), true) : this.parseIdent();
+    decl.init = this.eat(types$1.eq) ? this.parseMaybeAssign(noIn) : null;
+    node.declarations.push(this.finishNode(decl, "VariableDeclarator"));
+  } while (this.eat(types$1.comma));
+  if (!node.declarations.length) {
+    var decl$1 = this.startNode();
+    decl$1.id = this.dummyIdent();
+    node.declarations.push(this.finishNode(decl$1, "VariableDeclarator"));
+  }
+  if (!noIn) {
+    this.semicolon();
+  }
+  return this.finishNode(node, "VariableDeclaration");
+};
+lp$1.parseClass = function(isStatement) {
+  var node = this.startNode();
+  this.next();
+  if (this.tok.type === types$1.name) {
+    node.id = this.parseIdent();
+  } else if (isStatement === true) {
+    node.id = this.dummyIdent();
+  } else {
+    node.id = null;
+  }
+  node.superClass = this.eat(types$1._extends) ? this.parseExpression() : null;
+  node.body = this.startNode();
+  node.body.body = [];
+  this.pushCx();
+  var indent = this.curIndent + 1, line = this.curLineStart;
+  this.eat(types$1.braceL);
+  if (this.curIndent + 1 < indent) {
+    indent = this.curIndent;
+    line = this.curLineStart;
+  }
+  while (!this.closes(types$1.braceR, indent, line)) {
+    var element = this.parseClassElement();
+    if (element) {
+      node.body.body.push(element);
+    }
+  }
+  this.popCx();
+  if (!this.eat(types$1.braceR)) {
+    this.last.end = this.tok.start;
+    if (this.options.locations) {
+      this.last.loc.end = this.tok.loc.start;
+    }
+  }
+  this.semicolon();
+  this.finishNode(node.body, "ClassBody");
+  return this.finishNode(node, isStatement ? "ClassDeclaration" : "ClassExpression");
+};
+lp$1.parseClassElement = function() {
+  if (this.eat(types$1.semi)) {
+    return null;
+  }
+  var ref2 = this.options;
+  var ecmaVersion2 = ref2.ecmaVersion;
+  var locations = ref2.locations;
+  var indent = this.curIndent;
+  var line = this.curLineStart;
+  var node = this.startNode();
+  var keyName = "";
+  var isGenerator = false;
+  var isAsync = false;
+  var kind = "method";
+  var isStatic = false;
+  if (this.eatContextual("static")) {
+    if (ecmaVersion2 >= 13 && this.eat(types$1.braceL)) {
+      this.parseClassStaticBlock(node);
+      return node;
+    }
+    if (this.isClassElementNameStart() || this.toks.type === types$1.star) {
+      isStatic = true;
+    } else {
+      keyName = "static";
+    }
+  }
+  node.static = isStatic;
+  if (!keyName && ecmaVersion2 >= 8 && this.eatContextual("async")) {
+    if ((this.isClassElementNameStart() || this.toks.type === types$1.star) && !this.canInsertSemicolon()) {
+      isAsync = true;
+    } else {
+      keyName = "async";
+    }
+  }
+  if (!keyName) {
+    isGenerator = this.eat(types$1.star);
+    var lastValue = this.toks.value;
+    if (this.eatContextual("get") || this.eatContextual("set")) {
+      if (this.isClassElementNameStart()) {
+        kind = lastValue;
+      } else {
+        keyName = lastValue;
+      }
+    }
+  }
+  if (keyName) {
+    node.computed = false;
+    node.key = this.startNodeAt(locations ? [this.toks.lastTokStart, this.toks.lastTokStartLoc] : this.toks.lastTokStart);
+    node.key.name = keyName;
+    this.finishNode(node.key, "Identifier");
+  } else {
+    this.parseClassElementName(node);
+    if (isDummy(node.key)) {
+      if (isDummy(this.parseMaybeAssign())) {
+        this.next();
+      }
+      this.eat(types$1.comma);
+      return null;
+    }
+  }
+  if (ecmaVersion2 < 13 || this.toks.type === types$1.parenL || kind !== "method" || isGenerator || isAsync) {
+    var isConstructor = !node.computed && !node.static && !isGenerator && !isAsync && kind === "method" && (node.key.type === "Identifier" && node.key.name === "constructor" || node.key.type === "Literal" && node.key.value === "constructor");
+    node.kind = isConstructor ? "constructor" : kind;
+    node.value = this.parseMethod(isGenerator, isAsync);
+    this.finishNode(node, "MethodDefinition");
+  } else {
+    if (this.eat(types$1.eq)) {
+      if (this.curLineStart !== line && this.curIndent <= indent && this.tokenStartsLine()) {
+        node.value = null;
+      } else {
+        var oldInAsync = this.inAsync;
+        var oldInGenerator = this.inGenerator;
+        this.inAsync = false;
+        this.inGenerator = false;
+        node.value = this.parseMaybeAssign();
+        this.inAsync = oldInAsync;
+        this.inGenerator = oldInGenerator;
+      }
+    } else {
+      node.value = null;
+    }
+    this.semicolon();
+    this.finishNode(node, "PropertyDefinition");
+  }
+  return node;
+};
+lp$1.parseClassStaticBlock = function(node) {
+  var blockIndent = this.curIndent, line = this.curLineStart;
+  node.body = [];
+  this.pushCx();
+  while (!this.closes(types$1.braceR, blockIndent, line, true)) {
+    node.body.push(this.parseStatement());
+  }
+  this.popCx();
+  this.eat(types$1.braceR);
+  return this.finishNode(node, "StaticBlock");
+};
+lp$1.isClassElementNameStart = function() {
+  return this.toks.isClassElementNameStart();
+};
+lp$1.parseClassElementName = function(element) {
+  if (this.toks.type === types$1.privateId) {
+    element.computed = false;
+    element.key = this.parsePrivateIdent();
+  } else {
+    this.parsePropertyName(element);
+  }
+};
+lp$1.parseFunction = function(node, isStatement, isAsync) {
+  var oldInAsync = this.inAsync, oldInGenerator = this.inGenerator, oldInFunction = this.inFunction;
+  this.initFunction(node);
+  if (this.options.ecmaVersion >= 6) {
+    node.generator = this.eat(types$1.star);
+  }
+  if (this.options.ecmaVersion >= 8) {
+    node.async = !!isAsync;
+  }
+  if (this.tok.type === types$1.name) {
+    node.id = this.parseIdent();
+  } else if (isStatement === true) {
+    node.id = this.dummyIdent();
+  }
+  this.inAsync = node.async;
+  this.inGenerator = node.generator;
+  this.inFunction = true;
+  node.params = this.parseFunctionParams();
+  node.body = this.parseBlock();
+  this.toks.adaptDirectivePrologue(node.body.body);
+  this.inAsync = oldInAsync;
+  this.inGenerator = oldInGenerator;
+  this.inFunction = oldInFunction;
+  return this.finishNode(node, isStatement ? "FunctionDeclaration" : "FunctionExpression");
+};
+lp$1.parseExport = function() {
+  var node = this.startNode();
+  this.next();
+  if (this.eat(types$1.star)) {
+    if (this.options.ecmaVersion >= 11) {
+      if (this.eatContextual("as")) {
+        node.exported = this.parseExprAtom();
+      } else {
+        node.exported = null;
+      }
+    }
+    node.source = this.eatContextual("from") ? this.parseExprAtom() : this.dummyString();
+    if (this.options.ecmaVersion >= 16) {
+      node.attributes = this.parseWithClause();
+    }
+    this.semicolon();
+    return this.finishNode(node, "ExportAllDeclaration");
+  }
+  if (this.eat(types$1._default)) {
+    var isAsync;
+    if (this.tok.type === types$1._function || (isAsync = this.toks.isAsyncFunction())) {
+      var fNode = this.startNode();
+      this.next();
+      if (isAsync) {
+        this.next();
+      }
+      node.declaration = this.parseFunction(fNode, "nullableID", isAsync);
+    } else if (this.tok.type === types$1._class) {
+      node.declaration = this.parseClass("nullableID");
+    } else {
+      node.declaration = this.parseMaybeAssign();
+      this.semicolon();
+    }
+    return this.finishNode(node, "ExportDefaultDeclaration");
+  }
+  if (this.tok.type.keyword || this.toks.isLet() || this.toks.isAsyncFunction()) {
+    node.declaration = this.parseStatement();
+    node.specifiers = [];
+    node.source = null;
+  } else {
+    node.declaration = null;
+    node.specifiers = this.parseExportSpecifierList();
+    node.source = this.eatContextual("from") ? this.parseExprAtom() : null;
+    if (this.options.ecmaVersion >= 16) {
+      node.attributes = this.parseWithClause();
+    }
+    this.semicolon();
+  }
+  return this.finishNode(node, "ExportNamedDeclaration");
+};
+lp$1.parseImport = function() {
+  var node = this.startNode();
+  this.next();
+  if (this.tok.type === types$1.string) {
+    node.specifiers = [];
+    node.source = this.parseExprAtom();
+  } else {
+    var elt;
+    if (this.tok.type === types$1.name && this.tok.value !== "from") {
+      elt = this.startNode();
+      elt.local = this.parseIdent();
+      this.finishNode(elt, "ImportDefaultSpecifier");
+      this.eat(types$1.comma);
+    }
+    node.specifiers = this.parseImportSpecifiers();
+    node.source = this.eatContextual("from") && this.tok.type === types$1.string ? this.parseExprAtom() : this.dummyString();
+    if (elt) {
+      node.specifiers.unshift(elt);
+    }
+  }
+  if (this.options.ecmaVersion >= 16) {
+    node.attributes = this.parseWithClause();
+  }
+  this.semicolon();
+  return this.finishNode(node, "ImportDeclaration");
+};
+lp$1.parseImportSpecifiers = function() {
+  var elts = [];
+  if (this.tok.type === types$1.star) {
+    var elt = this.startNode();
+    this.next();
+    elt.local = this.eatContextual("as") ? this.parseIdent() : this.dummyIdent();
+    elts.push(this.finishNode(elt, "ImportNamespaceSpecifier"));
+  } else {
+    var indent = this.curIndent, line = this.curLineStart, continuedLine = this.nextLineStart;
+    this.pushCx();
+    this.eat(types$1.braceL);
+    if (this.curLineStart > continuedLine) {
+      continuedLine = this.curLineStart;
+    }
+    while (!this.closes(types$1.braceR, indent + (this.curLineStart <= continuedLine ? 1 : 0), line)) {
+      var elt$1 = this.startNode();
+      if (this.eat(types$1.star)) {
+        elt$1.local = this.eatContextual("as") ? this.parseModuleExportName() : this.dummyIdent();
+        this.finishNode(elt$1, "ImportNamespaceSpecifier");
+      } else {
+        if (this.isContextual("from")) {
+          break;
+        }
+        elt$1.imported = this.parseModuleExportName();
+        if (isDummy(elt$1.imported)) {
+          break;
+        }
+        elt$1.local = this.eatContextual("as") ? this.parseModuleExportName() : elt$1.imported;
+        this.finishNode(elt$1, "ImportSpecifier");
+      }
+      elts.push(elt$1);
+      this.eat(types$1.comma);
+    }
+    this.eat(types$1.braceR);
+    this.popCx();
+  }
+  return elts;
+};
+lp$1.parseWithClause = function() {
+  var nodes = [];
+  if (!this.eat(types$1._with)) {
+    return nodes;
+  }
+  var indent = this.curIndent, line = this.curLineStart, continuedLine = this.nextLineStart;
+  this.pushCx();
+  this.eat(types$1.braceL);
+  if (this.curLineStart > continuedLine) {
+    continuedLine = this.curLineStart;
+  }
+  while (!this.closes(types$1.braceR, indent + (this.curLineStart <= continuedLine ? 1 : 0), line)) {
+    var attr = this.startNode();
+    attr.key = this.tok.type === types$1.string ? this.parseExprAtom() : this.parseIdent();
+    if (this.eat(types$1.colon)) {
+      if (this.tok.type === types$1.string) {
+        attr.value = this.parseExprAtom();
+      } else {
+        attr.value = this.dummyString();
+      }
+    } else {
+      if (isDummy(attr.key)) {
+        break;
+      }
+      if (this.tok.type === types$1.string) {
+        attr.value = this.parseExprAtom();
+      } else {
+        break;
+      }
+    }
+    nodes.push(this.finishNode(attr, "ImportAttribute"));
+    this.eat(types$1.comma);
+  }
+  this.eat(types$1.braceR);
+  this.popCx();
+  return nodes;
+};
+lp$1.parseExportSpecifierList = function() {
+  var elts = [];
+  var indent = this.curIndent, line = this.curLineStart, continuedLine = this.nextLineStart;
+  this.pushCx();
+  this.eat(types$1.braceL);
+  if (this.curLineStart > continuedLine) {
+    continuedLine = this.curLineStart;
+  }
+  while (!this.closes(types$1.braceR, indent + (this.curLineStart <= continuedLine ? 1 : 0), line)) {
+    if (this.isContextual("from")) {
+      break;
+    }
+    var elt = this.startNode();
+    elt.local = this.parseModuleExportName();
+    if (isDummy(elt.local)) {
+      break;
+    }
+    elt.exported = this.eatContextual("as") ? this.parseModuleExportName() : elt.local;
+    this.finishNode(elt, "ExportSpecifier");
+    elts.push(elt);
+    this.eat(types$1.comma);
+  }
+  this.eat(types$1.braceR);
+  this.popCx();
+  return elts;
+};
+lp$1.parseModuleExportName = function() {
+  return this.options.ecmaVersion >= 13 && this.tok.type === types$1.string ? this.parseExprAtom() : this.parseIdent();
+};
+var lp = LooseParser.prototype;
+lp.checkLVal = function(expr) {
+  if (!expr) {
+    return expr;
+  }
+  switch (expr.type) {
+    case "Identifier":
+    case "MemberExpression":
+      return expr;
+    case "ParenthesizedExpression":
+      expr.expression = this.checkLVal(expr.expression);
+      return expr;
+    default:
+      return this.dummyIdent();
+  }
+};
+lp.parseExpression = function(noIn) {
+  var start = this.storeCurrentPos();
+  var expr = this.parseMaybeAssign(noIn);
+  if (this.tok.type === types$1.comma) {
+    var node = this.startNodeAt(start);
+    node.expressions = [expr];
+    while (this.eat(types$1.comma)) {
+      node.expressions.push(this.parseMaybeAssign(noIn));
+    }
+    return this.finishNode(node, "SequenceExpression");
+  }
+  return expr;
+};
+lp.parseParenExpression = function() {
+  this.pushCx();
+  this.expect(types$1.parenL);
+  var val = this.parseExpression();
+  this.popCx();
+  this.expect(types$1.parenR);
+  return val;
+};
+lp.parseMaybeAssign = function(noIn) {
+  if (this.inGenerator && this.toks.isContextual("yield")) {
+    var node = this.startNode();
+    this.next();
+    if (this.semicolon() || this.canInsertSemicolon() || this.tok.type !== types$1.star && !this.tok.type.startsExpr) {
+      node.delegate = false;
+      node.argument = null;
+    } else {
+      node.delegate = this.eat(types$1.star);
+      node.argument = this.parseMaybeAssign();
+    }
+    return this.finishNode(node, "YieldExpression");
+  }
+  var start = this.storeCurrentPos();
+  var left = this.parseMaybeConditional(noIn);
+  if (this.tok.type.isAssign) {
+    var node$1 = this.startNodeAt(start);
+    node$1.operator = this.tok.value;
+    node$1.left = this.tok.type === types$1.eq ? this.toAssignable(left) : this.checkLVal(left);
+    this.next();
+    node$1.right = this.parseMaybeAssign(noIn);
+    return this.finishNode(node$1, "AssignmentExpression");
+  }
+  return left;
+};
+lp.parseMaybeConditional = function(noIn) {
+  var start = this.storeCurrentPos();
+  var expr = this.parseExprOps(noIn);
+  if (this.eat(types$1.question)) {
+    var node = this.startNodeAt(start);
+    node.test = expr;
+    node.consequent = this.parseMaybeAssign();
+    node.alternate = this.expect(types$1.colon) ? this.parseMaybeAssign(noIn) : this.dummyIdent();
+    return this.finishNode(node, "ConditionalExpression");
+  }
+  return expr;
+};
+lp.parseExprOps = function(noIn) {
+  var start = this.storeCurrentPos();
+  var indent = this.curIndent, line = this.curLineStart;
+  return this.parseExprOp(this.parseMaybeUnary(false), start, -1, noIn, indent, line);
+};
+lp.parseExprOp = function(left, start, minPrec, noIn, indent, line) {
+  if (this.curLineStart !== line && this.curIndent < indent && this.tokenStartsLine()) {
+    return left;
+  }
+  var prec = this.tok.type.binop;
+  if (prec != null && (!noIn || this.tok.type !== types$1._in)) {
+    if (prec > minPrec) {
+      var node = this.startNodeAt(start);
+      node.left = left;
+      node.operator = this.tok.value;
+      this.next();
+      if (this.curLineStart !== line && this.curIndent < indent && this.tokenStartsLine()) {
+        node.right = this.dummyIdent();
+      } else {
+        var rightStart = this.storeCurrentPos();
+        node.right = this.parseExprOp(this.parseMaybeUnary(false), rightStart, prec, noIn, indent, line);
+      }
+      this.finishNode(node, /&&|\|\||\?\?/.test(node.operator) ? "LogicalExpression" : "BinaryExpression");
+      return this.parseExprOp(node, start, minPrec, noIn, indent, line);
+    }
+  }
+  return left;
+};
+lp.parseMaybeUnary = function(sawUnary) {
+  var start = this.storeCurrentPos(), expr;
+  if (this.options.ecmaVersion >= 8 && this.toks.isContextual("await") && (this.inAsync || this.toks.inModule && this.options.ecmaVersion >= 13 || !this.inFunction && this.options.allowAwaitOutsideFunction)) {
+    expr = this.parseAwait();
+    sawUnary = true;
+  } else if (this.tok.type.prefix) {
+    var node = this.startNode(), update = this.tok.type === types$1.incDec;
+    if (!update) {
+      sawUnary = true;
+    }
+    node.operator = this.tok.value;
+    node.prefix = true;
+    this.next();
+    node.argument = this.parseMaybeUnary(true);
+    if (update) {
+      node.argument = this.checkLVal(node.argument);
+    }
+    expr = this.finishNode(node, update ? "UpdateExpression" : "UnaryExpression");
+  } else if (this.tok.type === types$1.ellipsis) {
+    var node$1 = this.startNode();
+    this.next();
+    node$1.argument = this.parseMaybeUnary(sawUnary);
+    expr = this.finishNode(node$1, "SpreadElement");
+  } else if (!sawUnary && this.tok.type === types$1.privateId) {
+    expr = this.parsePrivateIdent();
+  } else {
+    expr = this.parseExprSubscripts();
+    while (this.tok.type.postfix && !this.canInsertSemicolon()) {
+      var node$2 = this.startNodeAt(start);
+      node$2.operator = this.tok.value;
+      node$2.prefix = false;
+      node$2.argument = this.checkLVal(expr);
+      this.next();
+      expr = this.finishNode(node$2, "UpdateExpression");
+    }
+  }
+  if (!sawUnary && this.eat(types$1.starstar)) {
+    var node$3 = this.startNodeAt(start);
+    node$3.operator = "**";
+    node$3.left = expr;
+    node$3.right = this.parseMaybeUnary(false);
+    return this.finishNode(node$3, "BinaryExpression");
+  }
+  return expr;
+};
+lp.parseExprSubscripts = function() {
+  var start = this.storeCurrentPos();
+  return this.parseSubscripts(this.parseExprAtom(), start, false, this.curIndent, this.curLineStart);
+};
+lp.parseSubscripts = function(base, start, noCalls, startIndent, line) {
+  var optionalSupported = this.options.ecmaVersion >= 11;
+  var optionalChained = false;
+  for (; ; ) {
+    if (this.curLineStart !== line && this.curIndent <= startIndent && this.tokenStartsLine()) {
+      if (this.tok.type === types$1.dot && this.curIndent === startIndent) {
+        --startIndent;
+      } else {
+        break;
+      }
+    }
+    var maybeAsyncArrow = base.type === "Identifier" && base.name === "async" && !this.canInsertSemicolon();
+    var optional = optionalSupported && this.eat(types$1.questionDot);
+    if (optional) {
+      optionalChained = true;
+    }
+    if (optional && this.tok.type !== types$1.parenL && this.tok.type !== types$1.bracketL && this.tok.type !== types$1.backQuote || this.eat(types$1.dot)) {
+      var node = this.startNodeAt(start);
+      node.object = base;
+      if (this.curLineStart !== line && this.curIndent <= startIndent && this.tokenStartsLine()) {
+        node.property = this.dummyIdent();
+      } else {
+        node.property = this.parsePropertyAccessor() || this.dummyIdent();
+      }
+      node.computed = false;
+      if (optionalSupported) {
+        node.optional = optional;
+      }
+      base = this.finishNode(node, "MemberExpression");
+    } else if (this.tok.type === types$1.bracketL) {
+      this.pushCx();
+      this.next();
+      var node$1 = this.startNodeAt(start);
+      node$1.object = base;
+      node$1.property = this.parseExpression();
+      node$1.computed = true;
+      if (optionalSupported) {
+        node$1.optional = optional;
+      }
+      this.popCx();
+      this.expect(types$1.bracketR);
+      base = this.finishNode(node$1, "MemberExpression");
+    } else if (!noCalls && this.tok.type === types$1.parenL) {
+      var exprList = this.parseExprList(types$1.parenR);
+      if (maybeAsyncArrow && this.eat(types$1.arrow)) {
+        return this.parseArrowExpression(this.startNodeAt(start), exprList, true);
+      }
+      var node$2 = this.startNodeAt(start);
+      node$2.callee = base;
+      node$2.arguments = exprList;
+      if (optionalSupported) {
+        node$2.optional = optional;
+      }
+      base = this.finishNode(node$2, "CallExpression");
+    } else if (this.tok.type === types$1.backQuote) {
+      var node$3 = this.startNodeAt(start);
+      node$3.tag = base;
+      node$3.quasi = this.parseTemplate();
+      base = this.finishNode(node$3, "TaggedTemplateExpression");
+    } else {
+      break;
+    }
+  }
+  if (optionalChained) {
+    var chainNode = this.startNodeAt(start);
+    chainNode.expression = base;
+    base = this.finishNode(chainNode, "ChainExpression");
+  }
+  return base;
+};
+lp.parseExprAtom = function() {
+  var node;
+  switch (this.tok.type) {
+    case types$1._this:
+    case types$1._super:
+      var type = this.tok.type === types$1._this ? "ThisExpression" : "Super";
+      node = this.startNode();
+      this.next();
+      return this.finishNode(node, type);
+    case types$1.name:
+      var start = this.storeCurrentPos();
+      var id = this.parseIdent();
+      var isAsync = false;
+      if (id.name === "async" && !this.canInsertSemicolon()) {
+        if (this.eat(types$1._function)) {
+          this.toks.overrideContext(types.f_expr);
+          return this.parseFunction(this.startNodeAt(start), false, true);
+        }
+        if (this.tok.type === types$1.name) {
+          id = this.parseIdent();
+          isAsync = true;
+        }
+      }
+      return this.eat(types$1.arrow) ? this.parseArrowExpression(this.startNodeAt(start), [id], isAsync) : id;
+    case types$1.regexp:
+      node = this.startNode();
+      var val = this.tok.value;
+      node.regex = { pattern: val.pattern, flags: val.flags };
+      node.value = val.value;
+      node.raw = this.input.slice(this.tok.start, this.tok.end);
+      this.next();
+      return this.finishNode(node, "Literal");
+    case types$1.num:
+    case types$1.string:
+      node = this.startNode();
+      node.value = this.tok.value;
+      node.raw = this.input.slice(this.tok.start, this.tok.end);
+      if (this.tok.type === types$1.num && node.raw.charCodeAt(node.raw.length - 1) === 110) {
+        node.bigint = node.value != null ? node.value.toString() : node.raw.slice(0, -1).replace(/_/g, "");
+      }
+      this.next();
+      return this.finishNode(node, "Literal");
+    case types$1._null:
+    case types$1._true:
+    case types$1._false:
+      node = this.startNode();
+      node.value = this.tok.type === types$1._null ? null : this.tok.type === types$1._true;
+      node.raw = this.tok.type.keyword;
+      this.next();
+      return this.finishNode(node, "Literal");
+    case types$1.parenL:
+      var parenStart = this.storeCurrentPos();
+      this.next();
+      var inner = this.parseExpression();
+      this.expect(types$1.parenR);
+      if (this.eat(types$1.arrow)) {
+        var params = inner.expressions || [inner];
+        if (params.length && isDummy(params[params.length - 1])) {
+          params.pop();
+        }
+        return this.parseArrowExpression(this.startNodeAt(parenStart), params);
+      }
+      if (this.options.preserveParens) {
+        var par = this.startNodeAt(parenStart);
+        par.expression = inner;
+        inner = this.finishNode(par, "ParenthesizedExpression");
+      }
+      return inner;
+    case types$1.bracketL:
+      node = this.startNode();
+      node.elements = this.parseExprList(types$1.bracketR, true);
+      return this.finishNode(node, "ArrayExpression");
+    case types$1.braceL:
+      this.toks.overrideContext(types.b_expr);
+      return this.parseObj();
+    case types$1._class:
+      return this.parseClass(false);
+    case types$1._function:
+      node = this.startNode();
+      this.next();
+      return this.parseFunction(node, false);
+    case types$1._new:
+      return this.parseNew();
+    case types$1.backQuote:
+      return this.parseTemplate();
+    case types$1._import:
+      if (this.options.ecmaVersion >= 11) {
+        return this.parseExprImport();
+      } else {
+        return this.dummyIdent();
+      }
+    default:
+      return this.dummyIdent();
+  }
+};
+lp.parseExprImport = function() {
+  var node = this.startNode();
+  var meta = this.parseIdent(true);
+  switch (this.tok.type) {
+    case types$1.parenL:
+      return this.parseDynamicImport(node);
+    case types$1.dot:
+      node.meta = meta;
+      return this.parseImportMeta(node);
+    default:
+      node.name = "import";
+      return this.finishNode(node, "Identifier");
+  }
+};
+lp.parseDynamicImport = function(node) {
+  var list2 = this.parseExprList(types$1.parenR);
+  node.source = list2[0] || this.dummyString();
+  node.options = list2[1] || null;
+  return this.finishNode(node, "ImportExpression");
+};
+lp.parseImportMeta = function(node) {
+  this.next();
+  node.property = this.parseIdent(true);
+  return this.finishNode(node, "MetaProperty");
+};
+lp.parseNew = function() {
+  var node = this.startNode(), startIndent = this.curIndent, line = this.curLineStart;
+  var meta = this.parseIdent(true);
+  if (this.options.ecmaVersion >= 6 && this.eat(types$1.dot)) {
+    node.meta = meta;
+    node.property = this.parseIdent(true);
+    return this.finishNode(node, "MetaProperty");
+  }
+  var start = this.storeCurrentPos();
+  node.callee = this.parseSubscripts(this.parseExprAtom(), start, true, startIndent, line);
+  if (this.tok.type === types$1.parenL) {
+    node.arguments = this.parseExprList(types$1.parenR);
+  } else {
+    node.arguments = [];
+  }
+  return this.finishNode(node, "NewExpression");
+};
+lp.parseTemplateElement = function() {
+  var elem = this.startNode();
+  if (this.tok.type === types$1.invalidTemplate) {
+    elem.value = {
+      raw: this.tok.value,
+      cooked: null
+    };
+  } else {
+    elem.value = {
+      raw: this.input.slice(this.tok.start, this.tok.end).replace(/\r\n?/g, "\n"),
+      cooked: this.tok.value
+    };
+  }
+  this.next();
+  elem.tail = this.tok.type === types$1.backQuote;
+  return this.finishNode(elem, "TemplateElement");
+};
+lp.parseTemplate = function() {
+  var node = this.startNode();
+  this.next();
+  node.expressions = [];
+  var curElt = this.parseTemplateElement();
+  node.quasis = [curElt];
+  while (!curElt.tail) {
+    this.next();
+    node.expressions.push(this.parseExpression());
+    if (this.expect(types$1.braceR)) {
+      curElt = this.parseTemplateElement();
+    } else {
+      curElt = this.startNode();
+      curElt.value = { cooked: "", raw: "" };
+      curElt.tail = true;
+      this.finishNode(curElt, "TemplateElement");
+    }
+    node.quasis.push(curElt);
+  }
+  this.expect(types$1.backQuote);
+  return this.finishNode(node, "TemplateLiteral");
+};
+lp.parseObj = function() {
+  var node = this.startNode();
+  node.properties = [];
+  this.pushCx();
+  var indent = this.curIndent + 1, line = this.curLineStart;
+  this.eat(types$1.braceL);
+  if (this.curIndent + 1 < indent) {
+    indent = this.curIndent;
+    line = this.curLineStart;
+  }
+  while (!this.closes(types$1.braceR, indent, line)) {
+    var prop = this.startNode(), isGenerator = void 0, isAsync = void 0, start = void 0;
+    if (this.options.ecmaVersion >= 9 && this.eat(types$1.ellipsis)) {
+      prop.argument = this.parseMaybeAssign();
+      node.properties.push(this.finishNode(prop, "SpreadElement"));
+      this.eat(types$1.comma);
+      continue;
+    }
+    if (this.options.ecmaVersion >= 6) {
+      start = this.storeCurrentPos();
+      prop.method = false;
+      prop.shorthand = false;
+      isGenerator = this.eat(types$1.star);
+    }
+    this.parsePropertyName(prop);
+    if (this.toks.isAsyncProp(prop)) {
+      isAsync = true;
+      isGenerator = this.options.ecmaVersion >= 9 && this.eat(types$1.star);
+      this.parsePropertyName(prop);
+    } else {
+      isAsync = false;
+    }
+    if (isDummy(prop.key)) {
+      if (isDummy(this.parseMaybeAssign())) {
+        this.next();
+      }
+      this.eat(types$1.comma);
+      continue;
+    }
+    if (this.eat(types$1.colon)) {
+      prop.kind = "init";
+      prop.value = this.parseMaybeAssign();
+    } else if (this.options.ecmaVersion >= 6 && (this.tok.type === types$1.parenL || this.tok.type === types$1.braceL)) {
+      prop.kind = "init";
+      prop.method = true;
+      prop.value = this.parseMethod(isGenerator, isAsync);
+    } else if (this.options.ecmaVersion >= 5 && prop.key.type === "Identifier" && !prop.computed && (prop.key.name === "get" || prop.key.name === "set") && (this.tok.type !== types$1.comma && this.tok.type !== types$1.braceR && this.tok.type !== types$1.eq)) {
+      prop.kind = prop.key.name;
+      this.parsePropertyName(prop);
+      prop.value = this.parseMethod(false);
+    } else {
+      prop.kind = "init";
+      if (this.options.ecmaVersion >= 6) {
+        if (this.eat(types$1.eq)) {
+          var assign = this.startNodeAt(start);
+          assign.operator = "=";
+          assign.left = prop.key;
+          assign.right = this.parseMaybeAssign();
+          prop.value = this.finishNode(assign, "AssignmentExpression");
+        } else {
+          prop.value = prop.key;
+        }
+      } else {
+        prop.value = this.dummyIdent();
+      }
+      prop.shorthand = true;
+    }
+    node.properties.push(this.finishNode(prop, "Property"));
+    this.eat(types$1.comma);
+  }
+  this.popCx();
+  if (!this.eat(types$1.braceR)) {
+    this.last.end = this.tok.start;
+    if (this.options.locations) {
+      this.last.loc.end = this.tok.loc.start;
+    }
+  }
+  return this.finishNode(node, "ObjectExpression");
+};
+lp.parsePropertyName = function(prop) {
+  if (this.options.ecmaVersion >= 6) {
+    if (this.eat(types$1.bracketL)) {
+      prop.computed = true;
+      prop.key = this.parseExpression();
+      this.expect(types$1.bracketR);
+      return;
+    } else {
+      prop.computed = false;
+    }
+  }
+  var key = this.tok.type === types$1.num || this.tok.type === types$1.string ? this.parseExprAtom() : this.parseIdent();
+  prop.key = key || this.dummyIdent();
+};
+lp.parsePropertyAccessor = function() {
+  if (this.tok.type === types$1.name || this.tok.type.keyword) {
+    return this.parseIdent();
+  }
+  if (this.tok.type === types$1.privateId) {
+    return this.parsePrivateIdent();
+  }
+};
+lp.parseIdent = function() {
+  var name = this.tok.type === types$1.name ? this.tok.value : this.tok.type.keyword;
+  if (!name) {
+    return this.dummyIdent();
+  }
+  if (this.tok.type.keyword) {
+    this.toks.type = types$1.name;
+  }
+  var node = this.startNode();
+  this.next();
+  node.name = name;
+  return this.finishNode(node, "Identifier");
+};
+lp.parsePrivateIdent = function() {
+  var node = this.startNode();
+  node.name = this.tok.value;
+  this.next();
+  return this.finishNode(node, "PrivateIdentifier");
+};
+lp.initFunction = function(node) {
+  node.id = null;
+  node.params = [];
+  if (this.options.ecmaVersion >= 6) {
+    node.generator = false;
+    node.expression = false;
+  }
+  if (this.options.ecmaVersion >= 8) {
+    node.async = false;
+  }
+};
+lp.toAssignable = function(node, binding) {
+  if (!node || node.type === "Identifier" || node.type === "MemberExpression" && !binding) ;
+  else if (node.type === "ParenthesizedExpression") {
+    this.toAssignable(node.expression, binding);
+  } else if (this.options.ecmaVersion < 6) {
+    return this.dummyIdent();
+  } else if (node.type === "ObjectExpression") {
+    node.type = "ObjectPattern";
+    for (var i2 = 0, list2 = node.properties; i2 < list2.length; i2 += 1) {
+      var prop = list2[i2];
+      this.toAssignable(prop, binding);
+    }
+  } else if (node.type === "ArrayExpression") {
+    node.type = "ArrayPattern";
+    this.toAssignableList(node.elements, binding);
+  } else if (node.type === "Property") {
+    this.toAssignable(node.value, binding);
+  } else if (node.type === "SpreadElement") {
+    node.type = "RestElement";
+    this.toAssignable(node.argument, binding);
+  } else if (node.type === "AssignmentExpression") {
+    node.type = "AssignmentPattern";
+    delete node.operator;
+  } else {
+    return this.dummyIdent();
+  }
+  return node;
+};
+lp.toAssignableList = function(exprList, binding) {
+  for (var i2 = 0, list2 = exprList; i2 < list2.length; i2 += 1) {
+    var expr = list2[i2];
+    this.toAssignable(expr, binding);
+  }
+  return exprList;
+};
+lp.parseFunctionParams = function(params) {
+  params = this.parseExprList(types$1.parenR);
+  return this.toAssignableList(params, true);
+};
+lp.parseMethod = function(isGenerator, isAsync) {
+  var node = this.startNode(), oldInAsync = this.inAsync, oldInGenerator = this.inGenerator, oldInFunction = this.inFunction;
+  this.initFunction(node);
+  if (this.options.ecmaVersion >= 6) {
+    node.generator = !!isGenerator;
+  }
+  if (this.options.ecmaVersion >= 8) {
+    node.async = !!isAsync;
+  }
+  this.inAsync = node.async;
+  this.inGenerator = node.generator;
+  this.inFunction = true;
+  node.params = this.parseFunctionParams();
+  node.body = this.parseBlock();
+  this.toks.adaptDirectivePrologue(node.body.body);
+  this.inAsync = oldInAsync;
+  this.inGenerator = oldInGenerator;
+  this.inFunction = oldInFunction;
+  return this.finishNode(node, "FunctionExpression");
+};
+lp.parseArrowExpression = function(node, params, isAsync) {
+  var oldInAsync = this.inAsync, oldInGenerator = this.inGenerator, oldInFunction = this.inFunction;
+  this.initFunction(node);
+  if (this.options.ecmaVersion >= 8) {
+    node.async = !!isAsync;
+  }
+  this.inAsync = node.async;
+  this.inGenerator = false;
+  this.inFunction = true;
+  node.params = this.toAssignableList(params, true);
+  node.expression = this.tok.type !== types$1.braceL;
+  if (node.expression) {
+    node.body = this.parseMaybeAssign();
+  } else {
+    node.body = this.parseBlock();
+    this.toks.adaptDirectivePrologue(node.body.body);
+  }
+  this.inAsync = oldInAsync;
+  this.inGenerator = oldInGenerator;
+  this.inFunction = oldInFunction;
+  return this.finishNode(node, "ArrowFunctionExpression");
+};
+lp.parseExprList = function(close, allowEmpty) {
+  this.pushCx();
+  var indent = this.curIndent, line = this.curLineStart, elts = [];
+  this.next();
+  while (!this.closes(close, indent + 1, line)) {
+    if (this.eat(types$1.comma)) {
+      elts.push(allowEmpty ? null : this.dummyIdent());
+      continue;
+    }
+    var elt = this.parseMaybeAssign();
+    if (isDummy(elt)) {
+      if (this.closes(close, indent, line)) {
+        break;
+      }
+      this.next();
+    } else {
+      elts.push(elt);
+    }
+    this.eat(types$1.comma);
+  }
+  this.popCx();
+  if (!this.eat(close)) {
+    this.last.end = this.tok.start;
+    if (this.options.locations) {
+      this.last.loc.end = this.tok.loc.start;
+    }
+  }
+  return elts;
+};
+lp.parseAwait = function() {
+  var node = this.startNode();
+  this.next();
+  node.argument = this.parseMaybeUnary();
+  return this.finishNode(node, "AwaitExpression");
+};
+defaultOptions.tabSize = 4;
+function parse6(input, options) {
+  return LooseParser.parse(input, options);
+}
+
+// src/analysis/parse.ts
 var MODULE_OPTIONS = Object.freeze({
   ecmaVersion: "latest",
   sourceType: "module",
@@ -77224,22 +85248,73 @@ var SCRIPT_OPTIONS = Object.freeze({
   allowHashBang: true,
   allowReturnOutsideFunction: true
 });
+var LOOSE_OPTIONS = Object.freeze({
+  ecmaVersion: "latest",
+  sourceType: "module",
+  allowHashBang: true,
+  allowReturnOutsideFunction: true,
+  allowAwaitOutsideFunction: true
+});
 var TOO_DEEP_REASON = "too deeply nested to parse";
-function parse4(source) {
+var TIME_BUDGET_REASON = "parsing used the time budget of the file";
+var jsxParser;
+function parse7(source, options = {}) {
   let moduleError;
   try {
     return { ok: true, program: parse3(source, MODULE_OPTIONS), sourceType: "module" };
   } catch (error) {
-    if (isTooDeep(error)) return { ok: false, reason: TOO_DEEP_REASON };
+    if (isTooDeep(error)) return tooDeep();
     moduleError = error;
   }
+  if (options.overBudget?.() === true) return overBudget(moduleError);
+  let best;
   try {
     return { ok: true, program: parse3(source, SCRIPT_OPTIONS), sourceType: "script" };
   } catch (scriptError) {
-    if (isTooDeep(scriptError)) return { ok: false, reason: TOO_DEEP_REASON };
-    const best = errorOffset(scriptError) > errorOffset(moduleError) ? scriptError : moduleError;
-    return { ok: false, reason: describeParseError(best) };
+    if (isTooDeep(scriptError)) return tooDeep();
+    best = errorOffset(scriptError) > errorOffset(moduleError) ? scriptError : moduleError;
   }
+  const offset2 = errorOffset(best);
+  if (options.jsx === true || source.charCodeAt(offset2) === LESS_THAN) {
+    if (options.overBudget?.() === true) return overBudget(best);
+    jsxParser ??= Parser.extend((0, import_acorn_jsx.default)());
+    for (const [grammar, sourceType] of [
+      [MODULE_OPTIONS, "module"],
+      [SCRIPT_OPTIONS, "script"]
+    ]) {
+      try {
+        return { ok: true, program: jsxParser.parse(source, grammar), sourceType, dialect: "jsx" };
+      } catch (error) {
+        if (isTooDeep(error)) return tooDeep();
+      }
+    }
+  }
+  if (options.overBudget?.() === true) return overBudget(best);
+  try {
+    return {
+      ok: true,
+      program: parse6(source, LOOSE_OPTIONS),
+      sourceType: "module",
+      partial: describeParseError(best),
+      ...offset2 >= 0 ? { errorOffset: offset2 } : {}
+    };
+  } catch (error) {
+    if (isTooDeep(error)) return tooDeep();
+    return { ok: false, kind: "too-deep", reason: describeParseError(error) };
+  }
+}
+var LESS_THAN = 60;
+function tooDeep() {
+  return { ok: false, kind: "too-deep", reason: TOO_DEEP_REASON };
+}
+function overBudget(error) {
+  const offset2 = errorOffset(error);
+  return {
+    ok: false,
+    kind: "time-budget",
+    reason: `${TIME_BUDGET_REASON} before it parsed (${describeParseError(error)})`,
+    ...offset2 >= 0 ? { errorOffset: offset2 } : {}
+  };
 }
 function isTooDeep(error) {
   return error instanceof RangeError || error instanceof SyntaxError && error.message.startsWith("Not enough stack space");
@@ -77255,9 +85330,23 @@ function describeParseError(error) {
   if (error instanceof Error) return `parser failed: ${error.message}`;
   return `parser failed: ${String(error)}`;
 }
+function decodeText(content) {
+  const buffer = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const decoded = buffer.toString("utf8");
+  const text = decoded.charCodeAt(0) === 65279 ? decoded.slice(1) : decoded;
+  const invalidUtf8 = text.includes("\uFFFD") && !isValidUtf8(buffer);
+  return { text, invalidUtf8 };
+}
 function decodeSource(content) {
-  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("utf8");
-  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  return decodeText(content).text;
+}
+function isValidUtf8(buffer) {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // src/analysis/facts/file-facts.ts
@@ -77554,7 +85643,7 @@ function analyzePackage(files, detectors) {
   let parsed = 0;
   for (const file of selected) {
     const source = decodeSource(file.content);
-    const outcome = parse4(source);
+    const outcome = parse7(source);
     if (!outcome.ok) {
       problems.push({ file: file.path, reason: truncatedNote(file, outcome.reason) });
       continue;
@@ -77646,7 +85735,14 @@ var UNFETCHABLE_REASONS = {
   file: "comes from a local file outside the repository",
   link: "is a workspace or linked package inside the repository (its code is in the diff, not fetched)"
 };
-async function gate(changes, deps, context = {}) {
+async function gate(allChanges, deps, context = {}) {
+  const workspace = allChanges.filter((change) => change.target?.source === "link" || change.change === "removed" && change.previous?.source === "link");
+  const changes = allChanges.filter((change) => !workspace.includes(change));
+  const notes = [...context.notes ?? []];
+  if (workspace.length > 0) {
+    const names = workspace.map((change) => `${change.name}@${change.version} (${change.change})`).join(", ");
+    notes.push(`Workspace packages of this repository changed: ${names}. Their code is part of this diff and is not scanned as a dependency.`);
+  }
   const packages = await mapBounded(changes, deps.policy.concurrency, (change) => scanChange(change, deps));
   const allowed = applyAllowList(packages, deps.policy.allow);
   const unscannedLockfiles = [...context.unscannedLockfiles ?? []];
@@ -77661,7 +85757,7 @@ async function gate(changes, deps, context = {}) {
     packages: allowed,
     onUnscanned: deps.policy.onUnscanned,
     unscannedLockfiles,
-    notes: [...context.notes ?? []],
+    notes,
     engineVersion: ENGINE_VERSION
   };
 }
@@ -77914,7 +86010,8 @@ function removedOf(copies, lockfile) {
     previousVersion: null,
     change: "removed",
     target: null,
-    previous: null,
+    // What was removed: nothing is scanned, but its source tells a workspace package from a dependency.
+    previous: targetOf(pkg),
     ...common(pkg, copies, lockfile)
   };
 }
@@ -78451,7 +86548,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parse5(text, errors = [], options = ParseOptions.DEFAULT) {
+function parse8(text, errors = [], options = ParseOptions.DEFAULT) {
   let currentProperty = null;
   let currentParent = [];
   const previousParents = [];
@@ -78831,7 +86928,7 @@ var SyntaxKind;
   SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
   SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
 })(SyntaxKind || (SyntaxKind = {}));
-var parse6 = parse5;
+var parse9 = parse8;
 var ParseErrorCode;
 (function(ParseErrorCode2) {
   ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
@@ -78902,7 +86999,7 @@ function readJson(text, file, options = {}) {
     }
   }
   const errors = [];
-  const value = parse6(source, errors, { allowTrailingComma: true, disallowComments: false });
+  const value = parse9(source, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
   if (first !== void 0) {
     throw new LockfileError(
@@ -78913,7 +87010,7 @@ function readJson(text, file, options = {}) {
 }
 function describeFirstError(source, jsonc, fallback) {
   const errors = [];
-  parse6(source, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
+  parse9(source, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   const first = errors[0];
   if (first !== void 0) return `${printParseErrorCode(first.error)} at ${position(source, first.offset)}`;
   return fallback instanceof Error ? fallback.message : String(fallback);

@@ -42,7 +42,16 @@ export interface GateContext {
   unscannedLockfiles?: readonly { path: string; reason: string }[];
 }
 
-export async function gate(changes: readonly PackageChange[], deps: GateDeps, context: GateContext = {}): Promise<Report> {
+export async function gate(allChanges: readonly PackageChange[], deps: GateDeps, context: GateContext = {}): Promise<Report> {
+  // The repository's own workspace packages are not dependencies from a registry: their code is
+  // in the pull request's diff. They are named in a note, not scanned or counted as unscanned.
+  const workspace = allChanges.filter((change) => change.target?.source === 'link' || (change.change === 'removed' && change.previous?.source === 'link'));
+  const changes = allChanges.filter((change) => !workspace.includes(change));
+  const notes = [...(context.notes ?? [])];
+  if (workspace.length > 0) {
+    const names = workspace.map((change) => `${change.name}@${change.version} (${change.change})`).join(', ');
+    notes.push(`Workspace packages of this repository changed: ${names}. Their code is part of this diff and is not scanned as a dependency.`);
+  }
   const packages = await mapBounded(changes, deps.policy.concurrency, (change) => scanChange(change, deps));
   const allowed = applyAllowList(packages, deps.policy.allow);
   const unscannedLockfiles = [...(context.unscannedLockfiles ?? [])];
@@ -57,7 +66,7 @@ export async function gate(changes: readonly PackageChange[], deps: GateDeps, co
     packages: allowed,
     onUnscanned: deps.policy.onUnscanned,
     unscannedLockfiles,
-    notes: [...(context.notes ?? [])],
+    notes,
     engineVersion: ENGINE_VERSION,
   };
 }

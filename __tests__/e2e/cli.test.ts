@@ -101,6 +101,60 @@ describe('the CLI, end to end', () => {
     expect(localReport.packages[0]?.findings.every((finding) => finding.introduced)).toBe(true);
   }, 60_000);
 
+  // Lockfile pairs written by the real package managers (see each folder's COMMANDS.md): the
+  // same change in every format. Nothing of them is on this registry, so fetching fails (a 404
+  // recorded per package) while the set of changes must be exact.
+  const PAIRS = [
+    ['npm6', 'package-lock.json'],
+    ['npm11-v2', 'package-lock.json'],
+    ['npm11', 'package-lock.json'],
+    ['yarn1', 'yarn.lock'],
+    ['yarn4', 'yarn.lock'],
+    ['pnpm8', 'pnpm-lock.yaml'],
+    ['pnpm9', 'pnpm-lock.yaml'],
+    ['bun', 'bun.lock'],
+  ] as const;
+  const EXPECTED_CHANGES = [
+    'removed ansi-styles 4.3.0',
+    'updated chalk 4.1.2 -> 5.3.0',
+    'removed color-convert 2.0.1',
+    'removed color-name 1.1.4',
+    'removed has-flag 4.0.0',
+    'added ms 2.1.2 (as my-ms)',
+    'added ms 2.1.3',
+    'removed supports-color 7.2.0',
+  ];
+  const describeChange = (pkg: Report['packages'][number]): string =>
+    `${pkg.change} ${pkg.name} ${pkg.previousVersion ? `${pkg.previousVersion} -> ` : ''}${pkg.version}${pkg.alias ? ` (as ${pkg.alias})` : ''}`;
+
+  it.each(PAIRS)('diff --format json reports exactly the registry changes of the %s pair', async (tool, file) => {
+    const pair = resolve('__tests__/fixtures/lockfiles', tool);
+    const run = await cli(['diff', join(pair, 'base', file), join(pair, 'head', file), '--format', 'json', '--registry', registry.url], dir, home);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.packages.map(describeChange)).toEqual(EXPECTED_CHANGES);
+    for (const pkg of report.packages.filter((p) => p.change !== 'removed')) {
+      expect(pkg.status).toBe('failed');
+      expect(pkg.reason).toMatch(/404|not found/i);
+    }
+  }, 60_000);
+
+  it('diff names workspace packages of a monorepo in a note and scans only the registry ones', async () => {
+    const pair = resolve('__tests__/fixtures/lockfiles/npm11-workspaces');
+    const run = await cli(['diff', join(pair, 'base/package-lock.json'), join(pair, 'head/package-lock.json'), '--format', 'json', '--registry', registry.url], dir, home);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.packages.map(describeChange)).toEqual([
+      'removed ansi-styles 4.3.0',
+      'updated chalk 4.1.2 -> 5.3.0',
+      'removed color-convert 2.0.1',
+      'removed color-name 1.1.4',
+      'updated has-flag 4.0.0 -> 5.0.1',
+      'added ms 2.1.3',
+    ]);
+    expect(report.notes.join('\n')).toMatch(/Workspace packages of this repository changed: @mono\/a@1\.1\.0 \(updated\), @mono\/b@0\.1\.0 \(added\)/);
+  }, 60_000);
+
   it.each([
     [['diff', 'missing.json', 'also-missing.json'], /missing\.json/],
     [['scan'], /scan needs at least one <spec>/],

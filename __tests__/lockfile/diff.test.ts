@@ -152,7 +152,7 @@ describe('diffLockfiles', () => {
         previousVersion: null,
         change: 'removed',
         target: null,
-        previous: null,
+        previous: expect.objectContaining({ name: 'gone', version: '1.0.0', spec: 'gone@1.0.0', source: 'registry' }),
         lockfile: 'apps/web/package-lock.json',
         path: 'node_modules/gone',
         dev: true,

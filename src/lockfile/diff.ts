@@ -184,7 +184,8 @@ function removedOf(copies: Copies, lockfile: string): PackageChange {
     previousVersion: null,
     change: 'removed',
     target: null,
-    previous: null,
+    // What was removed: nothing is scanned, but its source tells a workspace package from a dependency.
+    previous: targetOf(pkg),
     ...common(pkg, copies, lockfile),
   };
 }

@@ -25,14 +25,20 @@ describe('toStr', () => {
     ['a regex', { kind: 'regex', pattern: 'a|b', flags: 'g' }, '/a|b/g'],
     ['an object', { kind: 'object', entries: new Map() }, '[object Object]'],
   ])('%s', (_name, value, expected) => {
-    expect(toStr(value)).toBe(expected);
+    expect(toStr(value, runtime)).toBe(expected);
+  });
+
+  it('charges the meter for the size of what it converts', () => {
+    const charged: number[] = [];
+    toStr(makeArray(['a', makeArray([1, 2, 3])]), { charge: (units) => charged.push(units) });
+    expect(charged).toEqual([2, 3]);
   });
 
   it('has no string for a function, and stops at a self-containing array', () => {
-    expect(() => toStr({ kind: 'builtin', name: 'atob' })).toThrow(NotStatic);
+    expect(() => toStr({ kind: 'builtin', name: 'atob' }, runtime)).toThrow(NotStatic);
     const cyclic = makeArray([]);
     cyclic.items.push(cyclic);
-    expect(() => toStr(cyclic)).toThrow(NotStatic);
+    expect(() => toStr(cyclic, runtime)).toThrow(NotStatic);
   });
 });
 

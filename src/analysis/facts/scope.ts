@@ -29,6 +29,27 @@ export const MODULE_PATHS: Readonly<Record<string, RefPath>> = Object.freeze({
   'node:dns/promises': ['dns', 'promises'],
   process: ['process'],
   'node:process': ['process'],
+  // Modules whose calls are effects or network sinks (see `sinks.ts`), not fingerprint reads.
+  fs: ['fs'],
+  'node:fs': ['fs'],
+  'fs/promises': ['fs', 'promises'],
+  'node:fs/promises': ['fs', 'promises'],
+  child_process: ['child_process'],
+  'node:child_process': ['child_process'],
+  http: ['http'],
+  'node:http': ['http'],
+  https: ['https'],
+  'node:https': ['https'],
+  http2: ['http2'],
+  'node:http2': ['http2'],
+  net: ['net'],
+  'node:net': ['net'],
+  tls: ['tls'],
+  'node:tls': ['tls'],
+  dgram: ['dgram'],
+  'node:dgram': ['dgram'],
+  crypto: ['crypto'],
+  'node:crypto': ['crypto'],
 });
 
 /** The canonical path of a module specifier, or null. Own keys only: `require('constructor')` is no module of ours. */
@@ -67,6 +88,20 @@ export interface Binding {
   readonly importSource?: string;
   /** `'*'` for a namespace import, `'default'` for a default import, else the imported name. */
   readonly importName?: string;
+  /**
+   * The node that declares the name: its VariableDeclarator, FunctionDeclaration or
+   * ClassDeclaration, or for a parameter the function it belongs to (with `paramIndex`).
+   */
+  readonly declaration?: Node;
+  /** For a plain parameter (`x` or `x = default`), its position in the function's list. */
+  readonly paramIndex?: number;
+}
+
+/** A binding found by name, with the scope node that declares it. */
+export interface FoundBinding {
+  /** Null when the name is declared more than once with different values. */
+  readonly binding: Binding | null;
+  readonly scopeNode: Node;
 }
 
 /** `null`: declared more than once with different values, so unknown. */
@@ -80,6 +115,8 @@ export interface Scope {
   resolve(node: Node, ancestors: readonly Node[]): RefPath | null;
   /** True when `name` has no declaration in any scope enclosing the innermost ancestor. */
   isGlobal(name: string, ancestors: readonly Node[]): boolean;
+  /** The binding `name` refers to from the innermost ancestor, or undefined for a global. */
+  bindingOf(name: string, ancestors: readonly Node[]): FoundBinding | undefined;
 }
 
 /** Scope facts for one file; cheap until the first lookup. */
@@ -223,6 +260,12 @@ export function createScope(): Scope {
     isGlobal(name, ancestors) {
       return lookup(name, ancestors, ancestors.length - 1) === undefined;
     },
+    bindingOf(name, ancestors) {
+      const found = lookup(name, ancestors, ancestors.length - 1);
+      if (found === undefined) return undefined;
+      const scopeNode = ancestors[found.index];
+      return scopeNode === undefined ? undefined : { binding: found.binding, scopeNode };
+    },
   };
 }
 
@@ -282,6 +325,8 @@ function declarePattern(
   pattern: Pattern,
   kind: BindingKind,
   init: Node | null,
+  declaration?: Node,
+  paramIndex?: number,
 ): void {
   const stack: { pattern: AnyNode; path: RefPath | null }[] = [{ pattern, path: [] }];
   while (stack.length > 0) {
@@ -289,9 +334,17 @@ function declarePattern(
     if (item === undefined) break;
     const { pattern: current, path } = item;
     switch (current.type) {
-      case 'Identifier':
-        addBinding(declared, current.name, { kind, init, path });
+      case 'Identifier': {
+        const plain = current === pattern || (pattern.type === 'AssignmentPattern' && pattern.left === current);
+        addBinding(declared, current.name, {
+          kind,
+          init,
+          path,
+          ...(declaration === undefined ? {} : { declaration }),
+          ...(paramIndex !== undefined && plain ? { paramIndex } : {}),
+        });
         break;
+      }
       case 'ObjectPattern':
         for (const property of current.properties) {
           if (property.type === 'RestElement') {
@@ -320,7 +373,7 @@ function declarePattern(
 function declareVariables(declared: Declared, declaration: Extract<AnyNode, { type: 'VariableDeclaration' }>): void {
   const kind: BindingKind = declaration.kind === 'var' ? 'var' : declaration.kind === 'let' ? 'let' : 'const';
   for (const declarator of declaration.declarations) {
-    declarePattern(declared, declarator.id, kind, declarator.init ?? null);
+    declarePattern(declared, declarator.id, kind, declarator.init ?? null, declarator);
   }
 }
 
@@ -337,12 +390,12 @@ function collectScope(node: AnyNode, parent: Node | undefined): Declared | undef
     case 'ArrowFunctionExpression': {
       const declared: Declared = new Map();
       if (node.type === 'FunctionExpression' && node.id) {
-        addBinding(declared, node.id.name, { kind: 'function', init: null, path: null });
+        addBinding(declared, node.id.name, { kind: 'function', init: null, path: null, declaration: node });
       }
       if (node.type !== 'ArrowFunctionExpression') {
         addBinding(declared, 'arguments', { kind: 'param', init: null, path: null });
       }
-      for (const param of node.params) declarePattern(declared, param, 'param', null);
+      node.params.forEach((param, index) => declarePattern(declared, param, 'param', null, node, index));
       if (node.body.type === 'BlockStatement') collectStatements(declared, node.body.body);
       return declared;
     }
@@ -402,10 +455,14 @@ function declareDirect(declared: Declared, statement: AnyNode, withVar: boolean)
       break;
     case 'FunctionDeclaration':
       // `export default function () {}` has no name to bind.
-      if (statement.id) addBinding(declared, statement.id.name, { kind: 'function', init: null, path: null });
+      if (statement.id) {
+        addBinding(declared, statement.id.name, { kind: 'function', init: null, path: null, declaration: statement });
+      }
       break;
     case 'ClassDeclaration':
-      if (statement.id) addBinding(declared, statement.id.name, { kind: 'class', init: null, path: null });
+      if (statement.id) {
+        addBinding(declared, statement.id.name, { kind: 'class', init: null, path: null, declaration: statement });
+      }
       break;
     case 'ImportDeclaration': {
       const source = statement.source.value;

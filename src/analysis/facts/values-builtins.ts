@@ -10,6 +10,7 @@ import {
   type BuiltinRef,
   type BytesRef,
   type MethodFamily,
+  type Meter,
   type MethodRef,
   type Runtime,
   type Value,
@@ -156,9 +157,9 @@ function familyMethod(family: MethodFamily, key: string, receiver: Value): Metho
   return FAMILY_METHODS[family].has(key) ? method(family, key, receiver) : null;
 }
 
-export function getMember(object: Value, key: Value): Value {
+export function getMember(object: Value, key: Value, meter: Meter): Value {
   if (object === null || object === undefined) return unknown('member of null or undefined');
-  const name = propertyKey(key);
+  const name = propertyKey(key, meter);
   if (typeof object === 'string') {
     if (name === 'length') return object.length;
     const index = arrayIndex(key);
@@ -215,7 +216,7 @@ function builtinMember(builtin: BuiltinRef, name: string): Value {
 
 export function setMember(object: Value, key: Value, value: Value, runtime: Runtime): void {
   if (!isRef(object)) return unknown('assignment to a member of a primitive');
-  const name = propertyKey(key);
+  const name = propertyKey(key, runtime);
   switch (object.kind) {
     case 'array': {
       const index = arrayIndex(key);
@@ -241,12 +242,13 @@ export function setMember(object: Value, key: Value, value: Value, runtime: Runt
       const index = arrayIndex(key);
       if (index === null) return unknown(`assignment to byte array member ${name}`);
       // Typed arrays ignore writes past their end.
-      if (index < object.value.length) object.value[index] = toUint8(value);
+      if (index < object.value.length) object.value[index] = toUint8(value, runtime);
       return;
     }
     case 'object':
       if (name === '__proto__') return unknown('assignment to __proto__');
       object.entries.set(name, value);
+      checkLength(object.entries.size);
       return;
     default:
       return unknown(`assignment to a member of a ${object.kind}`);
@@ -254,8 +256,8 @@ export function setMember(object: Value, key: Value, value: Value, runtime: Runt
 }
 
 /** ToUint8, as typed arrays store numbers. */
-function toUint8(value: Value): number {
-  const number = toNum(value);
+function toUint8(value: Value, meter: Meter): number {
+  const number = toNum(value, meter);
   if (!Number.isFinite(number)) return 0;
   return ((Math.trunc(number) % 256) + 256) % 256;
 }
@@ -264,12 +266,12 @@ function arg(args: readonly Value[], index: number): Value {
   return args[index];
 }
 
-function stringArg(args: readonly Value[], index: number): string {
-  return toStr(arg(args, index));
+function stringArg(args: readonly Value[], index: number, meter: Meter): string {
+  return toStr(arg(args, index), meter);
 }
 
-function optionalInteger(value: Value): number | undefined {
-  return value === undefined ? undefined : toInteger(value);
+function optionalInteger(value: Value, meter: Meter): number | undefined {
+  return value === undefined ? undefined : toInteger(value, meter);
 }
 
 function callableArg(args: readonly Value[], index: number): Value {
@@ -278,10 +280,10 @@ function callableArg(args: readonly Value[], index: number): Value {
   return fn;
 }
 
-function bufferEncoding(value: Value): BufferEncoding {
+function bufferEncoding(value: Value, meter: Meter): BufferEncoding {
   if (value === undefined) return 'utf8';
-  const encoding = BUFFER_ENCODINGS[toStr(value).toLowerCase()];
-  return encoding ?? unknown(`encoding ${toStr(value)}`);
+  const name = toStr(value, meter);
+  return BUFFER_ENCODINGS[name.toLowerCase()] ?? unknown(`encoding ${name}`);
 }
 
 function fromCharCodes(codes: readonly number[], codePoints: boolean): string {
@@ -315,33 +317,33 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
   if (name.startsWith('Math.')) {
     const fn = MATH_FUNCTIONS[name.slice('Math.'.length)];
     if (fn === undefined) return unknown(`${name} is not whitelisted`);
-    return fn(...args.map(toNum));
+    return fn(...args.map((value) => toNum(value, runtime)));
   }
   switch (name) {
     case 'String':
-      return args.length === 0 ? '' : stringArg(args, 0);
+      return args.length === 0 ? '' : stringArg(args, 0, runtime);
     case 'String.fromCharCode':
     case 'String.fromCodePoint':
       runtime.tag('char-codes');
-      return fromCharCodes(args.map(toNum), name === 'String.fromCodePoint');
+      return fromCharCodes(args.map((value) => toNum(value, runtime)), name === 'String.fromCodePoint');
     case 'Number':
-      return args.length === 0 ? 0 : toNum(arg(args, 0));
+      return args.length === 0 ? 0 : toNum(arg(args, 0), runtime);
     case 'Boolean':
       return truthy(arg(args, 0));
     case 'parseInt':
     case 'Number.parseInt': {
-      const text = stringArg(args, 0);
+      const text = stringArg(args, 0, runtime);
       runtime.charge(text.length);
       const radix = arg(args, 1);
       if (radix === undefined) return Number.parseInt(text);
-      const base = toInteger(radix);
+      const base = toInteger(radix, runtime);
       if (base === 16) runtime.tag('hex');
       else if (base !== 10 && base !== 0) runtime.tag('radix');
       return Number.parseInt(text, base);
     }
     case 'parseFloat':
     case 'Number.parseFloat':
-      return Number.parseFloat(stringArg(args, 0));
+      return Number.parseFloat(stringArg(args, 0, runtime));
     case 'Array.isArray': {
       const value = arg(args, 0);
       return isRef(value) && value.kind === 'array';
@@ -351,7 +353,7 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
     case 'Array.from':
       return arrayFrom(args, runtime);
     case 'Uint8Array.from':
-      return makeBytes(Uint8Array.from(arrayFrom(args, runtime).items, toUint8), false);
+      return makeBytes(Uint8Array.from(arrayFrom(args, runtime).items, (item) => toUint8(item, runtime)), false);
     case 'Object.keys':
     case 'Object.values':
     case 'Object.entries':
@@ -360,7 +362,7 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
       const entries = new Map<string, Value>();
       for (const entry of iterate(arg(args, 0), runtime)) {
         if (!isRef(entry) || entry.kind !== 'array') return unknown('Object.fromEntries entry is not a pair');
-        entries.set(propertyKey(entry.items[0]), entry.items[1]);
+        entries.set(propertyKey(entry.items[0], runtime), entry.items[1]);
       }
       return { kind: 'object', entries };
     }
@@ -368,7 +370,7 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
       return arg(args, 0);
     case 'JSON.parse': {
       if (arg(args, 1) !== undefined) return unknown('JSON.parse with a reviver');
-      const text = stringArg(args, 0);
+      const text = stringArg(args, 0, runtime);
       runtime.charge(text.length);
       const parsed: unknown = native(() => JSON.parse(text), 'JSON.parse');
       return fromJson(parsed, 0);
@@ -387,7 +389,7 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
     case 'atob':
     case 'btoa': {
       runtime.tag('base64');
-      const text = stringArg(args, 0);
+      const text = stringArg(args, 0, runtime);
       runtime.charge(text.length);
       return checkString(native(() => (name === 'atob' ? atob(text) : btoa(text)), name));
     }
@@ -396,9 +398,9 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
     case 'unescape':
     case 'encodeURIComponent':
     case 'escape':
-      return uriFunction(name, stringArg(args, 0), runtime);
+      return uriFunction(name, stringArg(args, 0, runtime), runtime);
     case 'RegExp':
-      return regexFrom(args);
+      return regexFrom(args, runtime);
     default:
       return unknown(`calling ${name} is not whitelisted`);
   }
@@ -420,13 +422,13 @@ function uriFunction(name: string, text: string, runtime: Runtime): string {
   return checkString(native(() => fn(text), name));
 }
 
-function regexFrom(args: readonly Value[]): Value {
+function regexFrom(args: readonly Value[], meter: Meter): Value {
   const source = arg(args, 0);
   const flags = arg(args, 1);
   if (isRef(source) && source.kind === 'regex') {
-    return makeRegex(source.pattern, flags === undefined ? source.flags : toStr(flags));
+    return makeRegex(source.pattern, flags === undefined ? source.flags : toStr(flags, meter));
   }
-  return makeRegex(source === undefined ? '(?:)' : toStr(source), flags === undefined ? '' : toStr(flags));
+  return makeRegex(source === undefined ? '(?:)' : toStr(source, meter), flags === undefined ? '' : toStr(flags, meter));
 }
 
 export function construct(callee: Value, args: readonly Value[], runtime: Runtime): Value {
@@ -454,7 +456,7 @@ export function construct(callee: Value, args: readonly Value[], runtime: Runtim
         return makeBytes(new Uint8Array(length), false);
       }
       if (isRef(first) && (first.kind === 'array' || first.kind === 'bytes' || first.kind === 'set')) {
-        return makeBytes(Uint8Array.from(iterate(first, runtime), toUint8), false);
+        return makeBytes(Uint8Array.from(iterate(first, runtime), (item) => toUint8(item, runtime)), false);
       }
       return unknown('Uint8Array from an unsupported value');
     }
@@ -462,12 +464,12 @@ export function construct(callee: Value, args: readonly Value[], runtime: Runtim
     case 'TextEncoder': {
       if (arg(args, 1) !== undefined) return unknown(`${callee.name} options`);
       if (callee.name === 'TextEncoder') return { kind: 'codec', direction: 'encoder', encoding: 'utf-8' };
-      const label = first === undefined ? 'utf-8' : toStr(first);
+      const label = first === undefined ? 'utf-8' : toStr(first, runtime);
       const encoding = native(() => new TextDecoder(label).encoding, 'TextDecoder');
       return { kind: 'codec', direction: 'decoder', encoding };
     }
     case 'RegExp':
-      return regexFrom(args);
+      return regexFrom(args, runtime);
     default:
       return unknown(`new ${callee.name} is not whitelisted`);
   }
@@ -509,7 +511,7 @@ function objectListing(name: string, source: Value, runtime: Runtime): ArrayRef 
 function bufferFrom(args: readonly Value[], runtime: Runtime): BytesRef {
   const source = arg(args, 0);
   if (typeof source === 'string') {
-    const encoding = bufferEncoding(arg(args, 1));
+    const encoding = bufferEncoding(arg(args, 1), runtime);
     const tag = ENCODING_TAGS[encoding];
     if (tag !== undefined) runtime.tag(tag);
     runtime.charge(source.length);
@@ -517,7 +519,7 @@ function bufferFrom(args: readonly Value[], runtime: Runtime): BytesRef {
   }
   if (isRef(source) && (source.kind === 'array' || source.kind === 'bytes')) {
     const items = iterate(source, runtime);
-    return makeBytes(Buffer.from(items.map(toUint8)), true);
+    return makeBytes(Buffer.from(items.map((item) => toUint8(item, runtime))), true);
   }
   return unknown('Buffer.from of an unsupported value');
 }
@@ -541,7 +543,7 @@ export function callMethod(ref: MethodRef, args: readonly Value[], runtime: Runt
   runtime.charge(args.length);
   switch (ref.family) {
     case 'string':
-      return stringMethod(receiverString(ref.receiver), ref.name, args, runtime);
+      return stringMethod(receiverString(ref.receiver, runtime), ref.name, args, runtime);
     case 'array':
       return arrayMethod(receiverArray(ref.receiver, runtime), ref.name, args, runtime);
     case 'bytes':
@@ -551,7 +553,7 @@ export function callMethod(ref: MethodRef, args: readonly Value[], runtime: Runt
     case 'object': {
       const receiver = ref.receiver;
       if (!isRef(receiver) || receiver.kind !== 'object') return unknown('hasOwnProperty receiver');
-      return receiver.entries.has(propertyKey(arg(args, 0)));
+      return receiver.entries.has(propertyKey(arg(args, 0), runtime));
     }
     case 'set': {
       const receiver = ref.receiver;
@@ -569,7 +571,7 @@ export function callMethod(ref: MethodRef, args: readonly Value[], runtime: Runt
       if (!isRef(receiver) || receiver.kind !== 'regex') return unknown('regex receiver');
       // A global or sticky regex carries `lastIndex` between calls; we do not model that state.
       if (receiver.flags.includes('g')) return unknown('test on a global regex');
-      const text = stringArg(args, 0);
+      const text = stringArg(args, 0, runtime);
       return compileSafeRegex(receiver, text.length, runtime).test(text);
     }
     case 'function': {
@@ -591,9 +593,9 @@ function rebind(fn: Value, thisArg: Value): Value {
   return isRef(fn) && fn.kind === 'method' ? method(fn.family, fn.name, thisArg) : fn;
 }
 
-function receiverString(receiver: Value): string {
+function receiverString(receiver: Value, meter: Meter): string {
   if (receiver === undefined || receiver === null) return unknown('string method on null or undefined');
-  return toStr(receiver);
+  return toStr(receiver, meter);
 }
 
 /** Generic array methods borrowed for strings and bytes (`[].map.call(s, ...)`) see their elements. */
@@ -607,18 +609,24 @@ function receiverArray(receiver: Value, runtime: Runtime): ArrayRef {
   return unknown('array method on a non-array');
 }
 
+/** Case mapping and normalisation can lengthen a string several times over: results are checked. */
 function stringMethod(text: string, name: string, args: readonly Value[], runtime: Runtime): Value {
+  const result = stringMethodResult(text, name, args, runtime);
+  return typeof result === 'string' ? checkString(result) : result;
+}
+
+function stringMethodResult(text: string, name: string, args: readonly Value[], runtime: Runtime): Value {
   const a0 = arg(args, 0);
   const a1 = arg(args, 1);
   switch (name) {
     case 'charAt':
-      return text.charAt(toInteger(a0));
+      return text.charAt(toInteger(a0, runtime));
     case 'charCodeAt':
-      return text.charCodeAt(toInteger(a0));
+      return text.charCodeAt(toInteger(a0, runtime));
     case 'codePointAt':
-      return text.codePointAt(toInteger(a0));
+      return text.codePointAt(toInteger(a0, runtime));
     case 'at':
-      return text.at(toInteger(a0));
+      return text.at(toInteger(a0, runtime));
     case 'toString':
     case 'valueOf':
       return text;
@@ -626,24 +634,24 @@ function stringMethod(text: string, name: string, args: readonly Value[], runtim
   runtime.charge(text.length);
   switch (name) {
     case 'indexOf':
-      return text.indexOf(toStr(a0), toInteger(a1));
+      return text.indexOf(toStr(a0, runtime), toInteger(a1, runtime));
     case 'lastIndexOf':
-      return a1 === undefined ? text.lastIndexOf(toStr(a0)) : text.lastIndexOf(toStr(a0), toNum(a1));
+      return a1 === undefined ? text.lastIndexOf(toStr(a0, runtime)) : text.lastIndexOf(toStr(a0, runtime), toNum(a1, runtime));
     case 'includes':
     case 'startsWith':
     case 'endsWith': {
       if (isRef(a0) && a0.kind === 'regex') return unknown(`${name} with a regex`);
-      const search = toStr(a0);
-      const position = optionalInteger(a1);
+      const search = toStr(a0, runtime);
+      const position = optionalInteger(a1, runtime);
       if (name === 'includes') return text.includes(search, position);
       return name === 'startsWith' ? text.startsWith(search, position) : text.endsWith(search, position);
     }
     case 'slice':
-      return text.slice(toInteger(a0), optionalInteger(a1));
+      return text.slice(toInteger(a0, runtime), optionalInteger(a1, runtime));
     case 'substring':
-      return text.substring(toInteger(a0), optionalInteger(a1));
+      return text.substring(toInteger(a0, runtime), optionalInteger(a1, runtime));
     case 'substr':
-      return text.substr(toInteger(a0), optionalInteger(a1));
+      return text.substr(toInteger(a0, runtime), optionalInteger(a1, runtime));
     case 'toLowerCase':
       return text.toLowerCase();
     case 'toUpperCase':
@@ -657,19 +665,19 @@ function stringMethod(text: string, name: string, args: readonly Value[], runtim
     case 'trimRight':
       return text.trimEnd();
     case 'normalize': {
-      const form = a0 === undefined ? 'NFC' : toStr(a0);
+      const form = a0 === undefined ? 'NFC' : toStr(a0, runtime);
       return native(() => text.normalize(form), 'normalize');
     }
     case 'padStart':
     case 'padEnd': {
-      const length = toInteger(a0);
+      const length = toInteger(a0, runtime);
       if (length > MAX_STRING_LENGTH) return unknown('padding too long');
       runtime.charge(length);
-      const filler = a1 === undefined ? undefined : toStr(a1);
+      const filler = a1 === undefined ? undefined : toStr(a1, runtime);
       return name === 'padStart' ? text.padStart(length, filler) : text.padEnd(length, filler);
     }
     case 'repeat': {
-      const count = toInteger(a0);
+      const count = toInteger(a0, runtime);
       if (count < 0 || !Number.isFinite(count)) return unknown('invalid repeat count');
       if (text.length * count > MAX_STRING_LENGTH) return unknown('repeated string too long');
       runtime.charge(text.length * count);
@@ -678,7 +686,7 @@ function stringMethod(text: string, name: string, args: readonly Value[], runtim
     case 'concat': {
       if (runtime.topLevel) runtime.tag('concatenation');
       let result = text;
-      for (const part of args) result = checkString(result + toStr(part));
+      for (const part of args) result = checkString(result + toStr(part, runtime));
       return result;
     }
     case 'split':
@@ -693,13 +701,13 @@ function stringMethod(text: string, name: string, args: readonly Value[], runtim
 
 function splitString(text: string, separator: Value, limit: Value, runtime: Runtime): ArrayRef {
   if (runtime.topLevel) runtime.tag('split');
-  const max = limit === undefined ? undefined : toNum(limit) >>> 0;
+  const max = limit === undefined ? undefined : toNum(limit, runtime) >>> 0;
   if (separator === undefined) return makeArray(max === 0 ? [] : [text]);
   if (isRef(separator) && separator.kind === 'regex') {
     const regex = compileSafeRegex(separator, text.length, runtime);
     return makeArray(text.split(regex, max));
   }
-  const search = toStr(separator);
+  const search = toStr(separator, runtime);
   // Splitting into characters makes one item per character: refuse before building it.
   if (search === '' && Math.min(text.length, max ?? text.length) > MAX_STRING_LENGTH) return unknown('split too long');
   if (search === '') checkLength(Math.min(text.length, max ?? text.length));
@@ -713,13 +721,13 @@ function replaceString(text: string, name: string, pattern: Value, replacement: 
     if (name === 'replaceAll' && !pattern.flags.includes('g')) return unknown('replaceAll with a non-global regex');
     matcher = compileSafeRegex(pattern, text.length, runtime);
   } else {
-    matcher = toStr(pattern);
+    matcher = toStr(pattern, runtime);
   }
   let replace: (...parts: unknown[]) => string;
   if (isCallable(replacement)) {
-    replace = (...parts) => toStr(runtime.call(replacement, undefined, parts.map(fromReplaceArgument)));
+    replace = (...parts) => toStr(runtime.call(replacement, undefined, parts.map(fromReplaceArgument)), runtime);
   } else {
-    const fixed = toStr(replacement);
+    const fixed = toStr(replacement, runtime);
     // `$&`, `` $` `` and `$'` patterns can grow the output quadratically; decoders do not need them.
     if (fixed.includes('$')) return unknown('replacement pattern with $');
     replace = () => fixed;
@@ -745,12 +753,12 @@ function numberMethod(receiver: Value, name: string, args: readonly Value[], run
   const a0 = arg(args, 0);
   if (name === 'valueOf') return receiver;
   if (name === 'toFixed') {
-    const digits = toInteger(a0);
+    const digits = toInteger(a0, runtime);
     if (digits < 0 || digits > 100) return unknown('toFixed digits');
     return receiver.toFixed(digits);
   }
   if (a0 === undefined) return String(receiver);
-  const radix = toInteger(a0);
+  const radix = toInteger(a0, runtime);
   if (radix < 2 || radix > 36) return unknown('invalid radix');
   if (radix !== 10) runtime.tag(radix === 16 ? 'hex' : 'radix');
   return receiver.toString(radix);
@@ -762,7 +770,7 @@ function arrayMethod(array: ArrayRef, name: string, args: readonly Value[], runt
   const a1 = arg(args, 1);
   switch (name) {
     case 'at':
-      return items.at(toInteger(a0));
+      return items.at(toInteger(a0, runtime));
     case 'push':
       checkLength(items.length + args.length);
       items.push(...args);
@@ -802,31 +810,39 @@ function arrayMethod(array: ArrayRef, name: string, args: readonly Value[], runt
       return items.findLastIndex((item) => item === a0);
     case 'join':
     case 'toString': {
-      const separator = a0 === undefined || name === 'toString' ? ',' : toStr(a0);
-      return joinItems(items, separator);
+      const separator = a0 === undefined || name === 'toString' ? ',' : toStr(a0, runtime);
+      return joinItems(items, separator, runtime);
     }
     case 'reverse':
       runtime.tag('reversed');
       items.reverse();
       return array;
     case 'slice':
-      return makeArray(items.slice(toInteger(a0), optionalInteger(a1)));
+      return makeArray(items.slice(toInteger(a0, runtime), optionalInteger(a1, runtime)));
     case 'concat': {
       const result = [...items];
       for (const part of args) {
-        if (isRef(part) && part.kind === 'array') result.push(...part.items);
-        else result.push(part);
+        if (isRef(part) && part.kind === 'array') {
+          checkLength(result.length + part.items.length);
+          runtime.charge(part.items.length);
+          result.push(...part.items);
+        } else {
+          result.push(part);
+        }
         checkLength(result.length);
       }
       return makeArray(result);
     }
     case 'sort':
       return sortArray(array, a0, runtime);
-    case 'flat':
-      return makeArray(flatten(items, Math.min(a0 === undefined ? 1 : toInteger(a0), MAX_VALUE_DEPTH)));
+    case 'flat': {
+      const flat = flatten(items, Math.min(a0 === undefined ? 1 : toInteger(a0, runtime), MAX_VALUE_DEPTH));
+      runtime.charge(flat.length);
+      return makeArray(flat);
+    }
     case 'fill': {
-      const start = toInteger(a1);
-      const end = optionalInteger(arg(args, 2));
+      const start = toInteger(a1, runtime);
+      const end = optionalInteger(arg(args, 2), runtime);
       items.fill(a0, start, end);
       return array;
     }
@@ -835,10 +851,10 @@ function arrayMethod(array: ArrayRef, name: string, args: readonly Value[], runt
   }
 }
 
-function joinItems(items: readonly Value[], separator: string): string {
+function joinItems(items: readonly Value[], separator: string, meter: Meter): string {
   let length = 0;
   const parts = items.map((item) => {
-    const part = item === null || item === undefined ? '' : toStr(item);
+    const part = item === null || item === undefined ? '' : toStr(item, meter);
     length += part.length + separator.length;
     if (length > MAX_STRING_LENGTH + separator.length) unknown('joined string too long');
     return part;
@@ -923,13 +939,13 @@ function sortArray(array: ArrayRef, comparator: Value, runtime: Runtime): ArrayR
   const holes = array.items.length - defined.length;
   let sorted: Value[];
   if (comparator === undefined) {
-    const keyed = defined.map((item) => ({ key: toStr(item), item }));
+    const keyed = defined.map((item) => ({ key: toStr(item, runtime), item }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     sorted = keyed.map(({ item }) => item);
   } else {
     const fn = callableArg([comparator], 0);
     sorted = [...defined].sort((a, b) => {
-      const order = toNum(runtime.call(fn, undefined, [a, b]));
+      const order = toNum(runtime.call(fn, undefined, [a, b]), runtime);
       return Number.isNaN(order) ? 0 : order;
     });
   }
@@ -960,18 +976,18 @@ function bytesMethod(receiver: Value, name: string, args: readonly Value[], runt
   switch (name) {
     case 'toString': {
       if (!receiver.buffer) return bytes.join(',');
-      const encoding = bufferEncoding(a0);
+      const encoding = bufferEncoding(a0, runtime);
       const tag = ENCODING_TAGS[encoding];
       if (tag !== undefined) runtime.tag(tag);
       const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-      return checkString(view.toString(encoding, optionalInteger(a1), optionalInteger(arg(args, 2))));
+      return checkString(view.toString(encoding, optionalInteger(a1, runtime), optionalInteger(arg(args, 2), runtime)));
     }
     case 'subarray':
-      return makeBytes(bytes.subarray(toInteger(a0), optionalInteger(a1)), receiver.buffer);
+      return makeBytes(bytes.subarray(toInteger(a0, runtime), optionalInteger(a1, runtime)), receiver.buffer);
     case 'slice':
       // Buffer#slice is a view that shares memory; Uint8Array#slice copies.
       return makeBytes(
-        receiver.buffer ? bytes.subarray(toInteger(a0), optionalInteger(a1)) : bytes.slice(toInteger(a0), optionalInteger(a1)),
+        receiver.buffer ? bytes.subarray(toInteger(a0, runtime), optionalInteger(a1, runtime)) : bytes.slice(toInteger(a0, runtime), optionalInteger(a1, runtime)),
         receiver.buffer,
       );
     case 'reverse':
@@ -982,7 +998,7 @@ function bytesMethod(receiver: Value, name: string, args: readonly Value[], runt
     case 'filter': {
       const result = arrayMethod(makeArray(Array.from(bytes)), name, args, runtime);
       if (!isRef(result) || result.kind !== 'array') return unknown('typed array result');
-      return makeBytes(Uint8Array.from(result.items, toUint8), receiver.buffer);
+      return makeBytes(Uint8Array.from(result.items, (item) => toUint8(item, runtime)), receiver.buffer);
     }
     default:
       return arrayMethod(makeArray(Array.from(bytes)), name, args, runtime);
@@ -995,7 +1011,7 @@ function codecMethod(ref: MethodRef, args: readonly Value[], runtime: Runtime): 
   const input = arg(args, 0);
   if (codec.direction === 'encoder') {
     if (ref.name !== 'encode') return unknown('TextEncoder has no decode');
-    const text = input === undefined ? '' : toStr(input);
+    const text = input === undefined ? '' : toStr(input, runtime);
     runtime.charge(text.length);
     return makeBytes(new TextEncoder().encode(text), false);
   }

@@ -37,6 +37,7 @@ import {
 } from './values-builtins.js';
 import {
   type FunctionRef,
+  type Meter,
   type Primitive,
   type Runtime,
   type Value,
@@ -66,6 +67,8 @@ export const MAX_CALL_DEPTH = 8;
  * is itself deep in a walk.
  */
 export const MAX_NESTING = 400;
+/** Strings up to this long concatenate for one step; longer ones pay for their length. */
+export const FREE_CONCATENATION_LENGTH = 16_384;
 
 type Completion =
   | { readonly type: 'normal' }
@@ -196,11 +199,11 @@ export class Interpreter implements Runtime {
     node.quasis.forEach((quasi, index) => {
       const cooked = quasi.value.cooked;
       if (typeof cooked !== 'string') unknown('invalid escape in a template');
-      result += cooked;
+      result = this.concatenate(result, cooked);
       const expression = node.expressions[index];
-      if (expression !== undefined) result = checkString(result + toStr(this.evaluate(expression, env)));
+      if (expression !== undefined) result = this.concatenate(result, toStr(this.evaluate(expression, env), this));
     });
-    return checkString(result);
+    return result;
   }
 
   private lookup(id: Identifier, env: Env | null): Value {
@@ -270,7 +273,7 @@ export class Interpreter implements Runtime {
       } else {
         if (property.kind !== 'init') return unknown('getter or setter');
         let key: string;
-        if (property.computed) key = propertyKey(this.evaluate(property.key, env));
+        if (property.computed) key = propertyKey(this.evaluate(property.key, env), this);
         else if (property.key.type === 'Identifier') key = property.key.name;
         else if (property.key.type === 'Literal') key = String(property.key.value);
         else return unknown('property key');
@@ -285,6 +288,9 @@ export class Interpreter implements Runtime {
 
   private spreadInto(entries: Map<string, Value>, value: Value): void {
     if (value === null || value === undefined) return;
+    if (typeof value === 'string' || (isRef(value) && (value.kind === 'object' || value.kind === 'array'))) {
+      this.charge(typeof value === 'string' ? value.length : value.kind === 'object' ? value.entries.size : value.items.length);
+    }
     if (typeof value === 'string') {
       [...value].forEach((char, index) => entries.set(String(index), char));
       return;
@@ -305,13 +311,13 @@ export class Interpreter implements Runtime {
     const value = this.evaluate(node.argument, env);
     switch (node.operator) {
       case '-':
-        return -toNum(value);
+        return -toNum(value, this);
       case '+':
-        return toNum(value);
+        return toNum(value, this);
       case '!':
         return !truthy(value);
       case '~':
-        return ~toNum(value);
+        return ~toNum(value, this);
       case 'typeof':
         return typeOf(value);
       case 'void':
@@ -346,57 +352,68 @@ export class Interpreter implements Runtime {
   private applyBinary(operator: string, left: Value, right: Value, node: BinaryExpression | null): Value {
     switch (operator) {
       case '+': {
-        const a = toPrimitive(left);
-        const b = toPrimitive(right);
+        const a = toPrimitive(left, this);
+        const b = toPrimitive(right, this);
         if (typeof a === 'string' || typeof b === 'string') {
           if (this.topLevel) this.tag('concatenation');
-          return checkString(String(a) + String(b));
+          return this.concatenate(String(a), String(b));
         }
         this.noteShift(node);
         return Number(a) + Number(b);
       }
       case '-':
         this.noteShift(node);
-        return toNum(left) - toNum(right);
+        return toNum(left, this) - toNum(right, this);
       case '*':
-        return toNum(left) * toNum(right);
+        return toNum(left, this) * toNum(right, this);
       case '/':
-        return toNum(left) / toNum(right);
+        return toNum(left, this) / toNum(right, this);
       case '%':
-        return toNum(left) % toNum(right);
+        return toNum(left, this) % toNum(right, this);
       case '**':
-        return toNum(left) ** toNum(right);
+        return toNum(left, this) ** toNum(right, this);
       case '<<':
-        return toNum(left) << toNum(right);
+        return toNum(left, this) << toNum(right, this);
       case '>>':
-        return toNum(left) >> toNum(right);
+        return toNum(left, this) >> toNum(right, this);
       case '>>>':
-        return toNum(left) >>> toNum(right);
+        return toNum(left, this) >>> toNum(right, this);
       case '&':
-        return toNum(left) & toNum(right);
+        return toNum(left, this) & toNum(right, this);
       case '|':
-        return toNum(left) | toNum(right);
+        return toNum(left, this) | toNum(right, this);
       case '^':
         this.tag('xor');
-        return toNum(left) ^ toNum(right);
+        return toNum(left, this) ^ toNum(right, this);
       case '===':
         return left === right;
       case '!==':
         return left !== right;
       case '==':
-        return looseEquals(left, right);
+        return looseEquals(left, right, this);
       case '!=':
-        return !looseEquals(left, right);
+        return !looseEquals(left, right, this);
       case '<':
       case '>':
       case '<=':
       case '>=':
-        return compare(operator, toPrimitive(left), toPrimitive(right));
+        return compare(operator, toPrimitive(left, this), toPrimitive(right, this));
       case 'in':
-        return hasProperty(right, left);
+        return hasProperty(right, left, this);
       default:
         return unknown(`operator ${operator}`);
     }
+  }
+
+  /**
+   * V8 joins strings lazily, but the first read of a character copies the whole result: a loop
+   * appending to a long string and reading it back is quadratic. Beyond a length no decoded list
+   * needs, each concatenation pays for the copy.
+   */
+  private concatenate(left: string, right: string): string {
+    const result = checkString(left + right);
+    if (result.length > FREE_CONCATENATION_LENGTH) this.charge(result.length);
+    return result;
   }
 
   private noteShift(node: BinaryExpression | null): void {
@@ -430,7 +447,7 @@ export class Interpreter implements Runtime {
     const target = node.argument;
     if (target.type !== 'Identifier' && target.type !== 'MemberExpression') return unknown('update target');
     const reference = this.reference(target, env);
-    const old = toNum(reference.get());
+    const old = toNum(reference.get(), this);
     const value = node.operator === '++' ? old + 1 : old - 1;
     reference.set(value);
     return node.prefix ? value : old;
@@ -452,14 +469,14 @@ export class Interpreter implements Runtime {
     if (target.object.type === 'Super') return unknown('super');
     const object = this.evaluate(target.object, env);
     const key = this.memberKey(target, env);
-    return { get: () => getMember(object, key), set: (value) => setMember(object, key, value, this) };
+    return { get: () => getMember(object, key, this), set: (value) => setMember(object, key, value, this) };
   }
 
   private member(node: MemberExpression, env: Env | null): Value {
     if (node.object.type === 'Super') return unknown('super');
     const object = this.evaluate(node.object, env);
     if (node.optional && (object === null || object === undefined)) throw SHORT_CIRCUIT;
-    return getMember(object, this.memberKey(node, env));
+    return getMember(object, this.memberKey(node, env), this);
   }
 
   private memberKey(node: MemberExpression, env: Env | null): Value {
@@ -477,7 +494,7 @@ export class Interpreter implements Runtime {
       if (callee.object.type === 'Super') return unknown('super');
       thisArg = this.evaluate(callee.object, env);
       if (callee.optional && (thisArg === null || thisArg === undefined)) throw SHORT_CIRCUIT;
-      fn = getMember(thisArg, this.memberKey(callee, env));
+      fn = getMember(thisArg, this.memberKey(callee, env), this);
     } else {
       fn = this.evaluate(callee, env);
     }
@@ -582,7 +599,7 @@ export class Interpreter implements Runtime {
               : property.key.type === 'Literal'
                 ? String(property.key.value)
                 : unknown('pattern key');
-          this.bind(property.value, getMember(value, key), env, mode);
+          this.bind(property.value, getMember(value, key, this), env, mode);
         }
         return;
       case 'RestElement':
@@ -781,10 +798,10 @@ function isShift(node: Node): boolean {
   return current.type === 'BinaryExpression' && (current.operator === '+' || current.operator === '-');
 }
 
-function looseEquals(left: Value, right: Value): boolean {
+function looseEquals(left: Value, right: Value, meter: Meter): boolean {
   if (isRef(left) && isRef(right)) return left === right;
-  const a: Primitive = toPrimitive(left);
-  const b: Primitive = toPrimitive(right);
+  const a: Primitive = toPrimitive(left, meter);
+  const b: Primitive = toPrimitive(right, meter);
   return a == b;
 }
 
@@ -803,9 +820,9 @@ function compare(operator: string, a: Primitive, b: Primitive): boolean {
   return x >= y;
 }
 
-function hasProperty(object: Value, key: Value): boolean {
+function hasProperty(object: Value, key: Value, meter: Meter): boolean {
   if (!isRef(object)) return unknown('in on a primitive');
-  const name = propertyKey(key);
+  const name = propertyKey(key, meter);
   if (object.kind === 'object') {
     if (object.entries.has(name)) return true;
     return name === 'hasOwnProperty' || OBJECT_PROTOTYPE_NAMES.has(name) ? unknown('inherited name') : false;

@@ -6,11 +6,11 @@
 import { type RegexRef, type Runtime, unknown } from './values-model.js';
 
 /**
- * Backtracking over `q` quantified atoms (none of them a group) costs at most about n^(q+1)
- * on an input of n characters: we run a pattern only when that bound stays under this, e.g.
- * one quantifier on 4,096 characters or two on 256.
+ * Backtracking over `q` quantified atoms (none of them a group) costs at most about
+ * m * n^(q+1) for a pattern of m characters on an input of n: we run a pattern only when that
+ * bound stays under this, e.g. a two-character pattern with one quantifier on 5,792 characters.
  */
-export const REGEX_WORK_LIMIT = 2 ** 24;
+export const REGEX_WORK_LIMIT = 2 ** 26;
 /** Flags we can run safely; `y`, `d` and `v` change matching in ways not worth modelling. */
 const RUNNABLE_FLAGS = /^[gimsu]*$/;
 /** An alternation expanding to more strings than this is a pattern, not a list. */
@@ -67,7 +67,7 @@ export function compileSafeRegex(ref: RegexRef, inputLength: number, runtime: Ru
   if (shape.backreference) unknown('regex with a backreference');
   // A quantified group (`(a+)+`, `(a|aa)*`) can backtrack exponentially: never run it.
   if (shape.quantifiedGroup) unknown('regex with a quantified group');
-  if (inputLength > 1 && (shape.quantifiers + 1) * Math.log2(inputLength) > Math.log2(REGEX_WORK_LIMIT)) {
+  if (regexWorkLog2(ref.pattern.length, inputLength, shape.quantifiers) > Math.log2(REGEX_WORK_LIMIT)) {
     unknown('regex could backtrack too long on this input');
   }
   runtime.charge(inputLength * (shape.quantifiers + 1));
@@ -76,6 +76,11 @@ export function compileSafeRegex(ref: RegexRef, inputLength: number, runtime: Ru
   } catch {
     return unknown('invalid regex');
   }
+}
+
+/** log2 of the worst-case work bound, in logarithms so that huge bounds do not overflow. */
+export function regexWorkLog2(patternLength: number, inputLength: number, quantifiers: number): number {
+  return Math.log2(Math.max(patternLength, 1)) + (quantifiers + 1) * Math.log2(Math.max(inputLength, 1));
 }
 
 /** Validates a pattern built at run time (`new RegExp(s)`) without running it. */

@@ -1,0 +1,142 @@
+/**
+ * The catalogue of what code can do to the user, as data: network sinks a fingerprint can be
+ * sent through, and effects a targeted match can trigger (exit, throw, touch files, spawn,
+ * change the UI, delay, open a URL, alter text that is then sent). Paths are canonical (see
+ * `scope.ts`): `child_process.execSync` for `require('node:child_process').execSync`.
+ */
+import type { RefPath } from './scope.js';
+
+export const EFFECT_KINDS = [
+  'sends',
+  'writes-files',
+  'spawns',
+  'exits',
+  'throws',
+  'ui',
+  'opens-url',
+  'delays',
+  'alters-text',
+  'prints',
+] as const;
+export type EffectKind = (typeof EFFECT_KINDS)[number];
+
+/** How a message names what a match changes: "... and, on a match, <phrase>". */
+export const EFFECT_PHRASES: Readonly<Record<EffectKind, string>> = Object.freeze({
+  sends: 'sends data over the network',
+  'writes-files': 'writes or deletes files',
+  spawns: 'spawns a process',
+  exits: 'exits the process',
+  throws: 'throws',
+  ui: 'changes or blocks the page',
+  'opens-url': 'opens a URL',
+  delays: 'delays or stalls',
+  'alters-text': 'alters text (look-alike characters) that is sent on',
+  prints: 'prints a message',
+});
+
+/** Effects that harm or report on the user: they make install-time targeting critical. */
+export const DESTRUCTIVE_EFFECTS: ReadonlySet<EffectKind> = new Set(['sends', 'writes-files', 'spawns', 'alters-text']);
+
+/** Calls that send their arguments away, by canonical path. */
+export const NETWORK_SINKS: Readonly<Record<string, string>> = Object.freeze({
+  fetch: 'fetch',
+  'http.request': 'http.request',
+  'http.get': 'http.get',
+  'https.request': 'https.request',
+  'https.get': 'https.get',
+  'http2.connect': 'http2.connect',
+  'net.connect': 'net.connect',
+  'net.createConnection': 'net.connect',
+  'tls.connect': 'tls.connect',
+  'dns.lookup': 'dns.lookup',
+  'dns.resolve': 'dns.resolve',
+  'dns.resolve4': 'dns.resolve',
+  'dns.resolve6': 'dns.resolve',
+  'dns.resolveTxt': 'dns.resolve',
+  'dns.resolveCname': 'dns.resolve',
+  'dns.promises.lookup': 'dns.lookup',
+  'dns.promises.resolve': 'dns.resolve',
+  'dns.promises.resolveTxt': 'dns.resolve',
+  'navigator.sendBeacon': 'navigator.sendBeacon',
+  WebSocket: 'WebSocket',
+  EventSource: 'EventSource',
+  XMLHttpRequest: 'XMLHttpRequest',
+  'dgram.createSocket': 'dgram',
+});
+
+/** Child processes: their arguments leave the process as surely as a request body. */
+export const PROCESS_SINKS: Readonly<Record<string, string>> = Object.freeze({
+  'child_process.exec': 'child_process.exec',
+  'child_process.execSync': 'child_process.execSync',
+  'child_process.execFile': 'child_process.execFile',
+  'child_process.execFileSync': 'child_process.execFileSync',
+  'child_process.spawn': 'child_process.spawn',
+  'child_process.spawnSync': 'child_process.spawnSync',
+  'child_process.fork': 'child_process.fork',
+});
+
+/** Methods of a request or socket object that write to it (`req.end(body)`, `ws.send(x)`). */
+export const STREAM_WRITE_METHODS: ReadonlySet<string> = new Set(['write', 'end', 'send']);
+
+const FILE_WRITES: ReadonlySet<string> = new Set([
+  'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir',
+  'rmdirSync', 'rename', 'renameSync', 'truncate', 'truncateSync', 'copyFile', 'copyFileSync', 'createWriteStream',
+  'chmod', 'chmodSync', 'open', 'openSync', 'cp', 'cpSync',
+]);
+
+const PROCESS_EXITS: ReadonlySet<string> = new Set(['exit', 'abort', 'kill', 'reallyExit']);
+const UI_CALLS: ReadonlySet<string> = new Set(['alert', 'confirm', 'prompt', 'document.write', 'document.writeln']);
+const URL_OPENERS: ReadonlySet<string> = new Set(['open', 'window.open', 'location.assign', 'location.replace']);
+const TIMERS: ReadonlySet<string> = new Set(['setTimeout', 'setInterval']);
+const PRINTERS: ReadonlySet<string> = new Set(['console.log', 'console.warn', 'console.error', 'console.info', 'process.stdout.write', 'process.stderr.write']);
+
+/** A delay this long is a stall, not a debounce. */
+export const LONG_DELAY_MS = 10_000;
+
+/** The sink a canonical call path is, or null. */
+export function sinkOf(path: RefPath): string | null {
+  const key = path.join('.');
+  if (Object.hasOwn(NETWORK_SINKS, key)) return NETWORK_SINKS[key] ?? null;
+  if (Object.hasOwn(PROCESS_SINKS, key)) return PROCESS_SINKS[key] ?? null;
+  return null;
+}
+
+/** The effect calling a canonical path has, or null. `delayMs` is the timer's constant delay. */
+export function callEffect(path: RefPath, delayMs: number | null): EffectKind | null {
+  const key = path.join('.');
+  const root = path[0];
+  const last = path[path.length - 1] ?? '';
+  if (Object.hasOwn(NETWORK_SINKS, key)) return 'sends';
+  if (Object.hasOwn(PROCESS_SINKS, key)) return 'spawns';
+  if (root === 'fs' && FILE_WRITES.has(last)) return 'writes-files';
+  if (root === 'process' && path.length === 2 && PROCESS_EXITS.has(last)) return 'exits';
+  if (UI_CALLS.has(key)) return 'ui';
+  if (URL_OPENERS.has(key)) return 'opens-url';
+  if (TIMERS.has(key)) return delayMs !== null && delayMs >= LONG_DELAY_MS ? 'delays' : null;
+  if (PRINTERS.has(key)) return 'prints';
+  return null;
+}
+
+/** Assigning these members changes what the user sees or where the page goes. */
+const UI_MEMBERS: ReadonlySet<string> = new Set(['innerHTML', 'outerHTML', 'innerText', 'textContent']);
+const URL_MEMBERS: ReadonlySet<string> = new Set(['location', 'location.href', 'document.location', 'document.location.href']);
+
+/** The effect of assigning to a canonical path (or to `<anything>.<member>`), or null. */
+export function assignmentEffect(path: RefPath | null, member: string | null): EffectKind | null {
+  const key = path?.join('.') ?? '';
+  if (URL_MEMBERS.has(key)) return 'opens-url';
+  if (key.startsWith('document.body') || key === 'document.title') return 'ui';
+  if (member !== null && UI_MEMBERS.has(member)) return 'ui';
+  return null;
+}
+
+/**
+ * Characters used to mark text invisibly: typographic look-alikes of ASCII punctuation,
+ * Cyrillic and Greek letters that look Latin, zero-width and bidi controls.
+ */
+const LOOK_ALIKE = /[\u2018\u2019\u201A\u201B\u201C\u201D\u2032\u2035\u02BC\u0430\u0435\u043E\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u03BF\u03B1\u200B-\u200F\u2060\u2062-\u2064\uFEFF\u202A-\u202E\u00A0\u2009\u202F]/;
+
+/** True when a string carries a look-alike or invisible character (covert signalling). */
+export function hasLookAlike(text: string): boolean {
+  return LOOK_ALIKE.test(text);
+}
