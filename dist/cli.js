@@ -79,7 +79,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node) {
+    function isNode3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -103,7 +103,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
     exports.isScalar = isScalar;
     exports.isSeq = isSeq;
@@ -564,19 +564,19 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
+    function toJS(value, arg2, ctx) {
       if (Array.isArray(value))
         return value.map((v2, i2) => toJS(v2, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+          return value.toJSON(arg2, ctx);
         const data2 = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
           data2.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value.toJSON(arg2, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
@@ -761,8 +761,8 @@ var require_Scalar = __commonJS({
         super(identity.SCALAR);
         this.value = value;
       }
-      toJSON(arg, ctx) {
-        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+      toJSON(arg2, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg2, ctx);
       }
       toString() {
         return String(this.value);
@@ -8041,8 +8041,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
-    module.exports = compare;
+    var compare2 = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
+    module.exports = compare2;
   }
 });
 
@@ -8050,8 +8050,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b2, loose) => compare(b2, a, loose);
+    var compare2 = require_compare();
+    var rcompare = (a, b2, loose) => compare2(b2, a, loose);
     module.exports = rcompare;
   }
 });
@@ -8060,8 +8060,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b2) => compare(a, b2, true);
+    var compare2 = require_compare();
+    var compareLoose = (a, b2) => compare2(a, b2, true);
     module.exports = compareLoose;
   }
 });
@@ -8104,8 +8104,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gt2 = (a, b2, loose) => compare(a, b2, loose) > 0;
+    var compare2 = require_compare();
+    var gt2 = (a, b2, loose) => compare2(a, b2, loose) > 0;
     module.exports = gt2;
   }
 });
@@ -8114,8 +8114,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lt2 = (a, b2, loose) => compare(a, b2, loose) < 0;
+    var compare2 = require_compare();
+    var lt2 = (a, b2, loose) => compare2(a, b2, loose) < 0;
     module.exports = lt2;
   }
 });
@@ -8124,8 +8124,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var eq = (a, b2, loose) => compare(a, b2, loose) === 0;
+    var compare2 = require_compare();
+    var eq = (a, b2, loose) => compare2(a, b2, loose) === 0;
     module.exports = eq;
   }
 });
@@ -8134,8 +8134,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var neq = (a, b2, loose) => compare(a, b2, loose) !== 0;
+    var compare2 = require_compare();
+    var neq = (a, b2, loose) => compare2(a, b2, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -8144,8 +8144,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gte = (a, b2, loose) => compare(a, b2, loose) >= 0;
+    var compare2 = require_compare();
+    var gte = (a, b2, loose) => compare2(a, b2, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -8154,8 +8154,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lte = (a, b2, loose) => compare(a, b2, loose) <= 0;
+    var compare2 = require_compare();
+    var lte = (a, b2, loose) => compare2(a, b2, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -9292,12 +9292,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v2 = versions.sort((a, b2) => compare(a, b2, options));
+      const v2 = versions.sort((a, b2) => compare2(a, b2, options));
       for (const version2 of v2) {
         const included = satisfies(version2, range, options);
         if (included) {
@@ -9345,7 +9345,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -9405,7 +9405,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt2 && lt2) {
-        gtltComp = compare(gt2.semver, lt2.semver, options);
+        gtltComp = compare2(gt2.semver, lt2.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt2.operator !== ">=" || lt2.operator !== "<=")) {
@@ -9485,14 +9485,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b2;
       }
-      const comp = compare(a.semver, b2.semver, options);
+      const comp = compare2(a.semver, b2.semver, options);
       return comp > 0 ? a : comp < 0 ? b2 : b2.operator === ">" && a.operator === ">=" ? b2 : a;
     };
     var lowerLT = (a, b2, options) => {
       if (!a) {
         return b2;
       }
-      const comp = compare(a.semver, b2.semver, options);
+      const comp = compare2(a.semver, b2.semver, options);
       return comp < 0 ? a : comp > 0 ? b2 : b2.operator === "<" && a.operator === "<=" ? b2 : a;
     };
     module.exports = subset;
@@ -9516,7 +9516,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -9555,7 +9555,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare,
+      compare: compare2,
       rcompare,
       compareLoose,
       compareBuild,
@@ -10586,8 +10586,8 @@ var require_index_min = __commonJS({
 var require_hosts = __commonJS({
   "node_modules/hosted-git-info/lib/hosts.js"(exports, module) {
     "use strict";
-    var maybeJoin = (...args) => args.every((arg) => arg) ? args.join("") : "";
-    var maybeEncode = (arg) => arg ? encodeURIComponent(arg) : "";
+    var maybeJoin = (...args) => args.every((arg2) => arg2) ? args.join("") : "";
+    var maybeEncode = (arg2) => arg2 ? encodeURIComponent(arg2) : "";
     var formatHashFragment = (f2) => f2.toLowerCase().replace(/^\W+/g, "").replace(/(?<!\W)\W+$/, "").replace(/\//g, "").replace(/\W+/g, "-");
     var defaults = {
       sshtemplate: ({ domain, user, project, committish }) => `git@${domain}:${user}/${project}.git${maybeJoin("#", committish)}`,
@@ -10762,24 +10762,24 @@ var require_parse_url = __commonJS({
       } catch {
       }
     };
-    var correctProtocol = (arg, protocols) => {
-      const firstColon = arg.indexOf(":");
-      const proto = arg.slice(0, firstColon + 1);
+    var correctProtocol = (arg2, protocols) => {
+      const firstColon = arg2.indexOf(":");
+      const proto = arg2.slice(0, firstColon + 1);
       if (Object.prototype.hasOwnProperty.call(protocols, proto)) {
-        return arg;
+        return arg2;
       }
-      if (arg.substr(firstColon, 3) === "://") {
-        return arg;
+      if (arg2.substr(firstColon, 3) === "://") {
+        return arg2;
       }
-      const firstAt = arg.indexOf("@");
+      const firstAt = arg2.indexOf("@");
       if (firstAt > -1) {
         if (firstAt > firstColon) {
-          return `git+ssh://${arg}`;
+          return `git+ssh://${arg2}`;
         } else {
-          return arg;
+          return arg2;
         }
       }
-      return `${arg.slice(0, firstColon + 1)}//${arg.slice(firstColon + 1)}`;
+      return `${arg2.slice(0, firstColon + 1)}//${arg2.slice(firstColon + 1)}`;
     };
     var correctUrl = (giturl) => {
       const firstAt = lastIndexOfBefore(giturl, "@", "#");
@@ -10804,20 +10804,20 @@ var require_from_url = __commonJS({
   "node_modules/hosted-git-info/lib/from-url.js"(exports, module) {
     "use strict";
     var parseUrl = require_parse_url();
-    var isGitHubShorthand2 = (arg) => {
-      const firstHash = arg.indexOf("#");
-      const firstSlash = arg.indexOf("/");
-      const secondSlash = arg.indexOf("/", firstSlash + 1);
-      const firstColon = arg.indexOf(":");
-      const firstSpace = /\s/.exec(arg);
-      const firstAt = arg.indexOf("@");
+    var isGitHubShorthand2 = (arg2) => {
+      const firstHash = arg2.indexOf("#");
+      const firstSlash = arg2.indexOf("/");
+      const secondSlash = arg2.indexOf("/", firstSlash + 1);
+      const firstColon = arg2.indexOf(":");
+      const firstSpace = /\s/.exec(arg2);
+      const firstAt = arg2.indexOf("@");
       const spaceOnlyAfterHash = !firstSpace || firstHash > -1 && firstSpace.index > firstHash;
       const atOnlyAfterHash = firstAt === -1 || firstHash > -1 && firstAt > firstHash;
       const colonOnlyAfterHash = firstColon === -1 || firstHash > -1 && firstColon > firstHash;
       const secondSlashOnlyAfterHash = secondSlash === -1 || firstHash > -1 && secondSlash > firstHash;
       const hasSlash = firstSlash > 0;
-      const doesNotEndWithSlash = firstHash > -1 ? arg[firstHash - 1] !== "/" : !arg.endsWith("/");
-      const doesNotStartWithDot = !arg.startsWith(".");
+      const doesNotEndWithSlash = firstHash > -1 ? arg2[firstHash - 1] !== "/" : !arg2.endsWith("/");
+      const doesNotStartWithDot = !arg2.startsWith(".");
       return spaceOnlyAfterHash && hasSlash && doesNotEndWithSlash && doesNotStartWithDot && atOnlyAfterHash && colonOnlyAfterHash && secondSlashOnlyAfterHash;
     };
     module.exports = (giturl, opts, { gitHosts, protocols }) => {
@@ -15684,7 +15684,7 @@ var require_lib5 = __commonJS({
     var { spawn } = __require("child_process");
     var os2 = __require("os");
     var which = require_lib4();
-    var escape2 = require_escape();
+    var escape3 = require_escape();
     var promiseSpawn = (cmd, args, opts = {}, extra = {}) => {
       if (opts.shell) {
         return spawnWithShell(cmd, args, opts, extra);
@@ -15769,14 +15769,14 @@ var require_lib5 = __commonJS({
           pathToInitial = initialCmd.toLowerCase();
         }
         doubleEscape = pathToInitial.endsWith(".cmd") || pathToInitial.endsWith(".bat");
-        for (const arg of args) {
-          script += ` ${escape2.cmd(arg, doubleEscape)}`;
+        for (const arg2 of args) {
+          script += ` ${escape3.cmd(arg2, doubleEscape)}`;
         }
         realArgs.push("/d", "/s", "/c", script);
         options.windowsVerbatimArguments = true;
       } else {
-        for (const arg of args) {
-          script += ` ${escape2.sh(arg)}`;
+        for (const arg2 of args) {
+          script += ` ${escape3.sh(arg2)}`;
         }
         realArgs.push("-c", script);
       }
@@ -16664,39 +16664,39 @@ var require_npa = __commonJS({
     var isWindowsFile = /^(?:[.]|~[/]|[/\\]|[a-zA-Z]:)/;
     var isPosixFile = /^(?:[.]|~[/]|[/]|[a-zA-Z]:)/;
     var defaultRegistry = "https://registry.npmjs.org";
-    function npa(arg, where) {
+    function npa(arg2, where) {
       let name;
       let spec;
-      if (typeof arg === "object") {
-        if (arg instanceof Result && (!where || where === arg.where)) {
-          return arg;
-        } else if (arg.name && arg.rawSpec) {
-          return npa.resolve(arg.name, arg.rawSpec, where || arg.where);
+      if (typeof arg2 === "object") {
+        if (arg2 instanceof Result && (!where || where === arg2.where)) {
+          return arg2;
+        } else if (arg2.name && arg2.rawSpec) {
+          return npa.resolve(arg2.name, arg2.rawSpec, where || arg2.where);
         } else {
-          return npa(arg.raw, where || arg.where);
+          return npa(arg2.raw, where || arg2.where);
         }
       }
-      const nameEndsAt = arg.indexOf("@", 1);
-      const namePart = nameEndsAt > 0 ? arg.slice(0, nameEndsAt) : arg;
-      if (isURL.test(arg)) {
-        spec = arg;
-      } else if (isGit.test(arg)) {
-        spec = `git+ssh://${arg}`;
+      const nameEndsAt = arg2.indexOf("@", 1);
+      const namePart = nameEndsAt > 0 ? arg2.slice(0, nameEndsAt) : arg2;
+      if (isURL.test(arg2)) {
+        spec = arg2;
+      } else if (isGit.test(arg2)) {
+        spec = `git+ssh://${arg2}`;
       } else if (!namePart.startsWith("@") && (hasSlashes.test(namePart) || isFileType.test(namePart))) {
-        spec = arg;
+        spec = arg2;
       } else if (nameEndsAt > 0) {
         name = namePart;
-        spec = arg.slice(nameEndsAt + 1) || "*";
+        spec = arg2.slice(nameEndsAt + 1) || "*";
       } else {
-        const valid = validatePackageName(arg);
+        const valid = validatePackageName(arg2);
         if (valid.validForOldPackages) {
-          name = arg;
+          name = arg2;
           spec = "*";
         } else {
-          spec = arg;
+          spec = arg2;
         }
       }
-      return resolve2(name, spec, where, arg);
+      return resolve2(name, spec, where, arg2);
     }
     function isFileSpec(spec) {
       if (!spec) {
@@ -16716,12 +16716,12 @@ var require_npa = __commonJS({
       }
       return spec.toLowerCase().startsWith("npm:");
     }
-    function resolve2(name, spec, where, arg) {
+    function resolve2(name, spec, where, arg2) {
       const res = new Result({
-        raw: arg,
+        raw: arg2,
         name,
         rawSpec: spec,
-        fromArgument: arg != null
+        fromArgument: arg2 != null
       });
       if (name) {
         res.name = name;
@@ -16748,8 +16748,8 @@ var require_npa = __commonJS({
         return fromRegistry(res);
       }
     }
-    function toPurl(arg, reg = defaultRegistry) {
-      const res = npa(arg);
+    function toPurl(arg2, reg = defaultRegistry) {
+      const res = npa(arg2);
       if (res.type !== "version") {
         throw invalidPurlType(res.type, res.raw);
       }
@@ -17072,11 +17072,11 @@ var require_current_env = __commonJS({
     function getFamilyFromReport() {
       const originalExclude = process2.report.excludeNetwork;
       process2.report.excludeNetwork = true;
-      const report = process2.report.getReport();
+      const report2 = process2.report.getReport();
       process2.report.excludeNetwork = originalExclude;
-      if (report.header?.glibcVersionRuntime) {
+      if (report2.header?.glibcVersionRuntime) {
         family = "glibc";
-      } else if (Array.isArray(report.sharedObjects) && report.sharedObjects.some(isMusl)) {
+      } else if (Array.isArray(report2.sharedObjects) && report2.sharedObjects.some(isMusl)) {
         family = "musl";
       } else {
         family = null;
@@ -17681,13 +17681,13 @@ var require_is = __commonJS({
 var require_find = __commonJS({
   "node_modules/@npmcli/git/lib/find.js"(exports, module) {
     var is2 = require_is();
-    var { dirname: dirname2 } = __require("path");
+    var { dirname: dirname3 } = __require("path");
     module.exports = async ({ cwd = process.cwd(), root } = {}) => {
       while (true) {
         if (await is2({ cwd })) {
           return cwd;
         }
-        const next = dirname2(cwd);
+        const next = dirname3(cwd);
         if (cwd === root || cwd === next) {
           return null;
         }
@@ -20857,7 +20857,7 @@ var require_polyfill = __commonJS({
       utimes
     } = __require("fs/promises");
     var {
-      dirname: dirname2,
+      dirname: dirname3,
       isAbsolute,
       join: join5,
       parse: parse10,
@@ -20955,7 +20955,7 @@ var require_polyfill = __commonJS({
       ]);
     }
     async function checkParentDir(destStat, src, dest, opts) {
-      const destParent = dirname2(dest);
+      const destParent = dirname3(dest);
       const dirExists = await pathExists(destParent);
       if (dirExists) {
         return getStatsForCopy(destStat, src, dest, opts);
@@ -20971,8 +20971,8 @@ var require_polyfill = __commonJS({
       );
     }
     async function checkParentPaths(src, srcStat, dest) {
-      const srcParent = resolve2(dirname2(src));
-      const destParent = resolve2(dirname2(dest));
+      const srcParent = resolve2(dirname3(src));
+      const destParent = resolve2(dirname3(dest));
       if (destParent === srcParent || destParent === parse10(destParent).root) {
         return;
       }
@@ -21125,7 +21125,7 @@ var require_polyfill = __commonJS({
     async function onLink(destStat, src, dest) {
       let resolvedSrc = await readlink(src);
       if (!isAbsolute(resolvedSrc)) {
-        resolvedSrc = resolve2(dirname2(src), resolvedSrc);
+        resolvedSrc = resolve2(dirname3(src), resolvedSrc);
       }
       if (!destStat) {
         return symlink(resolvedSrc, dest);
@@ -21140,7 +21140,7 @@ var require_polyfill = __commonJS({
         throw err;
       }
       if (!isAbsolute(resolvedDest)) {
-        resolvedDest = resolve2(dirname2(dest), resolvedDest);
+        resolvedDest = resolve2(dirname3(dest), resolvedDest);
       }
       if (isSrcSubdir(resolvedSrc, resolvedDest)) {
         throw new ERR_FS_CP_EINVAL({
@@ -21244,7 +21244,7 @@ var require_readdir_scoped = __commonJS({
 // node_modules/@npmcli/fs/lib/move-file.js
 var require_move_file = __commonJS({
   "node_modules/@npmcli/fs/lib/move-file.js"(exports, module) {
-    var { dirname: dirname2, join: join5, resolve: resolve2, relative, isAbsolute } = __require("path");
+    var { dirname: dirname3, join: join5, resolve: resolve2, relative, isAbsolute } = __require("path");
     var fs2 = __require("fs/promises");
     var pathExists = async (path) => {
       try {
@@ -21265,7 +21265,7 @@ var require_move_file = __commonJS({
       if (!options.overwrite && await pathExists(destination)) {
         throw new Error(`The destination file exists: ${destination}`);
       }
-      await fs2.mkdir(dirname2(destination), { recursive: true });
+      await fs2.mkdir(dirname3(destination), { recursive: true });
       try {
         await fs2.rename(source, destination);
       } catch (error) {
@@ -21293,7 +21293,7 @@ var require_move_file = __commonJS({
           }
           let targetStat = "file";
           try {
-            targetStat = await fs2.stat(resolve2(dirname2(symSource), target));
+            targetStat = await fs2.stat(resolve2(dirname3(symSource), target));
             if (targetStat.isDirectory()) {
               targetStat = "junction";
             }
@@ -24280,7 +24280,7 @@ var require_lib18 = __commonJS({
   "node_modules/@npmcli/installed-package-contents/lib/index.js"(exports, module) {
     var bundled = require_lib17();
     var { readFile: readFile2, readdir: readdir2, stat: stat3 } = __require("fs/promises");
-    var { resolve: resolve2, basename: basename2, dirname: dirname2 } = __require("path");
+    var { resolve: resolve2, basename: basename2, dirname: dirname3 } = __require("path");
     var normalizePackageBin = require_lib9();
     var readPackage = ({ path, packageJsonCache }) => packageJsonCache.has(path) ? Promise.resolve(packageJsonCache.get(path)) : readFile2(path).then((json) => {
       const pkg = normalizePackageBin(JSON.parse(json));
@@ -24335,9 +24335,9 @@ var require_lib18 = __commonJS({
       }
       if (pkg) {
         if (pkg.bin) {
-          const dir = dirname2(path);
+          const dir = dirname3(path);
           const scope = basename2(dir);
-          const nm = /^@.+/.test(scope) ? dirname2(dir) : dir;
+          const nm = /^@.+/.test(scope) ? dirname3(dir) : dir;
           const binFiles = [];
           Object.keys(pkg.bin).forEach((b2) => {
             const base = resolve2(nm, ".bin", b2);
@@ -28941,13 +28941,13 @@ var require_escape2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape2 = (s3, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+    var escape3 = (s3, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s3.replace(/[?*()[\]{}]/g, "[$&]") : s3.replace(/[?*()[\]\\{}]/g, "\\$&");
       }
       return windowsPathsNoEscape ? s3.replace(/[?*()[\]]/g, "[$&]") : s3.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape2;
+    exports.escape = escape3;
   }
 });
 
@@ -30030,7 +30030,7 @@ var require_lib20 = __commonJS({
     "use strict";
     var { Walker: IgnoreWalker } = require_lib19();
     var { lstatSync: lstat, readFileSync: readFile2 } = __require("fs");
-    var { basename: basename2, dirname: dirname2, extname, join: join5, relative, resolve: resolve2, sep } = __require("path");
+    var { basename: basename2, dirname: dirname3, extname, join: join5, relative, resolve: resolve2, sep } = __require("path");
     var { log } = require_lib2();
     var defaultRules = /* @__PURE__ */ Symbol("npm-packlist.rules.default");
     var strictRules = /* @__PURE__ */ Symbol("npm-packlist.rules.strict");
@@ -30111,7 +30111,7 @@ var require_lib20 = __commonJS({
           const prefix = normalizePath2(options.prefix);
           const workspaces = options.workspaces.map((ws2) => normalizePath2(ws2));
           if (path !== prefix && workspaces.includes(path)) {
-            const relpath = relative(options.prefix, dirname2(options.path));
+            const relpath = relative(options.prefix, dirname3(options.path));
             additionalDefaults.push(...readOutOfTreeIgnoreFiles(options.prefix, relpath));
           } else if (path === prefix) {
             additionalDefaults.push(...workspaces.map((w2) => normalizePath2(relative(options.path, w2))));
@@ -30368,7 +30368,7 @@ var require_lib20 = __commonJS({
 var require_set_path = __commonJS({
   "node_modules/@npmcli/run-script/lib/set-path.js"(exports, module) {
     var { log } = require_lib2();
-    var { resolve: resolve2, dirname: dirname2, delimiter } = __require("path");
+    var { resolve: resolve2, dirname: dirname3, delimiter } = __require("path");
     var nodeGypPath = resolve2(__dirname, "../lib/node-gyp-bin");
     var setPATH = (projectPath, binPaths, env) => {
       const PATH = Object.keys(env).filter((p3) => /^path$/i.test(p3) && env[p3]).map((p3) => env[p3].split(delimiter)).reduce((set, p3) => set.concat(p3.filter((concatted) => !set.includes(concatted))), []).join(delimiter);
@@ -30388,7 +30388,7 @@ var require_set_path = __commonJS({
       do {
         pathArr.push(resolve2(p2, "node_modules", ".bin"));
         pp2 = p2;
-        p2 = dirname2(p2);
+        p2 = dirname3(p2);
       } while (p2 !== pp2);
       pathArr.push(nodeGypPath, PATH);
       const pathVal = pathArr.join(delimiter);
@@ -30939,13 +30939,13 @@ var require_errors4 = __commonJS({
       }
     }
     var HttpErrorBase = class extends Error {
-      constructor(method, res, body, spec) {
+      constructor(method2, res, body, spec) {
         super();
         this.name = this.constructor.name;
         this.headers = typeof res.headers?.raw === "function" ? res.headers.raw() : res.headers;
         this.statusCode = res.status;
         this.code = `E${res.status}`;
-        this.method = method;
+        this.method = method2;
         this.uri = res.url;
         this.body = body;
         this.pkgid = spec ? spec.toString() : packageName2(res.url);
@@ -30953,28 +30953,28 @@ var require_errors4 = __commonJS({
       }
     };
     var HttpErrorGeneral = class extends HttpErrorBase {
-      constructor(method, res, body, spec) {
-        super(method, res, body, spec);
+      constructor(method2, res, body, spec) {
+        super(method2, res, body, spec);
         this.message = `${res.status} ${res.statusText} - ${this.method.toUpperCase()} ${this.spec || this.uri}${body && body.error ? " - " + body.error : ""}`;
       }
     };
     var HttpErrorAuthOTP = class extends HttpErrorBase {
-      constructor(method, res, body, spec) {
-        super(method, res, body, spec);
+      constructor(method2, res, body, spec) {
+        super(method2, res, body, spec);
         this.message = "OTP required for authentication";
         this.code = "EOTP";
       }
     };
     var HttpErrorAuthIPAddress = class extends HttpErrorBase {
-      constructor(method, res, body, spec) {
-        super(method, res, body, spec);
+      constructor(method2, res, body, spec) {
+        super(method2, res, body, spec);
         this.message = "Login is not allowed from your IP address";
         this.code = "EAUTHIP";
       }
     };
     var HttpErrorAuthUnknown = class extends HttpErrorBase {
-      constructor(method, res, body, spec) {
-        super(method, res, body, spec);
+      constructor(method2, res, body, spec) {
+        super(method2, res, body, spec);
         this.message = "Unable to authenticate, need: " + res.headers.get("www-authenticate");
       }
     };
@@ -31651,7 +31651,7 @@ var require_safer = __commonJS({
   "node_modules/safer-buffer/safer.js"(exports, module) {
     "use strict";
     var buffer = __require("buffer");
-    var Buffer2 = buffer.Buffer;
+    var Buffer4 = buffer.Buffer;
     var safer = {};
     var key;
     for (key in buffer) {
@@ -31660,12 +31660,12 @@ var require_safer = __commonJS({
       safer[key] = buffer[key];
     }
     var Safer = safer.Buffer = {};
-    for (key in Buffer2) {
-      if (!Buffer2.hasOwnProperty(key)) continue;
+    for (key in Buffer4) {
+      if (!Buffer4.hasOwnProperty(key)) continue;
       if (key === "allocUnsafe" || key === "allocUnsafeSlow") continue;
-      Safer[key] = Buffer2[key];
+      Safer[key] = Buffer4[key];
     }
-    safer.Buffer.prototype = Buffer2.prototype;
+    safer.Buffer.prototype = Buffer4.prototype;
     if (!Safer.from || Safer.from === Uint8Array.from) {
       Safer.from = function(value, encodingOrOffset, length) {
         if (typeof value === "number") {
@@ -31674,7 +31674,7 @@ var require_safer = __commonJS({
         if (value && typeof value.length === "undefined") {
           throw new TypeError("The first argument must be one of type string, Buffer, ArrayBuffer, Array, or Array-like Object. Received type " + typeof value);
         }
-        return Buffer2(value, encodingOrOffset, length);
+        return Buffer4(value, encodingOrOffset, length);
       };
     }
     if (!Safer.alloc) {
@@ -31685,7 +31685,7 @@ var require_safer = __commonJS({
         if (size < 0 || size >= 2 * (1 << 30)) {
           throw new RangeError('The value "' + size + '" is invalid for option "size"');
         }
-        var buf = Buffer2(size);
+        var buf = Buffer4(size);
         if (!fill || fill.length === 0) {
           buf.fill(0);
         } else if (typeof encoding === "string") {
@@ -31780,7 +31780,7 @@ var require_merge_exports = __commonJS({
 var require_internal = __commonJS({
   "node_modules/iconv-lite/encodings/internal.js"(exports, module) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     module.exports = {
       // Encodings
       utf8: { type: "_internal", bomAware: true },
@@ -31804,7 +31804,7 @@ var require_internal = __commonJS({
       } else if (this.enc === "cesu8") {
         this.enc = "utf8";
         this.encoder = InternalEncoderCesu8;
-        if (Buffer2.from("eda0bdedb2a9", "hex").toString() !== "\u{1F4A9}") {
+        if (Buffer4.from("eda0bdedb2a9", "hex").toString() !== "\u{1F4A9}") {
           this.decoder = InternalDecoderCesu8;
           this.defaultCharUnicode = iconv.defaultCharUnicode;
         }
@@ -31817,8 +31817,8 @@ var require_internal = __commonJS({
       this.decoder = new StringDecoder(codec.enc);
     }
     InternalDecoder.prototype.write = function(buf) {
-      if (!Buffer2.isBuffer(buf)) {
-        buf = Buffer2.from(buf);
+      if (!Buffer4.isBuffer(buf)) {
+        buf = Buffer4.from(buf);
       }
       return this.decoder.write(buf);
     };
@@ -31829,7 +31829,7 @@ var require_internal = __commonJS({
       this.enc = codec.enc;
     }
     InternalEncoder.prototype.write = function(str) {
-      return Buffer2.from(str, this.enc);
+      return Buffer4.from(str, this.enc);
     };
     InternalEncoder.prototype.end = function() {
     };
@@ -31841,15 +31841,15 @@ var require_internal = __commonJS({
       var completeQuads = str.length - str.length % 4;
       this.prevStr = str.slice(completeQuads);
       str = str.slice(0, completeQuads);
-      return Buffer2.from(str, "base64");
+      return Buffer4.from(str, "base64");
     };
     InternalEncoderBase64.prototype.end = function() {
-      return Buffer2.from(this.prevStr, "base64");
+      return Buffer4.from(this.prevStr, "base64");
     };
     function InternalEncoderCesu8(options, codec) {
     }
     InternalEncoderCesu8.prototype.write = function(str) {
-      var buf = Buffer2.alloc(str.length * 3);
+      var buf = Buffer4.alloc(str.length * 3);
       var bufIdx = 0;
       for (var i2 = 0; i2 < str.length; i2++) {
         var charCode = str.charCodeAt(i2);
@@ -31945,13 +31945,13 @@ var require_internal = __commonJS({
           str = str.slice(0, str.length - 1);
         }
       }
-      return Buffer2.from(str, this.enc);
+      return Buffer4.from(str, this.enc);
     };
     InternalEncoderUtf8.prototype.end = function() {
       if (this.highSurrogate) {
         var str = this.highSurrogate;
         this.highSurrogate = "";
-        return Buffer2.from(str, this.enc);
+        return Buffer4.from(str, this.enc);
       }
     };
   }
@@ -31961,7 +31961,7 @@ var require_internal = __commonJS({
 var require_utf32 = __commonJS({
   "node_modules/iconv-lite/encodings/utf32.js"(exports) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     exports._utf32 = Utf32Codec;
     function Utf32Codec(codecOptions, iconv) {
       this.iconv = iconv;
@@ -31979,8 +31979,8 @@ var require_utf32 = __commonJS({
       this.highSurrogate = 0;
     }
     Utf32Encoder.prototype.write = function(str) {
-      var src = Buffer2.from(str, "ucs2");
-      var dst = Buffer2.alloc(src.length * 2 + 4);
+      var src = Buffer4.from(str, "ucs2");
+      var dst = Buffer4.alloc(src.length * 2 + 4);
       var write32 = this.isLE ? dst.writeUInt32LE : dst.writeUInt32BE;
       var offset2 = 0;
       for (var i2 = 0; i2 < src.length; i2 += 2) {
@@ -32016,7 +32016,7 @@ var require_utf32 = __commonJS({
       if (!this.highSurrogate) {
         return;
       }
-      var buf = Buffer2.alloc(4);
+      var buf = Buffer4.alloc(4);
       if (this.isLE) {
         buf.writeUInt32LE(this.highSurrogate, 0);
       } else {
@@ -32036,7 +32036,7 @@ var require_utf32 = __commonJS({
       }
       var i2 = 0;
       var codepoint = 0;
-      var dst = Buffer2.alloc(src.length + 4);
+      var dst = Buffer4.alloc(src.length + 4);
       var offset2 = 0;
       var isLE = this.isLE;
       var overflow = this.overflow;
@@ -32196,7 +32196,7 @@ var require_utf32 = __commonJS({
 var require_utf16 = __commonJS({
   "node_modules/iconv-lite/encodings/utf16.js"(exports) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     exports.utf16be = Utf16BECodec;
     function Utf16BECodec() {
     }
@@ -32206,7 +32206,7 @@ var require_utf16 = __commonJS({
     function Utf16BEEncoder() {
     }
     Utf16BEEncoder.prototype.write = function(str) {
-      var buf = Buffer2.from(str, "ucs2");
+      var buf = Buffer4.from(str, "ucs2");
       for (var i2 = 0; i2 < buf.length; i2 += 2) {
         var tmp = buf[i2];
         buf[i2] = buf[i2 + 1];
@@ -32223,7 +32223,7 @@ var require_utf16 = __commonJS({
       if (buf.length == 0) {
         return "";
       }
-      var buf2 = Buffer2.alloc(buf.length + 1);
+      var buf2 = Buffer4.alloc(buf.length + 1);
       var i2 = 0;
       var j2 = 0;
       if (this.overflowByte !== -1) {
@@ -32339,7 +32339,7 @@ var require_utf16 = __commonJS({
 var require_utf7 = __commonJS({
   "node_modules/iconv-lite/encodings/utf7.js"(exports) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     exports.utf7 = Utf7Codec;
     exports.unicode11utf7 = "utf7";
     function Utf7Codec(codecOptions, iconv) {
@@ -32353,7 +32353,7 @@ var require_utf7 = __commonJS({
       this.iconv = codec.iconv;
     }
     Utf7Encoder.prototype.write = function(str) {
-      return Buffer2.from(str.replace(nonDirectChars, function(chunk) {
+      return Buffer4.from(str.replace(nonDirectChars, function(chunk) {
         return "+" + (chunk === "+" ? "" : this.iconv.encode(chunk, "utf16-be").toString("base64").replace(/=+$/, "")) + "-";
       }.bind(this)));
     };
@@ -32391,7 +32391,7 @@ var require_utf7 = __commonJS({
               res += "+";
             } else {
               var b64str = base64Accum + this.iconv.decode(buf.slice(lastI, i3), "ascii");
-              res += this.iconv.decode(Buffer2.from(b64str, "base64"), "utf16-be");
+              res += this.iconv.decode(Buffer4.from(b64str, "base64"), "utf16-be");
             }
             if (buf[i3] != minusChar) {
               i3--;
@@ -32409,7 +32409,7 @@ var require_utf7 = __commonJS({
         var canBeDecoded = b64str.length - b64str.length % 8;
         base64Accum = b64str.slice(canBeDecoded);
         b64str = b64str.slice(0, canBeDecoded);
-        res += this.iconv.decode(Buffer2.from(b64str, "base64"), "utf16-be");
+        res += this.iconv.decode(Buffer4.from(b64str, "base64"), "utf16-be");
       }
       this.inBase64 = inBase64;
       this.base64Accum = base64Accum;
@@ -32418,7 +32418,7 @@ var require_utf7 = __commonJS({
     Utf7Decoder.prototype.end = function() {
       var res = "";
       if (this.inBase64 && this.base64Accum.length > 0) {
-        res = this.iconv.decode(Buffer2.from(this.base64Accum, "base64"), "utf16-be");
+        res = this.iconv.decode(Buffer4.from(this.base64Accum, "base64"), "utf16-be");
       }
       this.inBase64 = false;
       this.base64Accum = "";
@@ -32434,14 +32434,14 @@ var require_utf7 = __commonJS({
     function Utf7IMAPEncoder(options, codec) {
       this.iconv = codec.iconv;
       this.inBase64 = false;
-      this.base64Accum = Buffer2.alloc(6);
+      this.base64Accum = Buffer4.alloc(6);
       this.base64AccumIdx = 0;
     }
     Utf7IMAPEncoder.prototype.write = function(str) {
       var inBase64 = this.inBase64;
       var base64Accum = this.base64Accum;
       var base64AccumIdx = this.base64AccumIdx;
-      var buf = Buffer2.alloc(str.length * 5 + 10);
+      var buf = Buffer4.alloc(str.length * 5 + 10);
       var bufIdx = 0;
       for (var i3 = 0; i3 < str.length; i3++) {
         var uChar = str.charCodeAt(i3);
@@ -32480,7 +32480,7 @@ var require_utf7 = __commonJS({
       return buf.slice(0, bufIdx);
     };
     Utf7IMAPEncoder.prototype.end = function() {
-      var buf = Buffer2.alloc(10);
+      var buf = Buffer4.alloc(10);
       var bufIdx = 0;
       if (this.inBase64) {
         if (this.base64AccumIdx > 0) {
@@ -32517,7 +32517,7 @@ var require_utf7 = __commonJS({
               res += "&";
             } else {
               var b64str = base64Accum + this.iconv.decode(buf.slice(lastI, i3), "ascii").replace(/,/g, "/");
-              res += this.iconv.decode(Buffer2.from(b64str, "base64"), "utf16-be");
+              res += this.iconv.decode(Buffer4.from(b64str, "base64"), "utf16-be");
             }
             if (buf[i3] != minusChar) {
               i3--;
@@ -32535,7 +32535,7 @@ var require_utf7 = __commonJS({
         var canBeDecoded = b64str.length - b64str.length % 8;
         base64Accum = b64str.slice(canBeDecoded);
         b64str = b64str.slice(0, canBeDecoded);
-        res += this.iconv.decode(Buffer2.from(b64str, "base64"), "utf16-be");
+        res += this.iconv.decode(Buffer4.from(b64str, "base64"), "utf16-be");
       }
       this.inBase64 = inBase64;
       this.base64Accum = base64Accum;
@@ -32544,7 +32544,7 @@ var require_utf7 = __commonJS({
     Utf7IMAPDecoder.prototype.end = function() {
       var res = "";
       if (this.inBase64 && this.base64Accum.length > 0) {
-        res = this.iconv.decode(Buffer2.from(this.base64Accum, "base64"), "utf16-be");
+        res = this.iconv.decode(Buffer4.from(this.base64Accum, "base64"), "utf16-be");
       }
       this.inBase64 = false;
       this.base64Accum = "";
@@ -32557,7 +32557,7 @@ var require_utf7 = __commonJS({
 var require_sbcs_codec = __commonJS({
   "node_modules/iconv-lite/encodings/sbcs-codec.js"(exports) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     exports._sbcs = SBCSCodec;
     function SBCSCodec(codecOptions, iconv) {
       if (!codecOptions) {
@@ -32573,8 +32573,8 @@ var require_sbcs_codec = __commonJS({
         }
         codecOptions.chars = asciiString + codecOptions.chars;
       }
-      this.decodeBuf = Buffer2.from(codecOptions.chars, "ucs2");
-      var encodeBuf = Buffer2.alloc(65536, iconv.defaultCharSingleByte.charCodeAt(0));
+      this.decodeBuf = Buffer4.from(codecOptions.chars, "ucs2");
+      var encodeBuf = Buffer4.alloc(65536, iconv.defaultCharSingleByte.charCodeAt(0));
       for (var i2 = 0; i2 < codecOptions.chars.length; i2++) {
         encodeBuf[codecOptions.chars.charCodeAt(i2)] = i2;
       }
@@ -32586,7 +32586,7 @@ var require_sbcs_codec = __commonJS({
       this.encodeBuf = codec.encodeBuf;
     }
     SBCSEncoder.prototype.write = function(str) {
-      var buf = Buffer2.alloc(str.length);
+      var buf = Buffer4.alloc(str.length);
       for (var i2 = 0; i2 < str.length; i2++) {
         buf[i2] = this.encodeBuf[str.charCodeAt(i2)];
       }
@@ -32599,7 +32599,7 @@ var require_sbcs_codec = __commonJS({
     }
     SBCSDecoder.prototype.write = function(buf) {
       var decodeBuf = this.decodeBuf;
-      var newBuf = Buffer2.alloc(buf.length * 2);
+      var newBuf = Buffer4.alloc(buf.length * 2);
       var idx1 = 0;
       var idx2 = 0;
       for (var i2 = 0; i2 < buf.length; i2++) {
@@ -33229,7 +33229,7 @@ var require_sbcs_data_generated = __commonJS({
 var require_dbcs_codec = __commonJS({
   "node_modules/iconv-lite/encodings/dbcs-codec.js"(exports) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     exports._dbcs = DBCSCodec;
     var UNASSIGNED = -1;
     var GB18030_CODE = -2;
@@ -33465,7 +33465,7 @@ var require_dbcs_codec = __commonJS({
       this.gb18030 = codec.gb18030;
     }
     DBCSEncoder.prototype.write = function(str) {
-      var newBuf = Buffer2.alloc(str.length * (this.gb18030 ? 4 : 3));
+      var newBuf = Buffer4.alloc(str.length * (this.gb18030 ? 4 : 3));
       var leadSurrogate = this.leadSurrogate;
       var seqObj = this.seqObj;
       var nextChar = -1;
@@ -33569,7 +33569,7 @@ var require_dbcs_codec = __commonJS({
       if (this.leadSurrogate === -1 && this.seqObj === void 0) {
         return;
       }
-      var newBuf = Buffer2.alloc(10);
+      var newBuf = Buffer4.alloc(10);
       var j2 = 0;
       if (this.seqObj) {
         var dbcsCode = this.seqObj[DEF_CHAR];
@@ -33600,7 +33600,7 @@ var require_dbcs_codec = __commonJS({
       this.gb18030 = codec.gb18030;
     }
     DBCSDecoder.prototype.write = function(buf) {
-      var newBuf = Buffer2.alloc(buf.length * 2);
+      var newBuf = Buffer4.alloc(buf.length * 2);
       var nodeIdx = this.nodeIdx;
       var prevBytes = this.prevBytes;
       var prevOffset = this.prevBytes.length;
@@ -35209,7 +35209,7 @@ var require_encodings = __commonJS({
 var require_streams = __commonJS({
   "node_modules/iconv-lite/lib/streams.js"(exports, module) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     module.exports = function(streamModule) {
       var Transform = streamModule.Transform;
       function IconvLiteEncoderStream(conv, options) {
@@ -35249,7 +35249,7 @@ var require_streams = __commonJS({
           chunks.push(chunk);
         });
         this.on("end", function() {
-          cb(null, Buffer2.concat(chunks));
+          cb(null, Buffer4.concat(chunks));
         });
         return this;
       };
@@ -35263,7 +35263,7 @@ var require_streams = __commonJS({
         constructor: { value: IconvLiteDecoderStream }
       });
       IconvLiteDecoderStream.prototype._transform = function(chunk, encoding, done) {
-        if (!Buffer2.isBuffer(chunk) && !(chunk instanceof Uint8Array)) {
+        if (!Buffer4.isBuffer(chunk) && !(chunk instanceof Uint8Array)) {
           return done(new Error("Iconv decoding stream needs buffers as its input."));
         }
         try {
@@ -35306,7 +35306,7 @@ var require_streams = __commonJS({
 var require_lib22 = __commonJS({
   "node_modules/iconv-lite/lib/index.js"(exports, module) {
     "use strict";
-    var Buffer2 = require_safer().Buffer;
+    var Buffer4 = require_safer().Buffer;
     var bomHandling = require_bom_handling();
     var mergeModules = require_merge_exports();
     module.exports.encodings = null;
@@ -35317,7 +35317,7 @@ var require_lib22 = __commonJS({
       var encoder = module.exports.getEncoder(encoding, options);
       var res = encoder.write(str);
       var trail = encoder.end();
-      return trail && trail.length > 0 ? Buffer2.concat([res, trail]) : res;
+      return trail && trail.length > 0 ? Buffer4.concat([res, trail]) : res;
     };
     module.exports.decode = function decode(buf, encoding, options) {
       if (typeof buf === "string") {
@@ -35325,7 +35325,7 @@ var require_lib22 = __commonJS({
           console.error("Iconv-lite warning: decode()-ing strings is deprecated. Refer to https://github.com/ashtuchkin/iconv-lite/wiki/Use-Buffers-when-decoding");
           module.exports.skipDecodeWarning = true;
         }
-        buf = Buffer2.from("" + (buf || ""), "binary");
+        buf = Buffer4.from("" + (buf || ""), "binary");
       }
       var decoder = module.exports.getDecoder(encoding, options);
       var res = decoder.write(buf);
@@ -35705,9 +35705,9 @@ var require_headers = __commonJS({
           return;
         }
         if (typeof init === "object") {
-          const method = init[Symbol.iterator];
-          if (method !== null && method !== void 0) {
-            if (typeof method !== "function") {
+          const method2 = init[Symbol.iterator];
+          if (method2 !== null && method2 !== void 0) {
+            if (typeof method2 !== "function") {
               throw new TypeError("Header pairs must be iterable");
             }
             const pairs = [];
@@ -36065,8 +36065,8 @@ var require_request = __commonJS({
         } else if (!input || typeof input === "string") {
           input = {};
         }
-        const method = (init.method || input.method || "GET").toUpperCase();
-        const isGETHEAD = method === "GET" || method === "HEAD";
+        const method2 = (init.method || input.method || "GET").toUpperCase();
+        const isGETHEAD = method2 === "GET" || method2 === "HEAD";
         if ((init.body !== null && init.body !== void 0 || isRequest(input) && input.body !== null) && isGETHEAD) {
           throw new TypeError("Request with GET/HEAD method cannot have body");
         }
@@ -36106,7 +36106,7 @@ var require_request = __commonJS({
           sessionIdContext
         } = init;
         this[INTERNALS] = {
-          method,
+          method: method2,
           redirect: init.redirect || input.redirect || "follow",
           headers,
           parsedURL,
@@ -36874,13 +36874,13 @@ var require_lib24 = __commonJS({
       }
       return result2 + redact(str.slice(index));
     };
-    var redactLog = (arg) => {
-      if (typeof arg === "string") {
-        return splitAndRedact(arg);
-      } else if (Array.isArray(arg)) {
-        return arg.map((a) => typeof a === "string" ? splitAndRedact(a) : a);
+    var redactLog = (arg2) => {
+      if (typeof arg2 === "string") {
+        return splitAndRedact(arg2);
+      } else if (Array.isArray(arg2)) {
+        return arg2.map((a) => typeof a === "string" ? splitAndRedact(a) : a);
       }
-      return arg;
+      return arg2;
     };
     module.exports = {
       redact,
@@ -36899,13 +36899,13 @@ var require_check_response = __commonJS({
     var { log } = require_lib2();
     var { redact: cleanUrl } = require_lib24();
     var moreInfoUrl = "https://github.com/npm/cli/wiki/No-auth-for-URI,-but-auth-present-for-scoped-registry";
-    var checkResponse = async ({ method, uri, res, startTime, auth, opts }) => {
+    var checkResponse = async ({ method: method2, uri, res, startTime, auth, opts }) => {
       opts = { ...defaultOpts, ...opts };
       if (res.headers.has("npm-notice") && !res.headers.has("x-local-cache")) {
         log.notice("", res.headers.get("npm-notice"));
       }
       if (res.status >= 400) {
-        logRequest(method, res, startTime);
+        logRequest(method2, res, startTime);
         if (auth && auth.scopeAuthKey && !auth.token && !auth.auth) {
           log.warn("registry", `No auth for URI, but auth present for scoped registry.
 
@@ -36914,9 +36914,9 @@ Scoped Registry Key: ${auth.scopeAuthKey}
 
 More info here: ${moreInfoUrl}`);
         }
-        return checkErrors(method, res, startTime, opts);
+        return checkErrors(method2, res, startTime, opts);
       } else {
-        res.body.on("end", () => logRequest(method, res, startTime, opts));
+        res.body.on("end", () => logRequest(method2, res, startTime, opts));
         if (opts.ignoreBody) {
           res.body.resume();
           return new Response(null, res);
@@ -36925,7 +36925,7 @@ More info here: ${moreInfoUrl}`);
       }
     };
     module.exports = checkResponse;
-    function logRequest(method, res, startTime) {
+    function logRequest(method2, res, startTime) {
       const elapsedTime = Date.now() - startTime;
       const attempt = res.headers.get("x-fetch-attempts");
       const attemptStr = attempt && attempt > 1 ? ` attempt #${attempt}` : "";
@@ -36940,11 +36940,11 @@ More info here: ${moreInfoUrl}`);
       } else {
         log.http(
           "fetch",
-          `${method.toUpperCase()} ${res.status} ${urlStr} ${elapsedTime}ms${attemptStr}${cacheStr}`
+          `${method2.toUpperCase()} ${res.status} ${urlStr} ${elapsedTime}ms${attemptStr}${cacheStr}`
         );
       }
     }
-    function checkErrors(method, res, startTime, opts) {
+    function checkErrors(method2, res, startTime, opts) {
       return res.buffer().catch(() => null).then((body) => {
         let parsed = body;
         try {
@@ -36955,21 +36955,21 @@ More info here: ${moreInfoUrl}`);
           const auth = res.headers.get("www-authenticate").split(/,\s*/).map((s3) => s3.toLowerCase());
           if (auth.indexOf("ipaddress") !== -1) {
             throw new errors.HttpErrorAuthIPAddress(
-              method,
+              method2,
               res,
               parsed,
               opts.spec
             );
           } else if (auth.indexOf("otp") !== -1) {
             throw new errors.HttpErrorAuthOTP(
-              method,
+              method2,
               res,
               parsed,
               opts.spec
             );
           } else {
             throw new errors.HttpErrorAuthUnknown(
-              method,
+              method2,
               res,
               parsed,
               opts.spec
@@ -36977,14 +36977,14 @@ More info here: ${moreInfoUrl}`);
           }
         } else if (res.status === 401 && body != null && /one-time pass/.test(body.toString("utf8"))) {
           throw new errors.HttpErrorAuthOTP(
-            method,
+            method2,
             res,
             parsed,
             opts.spec
           );
         } else {
           throw new errors.HttpErrorGeneral(
-            method,
+            method2,
             res,
             parsed,
             opts.spec
@@ -45564,9 +45564,9 @@ var require_entry = __commonJS({
         return newResponse;
       }
       // use the cached data to create a response and return it
-      async respond(method, options, status) {
+      async respond(method2, options, status) {
         let response;
-        if (method === "HEAD" || [301, 308].includes(this.response.status)) {
+        if (method2 === "HEAD" || [301, 308].includes(this.response.status)) {
           response = this.response;
         } else {
           const body = new Minipass();
@@ -46518,7 +46518,7 @@ var require_lib27 = __commonJS({
         uri = `${registry.trim().replace(/\/?$/g, "")}/${uri.trim().replace(/^\//, "")}`;
         new url.URL(uri);
       }
-      const method = opts.method || "GET";
+      const method2 = opts.method || "GET";
       const startTime = Date.now();
       const auth = getAuth(uri, opts);
       const headers = getHeaders(uri, auth, opts);
@@ -46555,7 +46555,7 @@ var require_lib27 = __commonJS({
         });
         uri = url.format(parsed);
       }
-      if (parsed.searchParams.get("write") === "true" && method === "GET") {
+      if (parsed.searchParams.get("write") === "true" && method2 === "GET") {
         opts.offline = false;
         opts.preferOffline = false;
         opts.preferOnline = true;
@@ -46575,7 +46575,7 @@ var require_lib27 = __commonJS({
           localAddress: opts.localAddress,
           maxSockets: opts.maxSockets,
           memoize: opts.memoize,
-          method,
+          method: method2,
           noProxy: opts.noProxy,
           proxy: opts.httpsProxy || opts.proxy,
           retry: opts.retry ? opts.retry : {
@@ -46588,7 +46588,7 @@ var require_lib27 = __commonJS({
           timeout: opts.timeout || 30 * 1e3,
           signal: opts.signal
         }).then((res) => checkResponse({
-          method,
+          method: method2,
           uri,
           res,
           registry,
@@ -50791,27 +50791,27 @@ var require_fetch2 = __commonJS({
     var { HTTP2_HEADER_LOCATION, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_USER_AGENT, HTTP_STATUS_INTERNAL_SERVER_ERROR, HTTP_STATUS_TOO_MANY_REQUESTS, HTTP_STATUS_REQUEST_TIMEOUT } = http2_1.constants;
     async function fetchWithRetry(url, options) {
       return (0, promise_retry_1.promiseRetry)(async (retry, attemptNum) => {
-        const method = options.method || "POST";
+        const method2 = options.method || "POST";
         const headers = {
           [HTTP2_HEADER_USER_AGENT]: util_1.ua.getUserAgent(),
           ...options.headers
         };
         const response = await (0, make_fetch_happen_1.default)(url, {
-          method,
+          method: method2,
           headers,
           body: options.body,
           timeout: options.timeout,
           retry: false
           // We're handling retries ourselves
         }).catch((reason) => {
-          proc_log_1.log.http("fetch", `${method} ${url} attempt ${attemptNum} failed with ${reason}`);
+          proc_log_1.log.http("fetch", `${method2} ${url} attempt ${attemptNum} failed with ${reason}`);
           return retry(reason);
         });
         if (response.ok) {
           return response;
         } else {
           const error = await errorFromResponse(response);
-          proc_log_1.log.http("fetch", `${method} ${url} attempt ${attemptNum} failed with ${response.status}`);
+          proc_log_1.log.http("fetch", `${method2} ${url} attempt ${attemptNum} failed with ${response.status}`);
           if (retryable(response.status)) {
             return retry(error);
           } else {
@@ -56744,7 +56744,7 @@ var require_registry = __commonJS({
 // node_modules/pacote/lib/fetcher.js
 var require_fetcher2 = __commonJS({
   "node_modules/pacote/lib/fetcher.js"(exports, module) {
-    var { basename: basename2, dirname: dirname2 } = __require("node:path");
+    var { basename: basename2, dirname: dirname3 } = __require("node:path");
     var { rm: rm3, mkdir } = __require("node:fs/promises");
     var PackageJson = require_lib12();
     var cacache = require_lib16();
@@ -56797,7 +56797,7 @@ var require_fetcher2 = __commonJS({
         this.npmBin = opts.npmBin || "npm";
         this.npmInstallCmd = opts.npmInstallCmd || ["install", "--force"];
         this.npmCliConfig = opts.npmCliConfig || [
-          `--cache=${dirname2(this.cache)}`,
+          `--cache=${dirname3(this.cache)}`,
           `--prefer-offline=${!!this.preferOffline}`,
           `--prefer-online=${!!this.preferOnline}`,
           `--offline=${!!this.offline}`,
@@ -57000,7 +57000,7 @@ var require_fetcher2 = __commonJS({
       }
       // don't use this.#mkdir because we don't want to rimraf anything
       async tarballFile(dest) {
-        const dir = dirname2(dest);
+        const dir = dirname3(dest);
         await mkdir(dir, { recursive: true });
         return this.#toFile(dest);
       }
@@ -58782,11 +58782,11 @@ var require_acorn = __commonJS({
         node.params = this.parseBindingList(types$12.parenR, false, this.options.ecmaVersion >= 8);
         this.checkYieldAwaitInDefaultParams();
       };
-      pp$82.parseClass = function(node, isStatement) {
+      pp$82.parseClass = function(node, isStatement2) {
         this.next();
         var oldStrict = this.strict;
         this.strict = true;
-        this.parseClassId(node, isStatement);
+        this.parseClassId(node, isStatement2);
         this.parseClassSuper(node);
         var privateNameMap = this.enterClassBody();
         var classBody = this.startNode();
@@ -58811,7 +58811,7 @@ var require_acorn = __commonJS({
         this.next();
         node.body = this.finishNode(classBody, "ClassBody");
         this.exitClassBody();
-        return this.finishNode(node, isStatement ? "ClassDeclaration" : "ClassExpression");
+        return this.finishNode(node, isStatement2 ? "ClassDeclaration" : "ClassExpression");
       };
       pp$82.parseClassElement = function(constructorAllowsSuper) {
         if (this.eat(types$12.semi)) {
@@ -58891,29 +58891,29 @@ var require_acorn = __commonJS({
           this.parsePropertyName(element);
         }
       };
-      pp$82.parseClassMethod = function(method, isGenerator, isAsync, allowsDirectSuper) {
-        var key = method.key;
-        if (method.kind === "constructor") {
+      pp$82.parseClassMethod = function(method2, isGenerator, isAsync, allowsDirectSuper) {
+        var key = method2.key;
+        if (method2.kind === "constructor") {
           if (isGenerator) {
             this.raise(key.start, "Constructor can't be a generator");
           }
           if (isAsync) {
             this.raise(key.start, "Constructor can't be an async method");
           }
-        } else if (method.static && checkKeyName2(method, "prototype")) {
+        } else if (method2.static && checkKeyName2(method2, "prototype")) {
           this.raise(key.start, "Classes may not have a static property named prototype");
         }
-        var value = method.value = this.parseMethod(isGenerator, isAsync, allowsDirectSuper);
-        if (method.kind === "get" && value.params.length !== 0) {
+        var value = method2.value = this.parseMethod(isGenerator, isAsync, allowsDirectSuper);
+        if (method2.kind === "get" && value.params.length !== 0) {
           this.raiseRecoverable(value.start, "getter should have no params");
         }
-        if (method.kind === "set" && value.params.length !== 1) {
+        if (method2.kind === "set" && value.params.length !== 1) {
           this.raiseRecoverable(value.start, "setter should have exactly one param");
         }
-        if (method.kind === "set" && value.params[0].type === "RestElement") {
+        if (method2.kind === "set" && value.params[0].type === "RestElement") {
           this.raiseRecoverable(value.params[0].start, "Setter cannot use rest params");
         }
-        return this.finishNode(method, "MethodDefinition");
+        return this.finishNode(method2, "MethodDefinition");
       };
       pp$82.parseClassField = function(field) {
         if (checkKeyName2(field, "constructor")) {
@@ -58945,14 +58945,14 @@ var require_acorn = __commonJS({
         this.labels = oldLabels;
         return this.finishNode(node, "StaticBlock");
       };
-      pp$82.parseClassId = function(node, isStatement) {
+      pp$82.parseClassId = function(node, isStatement2) {
         if (this.type === types$12.name) {
           node.id = this.parseIdent();
-          if (isStatement) {
+          if (isStatement2) {
             this.checkLValSimple(node.id, BIND_LEXICAL2, false);
           }
         } else {
-          if (isStatement === true) {
+          if (isStatement2 === true) {
             this.unexpected();
           }
           node.id = null;
@@ -63685,8 +63685,8 @@ var require_shell = __commonJS({
         return then ? { ...main2, then } : main2;
       }, peg$c15 = function(type, then) {
         return { type, chain: then };
-      }, peg$c16 = "|&", peg$c17 = peg$literalExpectation("|&", false), peg$c18 = "|", peg$c19 = peg$literalExpectation("|", false), peg$c20 = "=", peg$c21 = peg$literalExpectation("=", false), peg$c22 = function(name, arg) {
-        return { name, args: [arg] };
+      }, peg$c16 = "|&", peg$c17 = peg$literalExpectation("|&", false), peg$c18 = "|", peg$c19 = peg$literalExpectation("|", false), peg$c20 = "=", peg$c21 = peg$literalExpectation("=", false), peg$c22 = function(name, arg2) {
+        return { name, args: [arg2] };
       }, peg$c23 = function(name) {
         return { name, args: [] };
       }, peg$c24 = "(", peg$c25 = peg$literalExpectation("(", false), peg$c26 = ")", peg$c27 = peg$literalExpectation(")", false), peg$c28 = function(subshell, args) {
@@ -63699,10 +63699,10 @@ var require_shell = __commonJS({
         return { type: `envs`, envs };
       }, peg$c36 = function(args) {
         return args;
-      }, peg$c37 = function(arg) {
-        return arg;
-      }, peg$c38 = /^[0-9]/, peg$c39 = peg$classExpectation([["0", "9"]], false, false), peg$c40 = function(fd, redirect, arg) {
-        return { type: `redirection`, subtype: redirect, fd: fd !== null ? parseInt(fd) : null, args: [arg] };
+      }, peg$c37 = function(arg2) {
+        return arg2;
+      }, peg$c38 = /^[0-9]/, peg$c39 = peg$classExpectation([["0", "9"]], false, false), peg$c40 = function(fd, redirect, arg2) {
+        return { type: `redirection`, subtype: redirect, fd: fd !== null ? parseInt(fd) : null, args: [arg2] };
       }, peg$c41 = ">>", peg$c42 = peg$literalExpectation(">>", false), peg$c43 = ">&", peg$c44 = peg$literalExpectation(">&", false), peg$c45 = ">", peg$c46 = peg$literalExpectation(">", false), peg$c47 = "<<<", peg$c48 = peg$literalExpectation("<<<", false), peg$c49 = "<&", peg$c50 = peg$literalExpectation("<&", false), peg$c51 = "<", peg$c52 = peg$literalExpectation("<", false), peg$c53 = function(segments) {
         return { type: `argument`, segments: [].concat(...segments) };
       }, peg$c54 = function(string) {
@@ -63777,12 +63777,12 @@ var require_shell = __commonJS({
         return arithmetic;
       }, peg$c152 = "$(", peg$c153 = peg$literalExpectation("$(", false), peg$c154 = function(command) {
         return command;
-      }, peg$c155 = "${", peg$c156 = peg$literalExpectation("${", false), peg$c157 = ":-", peg$c158 = peg$literalExpectation(":-", false), peg$c159 = function(name, arg) {
-        return { name, defaultValue: arg };
+      }, peg$c155 = "${", peg$c156 = peg$literalExpectation("${", false), peg$c157 = ":-", peg$c158 = peg$literalExpectation(":-", false), peg$c159 = function(name, arg2) {
+        return { name, defaultValue: arg2 };
       }, peg$c160 = ":-}", peg$c161 = peg$literalExpectation(":-}", false), peg$c162 = function(name) {
         return { name, defaultValue: [] };
-      }, peg$c163 = ":+", peg$c164 = peg$literalExpectation(":+", false), peg$c165 = function(name, arg) {
-        return { name, alternativeValue: arg };
+      }, peg$c163 = ":+", peg$c164 = peg$literalExpectation(":+", false), peg$c165 = function(name, arg2) {
+        return { name, alternativeValue: arg2 };
       }, peg$c166 = ":+}", peg$c167 = peg$literalExpectation(":+}", false), peg$c168 = function(name) {
         return { name, alternativeValue: [] };
       }, peg$c169 = function(name) {
@@ -72860,14 +72860,256 @@ var require_lib30 = __commonJS({
 import { existsSync as existsSync2, readFileSync as readFileSync3, statSync } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename, dirname, join as join4, resolve } from "node:path";
+import { basename, dirname as dirname2, join as join4, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+// src/analysis/facts/values-builtins.ts
+import { Buffer as Buffer3 } from "node:buffer";
+
 // src/analysis/facts/values-model.ts
+import { Buffer as Buffer2 } from "node:buffer";
 var MAX_STRING_LENGTH = 1 << 20;
+var MAX_ARRAY_LENGTH = 1e5;
+var DATA_UNITS_PER_STEP = 256;
+var Env = class {
+  constructor(parent, functionScope) {
+    this.parent = parent;
+    this.functionScope = functionScope;
+  }
+  parent;
+  functionScope;
+  vars = /* @__PURE__ */ new Map();
+  lookup(name) {
+    for (let env = this; env !== null; env = env.parent) {
+      const binding = env.vars.get(name);
+      if (binding !== void 0) return binding;
+    }
+    return void 0;
+  }
+  nearestFunctionScope() {
+    let env = this;
+    while (!env.functionScope && env.parent !== null) env = env.parent;
+    return env;
+  }
+};
+var NotStatic = class {
+  constructor(reason) {
+    this.reason = reason;
+  }
+  reason;
+};
+function unknown(reason) {
+  throw new NotStatic(reason);
+}
+function isRef(value) {
+  return typeof value === "object" && value !== null;
+}
+function isCallable(value) {
+  return isRef(value) && (value.kind === "function" || value.kind === "builtin" || value.kind === "method");
+}
+function checkString(value) {
+  if (value.length > MAX_STRING_LENGTH) unknown(`string longer than ${MAX_STRING_LENGTH}`);
+  return value;
+}
+function checkLength(length) {
+  if (length > MAX_ARRAY_LENGTH) unknown(`array longer than ${MAX_ARRAY_LENGTH}`);
+  return length;
+}
+function makeArray(items) {
+  checkLength(items.length);
+  return { kind: "array", items };
+}
+function makeBytes(value, buffer) {
+  if (value.length > MAX_STRING_LENGTH) unknown(`byte array longer than ${MAX_STRING_LENGTH}`);
+  return { kind: "bytes", value, buffer };
+}
+var MAX_VALUE_DEPTH = 32;
+function toStr(value, meter, depth = 0) {
+  if (!isRef(value)) return String(value);
+  if (depth > MAX_VALUE_DEPTH) unknown("value nested too deeply");
+  switch (value.kind) {
+    case "array": {
+      meter.charge(value.items.length);
+      const parts = [];
+      let length = 0;
+      for (const item of value.items) {
+        const part = item === null || item === void 0 ? "" : toStr(item, meter, depth + 1);
+        length += part.length + 1;
+        if (length > MAX_STRING_LENGTH) unknown("joined array too long");
+        parts.push(part);
+      }
+      return parts.join(",");
+    }
+    case "bytes":
+      meter.charge(value.value.length);
+      return checkString(value.buffer ? Buffer2.from(value.value).toString("utf8") : value.value.join(","));
+    case "regex":
+      return `/${value.pattern}/${value.flags}`;
+    case "object":
+      return "[object Object]";
+    case "set":
+      return "[object Set]";
+    case "map":
+      return "[object Map]";
+    default:
+      return unknown(`cannot convert a ${value.kind} to a string`);
+  }
+}
+function toPrimitive(value, meter) {
+  return isRef(value) ? toStr(value, meter) : value;
+}
+function toNum(value, meter) {
+  return Number(toPrimitive(value, meter));
+}
+function toInteger(value, meter) {
+  const number = toNum(value, meter);
+  if (Number.isNaN(number)) return 0;
+  return Math.trunc(number);
+}
+function truthy(value) {
+  return isRef(value) ? true : Boolean(value);
+}
+function typeOf(value) {
+  if (value === null) return "object";
+  if (!isRef(value)) return typeof value;
+  if (value.kind === "function" || value.kind === "method") return "function";
+  if (value.kind === "builtin") return value.name === "Math" || value.name === "JSON" ? "object" : "function";
+  return "object";
+}
+function arrayIndex(key) {
+  if (typeof key === "number") return Number.isInteger(key) && key >= 0 && key < 4294967295 ? key : null;
+  if (typeof key === "string" && /^(?:0|[1-9][0-9]{0,9})$/.test(key)) {
+    const index = Number(key);
+    return index < 4294967295 ? index : null;
+  }
+  return null;
+}
+function propertyKey(key, meter) {
+  if (isRef(key)) return toStr(key, meter);
+  return String(key);
+}
+function ownKeys(entries) {
+  const integers = [];
+  const others = [];
+  for (const key of entries.keys()) {
+    if (arrayIndex(key) !== null) integers.push(key);
+    else others.push(key);
+  }
+  integers.sort((a, b2) => Number(a) - Number(b2));
+  return [...integers, ...others];
+}
+function iterate(value, runtime) {
+  if (typeof value === "string") {
+    runtime.charge(value.length);
+    return checkItems(Array.from(value));
+  }
+  if (!isRef(value)) return unknown(`${typeOf(value)} is not iterable here`);
+  switch (value.kind) {
+    case "array":
+      runtime.charge(value.items.length);
+      return value.items;
+    case "bytes":
+      runtime.charge(value.value.length);
+      return checkItems(Array.from(value.value));
+    case "set":
+      runtime.charge(value.items.size);
+      return [...value.items];
+    case "map":
+      runtime.charge(value.entries.size);
+      return [...value.entries].map(([key, item]) => makeArray([key, item]));
+    default:
+      return unknown(`a ${value.kind} is not iterable here`);
+  }
+}
+function checkItems(items) {
+  checkLength(items.length);
+  return items;
+}
+function sameValueZero(a, b2) {
+  if (typeof a === "number" && typeof b2 === "number" && Number.isNaN(a) && Number.isNaN(b2)) return true;
+  return a === b2;
+}
 
 // src/analysis/facts/values-regex.ts
 var REGEX_WORK_LIMIT = 2 ** 26;
+var RUNNABLE_FLAGS = /^[gimsu]*$/;
+var MAX_REGEX_ALTERNATIVES = 1e4;
+var MAX_GROUP_DEPTH = 32;
+function shapeOf(pattern) {
+  const shape = { quantifiers: 0, quantifiedGroup: false, backreference: false };
+  let inClass = false;
+  let previous = "";
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const char = pattern[i2] ?? "";
+    if (char === "\\") {
+      const next = pattern[i2 + 1] ?? "";
+      if (!inClass && (/[1-9]/.test(next) || next === "k")) shape.backreference = true;
+      i2++;
+      previous = "escape";
+      continue;
+    }
+    if (inClass) {
+      if (char === "]") inClass = false;
+      previous = "]";
+      continue;
+    }
+    if (char === "[") {
+      inClass = true;
+      continue;
+    }
+    const counted = char === "{" && /^\{\d+(?:,\d*)?\}/.test(pattern.slice(i2, i2 + 24));
+    const quantifier = char === "*" || char === "+" || counted;
+    const optional = char === "?" && previous !== "(" && previous !== "quantifier";
+    if (quantifier || optional) {
+      shape.quantifiers++;
+      if (previous === ")") shape.quantifiedGroup = true;
+      previous = "quantifier";
+      continue;
+    }
+    previous = char;
+  }
+  return shape;
+}
+function compileSafeRegex(ref2, inputLength, runtime) {
+  if (!RUNNABLE_FLAGS.test(ref2.flags)) unknown(`regex flags ${ref2.flags} not supported`);
+  const shape = shapeOf(ref2.pattern);
+  if (shape.backreference) unknown("regex with a backreference");
+  if (shape.quantifiedGroup) unknown("regex with a quantified group");
+  if (regexWorkLog2(ref2.pattern.length, inputLength, shape.quantifiers) > Math.log2(REGEX_WORK_LIMIT)) {
+    unknown("regex could backtrack too long on this input");
+  }
+  runtime.charge(inputLength * (shape.quantifiers + 1));
+  try {
+    return new RegExp(ref2.pattern, ref2.flags);
+  } catch {
+    return unknown("invalid regex");
+  }
+}
+function regexWorkLog2(patternLength, inputLength, quantifiers) {
+  return Math.log2(Math.max(patternLength, 1)) + (quantifiers + 1) * Math.log2(Math.max(inputLength, 1));
+}
+function makeRegex(pattern, flags) {
+  try {
+    new RegExp(pattern, flags);
+  } catch {
+    unknown("invalid regex");
+  }
+  return { kind: "regex", pattern, flags };
+}
+function regexAlternatives(pattern, flags) {
+  let body = pattern;
+  if (body.startsWith("^")) body = body.slice(1);
+  if (body.endsWith("$") && !isEscaped(body, body.length - 1)) body = body.slice(0, -1);
+  const parser = new AlternationParser(body, flags.includes("u"));
+  const result2 = parser.parseAlternation(0);
+  if (result2 === null || parser.position !== body.length) return null;
+  return result2;
+}
+function isEscaped(text, index) {
+  let backslashes = 0;
+  for (let i2 = index - 1; i2 >= 0 && text[i2] === "\\"; i2--) backslashes++;
+  return backslashes % 2 === 1;
+}
 var SIMPLE_ESCAPES = Object.freeze({
   t: "	",
   n: "\n",
@@ -72876,8 +73118,107 @@ var SIMPLE_ESCAPES = Object.freeze({
   v: "\v",
   "0": "\0"
 });
+var AlternationParser = class {
+  constructor(text, unicode) {
+    this.text = text;
+    this.unicode = unicode;
+  }
+  text;
+  unicode;
+  position = 0;
+  parseAlternation(depth) {
+    if (depth > MAX_GROUP_DEPTH) return null;
+    const all = [];
+    for (; ; ) {
+      const sequence = this.parseSequence(depth);
+      if (sequence === null) return null;
+      all.push(...sequence);
+      if (all.length > MAX_REGEX_ALTERNATIVES) return null;
+      if (this.text[this.position] !== "|") return all;
+      this.position++;
+    }
+  }
+  parseSequence(depth) {
+    let expansions = [""];
+    for (; ; ) {
+      const char = this.text[this.position];
+      if (char === void 0 || char === "|" || char === ")") return expansions;
+      let atom;
+      if (char === "(") {
+        this.position++;
+        if (this.text.startsWith("?:", this.position)) this.position += 2;
+        else if (this.text[this.position] === "?") return null;
+        atom = this.parseAlternation(depth + 1);
+        if (atom === null || this.text[this.position] !== ")") return null;
+        this.position++;
+      } else {
+        const literal2 = this.parseLiteral();
+        if (literal2 === null) return null;
+        atom = [literal2];
+      }
+      if (atom.length * expansions.length > MAX_REGEX_ALTERNATIVES) return null;
+      const next = [];
+      for (const prefix of expansions) for (const suffix of atom) next.push(prefix + suffix);
+      expansions = next;
+    }
+  }
+  parseLiteral() {
+    const char = this.text[this.position] ?? "";
+    if ("^$.*+?[]{}".includes(char)) return null;
+    this.position++;
+    if (char !== "\\") return char;
+    const next = this.text[this.position];
+    if (next === void 0) return null;
+    this.position++;
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== void 0) return simple;
+    if (next === "x") return this.hexDigits(2);
+    if (next === "u") {
+      if (this.unicode && this.text[this.position] === "{") {
+        const close = this.text.indexOf("}", this.position);
+        if (close < 0) return null;
+        const code2 = Number.parseInt(this.text.slice(this.position + 1, close), 16);
+        this.position = close + 1;
+        return Number.isInteger(code2) && code2 <= 1114111 ? String.fromCodePoint(code2) : null;
+      }
+      return this.hexDigits(4);
+    }
+    return /[A-Za-z0-9]/.test(next) ? null : next;
+  }
+  hexDigits(count) {
+    const digits = this.text.slice(this.position, this.position + count);
+    if (digits.length !== count || !/^[0-9a-fA-F]+$/.test(digits)) return null;
+    this.position += count;
+    return String.fromCharCode(Number.parseInt(digits, 16));
+  }
+};
 
 // src/analysis/facts/values-builtins.ts
+var GLOBALS = /* @__PURE__ */ new Set([
+  "String",
+  "Number",
+  "Boolean",
+  "Array",
+  "Object",
+  "Math",
+  "JSON",
+  "Buffer",
+  "Set",
+  "Map",
+  "Uint8Array",
+  "TextDecoder",
+  "TextEncoder",
+  "RegExp",
+  "atob",
+  "btoa",
+  "parseInt",
+  "parseFloat",
+  "decodeURIComponent",
+  "decodeURI",
+  "encodeURIComponent",
+  "unescape",
+  "escape"
+]);
 var STATIC_MEMBERS = Object.freeze({
   String: ["fromCharCode", "fromCodePoint", "prototype"],
   Number: ["parseInt", "parseFloat"],
@@ -72987,6 +73328,19 @@ var FAMILY_METHODS = Object.freeze({
   function: /* @__PURE__ */ new Set(["call", "apply"]),
   codec: /* @__PURE__ */ new Set(["decode", "encode"])
 });
+var OBJECT_PROTOTYPE_NAMES = /* @__PURE__ */ new Set([
+  "constructor",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "__proto__",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__"
+]);
 var BUFFER_ENCODINGS = Object.freeze({
   utf8: "utf8",
   "utf-8": "utf8",
@@ -73006,6 +73360,257 @@ var ENCODING_TAGS = Object.freeze({
   base64: "base64",
   base64url: "base64"
 });
+var CHAR_CODE_CHUNK = 4096;
+function globalValue(name) {
+  if (name === "undefined") return void 0;
+  if (name === "NaN") return Number.NaN;
+  if (name === "Infinity") return Number.POSITIVE_INFINITY;
+  if (GLOBALS.has(name)) return { kind: "builtin", name };
+  return unknown(`unknown name ${name}`);
+}
+function method(family, name, receiver) {
+  return { kind: "method", family, name, receiver };
+}
+function familyMethod(family, key, receiver) {
+  return FAMILY_METHODS[family].has(key) ? method(family, key, receiver) : null;
+}
+function getMember(object, key, meter) {
+  if (object === null || object === void 0) return unknown("member of null or undefined");
+  const name = propertyKey(key, meter);
+  if (typeof object === "string") {
+    if (name === "length") return object.length;
+    const index = arrayIndex(key);
+    if (index !== null) return object[index];
+    return familyMethod("string", name, object) ?? unknown(`string member ${name}`);
+  }
+  if (typeof object === "number") return familyMethod("number", name, object) ?? unknown(`number member ${name}`);
+  if (typeof object === "boolean") return unknown("member of a boolean");
+  switch (object.kind) {
+    case "array": {
+      if (name === "length") return object.items.length;
+      const index = arrayIndex(key);
+      if (index !== null) return object.items[index];
+      return familyMethod("array", name, object) ?? unknown(`array member ${name}`);
+    }
+    case "bytes": {
+      if (name === "length" || name === "byteLength") return object.value.length;
+      const index = arrayIndex(key);
+      if (index !== null) return object.value[index];
+      return familyMethod("bytes", name, object) ?? unknown(`byte array member ${name}`);
+    }
+    case "object": {
+      if (object.entries.has(name)) return object.entries.get(name);
+      if (name === "hasOwnProperty") return method("object", name, object);
+      if (OBJECT_PROTOTYPE_NAMES.has(name)) return unknown(`inherited member ${name}`);
+      return void 0;
+    }
+    case "set":
+      if (name === "size") return object.items.size;
+      return familyMethod("set", name, object) ?? unknown(`Set member ${name}`);
+    case "map":
+      if (name === "size") return object.entries.size;
+      return familyMethod("map", name, object) ?? unknown(`Map member ${name}`);
+    case "regex":
+      if (name === "source") return object.pattern;
+      if (name === "flags") return object.flags;
+      return familyMethod("regex", name, object) ?? unknown(`regex member ${name}`);
+    case "codec":
+      return familyMethod("codec", name, object) ?? unknown(`codec member ${name}`);
+    case "function":
+    case "method":
+      return familyMethod("function", name, object) ?? unknown(`function member ${name}`);
+    case "builtin":
+      return builtinMember(object, name);
+  }
+}
+function builtinMember(builtin, name) {
+  if (builtin.name === "String.prototype") return familyMethod("string", name, void 0) ?? unknown(name);
+  if (builtin.name === "Array.prototype") return familyMethod("array", name, void 0) ?? unknown(name);
+  if (STATIC_MEMBERS[builtin.name]?.includes(name) === true) {
+    return { kind: "builtin", name: `${builtin.name}.${name}` };
+  }
+  return familyMethod("function", name, builtin) ?? unknown(`${builtin.name}.${name} is not whitelisted`);
+}
+function setMember(object, key, value, runtime) {
+  if (!isRef(object)) return unknown("assignment to a member of a primitive");
+  const name = propertyKey(key, runtime);
+  switch (object.kind) {
+    case "array": {
+      const index = arrayIndex(key);
+      if (index !== null) {
+        checkLength(index + 1);
+        runtime.charge(Math.max(0, index - object.items.length));
+        while (object.items.length < index) object.items.push(void 0);
+        object.items[index] = value;
+        return;
+      }
+      if (name === "length") {
+        const length = arrayIndex(value);
+        if (length === null) return unknown("invalid array length");
+        checkLength(length);
+        runtime.charge(Math.max(0, length - object.items.length));
+        while (object.items.length < length) object.items.push(void 0);
+        object.items.length = length;
+        return;
+      }
+      return unknown(`assignment to array member ${name}`);
+    }
+    case "bytes": {
+      const index = arrayIndex(key);
+      if (index === null) return unknown(`assignment to byte array member ${name}`);
+      if (index < object.value.length) object.value[index] = toUint8(value, runtime);
+      return;
+    }
+    case "object":
+      if (name === "__proto__") return unknown("assignment to __proto__");
+      object.entries.set(name, value);
+      checkLength(object.entries.size);
+      return;
+    default:
+      return unknown(`assignment to a member of a ${object.kind}`);
+  }
+}
+function toUint8(value, meter) {
+  const number = toNum(value, meter);
+  if (!Number.isFinite(number)) return 0;
+  return (Math.trunc(number) % 256 + 256) % 256;
+}
+function arg(args, index) {
+  return args[index];
+}
+function stringArg(args, index, meter) {
+  return toStr(arg(args, index), meter);
+}
+function optionalInteger(value, meter) {
+  return value === void 0 ? void 0 : toInteger(value, meter);
+}
+function callableArg(args, index) {
+  const fn = arg(args, index);
+  if (!isCallable(fn)) return unknown("callback is not a known function");
+  return fn;
+}
+function bufferEncoding(value, meter) {
+  if (value === void 0) return "utf8";
+  const name = toStr(value, meter).toLowerCase();
+  return Object.hasOwn(BUFFER_ENCODINGS, name) ? BUFFER_ENCODINGS[name] ?? "utf8" : unknown(`encoding ${name}`);
+}
+function fromCharCodes(codes, codePoints) {
+  let result2 = "";
+  for (let start = 0; start < codes.length; start += CHAR_CODE_CHUNK) {
+    const chunk = codes.slice(start, start + CHAR_CODE_CHUNK);
+    if (codePoints) {
+      for (const code2 of chunk) {
+        if (!Number.isInteger(code2) || code2 < 0 || code2 > 1114111) return unknown("invalid code point");
+      }
+      result2 += String.fromCodePoint(...chunk);
+    } else {
+      result2 += String.fromCharCode(...chunk);
+    }
+    checkString(result2);
+  }
+  return result2;
+}
+function native(operation, what) {
+  try {
+    return operation();
+  } catch {
+    return unknown(`${what} throws`);
+  }
+}
+function callBuiltin(builtin, args, runtime) {
+  runtime.charge(args.length);
+  const name = builtin.name;
+  if (name.startsWith("Math.")) {
+    const fn = MATH_FUNCTIONS[name.slice("Math.".length)];
+    if (fn === void 0) return unknown(`${name} is not whitelisted`);
+    return fn(...args.map((value) => toNum(value, runtime)));
+  }
+  switch (name) {
+    case "String":
+      return args.length === 0 ? "" : stringArg(args, 0, runtime);
+    case "String.fromCharCode":
+    case "String.fromCodePoint":
+      runtime.tag("char-codes");
+      return fromCharCodes(args.map((value) => toNum(value, runtime)), name === "String.fromCodePoint");
+    case "Number":
+      return args.length === 0 ? 0 : toNum(arg(args, 0), runtime);
+    case "Boolean":
+      return truthy(arg(args, 0));
+    case "parseInt":
+    case "Number.parseInt": {
+      const text = stringArg(args, 0, runtime);
+      runtime.charge(text.length);
+      const radix = arg(args, 1);
+      if (radix === void 0) return Number.parseInt(text);
+      const base = toInteger(radix, runtime);
+      if (base === 16) runtime.tag("hex");
+      else if (base !== 10 && base !== 0) runtime.tag("radix");
+      return Number.parseInt(text, base);
+    }
+    case "parseFloat":
+    case "Number.parseFloat":
+      return Number.parseFloat(stringArg(args, 0, runtime));
+    case "Array.isArray": {
+      const value = arg(args, 0);
+      return isRef(value) && value.kind === "array";
+    }
+    case "Array.of":
+      return makeArray([...args]);
+    case "Array.from":
+      return arrayFrom(args, runtime);
+    case "Uint8Array.from":
+      return makeBytes(Uint8Array.from(arrayFrom(args, runtime).items, (item) => toUint8(item, runtime)), false);
+    case "Object.keys":
+    case "Object.values":
+    case "Object.entries":
+      return objectListing(name, arg(args, 0), runtime);
+    case "Object.fromEntries": {
+      const entries = /* @__PURE__ */ new Map();
+      for (const entry of iterate(arg(args, 0), runtime)) {
+        if (!isRef(entry) || entry.kind !== "array") return unknown("Object.fromEntries entry is not a pair");
+        entries.set(propertyKey(entry.items[0], runtime), entry.items[1]);
+      }
+      return { kind: "object", entries };
+    }
+    case "Object.freeze":
+      return arg(args, 0);
+    case "JSON.parse": {
+      if (arg(args, 1) !== void 0) return unknown("JSON.parse with a reviver");
+      const text = stringArg(args, 0, runtime);
+      runtime.charge(text.length);
+      const parsed = native(() => JSON.parse(text), "JSON.parse");
+      return fromJson(parsed, 0);
+    }
+    case "Buffer.from":
+      return bufferFrom(args, runtime);
+    case "Buffer.concat": {
+      const parts = iterate(arg(args, 0), runtime).map(
+        (part) => isRef(part) && part.kind === "bytes" ? part.value : unknown("Buffer.concat of a non-buffer")
+      );
+      const total = parts.reduce((sum, part) => sum + part.length, 0);
+      if (total > MAX_STRING_LENGTH) return unknown("concatenated buffer too long");
+      runtime.charge(total);
+      return makeBytes(Buffer3.concat(parts), true);
+    }
+    case "atob":
+    case "btoa": {
+      runtime.tag("base64");
+      const text = stringArg(args, 0, runtime);
+      runtime.charge(text.length);
+      return checkString(native(() => name === "atob" ? atob(text) : btoa(text), name));
+    }
+    case "decodeURIComponent":
+    case "decodeURI":
+    case "unescape":
+    case "encodeURIComponent":
+    case "escape":
+      return uriFunction(name, stringArg(args, 0, runtime), runtime);
+    case "RegExp":
+      return regexFrom(args, runtime);
+    default:
+      return unknown(`calling ${name} is not whitelisted`);
+  }
+}
 var URI_FUNCTIONS = Object.freeze({
   decodeURIComponent,
   decodeURI,
@@ -73013,13 +73618,1380 @@ var URI_FUNCTIONS = Object.freeze({
   unescape,
   escape
 });
+function uriFunction(name, text, runtime) {
+  const fn = URI_FUNCTIONS[name];
+  if (fn === void 0) return unknown(name);
+  runtime.tag("uri");
+  runtime.charge(text.length);
+  return checkString(native(() => fn(text), name));
+}
+function regexFrom(args, meter) {
+  const source = arg(args, 0);
+  const flags = arg(args, 1);
+  if (isRef(source) && source.kind === "regex") {
+    return makeRegex(source.pattern, flags === void 0 ? source.flags : toStr(flags, meter));
+  }
+  const pattern = source === void 0 ? "(?:)" : toStr(source, meter);
+  return makeRegex(pattern, flags === void 0 ? "" : toStr(flags, meter));
+}
+function construct(callee, args, runtime) {
+  if (!isRef(callee) || callee.kind !== "builtin") return unknown("constructing an unknown class");
+  runtime.charge(args.length);
+  const first = arg(args, 0);
+  switch (callee.name) {
+    case "Set": {
+      const items = first === void 0 || first === null ? [] : iterate(first, runtime);
+      return { kind: "set", items: new Set(items) };
+    }
+    case "Map": {
+      const entries = /* @__PURE__ */ new Map();
+      const pairs = first === void 0 || first === null ? [] : iterate(first, runtime);
+      for (const pair of pairs) {
+        if (!isRef(pair) || pair.kind !== "array") return unknown("Map entry is not a pair");
+        entries.set(pair.items[0], pair.items[1]);
+      }
+      return { kind: "map", entries };
+    }
+    case "Uint8Array": {
+      if (typeof first === "number") {
+        const length = arrayIndex(first) ?? unknown("invalid typed array length");
+        checkLength(length);
+        return makeBytes(new Uint8Array(length), false);
+      }
+      if (isRef(first) && (first.kind === "array" || first.kind === "bytes" || first.kind === "set")) {
+        return makeBytes(Uint8Array.from(iterate(first, runtime), (item) => toUint8(item, runtime)), false);
+      }
+      return unknown("Uint8Array from an unsupported value");
+    }
+    case "TextDecoder":
+    case "TextEncoder": {
+      if (arg(args, 1) !== void 0) return unknown(`${callee.name} options`);
+      if (callee.name === "TextEncoder") return { kind: "codec", direction: "encoder", encoding: "utf-8" };
+      const label = first === void 0 ? "utf-8" : toStr(first, runtime);
+      const encoding = native(() => new TextDecoder(label).encoding, "TextDecoder");
+      return { kind: "codec", direction: "decoder", encoding };
+    }
+    case "RegExp":
+      return regexFrom(args, runtime);
+    default:
+      return unknown(`new ${callee.name} is not whitelisted`);
+  }
+}
+function arrayFrom(args, runtime) {
+  const source = arg(args, 0);
+  const mapper = arg(args, 1);
+  let items;
+  if (isRef(source) && source.kind === "object") {
+    const length = arrayIndex(source.entries.get("length") ?? 0) ?? unknown("invalid array-like length");
+    checkLength(length);
+    runtime.charge(length);
+    items = Array.from({ length }, (_2, index) => source.entries.get(String(index)));
+  } else {
+    items = [...iterate(source, runtime)];
+  }
+  if (mapper === void 0) return makeArray(items);
+  const fn = callableArg(args, 1);
+  return makeArray(items.map((item, index) => runtime.call(fn, void 0, [item, index])));
+}
+function objectListing(name, source, runtime) {
+  let pairs;
+  if (isRef(source) && source.kind === "object") {
+    pairs = ownKeys(source.entries).map((key) => [key, source.entries.get(key)]);
+  } else if (isRef(source) && source.kind === "array") {
+    pairs = source.items.map((item, index) => [String(index), item]);
+  } else {
+    return unknown(`${name} of a ${isRef(source) ? source.kind : typeof source}`);
+  }
+  runtime.charge(pairs.length);
+  if (name === "Object.keys") return makeArray(pairs.map(([key]) => key));
+  if (name === "Object.values") return makeArray(pairs.map(([, value]) => value));
+  return makeArray(pairs.map(([key, value]) => makeArray([key, value])));
+}
+function bufferFrom(args, runtime) {
+  const source = arg(args, 0);
+  if (typeof source === "string") {
+    const encoding = bufferEncoding(arg(args, 1), runtime);
+    const tag = ENCODING_TAGS[encoding];
+    if (tag !== void 0) runtime.tag(tag);
+    runtime.charge(source.length);
+    return makeBytes(Buffer3.from(source, encoding), true);
+  }
+  if (isRef(source) && (source.kind === "array" || source.kind === "bytes")) {
+    const items = iterate(source, runtime);
+    return makeBytes(Buffer3.from(items.map((item) => toUint8(item, runtime))), true);
+  }
+  return unknown("Buffer.from of an unsupported value");
+}
+function fromJson(value, depth) {
+  if (depth > MAX_VALUE_DEPTH) return unknown("JSON nested too deeply");
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    return value;
+  }
+  if (Array.isArray(value)) return makeArray(value.map((item) => fromJson(item, depth + 1)));
+  if (typeof value === "object") {
+    const entries = /* @__PURE__ */ new Map();
+    for (const [key, item] of Object.entries(value)) entries.set(key, fromJson(item, depth + 1));
+    checkLength(entries.size);
+    return { kind: "object", entries };
+  }
+  return unknown("unexpected JSON value");
+}
+function callMethod(ref2, args, runtime) {
+  runtime.charge(args.length);
+  switch (ref2.family) {
+    case "string":
+      return stringMethod(receiverString(ref2.receiver, runtime), ref2.name, args, runtime);
+    case "array":
+      return arrayMethod(receiverArray(ref2.receiver, runtime), ref2.name, args, runtime);
+    case "bytes":
+      return bytesMethod(ref2.receiver, ref2.name, args, runtime);
+    case "number":
+      return numberMethod(ref2.receiver, ref2.name, args, runtime);
+    case "object": {
+      const receiver = ref2.receiver;
+      if (!isRef(receiver) || receiver.kind !== "object") return unknown("hasOwnProperty receiver");
+      return receiver.entries.has(propertyKey(arg(args, 0), runtime));
+    }
+    case "set": {
+      const receiver = ref2.receiver;
+      if (!isRef(receiver) || receiver.kind !== "set") return unknown("Set receiver");
+      return receiver.items.has(arg(args, 0));
+    }
+    case "map": {
+      const receiver = ref2.receiver;
+      if (!isRef(receiver) || receiver.kind !== "map") return unknown("Map receiver");
+      const key = arg(args, 0);
+      return ref2.name === "has" ? receiver.entries.has(key) : receiver.entries.get(key);
+    }
+    case "regex": {
+      const receiver = ref2.receiver;
+      if (!isRef(receiver) || receiver.kind !== "regex") return unknown("regex receiver");
+      if (receiver.flags.includes("g")) return unknown("test on a global regex");
+      const text = stringArg(args, 0, runtime);
+      return compileSafeRegex(receiver, text.length, runtime).test(text);
+    }
+    case "function": {
+      const target = rebind(ref2.receiver, arg(args, 0));
+      if (ref2.name === "call") return runtime.call(target, void 0, args.slice(1));
+      const list2 = arg(args, 1);
+      if (list2 === void 0 || list2 === null) return runtime.call(target, void 0, []);
+      if (!isRef(list2) || list2.kind !== "array" && list2.kind !== "bytes") return unknown("apply with an array-like");
+      return runtime.call(target, void 0, iterate(list2, runtime));
+    }
+    case "codec":
+      return codecMethod(ref2, args, runtime);
+  }
+}
+function rebind(fn, thisArg) {
+  return isRef(fn) && fn.kind === "method" ? method(fn.family, fn.name, thisArg) : fn;
+}
+function receiverString(receiver, meter) {
+  if (receiver === void 0 || receiver === null) return unknown("string method on null or undefined");
+  return toStr(receiver, meter);
+}
+function receiverArray(receiver, runtime) {
+  if (typeof receiver === "string") {
+    runtime.charge(receiver.length);
+    return makeArray(receiver.split(""));
+  }
+  if (isRef(receiver) && receiver.kind === "array") return receiver;
+  if (isRef(receiver) && receiver.kind === "bytes") return makeArray(iterate(receiver, runtime));
+  return unknown("array method on a non-array");
+}
+function stringMethod(text, name, args, runtime) {
+  const result2 = stringMethodResult(text, name, args, runtime);
+  return typeof result2 === "string" ? checkString(result2) : result2;
+}
+function stringMethodResult(text, name, args, runtime) {
+  const a0 = arg(args, 0);
+  const a1 = arg(args, 1);
+  switch (name) {
+    case "charAt":
+      return text.charAt(toInteger(a0, runtime));
+    case "charCodeAt":
+      return text.charCodeAt(toInteger(a0, runtime));
+    case "codePointAt":
+      return text.codePointAt(toInteger(a0, runtime));
+    case "at":
+      return text.at(toInteger(a0, runtime));
+    case "toString":
+    case "valueOf":
+      return text;
+  }
+  runtime.charge(text.length);
+  switch (name) {
+    case "indexOf":
+      return text.indexOf(toStr(a0, runtime), toInteger(a1, runtime));
+    case "lastIndexOf":
+      if (a1 === void 0) return text.lastIndexOf(toStr(a0, runtime));
+      return text.lastIndexOf(toStr(a0, runtime), toNum(a1, runtime));
+    case "includes":
+    case "startsWith":
+    case "endsWith": {
+      if (isRef(a0) && a0.kind === "regex") return unknown(`${name} with a regex`);
+      const search = toStr(a0, runtime);
+      const position2 = optionalInteger(a1, runtime);
+      if (name === "includes") return text.includes(search, position2);
+      return name === "startsWith" ? text.startsWith(search, position2) : text.endsWith(search, position2);
+    }
+    case "slice":
+      return text.slice(toInteger(a0, runtime), optionalInteger(a1, runtime));
+    case "substring":
+      return text.substring(toInteger(a0, runtime), optionalInteger(a1, runtime));
+    case "substr":
+      return text.substr(toInteger(a0, runtime), optionalInteger(a1, runtime));
+    case "toLowerCase":
+      return text.toLowerCase();
+    case "toUpperCase":
+      return text.toUpperCase();
+    case "trim":
+      return text.trim();
+    case "trimStart":
+    case "trimLeft":
+      return text.trimStart();
+    case "trimEnd":
+    case "trimRight":
+      return text.trimEnd();
+    case "normalize": {
+      const form = a0 === void 0 ? "NFC" : toStr(a0, runtime);
+      return native(() => text.normalize(form), "normalize");
+    }
+    case "padStart":
+    case "padEnd": {
+      const length = toInteger(a0, runtime);
+      if (length > MAX_STRING_LENGTH) return unknown("padding too long");
+      runtime.charge(length);
+      const filler = a1 === void 0 ? void 0 : toStr(a1, runtime);
+      return name === "padStart" ? text.padStart(length, filler) : text.padEnd(length, filler);
+    }
+    case "repeat": {
+      const count = toInteger(a0, runtime);
+      if (count < 0 || !Number.isFinite(count)) return unknown("invalid repeat count");
+      if (text.length * count > MAX_STRING_LENGTH) return unknown("repeated string too long");
+      runtime.charge(text.length * count);
+      return text.repeat(count);
+    }
+    case "concat": {
+      if (runtime.topLevel) runtime.tag("concatenation");
+      let result2 = text;
+      for (const part of args) result2 = checkString(result2 + toStr(part, runtime));
+      return result2;
+    }
+    case "split":
+      return splitString(text, a0, a1, runtime);
+    case "replace":
+    case "replaceAll":
+      return replaceString(text, name, a0, a1, runtime);
+    default:
+      return unknown(`string method ${name}`);
+  }
+}
+function splitString(text, separator, limit, runtime) {
+  if (runtime.topLevel) runtime.tag("split");
+  const max = limit === void 0 ? void 0 : toNum(limit, runtime) >>> 0;
+  if (separator === void 0) return makeArray(max === 0 ? [] : [text]);
+  if (isRef(separator) && separator.kind === "regex") {
+    const regex = compileSafeRegex(separator, text.length, runtime);
+    return makeArray(text.split(regex, max));
+  }
+  const search = toStr(separator, runtime);
+  if (search === "" && Math.min(text.length, max ?? text.length) > MAX_STRING_LENGTH) return unknown("split too long");
+  if (search === "") checkLength(Math.min(text.length, max ?? text.length));
+  return makeArray(text.split(search, max));
+}
+function replaceString(text, name, pattern, replacement, runtime) {
+  if (runtime.topLevel) runtime.tag("replace");
+  let matcher;
+  if (isRef(pattern) && pattern.kind === "regex") {
+    if (name === "replaceAll" && !pattern.flags.includes("g")) return unknown("replaceAll with a non-global regex");
+    matcher = compileSafeRegex(pattern, text.length, runtime);
+  } else {
+    matcher = toStr(pattern, runtime);
+  }
+  let replace;
+  if (isCallable(replacement)) {
+    replace = (...parts) => toStr(runtime.call(replacement, void 0, parts.map(fromReplaceArgument)), runtime);
+  } else {
+    const fixed = toStr(replacement, runtime);
+    if (fixed.includes("$")) return unknown("replacement pattern with $");
+    replace = () => fixed;
+  }
+  let length = text.length;
+  const bounded2 = (...parts) => {
+    const piece = replace(...parts);
+    length += piece.length;
+    if (length > MAX_STRING_LENGTH) unknown("replacement result too long");
+    return piece;
+  };
+  return name === "replaceAll" ? text.replaceAll(matcher, bounded2) : text.replace(matcher, bounded2);
+}
+function fromReplaceArgument(part) {
+  if (part === void 0 || typeof part === "string" || typeof part === "number") return part;
+  return unknown("named capture groups");
+}
+function numberMethod(receiver, name, args, runtime) {
+  if (typeof receiver !== "number") return unknown("number method on a non-number");
+  const a0 = arg(args, 0);
+  if (name === "valueOf") return receiver;
+  if (name === "toFixed") {
+    const digits = toInteger(a0, runtime);
+    if (digits < 0 || digits > 100) return unknown("toFixed digits");
+    return receiver.toFixed(digits);
+  }
+  if (a0 === void 0) return String(receiver);
+  const radix = toInteger(a0, runtime);
+  if (radix < 2 || radix > 36) return unknown("invalid radix");
+  if (radix !== 10) runtime.tag(radix === 16 ? "hex" : "radix");
+  return receiver.toString(radix);
+}
+function arrayMethod(array, name, args, runtime) {
+  const items = array.items;
+  const a0 = arg(args, 0);
+  const a1 = arg(args, 1);
+  switch (name) {
+    case "at":
+      return items.at(toInteger(a0, runtime));
+    case "push":
+      checkLength(items.length + args.length);
+      items.push(...args);
+      return items.length;
+    case "pop":
+      return items.pop();
+    case "shift":
+      runtime.charge(items.length);
+      return items.shift();
+    case "unshift":
+      checkLength(items.length + args.length);
+      runtime.charge(items.length);
+      items.unshift(...args);
+      return items.length;
+  }
+  runtime.charge(items.length);
+  switch (name) {
+    case "map":
+    case "filter":
+    case "forEach":
+    case "some":
+    case "every":
+    case "find":
+    case "findIndex":
+    case "findLast":
+    case "findLastIndex":
+    case "flatMap":
+      return iterateWithCallback(array, name, callableArg(args, 0), a1, runtime);
+    case "reduce":
+    case "reduceRight":
+      return reduceArray(array, name === "reduceRight", args, runtime);
+    case "includes":
+      return items.some((item) => sameValueZero(item, a0));
+    case "indexOf":
+      return items.findIndex((item) => item === a0);
+    case "lastIndexOf":
+      return items.findLastIndex((item) => item === a0);
+    case "join":
+    case "toString": {
+      const separator = a0 === void 0 || name === "toString" ? "," : toStr(a0, runtime);
+      return joinItems(items, separator, runtime);
+    }
+    case "reverse":
+      runtime.tag("reversed");
+      items.reverse();
+      return array;
+    case "slice":
+      return makeArray(items.slice(toInteger(a0, runtime), optionalInteger(a1, runtime)));
+    case "concat": {
+      const result2 = [...items];
+      for (const part of args) {
+        if (isRef(part) && part.kind === "array") {
+          checkLength(result2.length + part.items.length);
+          runtime.charge(part.items.length);
+          result2.push(...part.items);
+        } else {
+          result2.push(part);
+        }
+        checkLength(result2.length);
+      }
+      return makeArray(result2);
+    }
+    case "sort":
+      return sortArray(array, a0, runtime);
+    case "flat": {
+      const flat = flatten(items, Math.min(a0 === void 0 ? 1 : toInteger(a0, runtime), MAX_VALUE_DEPTH));
+      runtime.charge(flat.length);
+      return makeArray(flat);
+    }
+    case "fill": {
+      const start = toInteger(a1, runtime);
+      const end = optionalInteger(arg(args, 2), runtime);
+      items.fill(a0, start, end);
+      return array;
+    }
+    default:
+      return unknown(`array method ${name}`);
+  }
+}
+function joinItems(items, separator, meter) {
+  let length = 0;
+  const parts = items.map((item) => {
+    const part = item === null || item === void 0 ? "" : toStr(item, meter);
+    length += part.length + separator.length;
+    if (length > MAX_STRING_LENGTH + separator.length) unknown("joined string too long");
+    return part;
+  });
+  return parts.join(separator);
+}
+function iterateWithCallback(array, name, fn, thisArg, runtime) {
+  const length = array.items.length;
+  const indices = Array.from({ length }, (_2, index) => index);
+  if (name === "findLast" || name === "findLastIndex") indices.reverse();
+  const result2 = [];
+  for (const index of indices) {
+    const item = array.items[index];
+    const answer = runtime.call(fn, thisArg, [item, index, array]);
+    switch (name) {
+      case "map":
+        result2.push(answer);
+        break;
+      case "flatMap":
+        if (isRef(answer) && answer.kind === "array") result2.push(...answer.items);
+        else result2.push(answer);
+        checkLength(result2.length);
+        break;
+      case "filter":
+        if (truthy(answer)) result2.push(item);
+        break;
+      case "some":
+        if (truthy(answer)) return true;
+        break;
+      case "every":
+        if (!truthy(answer)) return false;
+        break;
+      case "find":
+      case "findLast":
+        if (truthy(answer)) return item;
+        break;
+      case "findIndex":
+      case "findLastIndex":
+        if (truthy(answer)) return index;
+        break;
+    }
+  }
+  switch (name) {
+    case "map":
+    case "filter":
+    case "flatMap":
+      return makeArray(result2);
+    case "some":
+      return false;
+    case "every":
+      return true;
+    case "findIndex":
+    case "findLastIndex":
+      return -1;
+    default:
+      return void 0;
+  }
+}
+function reduceArray(array, fromRight, args, runtime) {
+  const fn = callableArg(args, 0);
+  const indices = Array.from({ length: array.items.length }, (_2, index) => index);
+  if (fromRight) indices.reverse();
+  let accumulator;
+  if (args.length >= 2) {
+    accumulator = arg(args, 1);
+  } else {
+    const first = indices.shift();
+    if (first === void 0) return unknown("reduce of an empty array without an initial value");
+    accumulator = array.items[first];
+  }
+  for (const index of indices) {
+    accumulator = runtime.call(fn, void 0, [accumulator, array.items[index], index, array]);
+  }
+  return accumulator;
+}
+function sortArray(array, comparator, runtime) {
+  const defined = array.items.filter((item) => item !== void 0);
+  const holes = array.items.length - defined.length;
+  let sorted;
+  if (comparator === void 0) {
+    const keyed = defined.map((item) => ({ key: toStr(item, runtime), item }));
+    keyed.sort((a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0);
+    sorted = keyed.map(({ item }) => item);
+  } else {
+    const fn = callableArg([comparator], 0);
+    sorted = [...defined].sort((a, b2) => {
+      const order = toNum(runtime.call(fn, void 0, [a, b2]), runtime);
+      return Number.isNaN(order) ? 0 : order;
+    });
+  }
+  array.items.splice(0, array.items.length, ...sorted, ...Array.from({ length: holes }, () => void 0));
+  return array;
+}
+function flatten(items, depth) {
+  const result2 = [];
+  for (const item of items) {
+    if (isRef(item) && item.kind === "array" && depth > 0) {
+      result2.push(...flatten(item.items, depth - 1));
+    } else {
+      result2.push(item);
+    }
+    checkLength(result2.length);
+  }
+  return result2;
+}
+function bytesMethod(receiver, name, args, runtime) {
+  if (!isRef(receiver) || receiver.kind !== "bytes") return unknown("byte array method receiver");
+  const bytes = receiver.value;
+  runtime.charge(bytes.length);
+  const a0 = arg(args, 0);
+  const a1 = arg(args, 1);
+  switch (name) {
+    case "toString": {
+      if (!receiver.buffer) return bytes.join(",");
+      const encoding = bufferEncoding(a0, runtime);
+      const tag = ENCODING_TAGS[encoding];
+      if (tag !== void 0) runtime.tag(tag);
+      const view = Buffer3.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      return checkString(view.toString(encoding, optionalInteger(a1, runtime), optionalInteger(arg(args, 2), runtime)));
+    }
+    case "subarray":
+    case "slice": {
+      const start = toInteger(a0, runtime);
+      const end = optionalInteger(a1, runtime);
+      const view = name === "subarray" || receiver.buffer;
+      return makeBytes(view ? bytes.subarray(start, end) : bytes.slice(start, end), receiver.buffer);
+    }
+    case "reverse":
+      runtime.tag("reversed");
+      bytes.reverse();
+      return receiver;
+    case "map":
+    case "filter": {
+      const result2 = arrayMethod(makeArray(Array.from(bytes)), name, args, runtime);
+      if (!isRef(result2) || result2.kind !== "array") return unknown("typed array result");
+      return makeBytes(Uint8Array.from(result2.items, (item) => toUint8(item, runtime)), receiver.buffer);
+    }
+    default:
+      return arrayMethod(makeArray(Array.from(bytes)), name, args, runtime);
+  }
+}
+function codecMethod(ref2, args, runtime) {
+  const codec = ref2.receiver;
+  if (!isRef(codec) || codec.kind !== "codec") return unknown("codec receiver");
+  const input = arg(args, 0);
+  if (codec.direction === "encoder") {
+    if (ref2.name !== "encode") return unknown("TextEncoder has no decode");
+    const text = input === void 0 ? "" : toStr(input, runtime);
+    runtime.charge(text.length);
+    return makeBytes(new TextEncoder().encode(text), false);
+  }
+  if (ref2.name !== "decode") return unknown("TextDecoder has no encode");
+  if (arg(args, 1) !== void 0) return unknown("TextDecoder.decode options");
+  if (input === void 0) return "";
+  if (!isRef(input) || input.kind !== "bytes") return unknown("TextDecoder.decode of a non-buffer");
+  runtime.charge(input.value.length);
+  return checkString(native(() => new TextDecoder(codec.encoding).decode(input.value), "TextDecoder.decode"));
+}
 
 // src/analysis/facts/values-interpreter.ts
+var MAX_CALL_DEPTH = 8;
+var MAX_NESTING = 400;
+var FREE_CONCATENATION_LENGTH = 16384;
 var NORMAL = Object.freeze({ type: "normal" });
 var BREAK = Object.freeze({ type: "break" });
 var CONTINUE = Object.freeze({ type: "continue" });
+var SHORT_CIRCUIT = /* @__PURE__ */ Symbol("short-circuit");
+var CHAR_CODE_READERS = /* @__PURE__ */ new Set(["charCodeAt", "codePointAt"]);
+var CHAR_CODE_WRITERS = /* @__PURE__ */ new Set(["String.fromCharCode", "String.fromCodePoint"]);
+var Interpreter = class {
+  constructor(resolveName, budget) {
+    this.resolveName = resolveName;
+    this.budget = budget;
+  }
+  resolveName;
+  budget;
+  /** Encoding steps seen, in the order first met. */
+  tags = /* @__PURE__ */ new Set();
+  depth = 0;
+  callDepth = 0;
+  activeFunctions = [];
+  resolving = /* @__PURE__ */ new Set();
+  definitions = /* @__PURE__ */ new Map();
+  resolutions = /* @__PURE__ */ new Map();
+  get topLevel() {
+    return this.callDepth === 0;
+  }
+  tag(encoding) {
+    this.tags.add(encoding);
+  }
+  charge(units) {
+    this.spend(Math.ceil(units / DATA_UNITS_PER_STEP));
+  }
+  spend(steps) {
+    this.budget.steps -= steps;
+    if (this.budget.steps < 0) unknown("step budget exhausted");
+  }
+  call(fn, thisArg, args) {
+    return this.callValue(fn, thisArg, args);
+  }
+  evaluate(node, env) {
+    this.spend(1);
+    if (++this.depth > MAX_NESTING) unknown("expression nested too deeply");
+    const value = this.evaluateNode(node, env);
+    this.depth--;
+    return value;
+  }
+  evaluateNode(node, env) {
+    switch (node.type) {
+      case "Literal":
+        if (node.regex !== void 0) return { kind: "regex", pattern: node.regex.pattern, flags: node.regex.flags };
+        if (typeof node.value === "bigint" || node.value instanceof RegExp) return unknown("bigint literal");
+        return node.value;
+      case "TemplateLiteral":
+        return this.template(node, env);
+      case "Identifier":
+        return this.lookup(node, env);
+      case "ArrayExpression":
+        return this.arrayLiteral(node, env);
+      case "ObjectExpression":
+        return this.objectLiteral(node, env);
+      case "FunctionExpression":
+      case "ArrowFunctionExpression":
+        return { kind: "function", node, env };
+      case "UnaryExpression":
+        return this.unary(node, env);
+      case "UpdateExpression":
+        return this.update(node, env);
+      case "BinaryExpression":
+        return node.operator === "+" ? this.plusChain(node, env) : this.binary(node, env);
+      case "LogicalExpression": {
+        const left = this.evaluate(node.left, env);
+        if (node.operator === "&&") return truthy(left) ? this.evaluate(node.right, env) : left;
+        if (node.operator === "||") return truthy(left) ? left : this.evaluate(node.right, env);
+        return left === null || left === void 0 ? this.evaluate(node.right, env) : left;
+      }
+      case "ConditionalExpression":
+        return this.evaluate(truthy(this.evaluate(node.test, env)) ? node.consequent : node.alternate, env);
+      case "SequenceExpression": {
+        let last;
+        for (const expression of node.expressions) last = this.evaluate(expression, env);
+        return last;
+      }
+      case "AssignmentExpression":
+        return this.assignment(node, env);
+      case "MemberExpression":
+        return this.member(node, env);
+      case "CallExpression":
+        return this.callExpression(node, env);
+      case "NewExpression":
+        return construct(this.evaluate(node.callee, env), this.argumentList(node.arguments, env), this);
+      case "ChainExpression": {
+        const depth = this.depth;
+        try {
+          return this.evaluate(node.expression, env);
+        } catch (error) {
+          if (error !== SHORT_CIRCUIT) throw error;
+          this.depth = depth;
+          return void 0;
+        }
+      }
+      case "ParenthesizedExpression":
+        return this.evaluate(node.expression, env);
+      default:
+        return unknown(`${node.type} is not evaluated`);
+    }
+  }
+  template(node, env) {
+    if (node.expressions.length > 0 && this.topLevel) this.tag("concatenation");
+    let result2 = "";
+    node.quasis.forEach((quasi, index) => {
+      const cooked = quasi.value.cooked;
+      if (typeof cooked !== "string") unknown("invalid escape in a template");
+      result2 = this.concatenate(result2, cooked);
+      const expression = node.expressions[index];
+      if (expression !== void 0) result2 = this.concatenate(result2, toStr(this.evaluate(expression, env), this));
+    });
+    return result2;
+  }
+  lookup(id, env) {
+    const binding = env?.lookup(id.name);
+    if (binding !== void 0) return binding.value;
+    let definition = this.resolutions.get(id);
+    if (definition === void 0) {
+      definition = this.resolveName(id);
+      this.resolutions.set(id, definition);
+    }
+    if (definition === null) return globalValue(id.name);
+    return this.definitionValue(definition, id);
+  }
+  definitionValue(definition, id) {
+    if (this.definitions.has(definition)) return this.definitions.get(definition);
+    const node = definition;
+    if (definition === id || node.type === "Identifier" && node.name === id.name) {
+      return unknown(`${id.name} has no known value`);
+    }
+    for (const fn of this.activeFunctions) {
+      if (definition !== fn && definition.start >= fn.start && definition.end <= fn.end) {
+        return unknown(`${id.name} is a local of a running function`);
+      }
+    }
+    if (this.resolving.has(definition)) return unknown(`${id.name} is defined in a cycle`);
+    if (node.type === "VariableDeclarator" && (node.id.type !== "Identifier" || !node.init)) {
+      return unknown(`${id.name} has no initialiser of its own`);
+    }
+    this.resolving.add(definition);
+    const active = this.activeFunctions;
+    this.activeFunctions = [];
+    let value;
+    if (node.type === "VariableDeclarator") {
+      value = node.init ? this.evaluate(node.init, null) : void 0;
+    } else if (node.type === "FunctionDeclaration") {
+      value = { kind: "function", node, env: null };
+    } else {
+      value = this.evaluate(node, null);
+    }
+    this.activeFunctions = active;
+    this.resolving.delete(definition);
+    this.definitions.set(definition, value);
+    return value;
+  }
+  arrayLiteral(node, env) {
+    const items = [];
+    for (const element of node.elements) {
+      if (element === null) items.push(void 0);
+      else if (element.type === "SpreadElement") items.push(...iterate(this.evaluate(element.argument, env), this));
+      else items.push(this.evaluate(element, env));
+      checkLength(items.length);
+    }
+    return makeArray(items);
+  }
+  objectLiteral(node, env) {
+    const entries = /* @__PURE__ */ new Map();
+    for (const property of node.properties) {
+      if (property.type === "SpreadElement") {
+        this.spreadInto(entries, this.evaluate(property.argument, env));
+      } else {
+        if (property.kind !== "init") return unknown("getter or setter");
+        let key;
+        if (property.computed) key = propertyKey(this.evaluate(property.key, env), this);
+        else if (property.key.type === "Identifier") key = property.key.name;
+        else if (property.key.type === "Literal") key = String(property.key.value);
+        else return unknown("property key");
+        if (key === "__proto__" && !property.computed && !property.shorthand) return unknown("__proto__ literal");
+        entries.set(key, this.evaluate(property.value, env));
+      }
+      checkLength(entries.size);
+    }
+    return { kind: "object", entries };
+  }
+  spreadInto(entries, value) {
+    if (value === null || value === void 0) return;
+    if (typeof value === "string") {
+      this.charge(value.length);
+      value.split("").forEach((char, index) => entries.set(String(index), char));
+      return;
+    }
+    if (isRef(value) && value.kind === "object") {
+      this.charge(value.entries.size);
+      for (const key of ownKeys(value.entries)) entries.set(key, value.entries.get(key));
+      return;
+    }
+    if (isRef(value) && value.kind === "array") {
+      this.charge(value.items.length);
+      value.items.forEach((item, index) => entries.set(String(index), item));
+      return;
+    }
+    unknown("spread of an unsupported value");
+  }
+  unary(node, env) {
+    if (node.operator === "delete") return unknown("delete");
+    const value = this.evaluate(node.argument, env);
+    switch (node.operator) {
+      case "-":
+        return -toNum(value, this);
+      case "+":
+        return toNum(value, this);
+      case "!":
+        return !truthy(value);
+      case "~":
+        return ~toNum(value, this);
+      case "typeof":
+        return typeOf(value);
+      case "void":
+        return void 0;
+    }
+  }
+  /** `a + b + c + ...` folds left to right without recursing once per operand. */
+  plusChain(node, env) {
+    const chain = [];
+    let innermost = node;
+    while (innermost.type === "BinaryExpression" && innermost.operator === "+") {
+      chain.push(innermost);
+      innermost = innermost.left;
+    }
+    chain.reverse();
+    let result2 = this.evaluate(innermost, env);
+    for (const link of chain) {
+      this.spend(1);
+      result2 = this.applyBinary("+", result2, this.evaluate(link.right, env), link);
+    }
+    return result2;
+  }
+  binary(node, env) {
+    if (node.left.type === "PrivateIdentifier") return unknown("private name");
+    const left = this.evaluate(node.left, env);
+    return this.applyBinary(node.operator, left, this.evaluate(node.right, env), node);
+  }
+  /** `node`, when given, tells whether numeric + and - shift character codes (ROT-n, Caesar). */
+  applyBinary(operator, left, right, node) {
+    switch (operator) {
+      case "+": {
+        const a = toPrimitive(left, this);
+        const b2 = toPrimitive(right, this);
+        if (typeof a === "string" || typeof b2 === "string") {
+          if (this.topLevel) this.tag("concatenation");
+          return this.concatenate(String(a), String(b2));
+        }
+        this.noteShift(node);
+        return Number(a) + Number(b2);
+      }
+      case "-":
+        this.noteShift(node);
+        return toNum(left, this) - toNum(right, this);
+      case "*":
+        return toNum(left, this) * toNum(right, this);
+      case "/":
+        return toNum(left, this) / toNum(right, this);
+      case "%":
+        return toNum(left, this) % toNum(right, this);
+      case "**":
+        return toNum(left, this) ** toNum(right, this);
+      case "<<":
+        return toNum(left, this) << toNum(right, this);
+      case ">>":
+        return toNum(left, this) >> toNum(right, this);
+      case ">>>":
+        return toNum(left, this) >>> toNum(right, this);
+      case "&":
+        return toNum(left, this) & toNum(right, this);
+      case "|":
+        return toNum(left, this) | toNum(right, this);
+      case "^":
+        this.tag("xor");
+        return toNum(left, this) ^ toNum(right, this);
+      case "===":
+        return left === right;
+      case "!==":
+        return left !== right;
+      case "==":
+        return looseEquals(left, right, this);
+      case "!=":
+        return !looseEquals(left, right, this);
+      case "<":
+      case ">":
+      case "<=":
+      case ">=":
+        return compare(operator, toPrimitive(left, this), toPrimitive(right, this));
+      case "in":
+        return hasProperty(right, left, this);
+      default:
+        return unknown(`operator ${operator}`);
+    }
+  }
+  /**
+   * V8 joins strings lazily, but the first read of a character copies the whole result: a loop
+   * appending to a long string and reading it back is quadratic. Beyond a length no decoded list
+   * needs, each concatenation pays for the copy.
+   */
+  concatenate(left, right) {
+    const result2 = checkString(left + right);
+    if (result2.length > FREE_CONCATENATION_LENGTH) this.charge(result2.length);
+    return result2;
+  }
+  noteShift(node) {
+    if (node !== null && (readsCharCode(node.left) || readsCharCode(node.right))) this.tag("add-shift");
+  }
+  assignment(node, env) {
+    if (node.operator === "=") {
+      const value2 = this.evaluate(node.right, env);
+      this.bind(node.left, value2, env, "assign");
+      return value2;
+    }
+    const target = node.left;
+    if (target.type !== "Identifier" && target.type !== "MemberExpression") return unknown("compound destructuring");
+    const reference = this.reference(target, env);
+    const current2 = reference.get();
+    const operator = node.operator.slice(0, -1);
+    let value;
+    if (operator === "&&" || operator === "||" || operator === "??") {
+      const nullish = current2 === null || current2 === void 0;
+      const keep = operator === "&&" ? !truthy(current2) : operator === "||" ? truthy(current2) : !nullish;
+      if (keep) return current2;
+      value = this.evaluate(node.right, env);
+    } else {
+      value = this.applyBinary(operator, current2, this.evaluate(node.right, env), null);
+    }
+    reference.set(value);
+    return value;
+  }
+  update(node, env) {
+    const target = node.argument;
+    if (target.type !== "Identifier" && target.type !== "MemberExpression") return unknown("update target");
+    const reference = this.reference(target, env);
+    const old = toNum(reference.get(), this);
+    const value = node.operator === "++" ? old + 1 : old - 1;
+    reference.set(value);
+    return node.prefix ? value : old;
+  }
+  /** A place to read and write, its object and key evaluated once as JS does for `a[i] += x`. */
+  reference(target, env) {
+    if (target.type === "Identifier") {
+      const binding = env?.lookup(target.name);
+      if (binding === void 0) return unknown(`assignment to ${target.name} outside the evaluated code`);
+      return {
+        get: () => binding.value,
+        set: (value) => {
+          if (!binding.mutable) unknown(`assignment to constant ${target.name}`);
+          binding.value = value;
+        }
+      };
+    }
+    if (target.object.type === "Super") return unknown("super");
+    const object = this.evaluate(target.object, env);
+    const key = this.memberKey(target, env);
+    return { get: () => getMember(object, key, this), set: (value) => setMember(object, key, value, this) };
+  }
+  member(node, env) {
+    if (node.object.type === "Super") return unknown("super");
+    const object = this.evaluate(node.object, env);
+    if (node.optional && (object === null || object === void 0)) throw SHORT_CIRCUIT;
+    return getMember(object, this.memberKey(node, env), this);
+  }
+  memberKey(node, env) {
+    if (node.property.type === "PrivateIdentifier") return unknown("private name");
+    if (node.computed) return this.evaluate(node.property, env);
+    return node.property.type === "Identifier" ? node.property.name : unknown("member name");
+  }
+  callExpression(node, env) {
+    const callee = node.callee;
+    if (callee.type === "Super") return unknown("super");
+    let fn;
+    let thisArg;
+    if (callee.type === "MemberExpression") {
+      if (callee.object.type === "Super") return unknown("super");
+      thisArg = this.evaluate(callee.object, env);
+      if (callee.optional && (thisArg === null || thisArg === void 0)) throw SHORT_CIRCUIT;
+      fn = getMember(thisArg, this.memberKey(callee, env), this);
+    } else {
+      fn = this.evaluate(callee, env);
+    }
+    if (node.optional && (fn === null || fn === void 0)) throw SHORT_CIRCUIT;
+    const args = this.argumentList(node.arguments, env);
+    if (isRef(fn) && fn.kind === "builtin" && CHAR_CODE_WRITERS.has(fn.name) && node.arguments.some(isShift)) {
+      this.tag("add-shift");
+    }
+    return this.callValue(fn, thisArg, args);
+  }
+  argumentList(nodes, env) {
+    const args = [];
+    for (const node of nodes) {
+      if (node.type === "SpreadElement") args.push(...iterate(this.evaluate(node.argument, env), this));
+      else args.push(this.evaluate(node, env));
+      checkLength(args.length);
+    }
+    return args;
+  }
+  callValue(fn, thisArg, args) {
+    this.spend(1);
+    if (!isRef(fn)) return unknown("call of a non-function");
+    switch (fn.kind) {
+      case "function":
+        return this.callFunction(fn, args);
+      case "builtin":
+        return callBuiltin(fn, args, this);
+      case "method":
+        return callMethod(fn, args, this);
+      default:
+        return unknown(`call of a ${fn.kind}`);
+    }
+  }
+  callFunction(fn, args) {
+    const node = fn.node;
+    if (node.async || node.generator) return unknown("async or generator function");
+    if (this.callDepth >= MAX_CALL_DEPTH) return unknown("calls nested too deeply");
+    this.callDepth++;
+    this.activeFunctions.push(node);
+    const env = new Env(fn.env, true);
+    if (node.type !== "ArrowFunctionExpression") {
+      if (node.type === "FunctionExpression" && node.id) env.vars.set(node.id.name, { value: fn, mutable: false });
+      env.vars.set("arguments", { value: makeArray([...args]), mutable: true });
+    }
+    node.params.forEach((param, index) => {
+      if (param.type === "RestElement") this.bind(param.argument, makeArray(args.slice(index)), env, "let");
+      else this.bind(param, args[index], env, "let");
+    });
+    let result2;
+    if (node.body.type === "BlockStatement") {
+      const completion = this.execList(node.body.body, env);
+      if (completion.type === "break" || completion.type === "continue") return unknown("break outside a loop");
+      result2 = completion.type === "return" ? completion.value : void 0;
+    } else {
+      result2 = this.evaluate(node.body, env);
+    }
+    this.activeFunctions.pop();
+    this.callDepth--;
+    return result2;
+  }
+  /** Binds or assigns a pattern: declarations, parameters, `for` heads and `=`. */
+  bind(pattern, value, env, mode) {
+    this.spend(1);
+    if (++this.depth > MAX_NESTING) unknown("pattern nested too deeply");
+    this.bindPattern(pattern, value, env, mode);
+    this.depth--;
+  }
+  bindPattern(pattern, value, env, mode) {
+    switch (pattern.type) {
+      case "Identifier": {
+        if (mode === "assign") {
+          this.reference(pattern, env).set(value);
+          return;
+        }
+        if (env === null) return unknown("declaration outside a function");
+        const scope = mode === "var" ? env.nearestFunctionScope() : env;
+        scope.vars.set(pattern.name, { value, mutable: mode !== "const" });
+        return;
+      }
+      case "MemberExpression":
+        if (mode !== "assign") return unknown("member in a declaration");
+        this.reference(pattern, env).set(value);
+        return;
+      case "AssignmentPattern":
+        this.bind(pattern.left, value === void 0 ? this.evaluate(pattern.right, env) : value, env, mode);
+        return;
+      case "ArrayPattern": {
+        const items = iterate(value, this);
+        pattern.elements.forEach((element, index) => {
+          if (element === null) return;
+          if (element.type === "RestElement") this.bind(element.argument, makeArray(items.slice(index)), env, mode);
+          else this.bind(element, items[index], env, mode);
+        });
+        return;
+      }
+      case "ObjectPattern":
+        for (const property of pattern.properties) {
+          if (property.type === "RestElement") return unknown("object rest");
+          const key = property.computed ? this.evaluate(property.key, env) : property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : unknown("pattern key");
+          this.bind(property.value, getMember(value, key, this), env, mode);
+        }
+        return;
+      case "RestElement":
+        return unknown("rest element");
+    }
+  }
+  execList(statements, env) {
+    for (const statement of statements) {
+      if (statement.type === "FunctionDeclaration" && statement.id) {
+        env.vars.set(statement.id.name, { value: { kind: "function", node: statement, env }, mutable: true });
+      }
+    }
+    for (const statement of statements) {
+      const completion = this.exec(statement, env);
+      if (completion.type !== "normal") return completion;
+    }
+    return NORMAL;
+  }
+  exec(node, env) {
+    this.spend(1);
+    if (++this.depth > MAX_NESTING) unknown("statements nested too deeply");
+    const completion = this.execNode(node, env);
+    this.depth--;
+    return completion;
+  }
+  execNode(node, env) {
+    switch (node.type) {
+      case "ExpressionStatement":
+        this.evaluate(node.expression, env);
+        return NORMAL;
+      case "VariableDeclaration":
+        this.declare(node, env);
+        return NORMAL;
+      case "FunctionDeclaration":
+      case "EmptyStatement":
+      case "DebuggerStatement":
+        return NORMAL;
+      case "BlockStatement":
+        return this.execList(node.body, new Env(env, false));
+      case "IfStatement":
+        if (truthy(this.evaluate(node.test, env))) return this.exec(node.consequent, env);
+        return node.alternate ? this.exec(node.alternate, env) : NORMAL;
+      case "ReturnStatement":
+        return { type: "return", value: node.argument ? this.evaluate(node.argument, env) : void 0 };
+      case "BreakStatement":
+        return node.label ? unknown("labelled break") : BREAK;
+      case "ContinueStatement":
+        return node.label ? unknown("labelled continue") : CONTINUE;
+      case "ForStatement":
+        return this.forLoop(node, env);
+      case "WhileStatement":
+        for (; ; ) {
+          this.spend(1);
+          if (!truthy(this.evaluate(node.test, env))) return NORMAL;
+          const completion = this.exec(node.body, env);
+          if (completion.type === "break") return NORMAL;
+          if (completion.type === "return") return completion;
+        }
+      case "DoWhileStatement":
+        for (; ; ) {
+          this.spend(1);
+          const completion = this.exec(node.body, env);
+          if (completion.type === "break") return NORMAL;
+          if (completion.type === "return") return completion;
+          if (!truthy(this.evaluate(node.test, env))) return NORMAL;
+        }
+      case "ForOfStatement":
+      case "ForInStatement":
+        return this.forEachLoop(node, env);
+      case "SwitchStatement":
+        return this.switchStatement(node, env);
+      default:
+        return unknown(`${node.type} is not interpreted`);
+    }
+  }
+  declare(node, env) {
+    if (node.kind !== "var" && node.kind !== "let" && node.kind !== "const") return unknown(`${node.kind} declaration`);
+    for (const declarator of node.declarations) {
+      if (declarator.init === null || declarator.init === void 0) {
+        const id = declarator.id;
+        if (node.kind === "var" && id.type === "Identifier" && env.nearestFunctionScope().vars.has(id.name)) continue;
+        this.bind(declarator.id, void 0, env, node.kind);
+      } else {
+        this.bind(declarator.id, this.evaluate(declarator.init, env), env, node.kind);
+      }
+    }
+  }
+  forLoop(node, env) {
+    const loopEnv = new Env(env, false);
+    let perIteration = [];
+    if (node.init?.type === "VariableDeclaration") {
+      this.declare(node.init, loopEnv);
+      if (node.init.kind !== "var") perIteration = [...loopEnv.vars.keys()];
+    } else if (node.init) {
+      this.evaluate(node.init, loopEnv);
+    }
+    let iterationEnv = copyBindings(loopEnv, perIteration);
+    for (; ; ) {
+      this.spend(1);
+      if (node.test && !truthy(this.evaluate(node.test, iterationEnv))) return NORMAL;
+      const completion = this.exec(node.body, iterationEnv);
+      if (completion.type === "break") return NORMAL;
+      if (completion.type === "return") return completion;
+      iterationEnv = copyBindings(iterationEnv, perIteration);
+      if (node.update) this.evaluate(node.update, iterationEnv);
+    }
+  }
+  forEachLoop(node, env) {
+    if (node.type === "ForOfStatement" && node.await) return unknown("for await");
+    const subject = this.evaluate(node.right, env);
+    const items = node.type === "ForOfStatement" ? iterate(subject, this) : enumerableKeys(subject);
+    for (let index = 0; index < items.length; index++) {
+      this.spend(1);
+      const iterationEnv = new Env(env, false);
+      const left = node.left;
+      if (left.type === "VariableDeclaration") {
+        const declarator = left.declarations[0];
+        if (declarator === void 0 || left.kind !== "var" && left.kind !== "let" && left.kind !== "const") {
+          return unknown("for declaration");
+        }
+        this.bind(declarator.id, items[index], iterationEnv, left.kind);
+      } else {
+        this.bind(left, items[index], iterationEnv, "assign");
+      }
+      const completion = this.exec(node.body, iterationEnv);
+      if (completion.type === "break") return NORMAL;
+      if (completion.type === "return") return completion;
+    }
+    return NORMAL;
+  }
+  switchStatement(node, env) {
+    const discriminant = this.evaluate(node.discriminant, env);
+    let start = -1;
+    for (const [index, switchCase] of node.cases.entries()) {
+      if (switchCase.test && this.evaluate(switchCase.test, env) === discriminant) {
+        start = index;
+        break;
+      }
+    }
+    if (start < 0) start = node.cases.findIndex((switchCase) => !switchCase.test);
+    if (start < 0) return NORMAL;
+    const blockEnv = new Env(env, false);
+    const statements = node.cases.slice(start).flatMap((switchCase) => switchCase.consequent);
+    const completion = this.execList(statements, blockEnv);
+    return completion.type === "break" ? NORMAL : completion;
+  }
+};
+function copyBindings(from, names) {
+  if (names.length === 0) return from;
+  const next = new Env(from.parent, false);
+  for (const name of names) {
+    const binding = from.vars.get(name);
+    if (binding !== void 0) next.vars.set(name, { ...binding });
+  }
+  return next;
+}
+function enumerableKeys(value) {
+  if (typeof value === "string") return Array.from({ length: checkLength(value.length) }, (_2, index) => String(index));
+  if (isRef(value) && value.kind === "array") return value.items.map((_2, index) => String(index));
+  if (isRef(value) && value.kind === "object") return ownKeys(value.entries);
+  return unknown("for...in over an unsupported value");
+}
+function unwrap(node) {
+  let current2 = node;
+  while (current2.type === "ParenthesizedExpression") current2 = current2.expression;
+  return current2;
+}
+var SHIFT_OPERAND_DEPTH = 4;
+function readsCharCode(node, depth = 0) {
+  const current2 = unwrap(node);
+  if (current2.type === "BinaryExpression") {
+    if (depth >= SHIFT_OPERAND_DEPTH) return false;
+    return readsCharCode(current2.left, depth + 1) || readsCharCode(current2.right, depth + 1);
+  }
+  return current2.type === "CallExpression" && current2.callee.type === "MemberExpression" && current2.callee.property.type === "Identifier" && CHAR_CODE_READERS.has(current2.callee.property.name);
+}
+function isShift(node) {
+  const current2 = unwrap(node);
+  return current2.type === "BinaryExpression" && (current2.operator === "+" || current2.operator === "-");
+}
+function looseEquals(left, right, meter) {
+  if (isRef(left) && isRef(right)) return left === right;
+  const a = toPrimitive(left, meter);
+  const b2 = toPrimitive(right, meter);
+  return a == b2;
+}
+function compare(operator, a, b2) {
+  if (typeof a === "string" && typeof b2 === "string") {
+    if (operator === "<") return a < b2;
+    if (operator === ">") return a > b2;
+    if (operator === "<=") return a <= b2;
+    return a >= b2;
+  }
+  const x = Number(a);
+  const y = Number(b2);
+  if (operator === "<") return x < y;
+  if (operator === ">") return x > y;
+  if (operator === "<=") return x <= y;
+  return x >= y;
+}
+function hasProperty(object, key, meter) {
+  if (!isRef(object)) return unknown("in on a primitive");
+  const name = propertyKey(key, meter);
+  if (object.kind === "object") {
+    if (object.entries.has(name)) return true;
+    return name === "hasOwnProperty" || OBJECT_PROTOTYPE_NAMES.has(name) ? unknown("inherited name") : false;
+  }
+  if (object.kind === "array") {
+    if (name === "length") return true;
+    const index = Number(name);
+    return Number.isInteger(index) && index >= 0 && index < object.items.length && String(index) === name;
+  }
+  return unknown(`in on a ${object.kind}`);
+}
 
 // src/analysis/facts/values.ts
+var DEFAULT_STEP_BUDGET = 5e4;
+function evaluateDecoded(node, resolve2, budget = { steps: DEFAULT_STEP_BUDGET }) {
+  const interpreter = new Interpreter(resolve2, budget);
+  try {
+    const value = toStaticValue(interpreter.evaluate(node, null), 0, interpreter);
+    if (value === null) return null;
+    return { value, encoding: interpreter.tags.size === 0 ? "literal" : [...interpreter.tags].join("+") };
+  } catch {
+    return null;
+  }
+}
+function toStaticValue(value, depth, interpreter) {
+  interpreter.spend(1);
+  if (depth > MAX_VALUE_DEPTH) return null;
+  if (typeof value === "string") return { kind: "string", value };
+  if (typeof value === "number") return { kind: "number", value };
+  if (typeof value === "boolean") return { kind: "boolean", value };
+  if (!isRef(value)) return null;
+  switch (value.kind) {
+    case "array":
+    case "set": {
+      const items = [];
+      for (const item of value.items) {
+        const converted = toStaticValue(item, depth + 1, interpreter);
+        if (converted === null) return null;
+        items.push(converted);
+      }
+      return { kind: "array", items };
+    }
+    case "bytes":
+      return { kind: "bytes", value: Uint8Array.from(value.value) };
+    case "regex":
+      return { kind: "regex", pattern: value.pattern, flags: value.flags };
+    case "object":
+    case "map": {
+      let source;
+      if (value.kind === "object") {
+        source = ownKeys(value.entries).map((key) => [key, value.entries.get(key)]);
+      } else {
+        if ([...value.entries.keys()].some(isRef)) return null;
+        source = [...value.entries].map(([key, item]) => [String(key), item]);
+      }
+      const entries = /* @__PURE__ */ new Map();
+      for (const [key, item] of source) {
+        const converted = toStaticValue(item, depth + 1, interpreter);
+        if (converted === null) return null;
+        entries.set(key, converted);
+      }
+      return { kind: "object", entries };
+    }
+    default:
+      return null;
+  }
+}
+function stringsOf(value) {
+  switch (value.kind) {
+    case "string":
+      return [value.value];
+    case "object":
+      return [...value.entries.keys()];
+    case "regex":
+      return regexAlternatives(value.pattern, value.flags);
+    case "array": {
+      const strings = [];
+      const pending = [value.items];
+      const positions = [0];
+      let sawItem = false;
+      while (pending.length > 0) {
+        const items = pending[pending.length - 1] ?? [];
+        const position2 = positions[positions.length - 1] ?? 0;
+        if (position2 >= items.length) {
+          pending.pop();
+          positions.pop();
+          continue;
+        }
+        positions[positions.length - 1] = position2 + 1;
+        const item = items[position2];
+        if (item === void 0) continue;
+        sawItem = true;
+        if (item.kind === "array") {
+          pending.push(item.items);
+          positions.push(0);
+        } else if (item.kind === "string") {
+          strings.push(item.value);
+        } else if (item.kind === "regex") {
+          strings.push(...regexAlternatives(item.pattern, item.flags) ?? []);
+        }
+      }
+      return sawItem && strings.length === 0 ? null : strings;
+    }
+    default:
+      return null;
+  }
+}
 var MAX_CONCAT_PARTS = 256;
 var MAX_STATIC_STRING_LENGTH = 4096;
 function staticString(node) {
@@ -73094,6 +75066,1403 @@ function propertyKey2(key, computed) {
   return computed ? staticString(node) : null;
 }
 
+// src/analysis/facts/sources.ts
+var SOURCE_KIND_LABELS = Object.freeze({
+  timezone: "the timezone",
+  locale: "the locale",
+  proxy: "the proxy settings",
+  endpoint: "a service endpoint setting",
+  hostname: "the host name",
+  user: "the user identity",
+  network: "the network configuration",
+  "machine-id": "the machine id",
+  ci: "the CI identity",
+  "git-identity": "the git identity",
+  "cloud-metadata": "the cloud metadata service",
+  "public-ip": "the public IP address"
+});
+var ENV_EXACT = Object.freeze({
+  TZ: "timezone",
+  LANG: "locale",
+  LANGUAGE: "locale",
+  LC_ALL: "locale",
+  HTTP_PROXY: "proxy",
+  HTTPS_PROXY: "proxy",
+  ALL_PROXY: "proxy",
+  NO_PROXY: "proxy",
+  NPM_CONFIG_PROXY: "proxy",
+  NPM_CONFIG_HTTPS_PROXY: "proxy",
+  NPM_CONFIG_NOPROXY: "proxy",
+  NPM_CONFIG_REGISTRY: "endpoint",
+  HOSTNAME: "hostname",
+  COMPUTERNAME: "hostname",
+  USER: "user",
+  USERNAME: "user",
+  USERDOMAIN: "user",
+  LOGNAME: "user",
+  // The same as os.homedir(), which the catalogue lists: a home path carries the user name.
+  HOME: "user",
+  USERPROFILE: "user",
+  CI: "ci",
+  CONTINUOUS_INTEGRATION: "ci",
+  BUILD_NUMBER: "ci",
+  GITLAB_CI: "ci",
+  CIRCLECI: "ci",
+  TRAVIS: "ci",
+  BUILDKITE: "ci",
+  JENKINS_URL: "ci",
+  TF_BUILD: "ci",
+  GIT_AUTHOR_NAME: "git-identity",
+  GIT_AUTHOR_EMAIL: "git-identity",
+  GIT_COMMITTER_NAME: "git-identity",
+  GIT_COMMITTER_EMAIL: "git-identity"
+});
+var ENV_PREFIXES = Object.freeze([
+  ["LC_", "locale"],
+  ["GITHUB_", "ci"],
+  ["RUNNER_", "ci"]
+]);
+var ENV_SUFFIXES = Object.freeze([
+  ["_BASE_URL", "endpoint"],
+  ["_API_URL", "endpoint"],
+  ["_ENDPOINT", "endpoint"],
+  ["_HOST", "endpoint"]
+]);
+var MAX_ENV_NAME_LENGTH = 100;
+function envSourceKind(name) {
+  if (name.length === 0 || name.length > MAX_ENV_NAME_LENGTH) return null;
+  const upper = name.toUpperCase();
+  const exact = own(ENV_EXACT, upper);
+  if (exact !== void 0) return exact;
+  for (const [prefix, kind] of ENV_PREFIXES) if (upper.startsWith(prefix)) return kind;
+  for (const [suffix, kind] of ENV_SUFFIXES) {
+    if (upper.length > suffix.length && upper.endsWith(suffix)) return kind;
+  }
+  return null;
+}
+var MEMBER_SOURCES = Object.freeze({
+  "os.hostname": { kind: "hostname", what: "os.hostname()" },
+  "os.userInfo": { kind: "user", what: "os.userInfo()" },
+  "os.homedir": { kind: "user", what: "os.homedir()" },
+  "os.networkInterfaces": { kind: "network", what: "os.networkInterfaces()" },
+  "dns.getServers": { kind: "network", what: "dns.getServers()" },
+  "dns.promises.getServers": { kind: "network", what: "dns.getServers()" },
+  "navigator.language": { kind: "locale", what: "navigator.language" },
+  "navigator.languages": { kind: "locale", what: "navigator.languages" },
+  "navigator.userLanguage": { kind: "locale", what: "navigator.language" },
+  "navigator.browserLanguage": { kind: "locale", what: "navigator.language" },
+  "location.host": { kind: "hostname", what: "location.host" },
+  "location.hostname": { kind: "hostname", what: "location.hostname" },
+  "location.origin": { kind: "hostname", what: "location.origin" },
+  "document.location.host": { kind: "hostname", what: "location.host" },
+  "document.location.hostname": { kind: "hostname", what: "location.hostname" },
+  "document.location.origin": { kind: "hostname", what: "location.origin" },
+  "document.domain": { kind: "hostname", what: "document.domain" }
+});
+function memberSource(path) {
+  return own(MEMBER_SOURCES, path.join(".")) ?? null;
+}
+var MEMBER_SOURCE_NAMES = new Set(
+  Object.keys(MEMBER_SOURCES).map((path) => path.slice(path.lastIndexOf(".") + 1))
+);
+var INTL_CONSTRUCTORS = /* @__PURE__ */ new Set([
+  "DateTimeFormat",
+  "NumberFormat",
+  "Collator",
+  "PluralRules",
+  "RelativeTimeFormat",
+  "ListFormat",
+  "DisplayNames",
+  "Segmenter",
+  "Locale"
+]);
+var INTL_RESOLVED_OPTIONS = Object.freeze({
+  timeZone: "timezone",
+  locale: "locale"
+});
+var METHOD_SOURCES = Object.freeze({
+  getTimezoneOffset: { kind: "timezone", what: "new Date().getTimezoneOffset()" }
+});
+function intlOptionKind(name) {
+  return own(INTL_RESOLVED_OPTIONS, name) ?? null;
+}
+function methodSource(name) {
+  return own(METHOD_SOURCES, name) ?? null;
+}
+function own(table2, key) {
+  return Object.hasOwn(table2, key) ? table2[key] : void 0;
+}
+var STRING_SOURCES = Object.freeze([
+  { pattern: /\/etc\/machine-id/, kind: "machine-id", what: "/etc/machine-id" },
+  { pattern: /\/var\/lib\/dbus\/machine-id/, kind: "machine-id", what: "/var/lib/dbus/machine-id" },
+  { pattern: /\/sys\/class\/dmi\/id\/product_uuid/, kind: "machine-id", what: "/sys/class/dmi/id/product_uuid" },
+  { pattern: /MachineGuid/i, kind: "machine-id", what: "MachineGuid" },
+  { pattern: /IOPlatformUUID/i, kind: "machine-id", what: "IOPlatformUUID" },
+  { pattern: /169\.254\.169\.254/, kind: "cloud-metadata", what: "169.254.169.254" },
+  { pattern: /169\.254\.170\.2\b/, kind: "cloud-metadata", what: "169.254.170.2" },
+  { pattern: /metadata\.google\.internal/i, kind: "cloud-metadata", what: "metadata.google.internal" },
+  { pattern: /100\.100\.100\.200/, kind: "cloud-metadata", what: "100.100.100.200" },
+  { pattern: /\/etc\/resolv\.conf/, kind: "network", what: "/etc/resolv.conf" },
+  { pattern: /\bgit\s+config\b[^\n]*?\buser\.email\b/, kind: "git-identity", what: "git config user.email" },
+  { pattern: /\bgit\s+config\b[^\n]*?\buser\.name\b/, kind: "git-identity", what: "git config user.name" },
+  { pattern: /\bipify\.org\b/i, kind: "public-ip", what: "ipify.org" },
+  { pattern: /\bifconfig\.me\b/i, kind: "public-ip", what: "ifconfig.me" },
+  { pattern: /\bicanhazip\.com\b/i, kind: "public-ip", what: "icanhazip.com" },
+  { pattern: /\bipinfo\.io\b/i, kind: "public-ip", what: "ipinfo.io" },
+  { pattern: /\bcheckip\.amazonaws\.com\b/i, kind: "public-ip", what: "checkip.amazonaws.com" },
+  { pattern: /\bip-api\.com\b/i, kind: "public-ip", what: "ip-api.com" },
+  { pattern: /\bipecho\.net\b/i, kind: "public-ip", what: "ipecho.net" }
+]);
+var STRING_PREFILTER = /machine-id|product_uuid|machineguid|ioplatformuuid|169\.254\.|metadata\.google|100\.100\.100\.200|resolv\.conf|user\.(?:email|name)|ipify|ifconfig\.me|icanhazip|ipinfo\.io|checkip\.amazonaws|ip-api\.com|ipecho\.net/i;
+function stringSources(value) {
+  if (value.length < 7 || !STRING_PREFILTER.test(value)) return [];
+  const matches = [];
+  for (const entry of STRING_SOURCES) {
+    if (entry.pattern.test(value)) matches.push({ kind: entry.kind, what: entry.what });
+  }
+  return matches;
+}
+
+// src/analysis/visitor-keys.ts
+var VISITOR_KEYS = Object.freeze({
+  Program: ["body"],
+  ExpressionStatement: ["expression"],
+  BlockStatement: ["body"],
+  StaticBlock: ["body"],
+  EmptyStatement: [],
+  DebuggerStatement: [],
+  WithStatement: ["object", "body"],
+  ReturnStatement: ["argument"],
+  LabeledStatement: ["label", "body"],
+  BreakStatement: ["label"],
+  ContinueStatement: ["label"],
+  IfStatement: ["test", "consequent", "alternate"],
+  SwitchStatement: ["discriminant", "cases"],
+  SwitchCase: ["test", "consequent"],
+  ThrowStatement: ["argument"],
+  TryStatement: ["block", "handler", "finalizer"],
+  CatchClause: ["param", "body"],
+  WhileStatement: ["test", "body"],
+  DoWhileStatement: ["body", "test"],
+  ForStatement: ["init", "test", "update", "body"],
+  ForInStatement: ["left", "right", "body"],
+  ForOfStatement: ["left", "right", "body"],
+  FunctionDeclaration: ["id", "params", "body"],
+  FunctionExpression: ["id", "params", "body"],
+  ArrowFunctionExpression: ["params", "body"],
+  VariableDeclaration: ["declarations"],
+  VariableDeclarator: ["id", "init"],
+  ThisExpression: [],
+  Super: [],
+  Identifier: [],
+  PrivateIdentifier: [],
+  Literal: [],
+  ArrayExpression: ["elements"],
+  ObjectExpression: ["properties"],
+  Property: ["key", "value"],
+  UnaryExpression: ["argument"],
+  UpdateExpression: ["argument"],
+  BinaryExpression: ["left", "right"],
+  AssignmentExpression: ["left", "right"],
+  LogicalExpression: ["left", "right"],
+  MemberExpression: ["object", "property"],
+  ConditionalExpression: ["test", "consequent", "alternate"],
+  CallExpression: ["callee", "arguments"],
+  NewExpression: ["callee", "arguments"],
+  SequenceExpression: ["expressions"],
+  YieldExpression: ["argument"],
+  AwaitExpression: ["argument"],
+  TemplateLiteral: ["quasis", "expressions"],
+  TaggedTemplateExpression: ["tag", "quasi"],
+  TemplateElement: [],
+  SpreadElement: ["argument"],
+  ObjectPattern: ["properties"],
+  ArrayPattern: ["elements"],
+  RestElement: ["argument"],
+  AssignmentPattern: ["left", "right"],
+  ClassDeclaration: ["id", "superClass", "body"],
+  ClassExpression: ["id", "superClass", "body"],
+  ClassBody: ["body"],
+  MethodDefinition: ["key", "value"],
+  PropertyDefinition: ["key", "value"],
+  MetaProperty: ["meta", "property"],
+  ChainExpression: ["expression"],
+  ParenthesizedExpression: ["expression"],
+  ImportExpression: ["source", "options"],
+  ImportDeclaration: ["specifiers", "source", "attributes"],
+  ImportSpecifier: ["imported", "local"],
+  ImportDefaultSpecifier: ["local"],
+  ImportNamespaceSpecifier: ["local"],
+  ImportAttribute: ["key", "value"],
+  ExportNamedDeclaration: ["declaration", "specifiers", "source", "attributes"],
+  ExportSpecifier: ["local", "exported"],
+  ExportDefaultDeclaration: ["declaration"],
+  ExportAllDeclaration: ["exported", "source", "attributes"]
+});
+var NON_CHILD_KEYS = /* @__PURE__ */ new Set(["type", "start", "end", "loc", "range"]);
+var KEYS_BY_TYPE = new Map(Object.entries(VISITOR_KEYS));
+function visitorKeys(node) {
+  return KEYS_BY_TYPE.get(node.type) ?? Object.keys(node).filter((key) => !NON_CHILD_KEYS.has(key));
+}
+
+// src/analysis/facts/flow.ts
+var MAX_TAINT_DEPTH = 120;
+var MAX_SITES = 200;
+var TEST_METHODS = /* @__PURE__ */ new Set([
+  "includes",
+  "indexOf",
+  "lastIndexOf",
+  "startsWith",
+  "endsWith",
+  "test",
+  "has",
+  "some",
+  "every",
+  "findIndex",
+  "localeCompare",
+  "search",
+  "hasOwnProperty",
+  "forEach"
+]);
+var TEXT_CONVERTERS = /* @__PURE__ */ new Set([
+  "String",
+  "encodeURIComponent",
+  "encodeURI",
+  "escape",
+  "btoa",
+  "JSON.stringify",
+  "Buffer.from",
+  "URL",
+  "URLSearchParams",
+  "Array.from",
+  "Object.values",
+  "Object.entries",
+  "Object.keys"
+]);
+function sourceAt(node, ancestors, scope) {
+  const current2 = node;
+  switch (current2.type) {
+    case "MemberExpression": {
+      const name = memberName(current2);
+      if (name === null || envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name)) return null;
+      const path = scope.resolve(current2, ancestors);
+      return path === null ? null : pathSource(path, current2.start);
+    }
+    case "CallExpression": {
+      const callee = current2.callee;
+      if (callee.type === "MemberExpression") {
+        const name = memberName(callee);
+        if (name === "resolvedOptions") return intlSource(callee.object, current2.start, ancestors, scope);
+        const method2 = name === null ? null : methodSource(name);
+        if (method2 !== null) return { start: current2.start, kind: method2.kind, what: method2.what };
+      } else if (callee.type === "Identifier" && MEMBER_SOURCE_NAMES.has(callee.name)) {
+        const path = scope.resolve(callee, ancestors);
+        return path === null ? null : pathSource(path, current2.start);
+      }
+      return null;
+    }
+    case "Literal":
+      return typeof current2.value === "string" ? literalSource(current2.value, current2.start) : null;
+    case "TemplateElement":
+      return typeof current2.value.cooked === "string" ? literalSource(current2.value.cooked, current2.start) : null;
+    case "VariableDeclarator": {
+      if (current2.id.type !== "ObjectPattern" || !current2.init) return null;
+      const base = scope.resolve(current2.init, ancestors);
+      if (base === null) return null;
+      for (const property of current2.id.properties) {
+        if (property.type !== "Property") continue;
+        const key = propertyKey2(property.key, property.computed);
+        const read = key === null ? null : pathSource([...base, key], property.start);
+        if (read !== null) return read;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+function pathSource(path, start) {
+  const name = path[path.length - 1];
+  if (name === void 0) return null;
+  if (path.length === 3 && path[0] === "process" && path[1] === "env") {
+    const kind = envSourceKind(name);
+    return kind === null ? null : { start, kind, what: `process.env.${name}` };
+  }
+  const match = memberSource(path);
+  return match === null ? null : { start, kind: match.kind, what: match.what };
+}
+function literalSource(value, start) {
+  const match = stringSources(value)[0];
+  return match === void 0 ? null : { start, kind: match.kind, what: match.what };
+}
+function intlSource(formatter, start, ancestors, scope) {
+  const created = unwrap2(formatter);
+  if (created.type !== "CallExpression" && created.type !== "NewExpression") return null;
+  const constructor = scope.resolve(created.callee, ancestors);
+  const name = constructor?.[1];
+  if (constructor?.length !== 2 || constructor[0] !== "Intl" || name === void 0 || !INTL_CONSTRUCTORS.has(name)) {
+    return null;
+  }
+  return {
+    start,
+    kind: name === "DateTimeFormat" ? "timezone" : "locale",
+    what: `Intl.${name}().resolvedOptions()`
+  };
+}
+function unwrap2(node) {
+  let current2 = node;
+  for (; ; ) {
+    if (current2.type === "ParenthesizedExpression" || current2.type === "ChainExpression") current2 = current2.expression;
+    else if (current2.type === "AwaitExpression") current2 = current2.argument;
+    else if (current2.type === "SequenceExpression") {
+      const last = current2.expressions[current2.expressions.length - 1];
+      if (last === void 0) return current2;
+      current2 = last;
+    } else return current2;
+  }
+}
+function isFunctionNode(node) {
+  const type = node?.type;
+  return type === "FunctionDeclaration" || type === "FunctionExpression" || type === "ArrowFunctionExpression";
+}
+var FlowAnalysis = class {
+  constructor(program, scope) {
+    this.program = program;
+    this.scope = scope;
+    this.collect();
+  }
+  program;
+  scope;
+  parents = /* @__PURE__ */ new Map();
+  candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
+  callsByName = /* @__PURE__ */ new Map();
+  assignmentsByName = /* @__PURE__ */ new Map();
+  taints = /* @__PURE__ */ new Map();
+  inProgress = /* @__PURE__ */ new Set();
+  returns = /* @__PURE__ */ new Map();
+  collect() {
+    const stack = [this.program];
+    const { parents, candidates } = this;
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === void 0) break;
+      const current2 = node;
+      switch (current2.type) {
+        case "CallExpression": {
+          candidates.calls.push(current2);
+          const callee = unwrap2(current2.callee);
+          if (callee.type === "Identifier") pushTo(this.callsByName, callee.name, current2);
+          break;
+        }
+        case "NewExpression":
+          candidates.calls.push(current2);
+          break;
+        case "BinaryExpression":
+          if (COMPARISON_OPERATORS.has(current2.operator)) candidates.binaries.push(current2);
+          break;
+        case "SwitchStatement":
+          candidates.switches.push(current2);
+          break;
+        case "MemberExpression":
+          if (current2.computed) candidates.lookups.push(current2);
+          break;
+        case "AssignmentExpression":
+          candidates.assignments.push(current2);
+          if (current2.left.type === "Identifier") pushTo(this.assignmentsByName, current2.left.name, current2);
+          break;
+        default:
+          break;
+      }
+      const fields = node;
+      for (const key of visitorKeys(node)) {
+        const value = fields[key];
+        if (Array.isArray(value)) {
+          for (const child of value) {
+            if (isNode(child)) {
+              parents.set(child, node);
+              stack.push(child);
+            }
+          }
+        } else if (isNode(value)) {
+          parents.set(value, node);
+          stack.push(value);
+        }
+      }
+    }
+  }
+  /** The enclosing nodes, outermost first, the node itself last. */
+  ancestorsOf(node) {
+    const chain = [];
+    let current2 = node;
+    while (current2 !== void 0) {
+      chain.push(current2);
+      current2 = this.parents.get(current2);
+    }
+    return chain.reverse();
+  }
+  /** The canonical path a node evaluates to (`['fs', 'writeFileSync']`), or null. */
+  resolvePath(node) {
+    return this.scope.resolve(node, this.ancestorsOf(node));
+  }
+  bindingOf(identifier) {
+    return this.scope.bindingOf(identifier.name, this.ancestorsOf(identifier));
+  }
+  /**
+   * The resolver `evaluateStatic` needs: a name's declaration, or null when unknown or assigned
+   * after its declaration (then its value is not the initialiser's).
+   */
+  resolver = (identifier) => {
+    const found = this.bindingOf(identifier);
+    const binding = found?.binding;
+    if (found === void 0 || binding === null || binding === void 0) return null;
+    const declaration = binding.declaration;
+    if (declaration === void 0) return null;
+    if (binding.kind === "param") return identifier;
+    if (declaration.type === "VariableDeclarator") {
+      if (binding.path === null || binding.path.length > 0) return null;
+      if (this.assignmentsTo(identifier.name, binding).length > 0) return null;
+    }
+    return declaration;
+  };
+  /** Assignments to the variable `binding` declares (`cached = ...` in a memoising getter). */
+  assignmentsTo(name, binding) {
+    const all = this.assignmentsByName.get(name) ?? [];
+    const found = [];
+    for (const node of all.slice(0, MAX_SITES)) {
+      const assignment = node;
+      if (this.scope.bindingOf(name, this.ancestorsOf(assignment))?.binding === binding) found.push(assignment);
+    }
+    return found;
+  }
+  /** The function a callee refers to, when it is declared in this file. */
+  functionOf(callee) {
+    const target = unwrap2(callee);
+    if (isFunctionNode(target)) return target;
+    if (target.type !== "Identifier") return null;
+    const binding = this.bindingOf(target)?.binding;
+    const declaration = binding?.declaration;
+    if (binding === null || binding === void 0 || declaration === void 0) return null;
+    if (binding.kind === "function" && isFunctionNode(declaration)) return declaration;
+    if (binding.init !== null && binding.path?.length === 0) {
+      const init = unwrap2(binding.init);
+      if (isFunctionNode(init) && this.assignmentsTo(target.name, binding).length === 0) return init;
+    }
+    return null;
+  }
+  /** Calls of `fn` by its name in this file (direct calls only; `.call`/`.apply` are a gap). */
+  callSites(fn) {
+    let name = null;
+    if (fn.type === "FunctionDeclaration" && fn.id) name = fn.id.name;
+    else {
+      const parent = this.parents.get(fn);
+      if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") name = parent.id.name;
+    }
+    if (name === null) return [];
+    const sites = [];
+    for (const call of (this.callsByName.get(name) ?? []).slice(0, MAX_SITES)) {
+      if (this.functionOf(call.callee) === fn) sites.push(call);
+    }
+    return sites;
+  }
+  /** The expressions `fn` returns (not those of nested functions). */
+  returnsOf(fn) {
+    const cached = this.returns.get(fn);
+    if (cached !== void 0) return cached;
+    const found = [];
+    if (fn.body.type !== "BlockStatement") found.push(fn.body);
+    else {
+      const stack = [fn.body];
+      while (stack.length > 0) {
+        const node = stack.pop();
+        if (node === void 0) break;
+        const current2 = node;
+        if (current2.type === "ReturnStatement") {
+          if (current2.argument) found.push(current2.argument);
+          continue;
+        }
+        if (isFunctionNode(current2) || !isStatement(current2)) continue;
+        pushChildren(stack, current2);
+      }
+    }
+    this.returns.set(fn, found);
+    return found;
+  }
+  /** The fingerprint `node`'s value carries, or null. Memoised; depth-limited. */
+  taintOf(node, depth = 0) {
+    const cached = this.taints.get(node);
+    if (cached !== void 0) return cached;
+    if (depth > MAX_TAINT_DEPTH || this.inProgress.has(node)) return null;
+    this.inProgress.add(node);
+    let result2 = null;
+    try {
+      result2 = this.computeTaint(node, depth + 1);
+    } finally {
+      this.inProgress.delete(node);
+    }
+    this.taints.set(node, result2);
+    return result2;
+  }
+  computeTaint(node, depth) {
+    switch (node.type) {
+      case "ParenthesizedExpression":
+      case "ChainExpression":
+        return this.taintOf(node.expression, depth);
+      case "AwaitExpression":
+      case "SpreadElement":
+        return this.taintOf(node.argument, depth);
+      case "SequenceExpression": {
+        const last = node.expressions[node.expressions.length - 1];
+        return last === void 0 ? null : this.taintOf(last, depth);
+      }
+      case "AssignmentExpression":
+        return this.taintOf(node.right, depth);
+      case "LogicalExpression":
+        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+      case "ConditionalExpression":
+        return this.taintOf(node.consequent, depth) ?? this.taintOf(node.alternate, depth);
+      case "BinaryExpression":
+        if (node.operator !== "+" || node.left.type === "PrivateIdentifier") return null;
+        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+      case "TemplateLiteral":
+        return this.firstTainted(node.expressions, depth);
+      case "ArrayExpression":
+        return this.firstTainted(node.elements, depth);
+      case "ObjectExpression":
+        return this.firstTainted(
+          node.properties.map((property) => property.type === "Property" ? property.value : property.argument),
+          depth
+        );
+      case "Identifier":
+        return this.identifierTaint(node, depth);
+      case "MemberExpression":
+        return this.memberTaint(node, depth);
+      case "CallExpression":
+        return this.callTaint(node, depth);
+      case "NewExpression": {
+        const callee = unwrap2(node.callee);
+        if (callee.type === "Identifier" && (callee.name === "URL" || callee.name === "String")) {
+          return this.firstTainted(node.arguments, depth);
+        }
+        return null;
+      }
+      case "Literal":
+      case "TemplateElement":
+        return null;
+      default:
+        return null;
+    }
+  }
+  firstTainted(nodes, depth) {
+    for (const item of nodes) {
+      if (item === null) continue;
+      const taint = this.taintOf(item, depth);
+      if (taint !== null) return taint;
+    }
+    return null;
+  }
+  identifierTaint(node, depth) {
+    const found = this.bindingOf(node);
+    const binding = found?.binding;
+    if (binding === null || binding === void 0) return null;
+    const declaration = binding.declaration;
+    if (binding.kind === "param") {
+      if (binding.paramIndex === void 0 || !isFunctionNode(declaration)) return null;
+      for (const call of this.callSites(declaration)) {
+        const argument = call.arguments[binding.paramIndex];
+        const taint = argument === void 0 ? null : this.taintOf(argument, depth);
+        if (taint !== null) return taint;
+      }
+      return null;
+    }
+    if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const") return null;
+    if (declaration?.type === "VariableDeclarator" && binding.init !== null && binding.path !== null) {
+      if (binding.path.length > 0) {
+        const own2 = this.destructuredSource(declaration, binding.path);
+        if (own2 !== null) return { source: own2 };
+      }
+      const taint = this.taintOf(binding.init, depth);
+      if (taint !== null) return binding.path.length > 0 ? refine(taint, binding.path[0] ?? "") : taint;
+    }
+    for (const assignment of this.assignmentsTo(node.name, binding)) {
+      const taint = this.taintOf(assignment.right, depth);
+      if (taint !== null) return taint;
+    }
+    return null;
+  }
+  destructuredSource(declarator, path) {
+    const current2 = declarator;
+    if (current2.type !== "VariableDeclarator" || !current2.init) return null;
+    const base = this.resolvePath(current2.init);
+    return base === null ? null : pathSource([...base, ...path], current2.start);
+  }
+  memberTaint(node, depth) {
+    const read = sourceAt(node, this.ancestorsOf(node), this.scope);
+    if (read !== null) return { source: read };
+    if (node.object.type === "Super") return null;
+    const taint = this.taintOf(node.object, depth);
+    if (taint === null) return null;
+    const name = memberName(node);
+    return name === null ? taint : refine(taint, name);
+  }
+  callTaint(node, depth) {
+    const ancestors = this.ancestorsOf(node);
+    const read = sourceAt(node, ancestors, this.scope);
+    if (read !== null) return { source: read, ...read.what.endsWith("resolvedOptions()") ? { intlOptions: true } : {} };
+    const callee = unwrap2(node.callee);
+    if (callee.type === "MemberExpression") {
+      const reference = sourceAt(callee, this.ancestorsOf(callee), this.scope);
+      if (reference !== null) return { source: { ...reference, start: node.start } };
+      const name = memberName(callee);
+      if (name === "digest") return this.digestTaint(callee.object, depth);
+      if (name !== null && TEST_METHODS.has(name)) return null;
+      if (callee.object.type !== "Super") {
+        const receiver = this.taintOf(callee.object, depth);
+        if (receiver !== null) return receiver;
+      }
+    }
+    const fn = this.functionOf(callee);
+    if (fn !== null) {
+      for (const returned of this.returnsOf(fn)) {
+        const taint = this.taintOf(returned, depth);
+        if (taint !== null) return taint;
+      }
+      return null;
+    }
+    const path = this.scope.resolve(callee, ancestors);
+    if (path !== null && TEXT_CONVERTERS.has(path.join("."))) return this.firstTainted(node.arguments, depth);
+    for (const argument of node.arguments) {
+      const literal2 = unwrap2(argument);
+      if (literal2.type === "Literal" && typeof literal2.value === "string") {
+        const source = literalSource(literal2.value, literal2.start);
+        if (source !== null) return { source };
+      }
+    }
+    return null;
+  }
+  /** `createHash(alg).update(value).digest(enc)`: the value, hashed. */
+  digestTaint(updated, depth) {
+    const update = unwrap2(updated);
+    if (update.type !== "CallExpression") return null;
+    const updateCallee = unwrap2(update.callee);
+    if (updateCallee.type !== "MemberExpression" || memberName(updateCallee) !== "update") return null;
+    const value = update.arguments[0];
+    const taint = value === void 0 ? null : this.taintOf(value, depth);
+    if (taint === null) return null;
+    const created = unwrap2(updateCallee.object);
+    let algorithm = "unknown";
+    if (created.type === "CallExpression") {
+      const first = created.arguments[0];
+      if (first?.type === "Literal" && typeof first.value === "string") algorithm = first.value;
+    }
+    return { source: taint.source, hashed: algorithm };
+  }
+};
+var COMPARISON_OPERATORS = /* @__PURE__ */ new Set(["===", "!==", "==", "!=", "in"]);
+function refine(taint, member) {
+  if (taint.intlOptions !== true) return taint;
+  const kind = intlOptionKind(member);
+  if (kind === null) return taint;
+  return { source: { start: taint.source.start, kind, what: `${taint.source.what}.${member}` } };
+}
+function pushTo(map, key, value) {
+  const list2 = map.get(key);
+  if (list2 === void 0) map.set(key, [value]);
+  else list2.push(value);
+}
+function isNode(value) {
+  return typeof value === "object" && value !== null && typeof value.type === "string";
+}
+function isStatement(node) {
+  return node.type.endsWith("Statement") || node.type === "SwitchCase" || node.type === "CatchClause" || node.type === "VariableDeclaration";
+}
+function pushChildren(stack, node) {
+  const fields = node;
+  const keys = visitorKeys(node);
+  for (let k2 = keys.length - 1; k2 >= 0; k2--) {
+    const key = keys[k2];
+    if (key === void 0) continue;
+    const value = fields[key];
+    if (Array.isArray(value)) {
+      for (let i2 = value.length - 1; i2 >= 0; i2--) {
+        const child = value[i2];
+        if (isNode(child)) stack.push(child);
+      }
+    } else if (isNode(value)) stack.push(value);
+  }
+}
+function flowFacts(scope) {
+  let last = null;
+  let saw = false;
+  let built;
+  return {
+    observe(node, ancestors) {
+      if (saw || node === last) return;
+      last = node;
+      if (sourceAt(node, ancestors, scope()) !== null) saw = true;
+    },
+    get sawSource() {
+      return saw;
+    },
+    analysis(program) {
+      if (built !== void 0) return built;
+      built = saw ? new FlowAnalysis(program, scope()) : null;
+      return built;
+    }
+  };
+}
+function correlatingVisitors(flow, exit) {
+  const observe = (node, ancestors) => flow.observe(node, ancestors);
+  return {
+    MemberExpression: observe,
+    CallExpression: observe,
+    Literal: observe,
+    TemplateElement: observe,
+    VariableDeclarator: observe,
+    "Program:exit": exit
+  };
+}
+
+// src/analysis/facts/sinks.ts
+var EFFECT_KINDS = [
+  "sends",
+  "writes-files",
+  "spawns",
+  "exits",
+  "throws",
+  "ui",
+  "opens-url",
+  "delays",
+  "alters-text",
+  "prints"
+];
+var EFFECT_PHRASES = Object.freeze({
+  sends: "sends data over the network",
+  "writes-files": "writes or deletes files",
+  spawns: "spawns a process",
+  exits: "exits the process",
+  throws: "throws",
+  ui: "changes or blocks the page",
+  "opens-url": "opens a URL",
+  delays: "delays or stalls",
+  "alters-text": "alters text (look-alike characters) that is sent on",
+  prints: "prints a message"
+});
+var DESTRUCTIVE_EFFECTS = /* @__PURE__ */ new Set(["sends", "writes-files", "spawns", "alters-text"]);
+var NETWORK_SINKS = Object.freeze({
+  fetch: "fetch",
+  "http.request": "http.request",
+  "http.get": "http.get",
+  "https.request": "https.request",
+  "https.get": "https.get",
+  "http2.connect": "http2.connect",
+  "net.connect": "net.connect",
+  "net.createConnection": "net.connect",
+  "tls.connect": "tls.connect",
+  "dns.lookup": "dns.lookup",
+  "dns.resolve": "dns.resolve",
+  "dns.resolve4": "dns.resolve",
+  "dns.resolve6": "dns.resolve",
+  "dns.resolveTxt": "dns.resolve",
+  "dns.resolveCname": "dns.resolve",
+  "dns.promises.lookup": "dns.lookup",
+  "dns.promises.resolve": "dns.resolve",
+  "dns.promises.resolveTxt": "dns.resolve",
+  "navigator.sendBeacon": "navigator.sendBeacon",
+  WebSocket: "WebSocket",
+  EventSource: "EventSource",
+  XMLHttpRequest: "XMLHttpRequest",
+  "dgram.createSocket": "dgram"
+});
+var PROCESS_SINKS = Object.freeze({
+  "child_process.exec": "child_process.exec",
+  "child_process.execSync": "child_process.execSync",
+  "child_process.execFile": "child_process.execFile",
+  "child_process.execFileSync": "child_process.execFileSync",
+  "child_process.spawn": "child_process.spawn",
+  "child_process.spawnSync": "child_process.spawnSync",
+  "child_process.fork": "child_process.fork"
+});
+var STREAM_WRITE_METHODS = /* @__PURE__ */ new Set(["write", "end", "send"]);
+var FILE_WRITES = /* @__PURE__ */ new Set([
+  "writeFile",
+  "writeFileSync",
+  "appendFile",
+  "appendFileSync",
+  "unlink",
+  "unlinkSync",
+  "rm",
+  "rmSync",
+  "rmdir",
+  "rmdirSync",
+  "rename",
+  "renameSync",
+  "truncate",
+  "truncateSync",
+  "copyFile",
+  "copyFileSync",
+  "createWriteStream",
+  "chmod",
+  "chmodSync",
+  "open",
+  "openSync",
+  "cp",
+  "cpSync"
+]);
+var PROCESS_EXITS = /* @__PURE__ */ new Set(["exit", "abort", "kill", "reallyExit"]);
+var UI_CALLS = /* @__PURE__ */ new Set(["alert", "confirm", "prompt", "document.write", "document.writeln"]);
+var URL_OPENERS = /* @__PURE__ */ new Set(["open", "window.open", "location.assign", "location.replace"]);
+var TIMERS = /* @__PURE__ */ new Set(["setTimeout", "setInterval"]);
+var PRINTERS = /* @__PURE__ */ new Set(["console.log", "console.warn", "console.error", "console.info", "process.stdout.write", "process.stderr.write"]);
+var LONG_DELAY_MS = 1e4;
+function sinkOf(path) {
+  const key = path.join(".");
+  if (Object.hasOwn(NETWORK_SINKS, key)) return NETWORK_SINKS[key] ?? null;
+  if (Object.hasOwn(PROCESS_SINKS, key)) return PROCESS_SINKS[key] ?? null;
+  return null;
+}
+function callEffect(path, delayMs) {
+  const key = path.join(".");
+  const root = path[0];
+  const last = path[path.length - 1] ?? "";
+  if (Object.hasOwn(NETWORK_SINKS, key)) return "sends";
+  if (Object.hasOwn(PROCESS_SINKS, key)) return "spawns";
+  if (root === "fs" && FILE_WRITES.has(last)) return "writes-files";
+  if (root === "process" && path.length === 2 && PROCESS_EXITS.has(last)) return "exits";
+  if (UI_CALLS.has(key)) return "ui";
+  if (URL_OPENERS.has(key)) return "opens-url";
+  if (TIMERS.has(key)) return delayMs !== null && delayMs >= LONG_DELAY_MS ? "delays" : null;
+  if (PRINTERS.has(key)) return "prints";
+  return null;
+}
+var UI_MEMBERS = /* @__PURE__ */ new Set(["innerHTML", "outerHTML", "innerText", "textContent"]);
+var URL_MEMBERS = /* @__PURE__ */ new Set(["location", "location.href", "document.location", "document.location.href"]);
+function assignmentEffect(path, member) {
+  const key = path?.join(".") ?? "";
+  if (URL_MEMBERS.has(key)) return "opens-url";
+  if (key.startsWith("document.body") || key === "document.title") return "ui";
+  if (member !== null && UI_MEMBERS.has(member)) return "ui";
+  return null;
+}
+var INVISIBLE_MARKS = /[\u2018\u2019\u201A\u201B\u201C\u201D\u2032\u2035\u02BC\u200B-\u200F\u2060\u2062-\u2064\uFEFF\u202A-\u202E\u00A0\u2009\u202F]/;
+var LOOK_ALIKE_LETTERS = /[\u0430\u0435\u043E\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u03BF\u03B1]/;
+var LATIN = /[A-Za-z]/;
+function hasLookAlike(text) {
+  return INVISIBLE_MARKS.test(text) || LOOK_ALIKE_LETTERS.test(text) && LATIN.test(text);
+}
+var DESTINATION_KINDS = /* @__PURE__ */ new Set(["endpoint", "proxy"]);
+var SINK_NAMES = /* @__PURE__ */ new Set([
+  ...[...Object.keys(NETWORK_SINKS), ...Object.keys(PROCESS_SINKS)].map((key) => key.slice(key.lastIndexOf(".") + 1)),
+  ...STREAM_WRITE_METHODS
+]);
+function findSinkFlows(flow) {
+  const flows = [];
+  for (const node of flow.candidates.calls) {
+    const call = node;
+    if (call.type !== "CallExpression" && call.type !== "NewExpression") continue;
+    const callee = unwrap2(call.callee);
+    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" ? memberName(callee) : null;
+    if (name === null || !SINK_NAMES.has(name)) continue;
+    const sink = sinkOfCall(flow, callee, name);
+    if (sink === null) continue;
+    for (const argument of call.arguments) {
+      const taint = flow.taintOf(argument);
+      if (taint === null || DESTINATION_KINDS.has(taint.source.kind)) continue;
+      flows.push({ sink, start: call.start, argumentStart: argument.start, taint });
+      break;
+    }
+  }
+  return flows;
+}
+function sinkOfCall(flow, callee, name) {
+  const path = flow.resolvePath(callee);
+  const direct = path === null ? null : sinkOf(path);
+  if (direct !== null) return direct;
+  if (!STREAM_WRITE_METHODS.has(name) || callee.type !== "MemberExpression") return null;
+  const object = unwrap2(callee.object);
+  if (object.type !== "Identifier") return null;
+  const binding = flow.bindingOf(object)?.binding;
+  if (binding === null || binding === void 0 || binding.init === null || binding.path?.length !== 0) return null;
+  const created = unwrap2(binding.init);
+  if (created.type !== "CallExpression" && created.type !== "NewExpression") return null;
+  const createdPath = flow.resolvePath(created.callee);
+  return createdPath === null ? null : sinkOf(createdPath);
+}
+
+// src/analysis/facts/comparisons.ts
+var HIDING_STEPS = /* @__PURE__ */ new Set(["base64", "hex", "xor", "char-codes", "add-shift", "reversed", "radix", "uri"]);
+function isHidden(encoding) {
+  return encoding.split("+").some((step) => HIDING_STEPS.has(step));
+}
+var FILE_EVALUATION_STEPS = 1e6;
+var MAX_TRACE_ITEMS = 48;
+var MAX_EFFECT_NODES = 2e4;
+var MAX_CALL_DEPTH2 = 2;
+var RECEIVER_LIST_METHODS = /* @__PURE__ */ new Set(["includes", "indexOf", "lastIndexOf", "has"]);
+var SUBJECT_METHODS = /* @__PURE__ */ new Set(["startsWith", "endsWith", "match", "search", "localeCompare"]);
+var REGEX_METHODS = /* @__PURE__ */ new Set(["test", "exec"]);
+var ITERATION_METHODS = /* @__PURE__ */ new Set(["some", "every", "find", "findIndex", "findLast", "findLastIndex", "filter"]);
+var EQUALITY = /* @__PURE__ */ new Set(["===", "!==", "==", "!="]);
+var INDEX_TESTS = /* @__PURE__ */ new Set([...EQUALITY, ">", ">=", "<", "<="]);
+function findDecisions(flow) {
+  const budget = { steps: FILE_EVALUATION_STEPS };
+  const matches = [];
+  for (const node of flow.candidates.binaries) {
+    const match = binaryMatch(flow, node, budget);
+    if (match !== null) matches.push(match);
+  }
+  for (const node of flow.candidates.calls) {
+    const match = callMatch(flow, node, budget);
+    if (match !== null) matches.push(match);
+  }
+  for (const node of flow.candidates.lookups) {
+    const match = lookupMatch(flow, node, budget);
+    if (match !== null) matches.push(match);
+  }
+  const decisions = [];
+  const byTop = /* @__PURE__ */ new Map();
+  for (const match of matches.sort((a, b2) => a.start - b2.start)) {
+    const top = decisionTop(flow, match.result);
+    const group = byTop.get(top);
+    if (group === void 0) byTop.set(top, [match]);
+    else group.push(match);
+  }
+  for (const group of byTop.values()) {
+    const traced = traceOutcome(flow, group.map((match) => match.result));
+    decisions.push({ matches: group, ...traced });
+  }
+  for (const node of flow.candidates.switches) {
+    const decision = switchDecision(flow, node, budget);
+    if (decision !== null) decisions.push(decision);
+  }
+  return decisions.sort((a, b2) => (a.matches[0]?.start ?? 0) - (b2.matches[0]?.start ?? 0));
+}
+function binaryMatch(flow, node, budget) {
+  if (node.left.type === "PrivateIdentifier") return null;
+  if (node.operator === "in") {
+    const taint = flow.taintOf(node.left);
+    if (taint === null) return null;
+    const list2 = listOf(flow, node.right, budget);
+    return list2 === null ? null : makeMatch(taint, list2.list, "in", node, list2.iteration ?? node);
+  }
+  if (!EQUALITY.has(node.operator)) return null;
+  const pairs = [
+    [node.left, node.right],
+    [node.right, node.left]
+  ];
+  for (const [subject, other] of pairs) {
+    if (!maybeListOperand(other)) continue;
+    const taint = flow.taintOf(subject);
+    if (taint === null) continue;
+    const list2 = listOf(flow, other, budget);
+    if (list2 === null) continue;
+    return makeMatch(taint, list2.list, "equality", node, list2.iteration ?? node);
+  }
+  return null;
+}
+function maybeListOperand(node) {
+  const type = unwrap2(node).type;
+  return type === "Literal" || type === "TemplateLiteral" || type === "Identifier" || type === "MemberExpression" || type === "BinaryExpression";
+}
+function callMatch(flow, node, budget) {
+  if (node.type !== "CallExpression") return null;
+  const callee = unwrap2(node.callee);
+  if (callee.type !== "MemberExpression" || callee.object.type === "Super") return null;
+  const name = memberName(callee);
+  if (name === null) return null;
+  const argument = node.arguments[0];
+  if (argument === void 0 || argument.type === "SpreadElement") return null;
+  const receiver = callee.object;
+  let subject;
+  let listNode;
+  if (RECEIVER_LIST_METHODS.has(name) || name === "includes" || name === "indexOf") {
+    if (flow.taintOf(argument) !== null) [subject, listNode] = [argument, receiver];
+    else [subject, listNode] = [receiver, argument];
+  } else if (SUBJECT_METHODS.has(name)) {
+    [subject, listNode] = [receiver, argument];
+  } else if (REGEX_METHODS.has(name)) {
+    [subject, listNode] = [argument, receiver];
+  } else {
+    return null;
+  }
+  const taint = flow.taintOf(subject);
+  if (taint === null) return null;
+  const list2 = listOf(flow, listNode, budget);
+  if (list2 === null) return null;
+  return makeMatch(taint, list2.list, name, node, list2.iteration ?? node);
+}
+function lookupMatch(flow, node, budget) {
+  if (node.property.type === "PrivateIdentifier" || node.object.type === "Super") return null;
+  const object = unwrap2(node.object);
+  if (object.type !== "Identifier" && object.type !== "ObjectExpression") return null;
+  const taint = flow.taintOf(node.property);
+  if (taint === null || flow.taintOf(object) !== null) return null;
+  const decoded = evaluateDecoded(object, flow.resolver, budget);
+  if (decoded === null || decoded.value.kind !== "object") return null;
+  const entries = [...decoded.value.entries.values()];
+  if (entries.length === 0 || !entries.every(isFlag)) return null;
+  const list2 = { values: [...decoded.value.entries.keys()], encoding: decoded.encoding, start: listStart(flow, object) };
+  return makeMatch(taint, list2, "lookup", node, node);
+}
+function isFlag(value) {
+  return value.kind === "boolean" || value.kind === "number";
+}
+function switchDecision(flow, node, budget) {
+  const taint = flow.taintOf(node.discriminant);
+  if (taint === null) return null;
+  const values = [];
+  const encodings = /* @__PURE__ */ new Set();
+  const matched = [];
+  for (const switchCase of node.cases) {
+    if (!switchCase.test) continue;
+    const decoded = evaluateDecoded(switchCase.test, flow.resolver, budget);
+    const strings = decoded === null ? null : stringsOf(decoded.value);
+    if (decoded === null || strings === null || decoded.value.kind !== "string") continue;
+    values.push(...strings);
+    if (decoded.encoding !== "literal") encodings.add(decoded.encoding);
+    matched.push(...switchCase.consequent);
+  }
+  if (values.length === 0) return null;
+  const first = node.cases.find((c) => c.test)?.test ?? node;
+  const list2 = { values, encoding: encodings.size === 0 ? "literal" : [...encodings].join("+"), start: first.start };
+  const match = makeMatch(taint, list2, "switch", node, node);
+  return { matches: [match], effect: scanEffects(flow, matched), returned: false };
+}
+function makeMatch(taint, list2, method2, at3, result2) {
+  return {
+    source: taint.source,
+    ...taint.hashed === void 0 ? {} : { hashed: taint.hashed },
+    list: list2,
+    method: method2,
+    start: at3.start,
+    result: result2
+  };
+}
+function listOf(flow, operand, budget) {
+  let target = unwrap2(operand);
+  let iteration;
+  if (target.type === "Identifier") {
+    const binding = flow.bindingOf(target)?.binding;
+    if (binding?.kind === "param") {
+      const fn = binding.declaration;
+      const call = fn === void 0 ? void 0 : flow.parents.get(fn);
+      if (call?.type !== "CallExpression" || call.arguments[0] !== fn) {
+        return isFunctionNode(fn) && binding.paramIndex !== void 0 ? argumentList(flow, fn, binding.paramIndex, budget) : null;
+      }
+      if (binding.paramIndex !== 0) return null;
+      const callee = unwrap2(call.callee);
+      const name = callee.type === "MemberExpression" ? memberName(callee) : null;
+      if (callee.type !== "MemberExpression" || name === null || !ITERATION_METHODS.has(name) || callee.object.type === "Super") {
+        return null;
+      }
+      iteration = call;
+      target = unwrap2(callee.object);
+    }
+  }
+  if (flow.taintOf(target) !== null) return null;
+  const decoded = evaluateDecoded(target, flow.resolver, budget);
+  if (decoded === null) return null;
+  const values = stringsOf(decoded.value);
+  if (values === null || values.length === 0) return null;
+  const list2 = { values, encoding: decoded.encoding, start: listStart(flow, target) };
+  return iteration === void 0 ? { list: list2 } : { list: list2, iteration };
+}
+function argumentList(flow, fn, index, budget) {
+  for (const call of flow.callSites(fn)) {
+    const argument = call.arguments[index];
+    if (argument === void 0 || argument.type === "SpreadElement") continue;
+    const target = unwrap2(argument);
+    if (target.type === "Identifier" && flow.bindingOf(target)?.binding?.kind === "param") continue;
+    const found = listOf(flow, target, budget);
+    if (found !== null) return { list: found.list };
+  }
+  return null;
+}
+function listStart(flow, node) {
+  if (node.type !== "Identifier") return node.start;
+  const declaration = flow.resolver(node);
+  if (declaration?.type === "VariableDeclarator" && declaration.init) return declaration.init.start;
+  return declaration?.start ?? node.start;
+}
+function decisionTop(flow, result2) {
+  let current2 = result2;
+  for (; ; ) {
+    const parent = flow.parents.get(current2);
+    if (parent === void 0) return current2;
+    if (parent.type === "LogicalExpression" || parent.type === "ParenthesizedExpression" || parent.type === "ChainExpression" || parent.type === "UnaryExpression" && parent.operator === "!" || parent.type === "BinaryExpression" && INDEX_TESTS.has(parent.operator) && isIndexComparison(parent, current2)) {
+      current2 = parent;
+      continue;
+    }
+    return current2;
+  }
+}
+function isIndexComparison(parent, child) {
+  const other = parent.left === child ? parent.right : parent.left;
+  const value = unwrap2(other);
+  return value.type === "Literal" && typeof value.value === "number" || value.type === "UnaryExpression" && value.operator === "-";
+}
+function traceOutcome(flow, results) {
+  const guarded = [];
+  let returned = false;
+  const worklist = [...results];
+  const seen = /* @__PURE__ */ new Set();
+  let items = 0;
+  while (worklist.length > 0 && items++ < MAX_TRACE_ITEMS) {
+    let current2 = worklist.pop();
+    if (current2 === void 0 || seen.has(current2)) continue;
+    seen.add(current2);
+    for (; ; ) {
+      const parent2 = flow.parents.get(current2);
+      if (parent2 === void 0) break;
+      if (parent2.type === "LogicalExpression") {
+        if (parent2.left === current2) guarded.push(parent2.right);
+        current2 = parent2;
+      } else if (parent2.type === "ParenthesizedExpression" || parent2.type === "ChainExpression" || parent2.type === "AwaitExpression" || parent2.type === "UnaryExpression" && parent2.operator === "!" || parent2.type === "SequenceExpression" && parent2.expressions[parent2.expressions.length - 1] === current2 || parent2.type === "BinaryExpression" && INDEX_TESTS.has(parent2.operator) && isIndexComparison(parent2, current2)) {
+        current2 = parent2;
+      } else break;
+    }
+    const parent = flow.parents.get(current2);
+    if (parent === void 0) continue;
+    switch (parent.type) {
+      case "IfStatement":
+        if (parent.test === current2) {
+          guarded.push(parent.consequent);
+          if (parent.alternate) guarded.push(parent.alternate);
+        }
+        break;
+      case "ConditionalExpression":
+        if (parent.test === current2) guarded.push(parent.consequent, parent.alternate);
+        break;
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "ForStatement":
+        if (parent.test === current2) guarded.push(parent);
+        break;
+      case "ReturnStatement":
+      case "ArrowFunctionExpression": {
+        if (parent.type === "ArrowFunctionExpression" && parent.body !== current2) break;
+        const fn = parent.type === "ArrowFunctionExpression" ? parent : enclosingFunction(flow, parent);
+        if (fn === null) break;
+        returned = true;
+        worklist.push(...flow.callSites(fn));
+        break;
+      }
+      case "VariableDeclarator":
+        if (parent.init === current2 && parent.id.type === "Identifier") {
+          if (flow.parents.get(flow.parents.get(parent) ?? parent)?.type === "ExportNamedDeclaration") returned = true;
+          worklist.push(...references(flow, parent.id));
+        }
+        break;
+      case "AssignmentExpression":
+        if (parent.right !== current2) break;
+        if (parent.left.type === "Identifier") worklist.push(...references(flow, parent.left));
+        else if (isExportTarget(flow, parent.left)) returned = true;
+        break;
+      case "Property": {
+        const object = flow.parents.get(parent);
+        const assignment = object === void 0 ? void 0 : flow.parents.get(object);
+        if (parent.value === current2 && assignment?.type === "AssignmentExpression" && isExportTarget(flow, assignment.left)) returned = true;
+        break;
+      }
+      case "ExportDefaultDeclaration":
+        returned = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return { effect: scanEffects(flow, guarded), returned };
+}
+function isExportTarget(flow, target) {
+  const path = flow.resolvePath(target);
+  return path !== null && (path[0] === "module" && path[1] === "exports" || path[0] === "exports");
+}
+function enclosingFunction(flow, node) {
+  let current2 = flow.parents.get(node);
+  while (current2 !== void 0 && !isFunctionNode(current2)) current2 = flow.parents.get(current2);
+  return asFunction(current2);
+}
+function asFunction(node) {
+  return isFunctionNode(node) ? node : null;
+}
+function references(flow, declared) {
+  const found = flow.bindingOf(declared);
+  if (found === void 0 || found.binding === null) return [];
+  const readsOf = [];
+  const stack = [found.scopeNode];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < MAX_EFFECT_NODES) {
+    const node = stack.pop();
+    if (node === void 0) break;
+    if (node.type === "Identifier" && node !== declared && node.name === declared.name) {
+      const parent = flow.parents.get(node);
+      const isKey = parent?.type === "MemberExpression" && parent.property === node && !parent.computed;
+      const isPropertyKey = parent?.type === "Property" && parent.key === node && !parent.shorthand;
+      if (!isKey && !isPropertyKey && flow.bindingOf(node)?.binding === found.binding) readsOf.push(node);
+      continue;
+    }
+    pushChildren(stack, node);
+  }
+  return readsOf.slice(0, MAX_TRACE_ITEMS);
+}
+function scanEffects(flow, roots) {
+  let best = null;
+  const consider = (kind, start) => {
+    if (best === null || EFFECT_KINDS.indexOf(kind) < EFFECT_KINDS.indexOf(best.kind)) best = { kind, start };
+  };
+  const stack = roots.map((node) => ({ node, depth: 0 }));
+  const enteredFunctions = /* @__PURE__ */ new Set();
+  let visited = 0;
+  while (stack.length > 0 && visited++ < MAX_EFFECT_NODES) {
+    const item = stack.pop();
+    if (item === void 0) break;
+    const node = item.node;
+    switch (node.type) {
+      case "ThrowStatement":
+        consider("throws", node.start);
+        break;
+      case "CallExpression":
+      case "NewExpression": {
+        const path = flow.resolvePath(node.callee);
+        const delay = node.arguments[1];
+        const delayMs = delay?.type === "Literal" && typeof delay.value === "number" ? delay.value : null;
+        const kind = path === null ? null : callEffect(path, delayMs);
+        if (kind !== null) consider(kind, node.start);
+        const fn = node.type === "CallExpression" && item.depth < MAX_CALL_DEPTH2 ? flow.functionOf(node.callee) : null;
+        if (fn !== null && !enteredFunctions.has(fn)) {
+          enteredFunctions.add(fn);
+          stack.push({ node: fn.body, depth: item.depth + 1 });
+        }
+        break;
+      }
+      case "AssignmentExpression": {
+        if (node.left.type === "MemberExpression") {
+          const kind = assignmentEffect(flow.resolvePath(node.left), memberName(node.left));
+          if (kind !== null) consider(kind, node.start);
+        }
+        break;
+      }
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "ForStatement":
+        if (node.body.type === "EmptyStatement" || node.body.type === "BlockStatement" && node.body.body.length === 0) {
+          consider("delays", node.start);
+        }
+        break;
+      case "Literal":
+        if (typeof node.value === "string" && hasLookAlike(node.value)) consider("alters-text", node.start);
+        break;
+      case "TemplateElement":
+        if (typeof node.value.cooked === "string" && hasLookAlike(node.value.cooked)) consider("alters-text", node.start);
+        break;
+      default:
+        break;
+    }
+    const children = [];
+    pushChildren(children, node);
+    for (let i2 = children.length - 1; i2 >= 0; i2--) {
+      const child = children[i2];
+      if (child !== void 0) stack.push({ node: child, depth: item.depth });
+    }
+  }
+  return best;
+}
+var MESSAGE_VALUES = 8;
+function describeMatches(locator, matches, decision) {
+  const links = [];
+  const seen = /* @__PURE__ */ new Set();
+  const link = (role, start, description) => {
+    const key = `${role}|${start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    links.push({ role, ...locator.position(start), snippet: locator.snippet(start), description });
+  };
+  const values = [];
+  const encodings = [];
+  const sources = /* @__PURE__ */ new Map();
+  for (const match of matches) {
+    link("source", match.source.start, `reads ${SOURCE_KIND_LABELS[match.source.kind]} (${match.source.what})`);
+    link("list", match.list.start, `a list of ${match.list.values.length} value(s), ${match.list.encoding}`);
+    link("comparison", match.start, `compared with ${match.method}`);
+    for (const value of match.list.values) if (!values.includes(value)) values.push(value);
+    if (!encodings.includes(match.list.encoding)) encodings.push(match.list.encoding);
+    sources.set(`${match.source.kind}|${match.source.what}`, match.source);
+  }
+  if (decision.effect !== null) link("effect", decision.effect.start, EFFECT_PHRASES[decision.effect.kind]);
+  const kinds = [...new Set([...sources.values()].map((source) => source.kind))].sort();
+  const sourcesText = [...sources.values()].map((source) => `${SOURCE_KIND_LABELS[source.kind]} (${source.what})`).join(" and ");
+  const shown = values.slice(0, MESSAGE_VALUES).join(", ");
+  const valuesText = values.length > MESSAGE_VALUES ? `${shown} and ${values.length - MESSAGE_VALUES} more` : shown;
+  const outcomeText = decision.effect !== null ? `; on a match it ${EFFECT_PHRASES[decision.effect.kind]}` : decision.returned ? "; the outcome is returned to callers" : "";
+  return { links, values, encoding: encodings.join(", "), sourceKinds: kinds.join("+"), sourcesText, valuesText, outcomeText };
+}
+
+// src/analysis/detectors/encoded-list-match.ts
+var encodedListMatch = Object.freeze({
+  id: "encoded-list-match",
+  severity: "high",
+  summary: "Compares an environment fingerprint with a list hidden behind an encoding (base64, hex, XOR, char codes), decoded statically.",
+  create(ctx) {
+    return correlatingVisitors(ctx.facts.flow, () => {
+      for (const decision of ctx.facts.decisions(ctx.program)) {
+        const matches = decision.matches.filter((match) => match.hashed === void 0 && isHidden(match.list.encoding));
+        const first = matches[0];
+        if (first === void 0) continue;
+        const evidence = describeMatches(ctx, matches, decision);
+        const destructive = decision.effect !== null && DESTRUCTIVE_EFFECTS.has(decision.effect.kind);
+        ctx.report({
+          start: first.start,
+          message: `Compares ${evidence.sourcesText} with a hidden list decoded from ${evidence.encoding} (${evidence.valuesText})${evidence.outcomeText}.`,
+          ...destructive ? { severityByCodeKind: { install: "critical" } } : {},
+          evidence: {
+            sourceKind: evidence.sourceKinds,
+            links: evidence.links,
+            list: { encoding: evidence.encoding, values: evidence.values },
+            details: { effect: decision.effect?.kind ?? (decision.returned ? "returned" : "none") }
+          },
+          identity: `${evidence.sourceKinds}|${[...evidence.values].sort().join(",")}|${decision.effect?.kind ?? "none"}`
+        });
+      }
+    });
+  }
+});
+
+// src/analysis/detectors/fingerprint-exfiltration.ts
+var ROUTINE_KINDS = /* @__PURE__ */ new Set(["timezone", "locale"]);
+var fingerprintExfiltration = Object.freeze({
+  id: "fingerprint-exfiltration",
+  severity: "medium",
+  summary: "Sends an environment fingerprint (host, user, network, machine id, CI or git identity) to a network or process sink.",
+  create(ctx) {
+    return correlatingVisitors(ctx.facts.flow, () => {
+      const seen = /* @__PURE__ */ new Set();
+      for (const flow of ctx.facts.sinkFlows(ctx.program)) {
+        const { source } = flow.taint;
+        const identity = `${source.kind}|${source.what}|${flow.sink}`;
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        const routine = ROUTINE_KINDS.has(source.kind);
+        const severity = routine ? "low" : "medium";
+        const hashed = flow.taint.hashed === void 0 ? "" : ` (hashed with ${flow.taint.hashed})`;
+        ctx.report({
+          start: flow.start,
+          message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}.`,
+          severity,
+          severityByCodeKind: { install: routine ? "medium" : "critical" },
+          evidence: {
+            sourceKind: source.kind,
+            links: [
+              { role: "source", ...ctx.position(source.start), snippet: ctx.snippet(source.start), description: `reads ${source.what}` },
+              { role: "sink", ...ctx.position(flow.start), snippet: ctx.snippet(flow.start), description: `sent through ${flow.sink}` }
+            ],
+            details: { sink: flow.sink }
+          },
+          identity
+        });
+      }
+    });
+  }
+});
+
 // src/analysis/facts/scope.ts
 var MODULE_PATHS = Object.freeze({
   os: ["os"],
@@ -73161,12 +76530,12 @@ function createScope() {
     const cached = resolvedByNode.get(node);
     if (cached !== void 0) return cached;
     const keys = [];
-    let current2 = unwrap(node);
+    let current2 = unwrap3(node);
     while (current2.type === "MemberExpression") {
       const key = memberName(current2);
       if (key === null || keys.length >= MAX_PATH_LENGTH) return remember(node, null);
       keys.push(key);
-      current2 = unwrap(current2.object);
+      current2 = unwrap3(current2.object);
     }
     const root = resolveRoot(current2, ancestors, top, depth);
     if (root === null) return remember(node, null);
@@ -73187,7 +76556,7 @@ function createScope() {
       case "CallExpression": {
         const specifier = requiredSpecifier(node, ancestors, top, depth);
         if (specifier !== null) return modulePath(specifier);
-        const callee = unwrap(node.callee);
+        const callee = unwrap3(node.callee);
         const wrapped = node.arguments[0];
         if (callee.type === "Identifier" && INTEROP_HELPER.test(callee.name) && wrapped?.type === "CallExpression") {
           return resolveRoot(wrapped, ancestors, top, depth + 1);
@@ -73207,7 +76576,7 @@ function createScope() {
   function requiredSpecifier(call, ancestors, top, depth) {
     const argument = call.arguments[0];
     if (argument === void 0 || argument.type === "SpreadElement") return null;
-    const callee = unwrap(call.callee);
+    const callee = unwrap3(call.callee);
     let isRequire = false;
     if (callee.type === "Identifier") {
       isRequire = callee.name === "require" || isPath(resolveRoot(callee, ancestors, top, depth + 1), "require");
@@ -73267,7 +76636,7 @@ function extend(base, keys) {
   }
   return path;
 }
-function unwrap(node) {
+function unwrap3(node) {
   let current2 = node;
   for (; ; ) {
     if (current2.type === "ParenthesizedExpression" || current2.type === "ChainExpression") {
@@ -73505,163 +76874,6 @@ function pushNested(stack, statement) {
   }
 }
 
-// src/analysis/facts/sources.ts
-var SOURCE_KIND_LABELS = Object.freeze({
-  timezone: "the timezone",
-  locale: "the locale",
-  proxy: "the proxy settings",
-  endpoint: "a service endpoint setting",
-  hostname: "the host name",
-  user: "the user identity",
-  network: "the network configuration",
-  "machine-id": "the machine id",
-  ci: "the CI identity",
-  "git-identity": "the git identity",
-  "cloud-metadata": "the cloud metadata service",
-  "public-ip": "the public IP address"
-});
-var ENV_EXACT = Object.freeze({
-  TZ: "timezone",
-  LANG: "locale",
-  LANGUAGE: "locale",
-  LC_ALL: "locale",
-  HTTP_PROXY: "proxy",
-  HTTPS_PROXY: "proxy",
-  ALL_PROXY: "proxy",
-  NO_PROXY: "proxy",
-  NPM_CONFIG_PROXY: "proxy",
-  NPM_CONFIG_HTTPS_PROXY: "proxy",
-  NPM_CONFIG_NOPROXY: "proxy",
-  NPM_CONFIG_REGISTRY: "endpoint",
-  HOSTNAME: "hostname",
-  COMPUTERNAME: "hostname",
-  USER: "user",
-  USERNAME: "user",
-  USERDOMAIN: "user",
-  LOGNAME: "user",
-  // The same as os.homedir(), which the catalogue lists: a home path carries the user name.
-  HOME: "user",
-  USERPROFILE: "user",
-  CI: "ci",
-  CONTINUOUS_INTEGRATION: "ci",
-  BUILD_NUMBER: "ci",
-  GITLAB_CI: "ci",
-  CIRCLECI: "ci",
-  TRAVIS: "ci",
-  BUILDKITE: "ci",
-  JENKINS_URL: "ci",
-  TF_BUILD: "ci",
-  GIT_AUTHOR_NAME: "git-identity",
-  GIT_AUTHOR_EMAIL: "git-identity",
-  GIT_COMMITTER_NAME: "git-identity",
-  GIT_COMMITTER_EMAIL: "git-identity"
-});
-var ENV_PREFIXES = Object.freeze([
-  ["LC_", "locale"],
-  ["GITHUB_", "ci"],
-  ["RUNNER_", "ci"]
-]);
-var ENV_SUFFIXES = Object.freeze([
-  ["_BASE_URL", "endpoint"],
-  ["_API_URL", "endpoint"],
-  ["_ENDPOINT", "endpoint"],
-  ["_HOST", "endpoint"]
-]);
-var MAX_ENV_NAME_LENGTH = 100;
-function envSourceKind(name) {
-  if (name.length === 0 || name.length > MAX_ENV_NAME_LENGTH) return null;
-  const upper = name.toUpperCase();
-  const exact = own(ENV_EXACT, upper);
-  if (exact !== void 0) return exact;
-  for (const [prefix, kind] of ENV_PREFIXES) if (upper.startsWith(prefix)) return kind;
-  for (const [suffix, kind] of ENV_SUFFIXES) {
-    if (upper.length > suffix.length && upper.endsWith(suffix)) return kind;
-  }
-  return null;
-}
-var MEMBER_SOURCES = Object.freeze({
-  "os.hostname": { kind: "hostname", what: "os.hostname()" },
-  "os.userInfo": { kind: "user", what: "os.userInfo()" },
-  "os.homedir": { kind: "user", what: "os.homedir()" },
-  "os.networkInterfaces": { kind: "network", what: "os.networkInterfaces()" },
-  "dns.getServers": { kind: "network", what: "dns.getServers()" },
-  "dns.promises.getServers": { kind: "network", what: "dns.getServers()" },
-  "navigator.language": { kind: "locale", what: "navigator.language" },
-  "navigator.languages": { kind: "locale", what: "navigator.languages" },
-  "navigator.userLanguage": { kind: "locale", what: "navigator.language" },
-  "navigator.browserLanguage": { kind: "locale", what: "navigator.language" },
-  "location.host": { kind: "hostname", what: "location.host" },
-  "location.hostname": { kind: "hostname", what: "location.hostname" },
-  "location.origin": { kind: "hostname", what: "location.origin" },
-  "document.location.host": { kind: "hostname", what: "location.host" },
-  "document.location.hostname": { kind: "hostname", what: "location.hostname" },
-  "document.location.origin": { kind: "hostname", what: "location.origin" },
-  "document.domain": { kind: "hostname", what: "document.domain" }
-});
-function memberSource(path) {
-  return own(MEMBER_SOURCES, path.join(".")) ?? null;
-}
-var MEMBER_SOURCE_NAMES = new Set(
-  Object.keys(MEMBER_SOURCES).map((path) => path.slice(path.lastIndexOf(".") + 1))
-);
-var INTL_CONSTRUCTORS = /* @__PURE__ */ new Set([
-  "DateTimeFormat",
-  "NumberFormat",
-  "Collator",
-  "PluralRules",
-  "RelativeTimeFormat",
-  "ListFormat",
-  "DisplayNames",
-  "Segmenter",
-  "Locale"
-]);
-var INTL_RESOLVED_OPTIONS = Object.freeze({
-  timeZone: "timezone",
-  locale: "locale"
-});
-var METHOD_SOURCES = Object.freeze({
-  getTimezoneOffset: { kind: "timezone", what: "new Date().getTimezoneOffset()" }
-});
-function intlOptionKind(name) {
-  return own(INTL_RESOLVED_OPTIONS, name) ?? null;
-}
-function methodSource(name) {
-  return own(METHOD_SOURCES, name) ?? null;
-}
-function own(table2, key) {
-  return Object.hasOwn(table2, key) ? table2[key] : void 0;
-}
-var STRING_SOURCES = Object.freeze([
-  { pattern: /\/etc\/machine-id/, kind: "machine-id", what: "/etc/machine-id" },
-  { pattern: /\/var\/lib\/dbus\/machine-id/, kind: "machine-id", what: "/var/lib/dbus/machine-id" },
-  { pattern: /\/sys\/class\/dmi\/id\/product_uuid/, kind: "machine-id", what: "/sys/class/dmi/id/product_uuid" },
-  { pattern: /MachineGuid/i, kind: "machine-id", what: "MachineGuid" },
-  { pattern: /IOPlatformUUID/i, kind: "machine-id", what: "IOPlatformUUID" },
-  { pattern: /169\.254\.169\.254/, kind: "cloud-metadata", what: "169.254.169.254" },
-  { pattern: /169\.254\.170\.2\b/, kind: "cloud-metadata", what: "169.254.170.2" },
-  { pattern: /metadata\.google\.internal/i, kind: "cloud-metadata", what: "metadata.google.internal" },
-  { pattern: /100\.100\.100\.200/, kind: "cloud-metadata", what: "100.100.100.200" },
-  { pattern: /\/etc\/resolv\.conf/, kind: "network", what: "/etc/resolv.conf" },
-  { pattern: /\bgit\s+config\b[^\n]*?\buser\.email\b/, kind: "git-identity", what: "git config user.email" },
-  { pattern: /\bgit\s+config\b[^\n]*?\buser\.name\b/, kind: "git-identity", what: "git config user.name" },
-  { pattern: /\bipify\.org\b/i, kind: "public-ip", what: "ipify.org" },
-  { pattern: /\bifconfig\.me\b/i, kind: "public-ip", what: "ifconfig.me" },
-  { pattern: /\bicanhazip\.com\b/i, kind: "public-ip", what: "icanhazip.com" },
-  { pattern: /\bipinfo\.io\b/i, kind: "public-ip", what: "ipinfo.io" },
-  { pattern: /\bcheckip\.amazonaws\.com\b/i, kind: "public-ip", what: "checkip.amazonaws.com" },
-  { pattern: /\bip-api\.com\b/i, kind: "public-ip", what: "ip-api.com" },
-  { pattern: /\bipecho\.net\b/i, kind: "public-ip", what: "ipecho.net" }
-]);
-var STRING_PREFILTER = /machine-id|product_uuid|machineguid|ioplatformuuid|169\.254\.|metadata\.google|100\.100\.100\.200|resolv\.conf|user\.(?:email|name)|ipify|ifconfig\.me|icanhazip|ipinfo\.io|checkip\.amazonaws|ip-api\.com|ipecho\.net/i;
-function stringSources(value) {
-  if (value.length < 7 || !STRING_PREFILTER.test(value)) return [];
-  const matches = [];
-  for (const entry of STRING_SOURCES) {
-    if (entry.pattern.test(value)) matches.push({ kind: entry.kind, what: entry.what });
-  }
-  return matches;
-}
-
 // src/analysis/detectors/fingerprint-source.ts
 var CODE_KIND_PHRASES = Object.freeze({
   install: "install-time code",
@@ -73740,8 +76952,8 @@ var fingerprintSource = Object.freeze({
           recordIntl(call, callee.object, ancestors);
           return;
         }
-        const method = methodSource(name);
-        if (method !== null) record(call.start, method);
+        const method2 = methodSource(name);
+        if (method2 !== null) record(call.start, method2);
       },
       VariableDeclarator(node, ancestors) {
         const declarator = node;
@@ -73838,8 +77050,306 @@ function unwrapNode(node) {
   return current2;
 }
 
+// src/analysis/detectors/hashed-list-match.ts
+var hashedListMatch = Object.freeze({
+  id: "hashed-list-match",
+  severity: "high",
+  summary: "Hashes an environment fingerprint and compares it with literal digests: a targeting list that cannot be read.",
+  create(ctx) {
+    return correlatingVisitors(ctx.facts.flow, () => {
+      for (const decision of ctx.facts.decisions(ctx.program)) {
+        const matches = decision.matches.filter((match) => match.hashed !== void 0);
+        const first = matches[0];
+        if (first === void 0) continue;
+        const evidence = describeMatches(ctx, matches, decision);
+        const algorithm = first.hashed ?? "unknown";
+        const destructive = decision.effect !== null && DESTRUCTIVE_EFFECTS.has(decision.effect.kind);
+        ctx.report({
+          start: first.start,
+          message: `Hashes ${evidence.sourcesText} with ${algorithm} and compares it with ${evidence.values.length} literal digest(s); the list cannot be read${evidence.outcomeText}.`,
+          ...destructive ? { severityByCodeKind: { install: "critical" } } : {},
+          evidence: {
+            sourceKind: evidence.sourceKinds,
+            links: evidence.links,
+            list: { encoding: `hash:${algorithm}`, values: evidence.values, hashed: { algorithm, count: evidence.values.length } },
+            details: { effect: decision.effect?.kind ?? (decision.returned ? "returned" : "none") }
+          },
+          identity: `${evidence.sourceKinds}|${algorithm}|${[...evidence.values].sort().join(",")}|${decision.effect?.kind ?? "none"}`
+        });
+      }
+    });
+  }
+});
+
+// src/analysis/facts/identity-lists.ts
+var IDENTITY_CATEGORIES = /* @__PURE__ */ new Set([
+  "timezones",
+  "countries-or-languages",
+  "locales",
+  "tlds",
+  "domains",
+  "addresses",
+  "names"
+]);
+var LIST_CATEGORY_LABELS = Object.freeze({
+  timezones: "timezones",
+  "countries-or-languages": "country or language codes",
+  locales: "locales",
+  tlds: "top-level domains",
+  domains: "domains",
+  addresses: "network addresses",
+  names: "names",
+  platforms: "platform names",
+  "ci-vendors": "CI vendors",
+  defaults: "default values",
+  "first-party": "the vendor's own host",
+  local: "local addresses"
+});
+var FULL_TABLE_MIN_ENTRIES = 40;
+var TIMEZONE = /^(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|Brazil|Canada|Chile|Mexico|US)\/[A-Za-z0-9_+\-/]+$/;
+var LEGACY_ZONES = /* @__PURE__ */ new Set(["W-SU", "Israel", "Iran", "Turkey", "PRC", "ROC", "ROK", "Japan", "Egypt", "Cuba", "Hongkong", "Singapore", "Eire", "Poland", "Portugal"]);
+var TWO_LETTERS = /^[A-Za-z]{2,3}$/;
+var LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})+(?:\.[\w-]+)?(?:@\w+)?$/i;
+var TLD = /^\.[a-z]{2,24}$/i;
+var DOMAIN = /^\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\.?$/i;
+var IPV4 = /^\d{1,3}(?:\.\d{1,3}){1,3}\.?$/;
+var MAC_PREFIX = /^[0-9a-f]{2}(?:[:-][0-9a-f]{2}){2,5}$/i;
+var PLATFORMS = /* @__PURE__ */ new Set([
+  "aix",
+  "android",
+  "darwin",
+  "freebsd",
+  "haiku",
+  "linux",
+  "openbsd",
+  "netbsd",
+  "sunos",
+  "win32",
+  "win64",
+  "windows",
+  "cygwin",
+  "macos",
+  "mac",
+  "osx",
+  "ios",
+  "x64",
+  "x86",
+  "ia32",
+  "arm",
+  "arm64",
+  "ppc64",
+  "s390x",
+  "wsl",
+  "msys"
+]);
+var CI_VENDORS = /* @__PURE__ */ new Set([
+  "github",
+  "github_actions",
+  "githubactions",
+  "gitlab",
+  "gitlab_ci",
+  "travis",
+  "travis_ci",
+  "circleci",
+  "circle",
+  "appveyor",
+  "azure",
+  "azure_pipelines",
+  "tf_build",
+  "bitbucket",
+  "buildkite",
+  "drone",
+  "codeship",
+  "jenkins",
+  "teamcity",
+  "semaphore",
+  "netlify",
+  "vercel",
+  "now",
+  "heroku",
+  "codebuild",
+  "bitrise",
+  "buddy",
+  "cirrus",
+  "woodpecker",
+  "sail",
+  "screwdriver",
+  "strider",
+  "taskcluster",
+  "hudson",
+  "bamboo",
+  "gocd",
+  "nevercode",
+  "render",
+  "vscode",
+  "apple_terminal",
+  "iterm.app",
+  "hyper",
+  "wezterm",
+  "xterm",
+  "xterm-256color",
+  "dumb",
+  "truecolor",
+  "24bit"
+]);
+var DEFAULTS = /* @__PURE__ */ new Set([
+  "",
+  "true",
+  "false",
+  "1",
+  "0",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "undefined",
+  "c",
+  "posix",
+  "c.utf-8",
+  "c.utf8",
+  "utc",
+  "gmt",
+  "etc/utc",
+  "etc/gmt",
+  "z",
+  "en",
+  "en-us",
+  "en_us",
+  "en_us.utf-8",
+  "en-gb",
+  "en_gb",
+  "http:",
+  "https:",
+  "http",
+  "https",
+  "*",
+  "/",
+  ".",
+  "root",
+  "production",
+  "development",
+  "test"
+]);
+var LOCAL_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]", "localhost.localdomain"]);
+function valueCategory(value) {
+  const lower = value.toLowerCase();
+  if (DEFAULTS.has(lower)) return "defaults";
+  if (LOCAL_HOSTS.has(lower) || lower.endsWith(".local") || lower.endsWith(".localhost")) return "local";
+  if (PLATFORMS.has(lower)) return "platforms";
+  if (CI_VENDORS.has(lower)) return "ci-vendors";
+  if (TIMEZONE.test(value) || LEGACY_ZONES.has(value)) return "timezones";
+  if (TLD.test(value)) return "tlds";
+  if (IPV4.test(value) || MAC_PREFIX.test(value)) return "addresses";
+  if (DOMAIN.test(value)) return "domains";
+  if (LOCALE.test(value)) return "locales";
+  if (TWO_LETTERS.test(value)) return "countries-or-languages";
+  if (/^[\p{L}][\p{L}\p{N} ._&'-]{1,63}$/u.test(value)) return "names";
+  return null;
+}
+function classifyList(values, sourceKind) {
+  const distinct = [...new Set(values)];
+  if (distinct.length === 0) return null;
+  const counts = /* @__PURE__ */ new Map();
+  for (const value of distinct) {
+    const category2 = valueCategory(value);
+    if (category2 !== null) counts.set(category2, (counts.get(category2) ?? 0) + 1);
+  }
+  let category = null;
+  let best = 0;
+  for (const [candidate, count] of counts) {
+    if (count > best || count === best && category !== null && precedence(candidate) < precedence(category)) {
+      category = candidate;
+      best = count;
+    }
+  }
+  if (category === null) return null;
+  if (category === "names" && !NAME_SOURCES.has(sourceKind)) return { category: "defaults", identity: false, fullTable: false };
+  if (category === "domains" && isFirstParty(distinct, sourceKind)) {
+    return { category: "first-party", identity: false, fullTable: false };
+  }
+  const fullTable = distinct.length >= FULL_TABLE_MIN_ENTRIES;
+  return { category, identity: IDENTITY_CATEGORIES.has(category) && !fullTable, fullTable };
+}
+var NAME_SOURCES = /* @__PURE__ */ new Set(["hostname", "user", "git-identity", "endpoint", "network"]);
+function precedence(category) {
+  return IDENTITY_CATEGORIES.has(category) ? 0 : 1;
+}
+var MAX_FIRST_PARTY_HOSTS = 3;
+function isFirstParty(values, sourceKind) {
+  if (sourceKind !== "endpoint" && sourceKind !== "hostname" && sourceKind !== "proxy") return false;
+  if (values.length > MAX_FIRST_PARTY_HOSTS) return false;
+  const bases = new Set(values.map(registrableName));
+  return bases.size === 1;
+}
+function registrableName(host) {
+  const labels = host.replace(/^\.|\.$/g, "").toLowerCase().split(".");
+  return labels.slice(-2).join(".");
+}
+
+// src/analysis/detectors/identity-targeting.ts
+var identityTargeting = Object.freeze({
+  id: "identity-targeting",
+  severity: "medium",
+  summary: "Compares an environment fingerprint with a short literal list of identity values (timezones, countries, languages, domains, companies).",
+  create(ctx) {
+    return correlatingVisitors(ctx.facts.flow, () => {
+      for (const decision of ctx.facts.decisions(ctx.program)) report(ctx, decision);
+    });
+  }
+});
+function report(ctx, decision) {
+  const plain = decision.matches.filter((match) => match.hashed === void 0 && !isHidden(match.list.encoding));
+  const classified = plain.map((match) => ({ match, list: classifyList(match.list.values, match.source.kind) })).filter((item) => item.list !== null && !item.list.fullTable);
+  const identity = classified.filter((item) => item.list.identity);
+  const capability = classified.filter((item) => !item.list.identity && LOW_CATEGORIES.has(item.list.category));
+  const chosen = identity.length > 0 ? identity : capability;
+  if (chosen.length === 0) return;
+  const first = chosen[0];
+  if (first === void 0) return;
+  const matches = chosen.map((item) => item.match);
+  const evidence = describeMatches(ctx, matches, decision);
+  const categories = [...new Set(chosen.map((item) => LIST_CATEGORY_LABELS[item.list.category]))].join(" and ");
+  let severity = "low";
+  let severityByCodeKind;
+  if (identity.length > 0) {
+    const destructive = decision.effect !== null && DESTRUCTIVE_EFFECTS.has(decision.effect.kind);
+    const localisedMessage = decision.effect?.kind === "prints" && matches.every((match) => match.source.kind === "locale");
+    if (localisedMessage) {
+      severity = "low";
+    } else if (decision.effect !== null) {
+      severity = "high";
+      severityByCodeKind = { install: destructive ? "critical" : "high" };
+    } else if (decision.returned) {
+      severity = "medium";
+      severityByCodeKind = { install: "high" };
+    }
+  }
+  const what = identity.length > 0 ? `a list of ${evidence.values.length} ${categories}` : `a short list of ${categories}`;
+  ctx.report({
+    start: first.match.start,
+    message: `Compares ${evidence.sourcesText} with ${what} (${evidence.valuesText})${evidence.outcomeText}.`,
+    severity,
+    ...severityByCodeKind === void 0 ? {} : { severityByCodeKind },
+    evidence: {
+      sourceKind: evidence.sourceKinds,
+      links: evidence.links,
+      list: { encoding: evidence.encoding, values: evidence.values },
+      details: { category: categories, effect: decision.effect?.kind ?? (decision.returned ? "returned" : "none") }
+    },
+    identity: `${evidence.sourceKinds}|${[...evidence.values].sort().join(",")}|${decision.effect?.kind ?? "none"}`
+  });
+}
+var LOW_CATEGORIES = /* @__PURE__ */ new Set(["platforms", "ci-vendors", "first-party"]);
+
 // src/analysis/detectors/index.ts
-var DETECTORS = Object.freeze([fingerprintSource]);
+var DETECTORS = Object.freeze([
+  fingerprintSource,
+  identityTargeting,
+  encodedListMatch,
+  hashedListMatch,
+  fingerprintExfiltration
+]);
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -77776,15 +81286,73 @@ async function resolveRegistrySpec(spec, options) {
   }
 }
 
-// src/analysis/entry-points.ts
-var INSTALL_SCRIPTS = [
-  "preinstall",
-  "install",
-  "postinstall",
-  "preprepare",
-  "prepare",
-  "postprepare"
+// src/analysis/analysis-evasion.ts
+var ANALYSIS_EVASION_RULE = "analysis-evasion";
+var EVASION_REASONS = [
+  "truncated",
+  "too-deep",
+  "time-budget",
+  "parse-error",
+  "analysis-error",
+  "partial-parse"
 ];
+var REASON_PHRASES = Object.freeze({
+  truncated: "is larger than the per-file limit and only its head was read",
+  "too-deep": "is nested too deeply to parse",
+  "time-budget": "used its analysis time budget before it was fully analysed",
+  "parse-error": "does not parse as JavaScript",
+  "analysis-error": "made the analysis fail part way",
+  "partial-parse": "parses only with error recovery, so parts of it were not analysed"
+});
+var SEVERITY = Object.freeze({
+  truncated: { runs: "medium", maybe: "low", never: "low" },
+  "too-deep": { runs: "medium", maybe: "low", never: "low" },
+  "time-budget": { runs: "medium", maybe: "low", never: "low" },
+  "parse-error": { runs: "medium", maybe: "low", never: "low" },
+  "analysis-error": { runs: "medium", maybe: "low", never: "low" },
+  // acorn-loose still read most of the file (Flow or TypeScript annotations in `.js`).
+  "partial-parse": { runs: "low", maybe: "info", never: "info" }
+});
+function analysisEvasion(input) {
+  const primary = [...input.reasons].sort(
+    (a, b2) => EVASION_REASONS.indexOf(a.reason) - EVASION_REASONS.indexOf(b2.reason)
+  )[0];
+  if (primary === void 0) return null;
+  const runs = input.step.kind === "unreached" ? "never" : input.step.reach === "dynamic" ? "maybe" : "runs";
+  const offset2 = primary.offset ?? 0;
+  const { line, column } = input.locator.position(offset2);
+  const details = { reason: primary.reason, detail: primary.detail };
+  const others = input.reasons.filter((entry) => entry !== primary).map((entry) => `${entry.reason}: ${entry.detail}`);
+  if (others.length > 0) details.alsoFound = others.join("; ");
+  if (input.step.script !== void 0) details.installScript = input.step.script;
+  return {
+    ruleId: ANALYSIS_EVASION_RULE,
+    severity: SEVERITY[primary.reason][runs],
+    file: input.file,
+    line,
+    column,
+    message: `${input.file} ${REASON_PHRASES[primary.reason]} (${primary.detail}), in ${input.phrase}`,
+    introduced: false,
+    evidence: { snippet: input.locator.snippet(offset2), codeKind: input.step.kind, details },
+    // Never a line or a message: the finding is new only when the file newly resists analysis.
+    identity: `${ANALYSIS_EVASION_RULE}|${primary.reason}|${input.file}`
+  };
+}
+
+// src/analysis/entry-points.ts
+var INSTALL_SCRIPTS = ["preinstall", "install", "postinstall"];
+function codeKindPhrase(kind, how = {}) {
+  switch (kind) {
+    case "install":
+      return how.script === void 0 ? "install-time code" : `install-time code (${how.script})`;
+    case "entry":
+      return "entry code";
+    case "reachable":
+      return how.computed === true ? "code a computed require may load" : "code reached from an entry point";
+    case "unreached":
+      return "code never reached from an entry point";
+  }
+}
 var RESOLUTION_SUFFIXES = ["", ".js", ".cjs", ".mjs", ".json", "/index.js", "/index.cjs", "/index.mjs"];
 var NODE_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
   "-r",
@@ -77813,6 +81381,7 @@ var MAX_EXPORTS_DEPTH = 32;
 function entryPoints(manifest) {
   const fields = isRecord2(manifest) ? manifest : {};
   const install = /* @__PURE__ */ new Set();
+  const installScripts = /* @__PURE__ */ new Map();
   const declared = /* @__PURE__ */ new Set();
   const entrySpecs = /* @__PURE__ */ new Set();
   const entryPatterns = [];
@@ -77844,8 +81413,20 @@ function entryPoints(manifest) {
     for (const file of scriptFiles(command)) {
       install.add(file);
       declared.add(file);
+      if (!installScripts.has(file)) installScripts.set(file, name);
     }
   }
+  const installScript = (file) => {
+    const path = normalizePath(file) ?? file;
+    const direct = installScripts.get(path);
+    if (direct !== void 0) return direct;
+    for (const suffix of RESOLUTION_SUFFIXES) {
+      if (suffix.length === 0 || !path.endsWith(suffix)) continue;
+      const script = installScripts.get(path.slice(0, path.length - suffix.length));
+      if (script !== void 0) return script;
+    }
+    return void 0;
+  };
   const isEntry = (file) => {
     for (const suffix of RESOLUTION_SUFFIXES) {
       if (suffix.length > 0 && !file.endsWith(suffix)) continue;
@@ -77857,21 +81438,18 @@ function entryPoints(manifest) {
   };
   return {
     install,
+    installScripts,
+    name: typeof fields.name === "string" && fields.name.length > 0 ? fields.name : null,
+    importTargets: exportTargets(fields.imports),
     declared,
+    installScript,
     codeKind(file) {
       const path = normalizePath(file) ?? file;
-      if (install.has(path) || installResolves(install, path)) return "install";
+      if (installScript(path) !== void 0) return "install";
       if (isEntry(path)) return "entry";
       return "reachable";
     }
   };
-}
-function installResolves(install, file) {
-  for (const suffix of RESOLUTION_SUFFIXES) {
-    if (suffix.length === 0 || !file.endsWith(suffix)) continue;
-    if (install.has(file.slice(0, file.length - suffix.length))) return true;
-  }
-  return false;
 }
 function exportTargets(exports) {
   const targets = [];
@@ -79335,11 +82913,11 @@ pp$8.parseFunctionParams = function(node) {
   node.params = this.parseBindingList(types$1.parenR, false, this.options.ecmaVersion >= 8);
   this.checkYieldAwaitInDefaultParams();
 };
-pp$8.parseClass = function(node, isStatement) {
+pp$8.parseClass = function(node, isStatement2) {
   this.next();
   var oldStrict = this.strict;
   this.strict = true;
-  this.parseClassId(node, isStatement);
+  this.parseClassId(node, isStatement2);
   this.parseClassSuper(node);
   var privateNameMap = this.enterClassBody();
   var classBody = this.startNode();
@@ -79364,7 +82942,7 @@ pp$8.parseClass = function(node, isStatement) {
   this.next();
   node.body = this.finishNode(classBody, "ClassBody");
   this.exitClassBody();
-  return this.finishNode(node, isStatement ? "ClassDeclaration" : "ClassExpression");
+  return this.finishNode(node, isStatement2 ? "ClassDeclaration" : "ClassExpression");
 };
 pp$8.parseClassElement = function(constructorAllowsSuper) {
   if (this.eat(types$1.semi)) {
@@ -79444,29 +83022,29 @@ pp$8.parseClassElementName = function(element) {
     this.parsePropertyName(element);
   }
 };
-pp$8.parseClassMethod = function(method, isGenerator, isAsync, allowsDirectSuper) {
-  var key = method.key;
-  if (method.kind === "constructor") {
+pp$8.parseClassMethod = function(method2, isGenerator, isAsync, allowsDirectSuper) {
+  var key = method2.key;
+  if (method2.kind === "constructor") {
     if (isGenerator) {
       this.raise(key.start, "Constructor can't be a generator");
     }
     if (isAsync) {
       this.raise(key.start, "Constructor can't be an async method");
     }
-  } else if (method.static && checkKeyName(method, "prototype")) {
+  } else if (method2.static && checkKeyName(method2, "prototype")) {
     this.raise(key.start, "Classes may not have a static property named prototype");
   }
-  var value = method.value = this.parseMethod(isGenerator, isAsync, allowsDirectSuper);
-  if (method.kind === "get" && value.params.length !== 0) {
+  var value = method2.value = this.parseMethod(isGenerator, isAsync, allowsDirectSuper);
+  if (method2.kind === "get" && value.params.length !== 0) {
     this.raiseRecoverable(value.start, "getter should have no params");
   }
-  if (method.kind === "set" && value.params.length !== 1) {
+  if (method2.kind === "set" && value.params.length !== 1) {
     this.raiseRecoverable(value.start, "setter should have exactly one param");
   }
-  if (method.kind === "set" && value.params[0].type === "RestElement") {
+  if (method2.kind === "set" && value.params[0].type === "RestElement") {
     this.raiseRecoverable(value.params[0].start, "Setter cannot use rest params");
   }
-  return this.finishNode(method, "MethodDefinition");
+  return this.finishNode(method2, "MethodDefinition");
 };
 pp$8.parseClassField = function(field) {
   if (checkKeyName(field, "constructor")) {
@@ -79498,14 +83076,14 @@ pp$8.parseClassStaticBlock = function(node) {
   this.labels = oldLabels;
   return this.finishNode(node, "StaticBlock");
 };
-pp$8.parseClassId = function(node, isStatement) {
+pp$8.parseClassId = function(node, isStatement2) {
   if (this.type === types$1.name) {
     node.id = this.parseIdent();
-    if (isStatement) {
+    if (isStatement2) {
       this.checkLValSimple(node.id, BIND_LEXICAL, false);
     }
   } else {
-    if (isStatement === true) {
+    if (isStatement2 === true) {
       this.unexpected();
     }
     node.id = null;
@@ -84237,12 +87815,12 @@ lp$1.parseVar = function(node, noIn, kind) {
   }
   return this.finishNode(node, "VariableDeclaration");
 };
-lp$1.parseClass = function(isStatement) {
+lp$1.parseClass = function(isStatement2) {
   var node = this.startNode();
   this.next();
   if (this.tok.type === types$1.name) {
     node.id = this.parseIdent();
-  } else if (isStatement === true) {
+  } else if (isStatement2 === true) {
     node.id = this.dummyIdent();
   } else {
     node.id = null;
@@ -84272,7 +87850,7 @@ lp$1.parseClass = function(isStatement) {
   }
   this.semicolon();
   this.finishNode(node.body, "ClassBody");
-  return this.finishNode(node, isStatement ? "ClassDeclaration" : "ClassExpression");
+  return this.finishNode(node, isStatement2 ? "ClassDeclaration" : "ClassExpression");
 };
 lp$1.parseClassElement = function() {
   if (this.eat(types$1.semi)) {
@@ -84382,7 +87960,7 @@ lp$1.parseClassElementName = function(element) {
     this.parsePropertyName(element);
   }
 };
-lp$1.parseFunction = function(node, isStatement, isAsync) {
+lp$1.parseFunction = function(node, isStatement2, isAsync) {
   var oldInAsync = this.inAsync, oldInGenerator = this.inGenerator, oldInFunction = this.inFunction;
   this.initFunction(node);
   if (this.options.ecmaVersion >= 6) {
@@ -84393,7 +87971,7 @@ lp$1.parseFunction = function(node, isStatement, isAsync) {
   }
   if (this.tok.type === types$1.name) {
     node.id = this.parseIdent();
-  } else if (isStatement === true) {
+  } else if (isStatement2 === true) {
     node.id = this.dummyIdent();
   }
   this.inAsync = node.async;
@@ -84405,7 +87983,7 @@ lp$1.parseFunction = function(node, isStatement, isAsync) {
   this.inAsync = oldInAsync;
   this.inGenerator = oldInGenerator;
   this.inFunction = oldInFunction;
-  return this.finishNode(node, isStatement ? "FunctionDeclaration" : "FunctionExpression");
+  return this.finishNode(node, isStatement2 ? "FunctionDeclaration" : "FunctionExpression");
 };
 lp$1.parseExport = function() {
   var node = this.startNode();
@@ -85237,6 +88815,7 @@ function parse6(input, options) {
 }
 
 // src/analysis/parse.ts
+import { isUtf8 } from "node:buffer";
 var MODULE_OPTIONS = Object.freeze({
   ecmaVersion: "latest",
   sourceType: "module",
@@ -85300,7 +88879,7 @@ function parse7(source, options = {}) {
     };
   } catch (error) {
     if (isTooDeep(error)) return tooDeep();
-    return { ok: false, kind: "too-deep", reason: describeParseError(error) };
+    return { ok: false, kind: "syntax", reason: describeParseError(best), ...offset2 >= 0 ? { errorOffset: offset2 } : {} };
   }
 }
 var LESS_THAN = 60;
@@ -85334,28 +88913,36 @@ function decodeText(content) {
   const buffer = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const decoded = buffer.toString("utf8");
   const text = decoded.charCodeAt(0) === 65279 ? decoded.slice(1) : decoded;
-  const invalidUtf8 = text.includes("\uFFFD") && !isValidUtf8(buffer);
+  const invalidUtf8 = text.includes("\uFFFD") && !isUtf8(buffer);
   return { text, invalidUtf8 };
 }
 function decodeSource(content) {
   return decodeText(content).text;
 }
-function isValidUtf8(buffer) {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(buffer);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // src/analysis/facts/file-facts.ts
 function fileFacts() {
   let scope;
+  let decisions;
+  let sinkFlows;
+  const getScope = () => scope ??= createScope();
+  const flow = flowFacts(getScope);
+  const withAnalysis = (program, compute) => {
+    const analysis = flow.analysis(program);
+    return analysis === null ? [] : compute(analysis);
+  };
   return {
     get scope() {
-      scope ??= createScope();
-      return scope;
+      return getScope();
+    },
+    flow,
+    decisions(program) {
+      decisions ??= withAnalysis(program, findDecisions);
+      return decisions;
+    },
+    sinkFlows(program) {
+      sinkFlows ??= withAnalysis(program, findSinkFlows);
+      return sinkFlows;
     }
   };
 }
@@ -85411,88 +88998,6 @@ function buildLineStarts(source) {
   return starts;
 }
 
-// src/analysis/visitor-keys.ts
-var VISITOR_KEYS = Object.freeze({
-  Program: ["body"],
-  ExpressionStatement: ["expression"],
-  BlockStatement: ["body"],
-  StaticBlock: ["body"],
-  EmptyStatement: [],
-  DebuggerStatement: [],
-  WithStatement: ["object", "body"],
-  ReturnStatement: ["argument"],
-  LabeledStatement: ["label", "body"],
-  BreakStatement: ["label"],
-  ContinueStatement: ["label"],
-  IfStatement: ["test", "consequent", "alternate"],
-  SwitchStatement: ["discriminant", "cases"],
-  SwitchCase: ["test", "consequent"],
-  ThrowStatement: ["argument"],
-  TryStatement: ["block", "handler", "finalizer"],
-  CatchClause: ["param", "body"],
-  WhileStatement: ["test", "body"],
-  DoWhileStatement: ["body", "test"],
-  ForStatement: ["init", "test", "update", "body"],
-  ForInStatement: ["left", "right", "body"],
-  ForOfStatement: ["left", "right", "body"],
-  FunctionDeclaration: ["id", "params", "body"],
-  FunctionExpression: ["id", "params", "body"],
-  ArrowFunctionExpression: ["params", "body"],
-  VariableDeclaration: ["declarations"],
-  VariableDeclarator: ["id", "init"],
-  ThisExpression: [],
-  Super: [],
-  Identifier: [],
-  PrivateIdentifier: [],
-  Literal: [],
-  ArrayExpression: ["elements"],
-  ObjectExpression: ["properties"],
-  Property: ["key", "value"],
-  UnaryExpression: ["argument"],
-  UpdateExpression: ["argument"],
-  BinaryExpression: ["left", "right"],
-  AssignmentExpression: ["left", "right"],
-  LogicalExpression: ["left", "right"],
-  MemberExpression: ["object", "property"],
-  ConditionalExpression: ["test", "consequent", "alternate"],
-  CallExpression: ["callee", "arguments"],
-  NewExpression: ["callee", "arguments"],
-  SequenceExpression: ["expressions"],
-  YieldExpression: ["argument"],
-  AwaitExpression: ["argument"],
-  TemplateLiteral: ["quasis", "expressions"],
-  TaggedTemplateExpression: ["tag", "quasi"],
-  TemplateElement: [],
-  SpreadElement: ["argument"],
-  ObjectPattern: ["properties"],
-  ArrayPattern: ["elements"],
-  RestElement: ["argument"],
-  AssignmentPattern: ["left", "right"],
-  ClassDeclaration: ["id", "superClass", "body"],
-  ClassExpression: ["id", "superClass", "body"],
-  ClassBody: ["body"],
-  MethodDefinition: ["key", "value"],
-  PropertyDefinition: ["key", "value"],
-  MetaProperty: ["meta", "property"],
-  ChainExpression: ["expression"],
-  ParenthesizedExpression: ["expression"],
-  ImportExpression: ["source", "options"],
-  ImportDeclaration: ["specifiers", "source", "attributes"],
-  ImportSpecifier: ["imported", "local"],
-  ImportDefaultSpecifier: ["local"],
-  ImportNamespaceSpecifier: ["local"],
-  ImportAttribute: ["key", "value"],
-  ExportNamedDeclaration: ["declaration", "specifiers", "source", "attributes"],
-  ExportSpecifier: ["local", "exported"],
-  ExportDefaultDeclaration: ["declaration"],
-  ExportAllDeclaration: ["exported", "source", "attributes"]
-});
-var NON_CHILD_KEYS = /* @__PURE__ */ new Set(["type", "start", "end", "loc", "range"]);
-var KEYS_BY_TYPE = new Map(Object.entries(VISITOR_KEYS));
-function visitorKeys(node) {
-  return KEYS_BY_TYPE.get(node.type) ?? Object.keys(node).filter((key) => !NON_CHILD_KEYS.has(key));
-}
-
 // src/analysis/run-detectors.ts
 function runDetectors(parsed, detectors) {
   const findings = [];
@@ -85514,11 +89019,12 @@ function runDetectors(parsed, detectors) {
       source: parsed.source,
       program: parsed.program,
       codeKind: parsed.codeKind,
+      codeKindPhrase: parsed.codeKindPhrase ?? codeKindPhrase(parsed.codeKind),
       facts,
       position: locator.position,
       snippet: locator.snippet,
-      report(report) {
-        findings.push(toFinding(detector, report, parsed, locator.position, locator.snippet));
+      report(report2) {
+        findings.push(toFinding(detector, report2, parsed, locator.position, locator.snippet));
       }
     };
     let visitors;
@@ -85583,34 +89089,34 @@ function walk(program, visit2) {
       if (Array.isArray(value)) {
         for (let i2 = value.length - 1; i2 >= 0; i2--) {
           const child = value[i2];
-          if (isNode(child)) stack.push(child);
+          if (isNode2(child)) stack.push(child);
         }
-      } else if (isNode(value)) {
+      } else if (isNode2(value)) {
         stack.push(value);
       }
     }
   }
 }
 var EXIT = /* @__PURE__ */ Symbol("exit");
-function isNode(value) {
+function isNode2(value) {
   return typeof value === "object" && value !== null && typeof value.type === "string";
 }
-function toFinding(detector, report, parsed, position2, snippet) {
-  const { line, column } = position2(report.start);
+function toFinding(detector, report2, parsed, position2, snippet) {
+  const { line, column } = position2(report2.start);
   return {
     ruleId: detector.id,
-    severity: report.severity ?? detector.severity,
+    severity: report2.severityByCodeKind?.[parsed.codeKind] ?? report2.severity ?? detector.severity,
     file: parsed.file,
     line,
     column,
-    message: report.message,
+    message: report2.message,
     introduced: false,
     evidence: {
-      ...report.evidence,
-      snippet: report.evidence.snippet ?? snippet(report.start),
+      ...report2.evidence,
+      snippet: report2.evidence.snippet ?? snippet(report2.start),
       codeKind: parsed.codeKind
     },
-    identity: `${detector.id}|${report.identity}`
+    identity: `${detector.id}|${report2.identity}`
   };
 }
 function compareFindings(a, b2) {
@@ -85620,10 +89126,375 @@ function compareText(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
 
+// src/analysis/reachability.ts
+var FILE_SUFFIXES = ["", ".js", ".json", ".node", ".cjs", ".mjs", ".jsx"];
+var DIRECTORY_SUFFIXES = ["/index.js", "/index.json", "/index.node", "/index.cjs", "/index.mjs", "/index.jsx"];
+var OWN_DIRECTORY = "./";
+var RANK = Object.freeze({
+  install: 0,
+  entry: 1,
+  static: 2,
+  dynamic: 3,
+  none: 4
+});
+function reachability(entries, analysed, allFiles) {
+  const analysedSet = new Set(analysed);
+  const ordered2 = [...analysed].sort(compareText2);
+  const pending = /* @__PURE__ */ new Map();
+  const done = /* @__PURE__ */ new Set();
+  const queues = [[], [], [], []];
+  const heads = [0, 0, 0, 0];
+  let current2 = null;
+  let leftovers = null;
+  const offer = (file, next) => {
+    if (done.has(file) || !analysedSet.has(file)) return;
+    const known = pending.get(file);
+    if (known !== void 0 && known.rank <= next.rank) return;
+    pending.set(file, next);
+    queues[next.rank]?.push(file);
+  };
+  for (const file of ordered2) {
+    const script = entries.installScript(file);
+    if (script !== void 0) offer(file, { rank: RANK.install, kind: "install", reach: "install", script, from: null });
+  }
+  for (const file of ordered2) {
+    if (entries.codeKind(file) === "entry") offer(file, { rank: RANK.entry, kind: "entry", reach: "entry", script: void 0, from: null });
+  }
+  return {
+    next() {
+      for (let rank = 0; rank < queues.length; rank++) {
+        const queue = queues[rank] ?? [];
+        while ((heads[rank] ?? 0) < queue.length) {
+          const file2 = queue[heads[rank] ?? 0];
+          heads[rank] = (heads[rank] ?? 0) + 1;
+          if (file2 === void 0 || done.has(file2)) continue;
+          const state = pending.get(file2);
+          if (state === void 0 || state.rank !== rank) continue;
+          done.add(file2);
+          current2 = { file: file2, pending: state };
+          return toStep(file2, state);
+        }
+      }
+      leftovers ??= ordered2.filter((file2) => !done.has(file2));
+      const file = leftovers.shift();
+      if (file === void 0) return void 0;
+      done.add(file);
+      current2 = null;
+      return { file, kind: "unreached", reach: "none", from: null };
+    },
+    record(file, scan) {
+      if (current2 === null || current2.file !== file) return;
+      const { pending: state } = current2;
+      const install = state.kind === "install";
+      const reached = install ? { rank: RANK.install, kind: "install", reach: "install", script: state.script, from: file } : { rank: RANK.static, kind: "reachable", reach: "static", script: void 0, from: file };
+      const dynamicReach = { rank: RANK.dynamic, kind: "reachable", reach: "dynamic", script: void 0, from: file };
+      for (const specifier of scan?.specifiers ?? []) {
+        for (const target of resolveImport(file, specifier, entries, allFiles)) offer(target, reached);
+      }
+      for (const prefix of new Set(scan?.dynamic ?? [OWN_DIRECTORY])) {
+        const directory = dynamicDirectory(file, prefix);
+        if (directory === null) continue;
+        for (const target of ordered2) {
+          if (directory === "" || target.startsWith(`${directory}/`)) offer(target, dynamicReach);
+        }
+      }
+    }
+  };
+}
+function toStep(file, state) {
+  return {
+    file,
+    kind: state.kind,
+    reach: state.reach,
+    from: state.from,
+    ...state.script !== void 0 ? { script: state.script } : {}
+  };
+}
+function resolveImport(from, specifier, entries, allFiles) {
+  if (specifier.startsWith("#")) {
+    return entries.importTargets.flatMap((target) => expandTarget(target, allFiles));
+  }
+  let path;
+  if (specifier === "." || specifier === ".." || specifier.startsWith("./") || specifier.startsWith("../")) {
+    const base = dirname(from);
+    path = normalizePath(base === "" ? specifier : `${base}/${specifier}`);
+  } else if (entries.name !== null && specifier.startsWith(`${entries.name}/`)) {
+    path = normalizePath(specifier.slice(entries.name.length + 1));
+  } else {
+    return [];
+  }
+  if (path === null) return [];
+  const found = resolveFile(path, allFiles);
+  return found === null ? [] : [found];
+}
+function resolveFile(path, allFiles) {
+  for (const suffix of FILE_SUFFIXES) if (allFiles.has(path + suffix)) return path + suffix;
+  for (const suffix of DIRECTORY_SUFFIXES) if (allFiles.has(path + suffix)) return path + suffix;
+  return null;
+}
+function expandTarget(target, allFiles) {
+  const path = normalizePath(target);
+  if (path === null) return [];
+  const star = path.indexOf("*");
+  if (star < 0) {
+    const found = resolveFile(path, allFiles);
+    return found === null ? [] : [found];
+  }
+  const prefix = path.slice(0, star);
+  const suffix = path.slice(star + 1);
+  return [...allFiles].filter((file) => file.length >= path.length - 1 && file.startsWith(prefix) && file.endsWith(suffix));
+}
+function dynamicDirectory(from, prefix) {
+  const base = dirname(from);
+  if (!prefix.startsWith("./") && !prefix.startsWith("../")) return base;
+  const lastSlash = prefix.lastIndexOf("/");
+  const joined = `${base}/${prefix.slice(0, lastSlash + 1)}`;
+  if (normalizeDirectory(joined) === null) return null;
+  return normalizeDirectory(joined);
+}
+function normalizeDirectory(path) {
+  const parts = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+      continue;
+    }
+    parts.push(part);
+  }
+  return parts.join("/");
+}
+function dirname(path) {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+}
+function importCollector() {
+  const specifiers = [];
+  const dynamic = /* @__PURE__ */ new Set();
+  const visitors = importVisitors(specifiers, dynamic);
+  const detector = {
+    id: "analysis-evasion",
+    severity: "info",
+    summary: "Collects the imports of a file for the package graph.",
+    create: () => visitors
+  };
+  return { detector, result: () => ({ specifiers, dynamic: [...dynamic] }) };
+}
+function importVisitors(specifiers, dynamic) {
+  const take = (argument) => {
+    const name = loadedName(argument);
+    if (name.complete) specifiers.push(name.text);
+    else dynamic.add(name.text.startsWith("./") || name.text.startsWith("../") ? name.text : OWN_DIRECTORY);
+  };
+  const fromSource = (node) => {
+    const literal2 = staticString2(node.source);
+    if (literal2 !== null) specifiers.push(literal2);
+  };
+  return {
+    CallExpression(node) {
+      const call = node;
+      if (!isRequireCallee(call.callee)) return;
+      const args = call.arguments;
+      if (args.length > 0) take(args[0]);
+    },
+    ImportExpression(node) {
+      take(node.source);
+    },
+    ImportDeclaration: fromSource,
+    ExportNamedDeclaration: fromSource,
+    ExportAllDeclaration: fromSource,
+    // `const r = require; r('./payload')` or `createRequire(...)`: a loader the graph cannot follow.
+    Identifier(node, ancestors) {
+      const name = node.name;
+      if (name !== "require" && name !== "createRequire") return;
+      const parent = ancestors[ancestors.length - 2];
+      if (parent === void 0 || isPlainRequireUse(node, parent)) return;
+      dynamic.add(OWN_DIRECTORY);
+    }
+  };
+}
+function isRequireCallee(callee) {
+  const node = callee;
+  if (node === null || typeof node !== "object") return false;
+  if (node.type === "Identifier") return node.name === "require";
+  if (node.type === "MemberExpression" && node.computed === false) {
+    const object = node.object;
+    const property = node.property;
+    return object.type === "Identifier" && object.name === "module" && property.name === "require";
+  }
+  return false;
+}
+function isPlainRequireUse(node, parent) {
+  switch (parent.type) {
+    case "CallExpression":
+      return parent.callee === node && node.name === "require";
+    case "MemberExpression":
+      return parent.object === node || parent.property === node && parent.computed === false;
+    case "UnaryExpression":
+      return parent.operator === "typeof";
+    case "Property":
+    case "MethodDefinition":
+    case "PropertyDefinition":
+      return parent.key === node && parent.computed === false;
+    default:
+      return false;
+  }
+}
+function staticString2(node) {
+  const value = node;
+  if (value === null || typeof value !== "object") return null;
+  if (value.type === "Literal" && typeof value.value === "string") return value.value;
+  if (value.type === "TemplateLiteral") {
+    const expressions = value.expressions;
+    const quasis = value.quasis;
+    if (expressions.length === 0 && quasis.length === 1) {
+      const cooked = quasis[0]?.value?.cooked;
+      return typeof cooked === "string" ? cooked : null;
+    }
+  }
+  return null;
+}
+function loadedName(node) {
+  const parts = concatenated(node);
+  let text = "";
+  for (const part of parts) {
+    if (part === null) return { text, complete: false };
+    text += part;
+  }
+  return { text, complete: true };
+}
+function concatenated(node) {
+  const value = node;
+  if (value === null || typeof value !== "object") return [null];
+  const literal2 = staticString2(value);
+  if (literal2 !== null) return [literal2];
+  if (value.type === "Identifier" && value.name === "__dirname") return ["."];
+  if (value.type === "BinaryExpression" && value.operator === "+") {
+    return [...concatenated(value.left), ...concatenated(value.right)];
+  }
+  if (value.type === "TemplateLiteral") {
+    const quasis = value.quasis;
+    const pieces = [];
+    quasis.forEach((quasi, index) => {
+      const cooked = quasi.value.cooked;
+      pieces.push(typeof cooked === "string" ? cooked : null);
+      if (index < quasis.length - 1) pieces.push(null);
+    });
+    return pieces;
+  }
+  if (value.type === "CallExpression" && isPathJoin(value.callee)) {
+    const args = value.arguments;
+    const first = args[0];
+    if (first?.type !== "Identifier" || first.name !== "__dirname") return [null];
+    const pieces = ["."];
+    for (const arg2 of args.slice(1)) {
+      const part = staticString2(arg2);
+      if (part === null) return [...pieces, "/", null];
+      pieces.push("/", part);
+    }
+    return pieces;
+  }
+  return [null];
+}
+function isPathJoin(callee) {
+  const node = callee;
+  if (node === null || typeof node !== "object" || node.type !== "MemberExpression" || node.computed !== false) return false;
+  const property = node.property;
+  return property.name === "join" || property.name === "resolve";
+}
+function compareText2(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/analysis/string-signals.ts
+var MAX_MATCHES_PER_PATTERN = 1e4;
+var ANCHOR_WINDOW = 200;
+var INTL_LOOKBACK = 120;
+var ENV_PATTERN = /\benv\s*(?:\.\s*([A-Za-z_$][\w$]{0,99})|\[\s*(["'`])([^"'`\\\n]{1,100})\2\s*\])/g;
+var INTL_PATTERN = /\bresolvedOptions\s*\(\s*\)(?:\s*\.\s*([A-Za-z]+))?/g;
+var INTL_CONSTRUCTOR_PATTERN = /\bIntl\s*\.\s*([A-Za-z]+)/g;
+var CALLED_MEMBERS = new Map(
+  [...Object.entries(MEMBER_SOURCES), ...Object.entries(METHOD_SOURCES).map(([name, match]) => [`.${name}`, match])].filter(([, match]) => match.what.endsWith("()")).map(([path, match]) => [path.slice(path.lastIndexOf(".") + 1), match])
+);
+var CALL_PATTERN = new RegExp(`\\b(${[...CALLED_MEMBERS.keys()].map(escape2).join("|")})\\s*\\)?\\s*\\(`, "g");
+var GLOBAL_MEMBERS = new Map(
+  Object.entries(MEMBER_SOURCES).filter(([, match]) => !match.what.endsWith("()")).map(([path, match]) => [path.split(".").slice(-2).join("."), match])
+);
+var GLOBAL_PATTERN = new RegExp(
+  `\\b(${[...new Set([...GLOBAL_MEMBERS.keys()].map((key) => key.split(".")[0] ?? ""))].map(escape2).join("|")})\\s*\\.\\s*([A-Za-z]+)\\b`,
+  "g"
+);
+var ANCHOR_PATTERN = new RegExp(
+  [...new Set(STRING_SOURCES.map((entry) => entry.what.split(/\s+/).pop() ?? entry.what))].map(escape2).join("|"),
+  "gi"
+);
+function stringSignals(text) {
+  const found = /* @__PURE__ */ new Map();
+  const record = (offset2, match) => {
+    const key = `${match.kind}|${match.what}`;
+    const known = found.get(key);
+    if (known === void 0) found.set(key, { kind: match.kind, what: match.what, offset: offset2, occurrences: 1 });
+    else {
+      known.occurrences++;
+      if (offset2 < known.offset) known.offset = offset2;
+    }
+  };
+  for (const match of bounded(text, ENV_PATTERN)) {
+    const name = match[1] ?? match[3] ?? "";
+    const kind = envSourceKind(name);
+    if (kind !== null) record(match.index, { kind, what: `process.env.${name}` });
+  }
+  for (const match of bounded(text, INTL_PATTERN)) {
+    const option = match[1];
+    const optionKind = option === void 0 ? null : intlOptionKind(option);
+    const constructor = intlConstructorBefore(text, match.index);
+    const origin = `Intl.${constructor}().resolvedOptions()`;
+    if (option !== void 0 && optionKind !== null) record(match.index, { kind: optionKind, what: `${origin}.${option}` });
+    else record(match.index, { kind: constructor === "DateTimeFormat" ? "timezone" : "locale", what: origin });
+  }
+  for (const match of bounded(text, CALL_PATTERN)) {
+    const source = CALLED_MEMBERS.get(match[1] ?? "");
+    if (source !== void 0) record(match.index, source);
+  }
+  for (const match of bounded(text, GLOBAL_PATTERN)) {
+    const source = GLOBAL_MEMBERS.get(`${match[1] ?? ""}.${match[2] ?? ""}`);
+    if (source !== void 0) record(match.index, source);
+  }
+  for (const match of bounded(text, ANCHOR_PATTERN)) {
+    const start = Math.max(0, match.index - ANCHOR_WINDOW);
+    const window2 = text.slice(start, match.index + match[0].length + ANCHOR_WINDOW);
+    for (const source of stringSources(window2)) record(match.index, source);
+  }
+  return [...found.values()].sort((a, b2) => a.offset - b2.offset || (a.what < b2.what ? -1 : a.what > b2.what ? 1 : 0));
+}
+function* bounded(text, pattern) {
+  let count = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (++count > MAX_MATCHES_PER_PATTERN) return;
+    yield match;
+  }
+}
+function intlConstructorBefore(text, offset2) {
+  let last = "DateTimeFormat";
+  for (const match of text.slice(Math.max(0, offset2 - INTL_LOOKBACK), offset2).matchAll(INTL_CONSTRUCTOR_PATTERN)) {
+    const name = match[1] ?? "";
+    if (INTL_CONSTRUCTORS.has(name)) last = name;
+  }
+  return last;
+}
+function escape2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 // src/analysis/analyze-package.ts
 var JS_EXTENSIONS = [".js", ".cjs", ".mjs", ".jsx"];
+var FILE_TIME_FLOOR_MS = 5e3;
+var FILE_TIME_BYTES_PER_MS = 250;
 var MANIFEST = "package.json";
-function analyzePackage(files, detectors) {
+var STRING_SCAN_RULE = "fingerprint-source";
+function analyzePackage(files, detectors, options = {}) {
+  const clock = options.clock ?? performance.now.bind(performance);
   const problems = [];
   const manifestFile = files.files.find((file) => file.path === MANIFEST);
   let manifest = null;
@@ -85638,32 +89509,127 @@ function analyzePackage(files, detectors) {
     }
   }
   const entries = entryPoints(manifest);
-  const selected = files.files.filter((file) => isJavaScript(file.path) || !hasExtension(file.path) && entries.declared.has(file.path)).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  const selected = files.files.filter(
+    (file) => isJavaScript(file.path) || !hasExtension(file.path) && entries.declared.has(file.path)
+  );
+  const byPath = /* @__PURE__ */ new Map();
+  for (const file of selected) {
+    const copies = byPath.get(file.path);
+    if (copies === void 0) byPath.set(file.path, [file]);
+    else copies.push(file);
+  }
+  const plan = reachability(entries, [...byPath.keys()], new Set(files.files.map((file) => file.path)));
+  const stringScanner = detectors.find((detector) => detector.id === STRING_SCAN_RULE);
   const findings = [];
   let parsed = 0;
-  for (const file of selected) {
-    const source = decodeSource(file.content);
-    const outcome = parse7(source);
-    if (!outcome.ok) {
-      problems.push({ file: file.path, reason: truncatedNote(file, outcome.reason) });
-      continue;
+  for (let step = plan.next(); step !== void 0; step = plan.next()) {
+    for (const file of byPath.get(step.file) ?? []) {
+      const result2 = analyzeFile(file, step, detectors, stringScanner, clock);
+      plan.record(step.file, result2.imports);
+      if (result2.parsed) parsed++;
+      findings.push(...result2.findings);
+      problems.push(...result2.problems);
     }
-    parsed++;
-    if (file.truncated === true) {
-      problems.push({ file: file.path, reason: truncatedNote(file, "only the head of the file was analysed") });
-    }
-    const run = runDetectors(
-      { file: file.path, source, program: outcome.program, codeKind: entries.codeKind(file.path) },
-      detectors
-    );
-    findings.push(...run.findings);
-    problems.push(...run.problems);
   }
   findings.sort(compareFindings);
+  problems.sort((a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0);
   return { findings, files: { total: selected.length, parsed, problems } };
 }
-function truncatedNote(file, reason) {
-  return file.truncated === true ? `${reason} (file truncated at the size limit)` : reason;
+function analyzeFile(file, step, detectors, stringScanner, clock) {
+  const started = clock();
+  const budget = Math.max(FILE_TIME_FLOOR_MS, file.content.byteLength / FILE_TIME_BYTES_PER_MS);
+  const overBudget2 = () => clock() - started > budget;
+  const phrase = codeKindPhrase(step.kind, {
+    ...step.script !== void 0 ? { script: step.script } : {},
+    computed: step.reach === "dynamic"
+  });
+  const findings = [];
+  const problems = [];
+  const reasons = [];
+  const truncated = file.truncated === true;
+  const { text, invalidUtf8 } = decodeText(file.content);
+  if (invalidUtf8 && !truncated) {
+    problems.push({ file: file.path, reason: "not valid UTF-8: read with replacement characters, as node would" });
+  }
+  if (truncated) {
+    reasons.push({ reason: "truncated", detail: `${file.content.byteLength} bytes read`, offset: text.length });
+    problems.push({ file: file.path, reason: "only the head of the file was analysed (file truncated at the size limit)" });
+  }
+  const outcome = parse7(text, { jsx: file.path.endsWith(".jsx"), overBudget: overBudget2 });
+  let imports = null;
+  let walked = false;
+  if (!outcome.ok) {
+    const reason = outcome.kind === "too-deep" ? "too-deep" : outcome.kind === "time-budget" ? "time-budget" : "parse-error";
+    reasons.push({ reason, detail: outcome.reason, ...outcome.errorOffset !== void 0 ? { offset: outcome.errorOffset } : {} });
+    problems.push({ file: file.path, reason: truncatedNote(truncated, outcome.reason) });
+  } else if (overBudget2()) {
+    reasons.push({ reason: "time-budget", detail: "parsing took longer than the budget, the file was searched as text" });
+    problems.push({ file: file.path, reason: "over the time budget after parsing: searched as text, not walked" });
+  } else {
+    if (outcome.partial !== void 0) {
+      reasons.push({
+        reason: "partial-parse",
+        detail: outcome.partial,
+        ...outcome.errorOffset !== void 0 ? { offset: outcome.errorOffset } : {}
+      });
+      problems.push({ file: file.path, reason: `partially analysed (error recovery after ${outcome.partial})` });
+    }
+    const collector = importCollector();
+    try {
+      const run = runDetectors(
+        { file: file.path, source: text, program: outcome.program, codeKind: step.kind, codeKindPhrase: phrase },
+        [...detectors, collector.detector]
+      );
+      findings.push(...run.findings);
+      problems.push(...run.problems);
+      for (const problem of run.problems) reasons.push({ reason: "analysis-error", detail: problem.reason });
+      const scan = collector.result();
+      const complete = run.problems.length === 0 && outcome.partial === void 0 && !truncated;
+      imports = complete ? scan : { specifiers: scan.specifiers, dynamic: [...scan.dynamic, "./"] };
+      walked = true;
+    } catch (error) {
+      reasons.push({ reason: "analysis-error", detail: errorMessage(error) });
+      problems.push({ file: file.path, reason: `analysis failed: ${errorMessage(error)}` });
+    }
+  }
+  if (reasons.length > 0) {
+    const locator = sourceLocator(text);
+    if (stringScanner !== void 0) {
+      const known = new Set(findings.map((finding) => finding.identity));
+      for (const finding of textFindings(file.path, text, step, phrase, stringScanner, locator, walked)) {
+        if (!known.has(finding.identity)) findings.push(finding);
+      }
+    }
+    const evasion = analysisEvasion({ file: file.path, step, phrase, reasons, locator });
+    if (evasion !== null) findings.push(evasion);
+  }
+  return { parsed: outcome.ok, imports, findings, problems };
+}
+function textFindings(path, text, step, phrase, detector, locator, walked) {
+  const why = walked ? "the file was only partly analysed" : "the file could not be parsed";
+  return stringSignals(text).map((signal) => {
+    const { line, column } = locator.position(signal.offset);
+    return {
+      ruleId: detector.id,
+      severity: detector.severity,
+      file: path,
+      line,
+      column,
+      message: `Mentions ${SOURCE_KIND_LABELS[signal.kind]} (${signal.what}) in ${phrase}; found by a text search, ${why}`,
+      introduced: false,
+      evidence: {
+        sourceKind: signal.kind,
+        snippet: locator.snippet(signal.offset),
+        codeKind: step.kind,
+        details: { method: "string-scan", occurrences: signal.occurrences }
+      },
+      // The detector's own identity for the same read: a file that stops parsing is not "new".
+      identity: `${detector.id}|${signal.kind}|${signal.what}`
+    };
+  });
+}
+function truncatedNote(truncated, reason) {
+  return truncated ? `${reason} (file truncated at the size limit)` : reason;
 }
 function isJavaScript(path) {
   return JS_EXTENSIONS.some((extension) => path.endsWith(extension));
@@ -86599,10 +90565,10 @@ function visit(text, visitor, options = ParseOptions.DEFAULT) {
     return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
   }
   function toOneArgVisit(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+    return visitFunction ? (arg2) => suppressedCallbacks === 0 && visitFunction(arg2, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
   }
   function toOneArgVisitWithPath(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+    return visitFunction ? (arg2) => suppressedCallbacks === 0 && visitFunction(arg2, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
   }
   function toBeginVisit(visitFunction) {
     return visitFunction ? () => {
@@ -87778,10 +91744,10 @@ var KEY_ORDER = Object.freeze([
   "findings",
   "packages"
 ]);
-var RANK = new Map(KEY_ORDER.map((key, index) => [key, index]));
+var RANK2 = new Map(KEY_ORDER.map((key, index) => [key, index]));
 function compareKeys(a, b2) {
-  const rankA = RANK.get(a) ?? KEY_ORDER.length;
-  const rankB = RANK.get(b2) ?? KEY_ORDER.length;
+  const rankA = RANK2.get(a) ?? KEY_ORDER.length;
+  const rankB = RANK2.get(b2) ?? KEY_ORDER.length;
   if (rankA !== rankB) return rankA - rankB;
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
@@ -87794,8 +91760,8 @@ function ordered(value) {
   }
   return value;
 }
-function renderJson(report) {
-  return `${JSON.stringify(ordered(report), null, 2)}
+function renderJson(report2) {
+  return `${JSON.stringify(ordered(report2), null, 2)}
 `;
 }
 
@@ -87827,18 +91793,18 @@ function formatLocation(finding) {
 function plural(count, singular, pluralForm = `${singular}s`) {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
-function describeOutcome(report, tally, code2 = (t) => t) {
+function describeOutcome(report2, tally, code2 = (t) => t) {
   const changed = plural(tally.packages, "changed package");
-  const unscanned = tally.unscanned + report.unscannedLockfiles.length;
-  if (report.verdict === "fail" && report.blocking === 0 && unscanned > 0) {
-    return `no findings at or above ${code2(report.failOn)}, but ${plural(unscanned, "package or lockfile", "packages or lockfiles")} could not be scanned (on-unscanned ${code2("fail")})`;
+  const unscanned = tally.unscanned + report2.unscannedLockfiles.length;
+  if (report2.verdict === "fail" && report2.blocking === 0 && unscanned > 0) {
+    return `no findings at or above ${code2(report2.failOn)}, but ${plural(unscanned, "package or lockfile", "packages or lockfiles")} could not be scanned (on-unscanned ${code2("fail")})`;
   }
   if (tally.packages === 0) return "no changed packages";
-  if (report.failOn === "none") {
+  if (report2.failOn === "none") {
     return `${plural(tally.findings, "finding")} in ${changed}; findings never fail this run (fail-on ${code2("none")})`;
   }
-  if (report.blocking === 0) return `no findings at or above ${code2(report.failOn)} in ${changed}`;
-  return `${plural(report.blocking, "finding")} at or above ${code2(report.failOn)} in ${tally.blockingPackages} of ${changed}`;
+  if (report2.blocking === 0) return `no findings at or above ${code2(report2.failOn)} in ${changed}`;
+  return `${plural(report2.blocking, "finding")} at or above ${code2(report2.failOn)} in ${tally.blockingPackages} of ${changed}`;
 }
 function describeTally(tally) {
   const parts = [];
@@ -87864,10 +91830,23 @@ function versionLine(pkg) {
   if (previous === null) return `${name} (none) -> ${version2}`;
   return `${name} ${previous} -> ${version2}`;
 }
+var MAX_CHAIN_LINKS = 8;
+function chainSummary(finding) {
+  const links = finding.evidence.links ?? [];
+  if (links.length === 0) return null;
+  const steps = links.slice(0, MAX_CHAIN_LINKS).map((link) => `${link.role} ${link.line}:${link.column + 1}`);
+  if (links.length > MAX_CHAIN_LINKS) steps.push(`\u2026 ${links.length - MAX_CHAIN_LINKS} more`);
+  return steps.join(" \u2192 ");
+}
 function listLines(finding) {
   const list2 = finding.evidence.list;
-  if (!list2) return [];
+  if (!list2) {
+    const chain2 = chainSummary(finding);
+    return chain2 === null ? [] : [`chain: ${chain2}`];
+  }
   const lines = [];
+  const chain = chainSummary(finding);
+  if (chain !== null) lines.push(`chain: ${chain}`);
   if (list2.hashed) {
     lines.push(`hashed list: ${plural(list2.hashed.count, `${printable(list2.hashed.algorithm)} digest`)}`);
   }
@@ -87880,15 +91859,15 @@ function listLines(finding) {
   }
   return lines;
 }
-function renderText(report, options = {}) {
+function renderText(report2, options = {}) {
   const paint = (colour, text) => options.color ? `${colour}${text}${RESET}` : text;
-  const tally = tallyReport(report.packages, report.failOn);
-  const verdict = report.verdict === "fail" ? paint("\x1B[1;31m", "FAIL") : paint("\x1B[1;32m", "PASS");
-  const lines = [`fingerprint-gate: ${verdict} \u2014 ${describeOutcome(report, tally)}`];
+  const tally = tallyReport(report2.packages, report2.failOn);
+  const verdict = report2.verdict === "fail" ? paint("\x1B[1;31m", "FAIL") : paint("\x1B[1;32m", "PASS");
+  const lines = [`fingerprint-gate: ${verdict} \u2014 ${describeOutcome(report2, tally)}`];
   const counts = describeTally(tally);
   if (counts !== "") lines.push(counts);
-  if (report.packages.length > 0) lines.push("");
-  for (const pkg of report.packages) {
+  if (report2.packages.length > 0) lines.push("");
+  for (const pkg of report2.packages) {
     const reason = pkg.reason === void 0 ? "" : `  [${printable(pkg.reason)}]`;
     lines.push(`${versionLine(pkg)}  ${pkg.change}  ${pkg.status}${reason}`);
     for (const finding of pkg.findings) {
@@ -87902,9 +91881,9 @@ function renderText(report, options = {}) {
       lines.push(`    not parsed: ${printable(problem.file)}: ${printable(problem.reason)}`);
     }
   }
-  if (report.notes.length > 0 || report.unscannedLockfiles.length > 0) lines.push("");
-  for (const lockfile of report.unscannedLockfiles) lines.push(`lockfile not scanned: ${printable(lockfile.path)}: ${printable(lockfile.reason)}`);
-  for (const note of report.notes) lines.push(`note: ${printable(note)}`);
+  if (report2.notes.length > 0 || report2.unscannedLockfiles.length > 0) lines.push("");
+  for (const lockfile of report2.unscannedLockfiles) lines.push(`lockfile not scanned: ${printable(lockfile.path)}: ${printable(lockfile.reason)}`);
+  for (const note of report2.notes) lines.push(`note: ${printable(note)}`);
   return `${lines.join("\n")}
 `;
 }
@@ -88018,6 +91997,8 @@ function findingSection(finding) {
   const location = code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity);
   const head = `**${finding.severity}** \xB7 \`${finding.ruleId}\` \xB7 ${location} \u2014 ${prose(finding.message)}${introduced}`;
   const parts = [head];
+  const chain = chainSummary(finding);
+  if (chain !== null) parts.push(`Chain in ${code(clip(finding.file, MAX_FIELD_LENGTH))}: ${chain}`);
   const list2 = listParagraph(finding);
   if (list2 !== null) parts.push(list2);
   if (finding.evidence.snippet.trim() !== "") parts.push(fence(finding.evidence.snippet));
@@ -88049,18 +92030,18 @@ function detailsBlock(pkg) {
   sections.push("</details>");
   return sections.join("\n\n");
 }
-function detailOrder(packages, report) {
+function detailOrder(packages, report2) {
   const rank = (pkg) => {
     const highest = packageHighest(pkg);
     return highest === null ? -1 : severityRank(highest);
   };
   return packages.filter((pkg) => pkg.findings.length > 0 || (pkg.files?.problems.length ?? 0) > 0).map((pkg, index) => ({ pkg, index })).sort(
-    (a, b2) => rank(b2.pkg) - rank(a.pkg) || countBlocking(b2.pkg, report.failOn) - countBlocking(a.pkg, report.failOn) || b2.pkg.findings.length - a.pkg.findings.length || a.index - b2.index
+    (a, b2) => rank(b2.pkg) - rank(a.pkg) || countBlocking(b2.pkg, report2.failOn) - countBlocking(a.pkg, report2.failOn) || b2.pkg.findings.length - a.pkg.findings.length || a.index - b2.index
   ).map(({ pkg }) => pkg);
 }
-function legend(report) {
-  const threshold = report.failOn === "none" ? "findings never fail the run" : `the run fails on findings at or above \`${report.failOn}\``;
-  return `<sub>Severities, most to least severe: critical, high, medium, low, info; ${threshold}. "New in this version": the previous version has no such finding. Columns count from 1. fingerprint-gate engine ${code(report.engineVersion)}.</sub>`;
+function legend(report2) {
+  const threshold = report2.failOn === "none" ? "findings never fail the run" : `the run fails on findings at or above \`${report2.failOn}\``;
+  return `<sub>Severities, most to least severe: critical, high, medium, low, info; ${threshold}. "New in this version": the previous version has no such finding. Columns count from 1. fingerprint-gate engine ${code(report2.engineVersion)}.</sub>`;
 }
 function fullReportNote(marker) {
   return marker === "" ? "The full report is in the JSON report artifact." : "The full report is in the job summary and the JSON report artifact.";
@@ -88075,26 +92056,26 @@ function hardCut(text, max) {
   if (last >= 55296 && last <= 56319) end -= 1;
   return text.slice(0, end);
 }
-function renderMarkdown(report, options = {}) {
+function renderMarkdown(report2, options = {}) {
   const marker = options.marker ?? "";
   const maxLength = options.maxLength ?? MAX_COMMENT_LENGTH;
-  const tally = tallyReport(report.packages, report.failOn);
+  const tally = tallyReport(report2.packages, report2.failOn);
   const head = [];
   if (options.title !== void 0 && options.title !== "") head.push(`### ${prose(options.title)}`);
-  const summary = [`**fingerprint-gate: ${report.verdict}** \u2014 ${describeOutcome(report, tally, (t) => `\`${t}\``)}`];
+  const summary = [`**fingerprint-gate: ${report2.verdict}** \u2014 ${describeOutcome(report2, tally, (t) => `\`${t}\``)}`];
   const counts = describeTally(tally);
   if (counts !== "") summary.push(counts);
   head.push(summary.join("  \n"));
   const middle = [];
-  if (report.packages.length > 0) middle.push(table(report.packages));
-  const reasons = reasonsSection(report.packages);
+  if (report2.packages.length > 0) middle.push(table(report2.packages));
+  const reasons = reasonsSection(report2.packages);
   if (reasons !== null) middle.push(reasons);
-  const lockfiles = unscannedLockfilesSection(report.unscannedLockfiles);
+  const lockfiles = unscannedLockfilesSection(report2.unscannedLockfiles);
   if (lockfiles !== null) middle.push(lockfiles);
-  const notes = notesSection(report.notes);
+  const notes = notesSection(report2.notes);
   if (notes !== null) middle.push(notes);
-  const blocks = detailOrder(report.packages, report).map(detailsBlock);
-  const tail = legend(report);
+  const blocks = detailOrder(report2.packages, report2).map(detailsBlock);
+  const tail = legend(report2);
   const prefix = marker === "" ? "" : `${marker}
 `;
   const assemble = (kept2) => {
@@ -88176,13 +92157,13 @@ function result(pkg, finding, ruleIndex) {
     }
   };
 }
-function notifications(report) {
-  return report.packages.filter(isUnscanned).map((pkg) => ({
+function notifications(report2) {
+  return report2.packages.filter(isUnscanned).map((pkg) => ({
     level: pkg.status === "failed" ? "error" : "warning",
     message: { text: messageText(`${pkg.name}@${pkg.version} ${pkg.status}: ${pkg.reason ?? "no reason recorded"}`) }
   }));
 }
-function renderSarif(report, rules) {
+function renderSarif(report2, rules) {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const sarif = {
     $schema: SARIF_SCHEMA,
@@ -88192,7 +92173,7 @@ function renderSarif(report, rules) {
         tool: {
           driver: {
             name: TOOL_NAME,
-            version: report.engineVersion,
+            version: report2.engineVersion,
             rules: rules.map((rule) => ({
               id: rule.id,
               shortDescription: { text: rule.summary },
@@ -88201,8 +92182,8 @@ function renderSarif(report, rules) {
             }))
           }
         },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications(report) }],
-        results: report.packages.flatMap((pkg) => pkg.findings.map((finding) => result(pkg, finding, ruleIndex)))
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications(report2) }],
+        results: report2.packages.flatMap((pkg) => pkg.findings.map((finding) => result(pkg, finding, ruleIndex)))
       }
     ]
   };
@@ -88290,7 +92271,7 @@ async function runCli(argv, io2) {
       const base = parseLockfile(basePath, readInput(basePath));
       const head = parseLockfile(headPath, readInput(headPath));
       changes = diffLockfiles(base, head, args[1]);
-      projectDir = dirname(headPath);
+      projectDir = dirname2(headPath);
       if (changes.length === 0) notes.push("No package was added, updated or removed between the two lockfiles.");
     } else if (command === void 0) {
       throw new UsageError("a command is required: scan or diff");
@@ -88305,9 +92286,9 @@ async function runCli(argv, io2) {
         cacheDir,
         logger
       });
-      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
-      io2.stdout(render(report, format2));
-      return report.verdict === "fail" ? 1 : 0;
+      const report2 = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
+      io2.stdout(render(report2, format2));
+      return report2.verdict === "fail" ? 1 : 0;
     } finally {
       await rm2(cacheDir, { recursive: true, force: true });
     }
@@ -88398,16 +92379,16 @@ async function attachPrevious(changes, spec, io2, policy) {
   match.previous = previous;
   match.previousVersion = previous.version;
 }
-function render(report, format2) {
+function render(report2, format2) {
   switch (format2) {
     case "text":
-      return renderText(report);
+      return renderText(report2);
     case "json":
-      return renderJson(report);
+      return renderJson(report2);
     case "markdown":
-      return renderMarkdown(report);
+      return renderMarkdown(report2);
     case "sarif":
-      return renderSarif(report, DETECTORS);
+      return renderSarif(report2, DETECTORS);
   }
 }
 async function main() {

@@ -39,7 +39,7 @@ describe('analyzePackage', () => {
     expect(result.files).toEqual({ total: 5, parsed: 5, problems: [] });
   });
 
-  it('counts and lists files that do not parse, with the parser message and position', () => {
+  it('counts and lists files that do not parse or parse only partially, with the parser message and position', () => {
     const depth = 50_000;
     const result = analyzePackage(
       pkg([
@@ -52,13 +52,17 @@ describe('analyzePackage', () => {
       DETECTORS,
     );
     expect(result.files.total).toBe(4);
-    expect(result.files.parsed).toBe(1);
+    // The JSX file parses with the JSX grammar; the broken one only with error recovery.
+    expect(result.files.parsed).toBe(3);
     expect(result.files.problems).toEqual([
-      { file: 'lib/broken.js', reason: expect.stringMatching(/^syntax error: .*\(2:6\)$/) },
+      { file: 'lib/broken.js', reason: expect.stringMatching(/^partially analysed \(error recovery after syntax error: .*\(2:6\)\)$/) },
       { file: 'lib/deep.js', reason: TOO_DEEP_REASON },
-      { file: 'lib/jsx.jsx', reason: expect.stringContaining('syntax error') },
     ]);
-    expect(result.findings).toHaveLength(1);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.file}`)).toEqual([
+      'fingerprint-source lib/index.js',
+      'analysis-evasion lib/broken.js',
+      'analysis-evasion lib/deep.js',
+    ].sort((x, y) => (x.split(' ')[1]! < y.split(' ')[1]! ? -1 : 1)));
   });
 
   it('decodes UTF-8 with a byte-order mark', () => {
@@ -68,13 +72,14 @@ describe('analyzePackage', () => {
     expect(result.findings[0]?.column).toBe(15);
   });
 
-  it('marks code kinds from the manifest and sorts findings across files', () => {
+  it('marks code kinds from the manifest and the import graph, and sorts findings across files', () => {
     const result = analyzePackage(
       pkg([
         file('setup.cjs', 'process.env.CI;'),
         file('lib/util.js', '\n\nprocess.env.TZ;'),
         MANIFEST,
-        file('lib/index.js', 'process.env.USER;\nprocess.env.LANG;'),
+        file('lib/index.js', "process.env.USER;\nprocess.env.LANG; require('./util');"),
+        file('test/t.js', 'process.env.HOME;'),
       ]),
       DETECTORS,
     );
@@ -83,8 +88,46 @@ describe('analyzePackage', () => {
       'lib/index.js:2 entry locale',
       'lib/util.js:3 reachable timezone',
       'setup.cjs:1 install ci',
+      'test/t.js:1 unreached user',
     ]);
     expect(result.findings.every((f) => !f.introduced)).toBe(true);
+  });
+
+  it('tells detectors the kind and phrase of the file, and applies severityByCodeKind', () => {
+    const seen: string[] = [];
+    const kindAware: Detector = {
+      id: 'fingerprint-source',
+      severity: 'info',
+      summary: 'reports every program with a kind-dependent severity',
+      create: (ctx) => ({
+        Program(node) {
+          seen.push(`${ctx.file}: ${ctx.codeKind} / ${ctx.codeKindPhrase}`);
+          ctx.report({
+            start: node.start,
+            message: `in ${ctx.codeKindPhrase}`,
+            severityByCodeKind: { install: 'critical', unreached: 'low' },
+            evidence: {},
+            identity: 'x',
+          });
+        },
+      }),
+    };
+    const result = analyzePackage(
+      pkg([MANIFEST, file('setup.cjs', "require('./lib/helper')"), file('lib/helper.js', '1'), file('lib/index.js', '2'), file('x.js', '3')]),
+      [kindAware],
+    );
+    expect(seen.sort()).toEqual([
+      'lib/helper.js: install / install-time code (postinstall)',
+      'lib/index.js: entry / entry code',
+      'setup.cjs: install / install-time code (postinstall)',
+      'x.js: unreached / code never reached from an entry point',
+    ]);
+    expect(result.findings.map((f) => `${f.file} ${f.severity}`)).toEqual([
+      'lib/helper.js critical',
+      'lib/index.js info',
+      'setup.cjs critical',
+      'x.js low',
+    ]);
   });
 
   it('gives the same result whatever the order of the files', () => {
@@ -107,14 +150,61 @@ describe('analyzePackage', () => {
     expect(result.findings[0]?.evidence.codeKind).toBe('entry');
   });
 
-  it('says when a file was truncated', () => {
+  it('says when a file was truncated, and still searches it as text', () => {
     const result = analyzePackage(
-      pkg([file('big.js', 'const a = [1, 2,', true), file('head.js', 'process.env.TZ;', true)]),
+      pkg([file('index.js', 'const a = [1, 2, os.hostname(),', true), file('head.js', 'process.env.TZ;', true)]),
       DETECTORS,
     );
-    expect(result.files.parsed).toBe(1);
-    expect(result.files.problems.map((p) => p.file)).toEqual(['big.js', 'head.js']);
-    for (const problem of result.files.problems) expect(problem.reason).toContain('truncated');
+    expect(result.files.parsed).toBe(2);
+    expect(result.files.problems.map((p) => p.file)).toEqual(['head.js', 'index.js', 'index.js']);
+    for (const problem of result.files.problems) expect(problem.reason).toMatch(/truncated|partially analysed/);
+    // The walk of what acorn-loose recovered already found both reads: the text search does not repeat them.
+    expect(result.findings.filter((f) => f.ruleId === 'fingerprint-source').map((f) => `${f.file} ${f.evidence.sourceKind} ${f.evidence.details?.method ?? 'walk'}`)).toEqual([
+      'head.js timezone walk',
+      'index.js hostname walk',
+    ]);
+    expect(result.findings.filter((f) => f.ruleId === 'analysis-evasion').map((f) => `${f.file} ${f.severity}`)).toEqual([
+      'head.js low',
+      'index.js medium',
+    ]);
+  });
+
+  it.each([
+    ['deep nesting', `x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}; "/etc/machine-id";`, 'machine-id', false],
+    ['a 100k-deep unclosed block', `${'{'.repeat(100_000)} Intl.DateTimeFormat().resolvedOptions().timeZone`, 'timezone', false],
+    ['deep nesting in a truncated head', `os.hostname(); x = ${'['.repeat(100_000)}`, 'hostname', true],
+  ])('searches a file that fails on %s as text', (_label, source, kind, truncated) => {
+    const result = analyzePackage(pkg([file('index.js', source, truncated)]), DETECTORS);
+    const text = result.findings.find((f) => f.ruleId === 'fingerprint-source');
+    expect(text).toMatchObject({
+      evidence: { sourceKind: kind, codeKind: 'entry', details: { method: 'string-scan' } },
+      message: expect.stringContaining('in entry code; found by a text search'),
+    });
+    expect(result.findings.filter((f) => f.ruleId === 'analysis-evasion').map((f) => `${f.severity} ${f.evidence.details?.reason}`)).toEqual([
+      `medium ${truncated ? 'truncated' : 'too-deep'}`,
+    ]);
+  });
+
+  it('searches a file as text instead of walking it once it is over its time budget', () => {
+    let now = 0;
+    const slowClock = (): number => (now += 60_000);
+    const result = analyzePackage(pkg([file('index.js', 'process.env.HTTPS_PROXY;')]), DETECTORS, { clock: slowClock });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.evidence.details?.method ?? f.evidence.details?.reason}`).sort()).toEqual([
+      'analysis-evasion medium time-budget',
+      'fingerprint-source info string-scan',
+    ]);
+  });
+
+  it('notes invalid UTF-8 and analyses the text node would see', () => {
+    const bytes = Buffer.concat([Buffer.from('const s = "'), Buffer.from([0xff, 0xfe]), Buffer.from('"; process.env.TZ;')]);
+    const result = analyzePackage(pkg([file('index.js', bytes)]), DETECTORS);
+    expect(result.files.problems).toEqual([{ file: 'index.js', reason: expect.stringContaining('not valid UTF-8') }]);
+    expect(result.findings.map((f) => f.evidence.sourceKind)).toEqual(['timezone']);
+  });
+
+  it('analyses both copies of a path a tarball holds twice', () => {
+    const result = analyzePackage(pkg([file('index.js', 'process.env.TZ;'), file('index.js', 'os.hostname(')]), DETECTORS);
+    expect(result.files.total).toBe(2);
   });
 
   it('keeps going when a detector throws, recording the rule against each file', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entryPoints, exportTargets, normalizePath, scriptFiles } from '../../src/analysis/entry-points.js';
+import { codeKindPhrase, entryPoints, exportTargets, normalizePath, scriptFiles } from '../../src/analysis/entry-points.js';
 
 describe('entryPoints.codeKind', () => {
   const manifest = {
@@ -22,8 +22,9 @@ describe('entryPoints.codeKind', () => {
 
   it.each([
     ['scripts/setup.js', 'install'],
-    ['scripts/preload.cjs', 'install'],
-    ['scripts/build.js', 'install'],
+    // `prepare` runs for git and directory installs only, never for a registry tarball.
+    ['scripts/preload.cjs', 'reachable'],
+    ['scripts/build.js', 'reachable'],
     ['lib/index.js', 'entry'],
     ['bin/tool', 'entry'],
     ['bin/other.js', 'entry'],
@@ -43,8 +44,25 @@ describe('entryPoints.codeKind', () => {
 
   it('declares bin, main and install files so extensionless ones are parsed', () => {
     expect([...entries.declared].sort()).toEqual(
-      ['bin/other.js', 'bin/tool', 'lib/index', 'scripts/build', 'scripts/preload.cjs', 'scripts/setup.js'].sort(),
+      ['bin/other.js', 'bin/tool', 'lib/index', 'scripts/setup.js'].sort(),
     );
+  });
+
+  it.each([
+    [{ preinstall: 'node pre.js', postinstall: 'node pre.js && node post' }, 'pre.js', 'preinstall'],
+    [{ preinstall: 'node pre.js', postinstall: 'node pre.js && node post' }, 'post.js', 'postinstall'],
+    [{ install: 'node lib/install' }, 'lib/install/index.js', 'install'],
+    [{ prepare: 'node build.js' }, 'build.js', undefined],
+    [{ postinstall: 'node-gyp rebuild' }, 'index.js', undefined],
+  ])('names the install script of %j for %s', (scripts, file, script) => {
+    expect(entryPoints({ scripts }).installScript(file)).toBe(script);
+  });
+
+  it('reads the package name and the targets of `imports`', () => {
+    const entries = entryPoints({ name: '@s/p', imports: { '#db': { node: './lib/db.js', default: './lib/db-web.js' }, '#x/*': './x/*.js' } });
+    expect(entries.name).toBe('@s/p');
+    expect(entries.importTargets).toEqual(['./lib/db-web.js', './lib/db.js', './x/*.js']);
+    expect(entryPoints({ name: 3 }).name).toBeNull();
   });
 
   it.each([
@@ -103,5 +121,18 @@ describe('normalizePath', () => {
     ['.', null],
   ])('%s -> %s', (spec, path) => {
     expect(normalizePath(spec)).toBe(path);
+  });
+});
+
+describe('codeKindPhrase', () => {
+  it.each([
+    ['install', {}, 'install-time code'],
+    ['install', { script: 'postinstall' }, 'install-time code (postinstall)'],
+    ['entry', {}, 'entry code'],
+    ['reachable', {}, 'code reached from an entry point'],
+    ['reachable', { computed: true }, 'code a computed require may load'],
+    ['unreached', {}, 'code never reached from an entry point'],
+  ] as const)('%s %j reads "%s"', (kind, how, phrase) => {
+    expect(codeKindPhrase(kind, how)).toBe(phrase);
   });
 });

@@ -134,6 +134,12 @@ describe('the action, end to end', () => {
     expect(chat?.findings.some((finding) => finding.evidence.sourceKind === 'timezone')).toBe(true);
     // The timezone was read in 1.0.0 too: that read is not new.
     expect(chat?.findings.find((finding) => finding.ruleId === 'fingerprint-source' && finding.evidence.sourceKind === 'timezone')?.introduced).toBe(false);
+    // The update's hidden lists: decoded in full, high, and new in this version.
+    const hidden = chat?.findings.find((finding) => finding.ruleId === 'encoded-list-match');
+    expect(hidden).toMatchObject({ severity: 'high', introduced: true, file: 'index.js' });
+    expect(hidden?.evidence.list?.values).toEqual(
+      expect.arrayContaining(['Europe/Minsk', 'Asia/Tehran', 'America/Havana', 'acme-corp.example', 'initech.example']),
+    );
 
     expect(first.summary).toContain('fg-chat-client');
     expect(first.summary).not.toContain(COMMENT_MARKER);
@@ -144,6 +150,8 @@ describe('the action, end to end', () => {
     const comment = github.comments[0];
     expect(comment?.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(comment?.body).toContain('fg-chat-client');
+    expect(comment?.body).toContain('encoded-list-match');
+    expect(comment?.body).toContain('Asia/Tehran');
     // Both lockfile sides came from the local git workspace, not the contents API.
     expect(github.requests.some((request) => request.path.includes('/contents/'))).toBe(false);
 
@@ -166,7 +174,7 @@ describe('the action, end to end', () => {
     const empty = initRepo();
     const files = runnerFiles({ number: PR, baseSha, headSha });
     const run = await runAction(
-      { GITHUB_WORKSPACE: empty, GITHUB_API_URL: github.url, INPUT_COMMENT: 'never', INPUT_REGISTRY: registry.url },
+      { GITHUB_WORKSPACE: empty, GITHUB_API_URL: github.url, INPUT_COMMENT: 'never', INPUT_REGISTRY: registry.url, 'INPUT_FAIL-ON': 'critical' },
       files,
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -41,6 +41,11 @@ export interface DetectorContext {
   readonly source: string;
   readonly program: Program;
   readonly codeKind: CodeKind;
+  /**
+   * The kind as a message names it: "install-time code (postinstall)", "entry code", "code never
+   * reached from an entry point". Use it in messages so every rule says it the same way.
+   */
+  readonly codeKindPhrase: string;
   /** Lazily computed, memoised facts shared by every detector on this file (aliases, scope). */
   readonly facts: FileFacts;
   /** Turns an offset into a 1-based line and 0-based column, computed only when needed. */

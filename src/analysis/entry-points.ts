@@ -1,24 +1,35 @@
 /**
  * What the manifest says about when a file runs: install scripts run on `npm install` with the
  * user's full environment (the worst place for a fingerprint read); entry points run as soon as
- * the package is required or its binary started.
- *
- * Known gap: `reachable` is approximated as "every file that is neither install nor entry code";
- * nothing follows `require`/`import` from the entries yet, so `unreached` is never given. The
- * approximation errs towards suspicion: a payload moved into `test/x.js` and required from `main`
- * must not look harmless.
+ * the package is required or its binary started. Which other files those reach is decided by
+ * following their imports (`reachability.ts`); `codeKind` here is the manifest's view alone.
  */
 import type { CodeKind } from '../report/report.js';
 
-/** Lifecycle scripts npm runs when a package is installed (`prepare` for git and local installs). */
-export const INSTALL_SCRIPTS = [
-  'preinstall',
-  'install',
-  'postinstall',
-  'preprepare',
-  'prepare',
-  'postprepare',
-] as const;
+/**
+ * Lifecycle scripts npm runs when a registry tarball is installed as a dependency. `prepare` (and
+ * its pre/post) is not among them: npm runs it for git and directory installs, which the gate
+ * never fetches (git and remote specs are reported as unverifiable sources instead).
+ */
+export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
+export type InstallScript = (typeof INSTALL_SCRIPTS)[number];
+
+/**
+ * How a finding names the kind of code it is in: "in install-time code (postinstall)". `computed`
+ * marks reachable code only a computed `require` may load.
+ */
+export function codeKindPhrase(kind: CodeKind, how: { script?: InstallScript; computed?: boolean } = {}): string {
+  switch (kind) {
+    case 'install':
+      return how.script === undefined ? 'install-time code' : `install-time code (${how.script})`;
+    case 'entry':
+      return 'entry code';
+    case 'reachable':
+      return how.computed === true ? 'code a computed require may load' : 'code reached from an entry point';
+    case 'unreached':
+      return 'code never reached from an entry point';
+  }
+}
 
 /** How node resolves a path without extension or a directory named by `main`, `bin` or `exports`. */
 const RESOLUTION_SUFFIXES = ['', '.js', '.cjs', '.mjs', '.json', '/index.js', '/index.cjs', '/index.mjs'] as const;
@@ -55,9 +66,18 @@ const MAX_EXPORTS_DEPTH = 32;
 export interface EntryPoints {
   /** Files an install-time script runs (`node scripts/postinstall.js`). */
   readonly install: ReadonlySet<string>;
+  /** The lifecycle script that runs each install file (the first one, in npm's order). */
+  readonly installScripts: ReadonlyMap<string, InstallScript>;
+  /** The package's own name, for self-references (`require('<name>/lib/x')`); null when unnamed. */
+  readonly name: string | null;
+  /** Targets of the `imports` field (`#internal` specifiers), patterns kept with their `*`. */
+  readonly importTargets: readonly string[];
   /** Files named by `bin`, `main` or an install script: JavaScript even without an extension. */
   readonly declared: ReadonlySet<string>;
+  /** `install` or `entry` as the manifest names the file; `reachable` for every other file. */
   codeKind(file: string): CodeKind;
+  /** The install script that runs the file (directly or through node's resolution), if any. */
+  installScript(file: string): InstallScript | undefined;
 }
 
 type Manifest = Record<string, unknown>;
@@ -66,6 +86,7 @@ type Manifest = Record<string, unknown>;
 export function entryPoints(manifest: unknown): EntryPoints {
   const fields: Manifest = isRecord(manifest) ? manifest : {};
   const install = new Set<string>();
+  const installScripts = new Map<string, InstallScript>();
   const declared = new Set<string>();
   const entrySpecs = new Set<string>();
   const entryPatterns: { prefix: string; suffix: string }[] = [];
@@ -101,8 +122,20 @@ export function entryPoints(manifest: unknown): EntryPoints {
     for (const file of scriptFiles(command)) {
       install.add(file);
       declared.add(file);
+      if (!installScripts.has(file)) installScripts.set(file, name);
     }
   }
+  const installScript = (file: string): InstallScript | undefined => {
+    const path = normalizePath(file) ?? file;
+    const direct = installScripts.get(path);
+    if (direct !== undefined) return direct;
+    for (const suffix of RESOLUTION_SUFFIXES) {
+      if (suffix.length === 0 || !path.endsWith(suffix)) continue;
+      const script = installScripts.get(path.slice(0, path.length - suffix.length));
+      if (script !== undefined) return script;
+    }
+    return undefined;
+  };
 
   const isEntry = (file: string): boolean => {
     for (const suffix of RESOLUTION_SUFFIXES) {
@@ -117,23 +150,18 @@ export function entryPoints(manifest: unknown): EntryPoints {
 
   return {
     install,
+    installScripts,
+    name: typeof fields.name === 'string' && fields.name.length > 0 ? fields.name : null,
+    importTargets: exportTargets(fields.imports),
     declared,
+    installScript,
     codeKind(file) {
       const path = normalizePath(file) ?? file;
-      if (install.has(path) || installResolves(install, path)) return 'install';
+      if (installScript(path) !== undefined) return 'install';
       if (isEntry(path)) return 'entry';
       return 'reachable';
     },
   };
-}
-
-/** `node scripts/install` runs `scripts/install.js`: the same resolution as entry points. */
-function installResolves(install: ReadonlySet<string>, file: string): boolean {
-  for (const suffix of RESOLUTION_SUFFIXES) {
-    if (suffix.length === 0 || !file.endsWith(suffix)) continue;
-    if (install.has(file.slice(0, file.length - suffix.length))) return true;
-  }
-  return false;
 }
 
 /** Every string target of `exports`: subpaths, conditions and fallback arrays, nested. */

@@ -9,6 +9,7 @@ import type { Node, Program } from 'acorn';
 import type { Detector, DetectorContext, DetectorReport, VisitorHandler, Visitors } from './detector.js';
 import type { CodeKind, FileProblem, Finding } from '../report/report.js';
 import { errorMessage } from '../errors.js';
+import { codeKindPhrase } from './entry-points.js';
 import { fileFacts } from './facts/file-facts.js';
 import { sourceLocator } from './source-locator.js';
 import { visitorKeys } from './visitor-keys.js';
@@ -19,6 +20,8 @@ export interface ParsedFile {
   source: string;
   program: Program;
   codeKind: CodeKind;
+  /** How messages name the kind ("install-time code (postinstall)"); derived from `codeKind` when absent. */
+  codeKindPhrase?: string;
 }
 
 export interface DetectorRun {
@@ -54,6 +57,7 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
       source: parsed.source,
       program: parsed.program,
       codeKind: parsed.codeKind,
+      codeKindPhrase: parsed.codeKindPhrase ?? codeKindPhrase(parsed.codeKind),
       facts,
       position: locator.position,
       snippet: locator.snippet,
@@ -158,7 +162,7 @@ function toFinding(
   const { line, column } = position(report.start);
   return {
     ruleId: detector.id,
-    severity: report.severity ?? detector.severity,
+    severity: report.severityByCodeKind?.[parsed.codeKind] ?? report.severity ?? detector.severity,
     file: parsed.file,
     line,
     column,

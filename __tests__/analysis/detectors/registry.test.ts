@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '../../../src/analysis/detectors/index.js';
-import { RULE_IDS } from '../../../src/analysis/detectors/rule-ids.js';
+import { PACKAGE_LEVEL_RULES, RULE_IDS } from '../../../src/analysis/detectors/rule-ids.js';
 import { SEVERITIES } from '../../../src/report/severity.js';
 import { validateCases, type DetectorCase } from '../../support/detector-cases.js';
 
@@ -38,6 +38,23 @@ describe('detector registry', () => {
     expect(SEVERITIES).toContain(detector.severity);
     expect(detector.summary.trim().length).toBeGreaterThan(10);
     expect(detector.summary).not.toContain('\n');
+  });
+});
+
+/** Package-level rules raised by the package analysis: tested beside the analysis, not as detectors. */
+const PACKAGE_LEVEL_TESTS: Partial<Record<(typeof PACKAGE_LEVEL_RULES)[number], string>> = {
+  'analysis-evasion': '__tests__/analysis/analysis-evasion.test.ts',
+};
+
+describe('package-level rules', () => {
+  it.each(Object.entries(PACKAGE_LEVEL_TESTS))('%s has a doc page, a test file and no detector', (id, test) => {
+    expect(existsSync(`${ROOT}docs/rules/${id}.md`)).toBe(true);
+    expect(existsSync(`${ROOT}${test}`)).toBe(true);
+    expect(DETECTORS.some((detector) => detector.id === id)).toBe(false);
+  });
+
+  it.each([...PACKAGE_LEVEL_RULES])('%s is documented', (id) => {
+    expect(existsSync(`${ROOT}docs/rules/${id}.md`)).toBe(true);
   });
 });
 

@@ -184,6 +184,9 @@ describe('unknowns are null, never a guess', () => {
     ['a string growing without end', "function d() { let s = 'a'; while (true) s += s; } const x = d();"],
     ['an array growing without end', 'function d() { const a = []; for (;;) a.push(1); } const x = d();'],
     ['a huge repeat', "const x = 'ab'.repeat(1 << 20);"],
+    ['a big array turned to text again and again', "function f() { const a = Array.from({ length: 100000 }, () => 'x'); let n = 0; for (;;) n += (a + '').length; } const x = f();"],
+    ['a long string copied again and again', "function f() { let s = 'a'; for (let i = 0; i < 19; i++) s += s; for (;;) { const t = s + 'x'; t.charCodeAt(0); } } const x = f();"],
+    ['a big array spread again and again', 'function f() { const a = Array.from({ length: 90000 }, (_, i) => i); for (;;) [...a]; } const x = f();'],
     ['a cyclic definition', 'const a = b; const b = a; const x = a;'],
     ['a self-referencing definition', "const a = a + 'x'; const x = a;"],
     ['unbounded recursion', "function f(n) { return 'a' + f(n + 1); } const x = f(0);"],
@@ -226,7 +229,17 @@ describe('limits', () => {
       chain = { type: 'BinaryExpression', operator: '+', left: chain, right, start: 0, end: 0 } as Node;
     }
     expect(evaluateStatic(chain, () => null)).toBeNull();
-    expect(evaluateStatic(chain, () => null, { steps: 1_000_000 })).toEqual({ kind: 'string', value: 'a'.repeat(100_000) });
+    // Past FREE_CONCATENATION_LENGTH each link pays for its length: a long chain needs a large budget.
+    expect(evaluateStatic(chain, () => null, { steps: 50_000_000 })).toEqual({ kind: 'string', value: 'a'.repeat(100_000) });
+  });
+
+  it('folds a 100k-long numeric chain in linear time', () => {
+    let chain: Node = { type: 'Literal', value: 1, start: 0, end: 0 } as Node;
+    for (let i = 1; i < 100_000; i++) {
+      const right = { type: 'Literal', value: 1, start: 0, end: 0 };
+      chain = { type: 'BinaryExpression', operator: '+', left: chain, right, start: 0, end: 0 } as Node;
+    }
+    expect(evaluateStatic(chain, () => null, { steps: 1_000_000 })).toEqual({ kind: 'number', value: 100_000 });
   });
 
   it('returns null for a 100k-deep right-nested chain instead of overflowing the stack', () => {
@@ -281,6 +294,10 @@ describe('encodings the report names', () => {
       'add-shift+char-codes+split',
     ],
     [`const x = Buffer.from(${literal(hex('corp'))}, 'hex').toString();`, 'hex'],
+    [
+      `function r(s) { return s.replace(/[a-z]/g, c => String.fromCharCode((c.charCodeAt(0) - 97 + 13) % 26 + 97)); } const x = r(${literal(rot13('corp,bank'))}).split(',');`,
+      'add-shift+char-codes+split',
+    ],
     ["const x = decodeURIComponent('%72%75');", 'uri'],
     ['const x = (1295).toString(36);', 'radix'],
   ])('%s -> %s', (source, encoding) => {

@@ -1,5 +1,15 @@
 /** The registry: every detector the gate runs, in one place (a meta-test keeps it complete). */
 import type { Detector } from '../detector.js';
+import { encodedListMatch } from './encoded-list-match.js';
+import { fingerprintExfiltration } from './fingerprint-exfiltration.js';
 import { fingerprintSource } from './fingerprint-source.js';
+import { hashedListMatch } from './hashed-list-match.js';
+import { identityTargeting } from './identity-targeting.js';
 
-export const DETECTORS: readonly Detector[] = Object.freeze([fingerprintSource]);
+export const DETECTORS: readonly Detector[] = Object.freeze([
+  fingerprintSource,
+  identityTargeting,
+  encodedListMatch,
+  hashedListMatch,
+  fingerprintExfiltration,
+]);

@@ -147,7 +147,8 @@ export function classifyList(values: readonly string[], sourceKind: SourceKind):
 }
 
 /** Sources a list of plain names can single someone out by: hosts, users, git identities, endpoints. */
-const NAME_SOURCES: ReadonlySet<SourceKind> = new Set(['hostname', 'user', 'git-identity', 'endpoint', 'ci', 'network']);
+// Not `ci`: `GITHUB_EVENT_NAME === 'pull_request'` is how every action reads its trigger.
+const NAME_SOURCES: ReadonlySet<SourceKind> = new Set(['hostname', 'user', 'git-identity', 'endpoint', 'network']);
 
 /** Identity categories first: a mixed list with one timezone among defaults still targets. */
 function precedence(category: ListCategory): number {

@@ -4,7 +4,11 @@
  * change the UI, delay, open a URL, alter text that is then sent). Paths are canonical (see
  * `scope.ts`): `child_process.execSync` for `require('node:child_process').execSync`.
  */
+import type { AnyNode } from 'acorn';
+import { type FlowAnalysis, type Taint, unwrap } from './flow.js';
+import { memberName } from './member-name.js';
 import type { RefPath } from './scope.js';
+import type { SourceKind } from './sources.js';
 
 export const EFFECT_KINDS = [
   'sends',
@@ -130,13 +134,78 @@ export function assignmentEffect(path: RefPath | null, member: string | null): E
   return null;
 }
 
-/**
- * Characters used to mark text invisibly: typographic look-alikes of ASCII punctuation,
- * Cyrillic and Greek letters that look Latin, zero-width and bidi controls.
- */
-const LOOK_ALIKE = /[\u2018\u2019\u201A\u201B\u201C\u201D\u2032\u2035\u02BC\u0430\u0435\u043E\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u03BF\u03B1\u200B-\u200F\u2060\u2062-\u2064\uFEFF\u202A-\u202E\u00A0\u2009\u202F]/;
+/** Typographic look-alikes of ASCII punctuation, zero-width and bidi controls, odd spaces. */
+const INVISIBLE_MARKS = /[\u2018\u2019\u201A\u201B\u201C\u201D\u2032\u2035\u02BC\u200B-\u200F\u2060\u2062-\u2064\uFEFF\u202A-\u202E\u00A0\u2009\u202F]/;
+/** Cyrillic and Greek letters drawn like Latin ones: a mark only when mixed into Latin text. */
+const LOOK_ALIKE_LETTERS = /[\u0430\u0435\u043E\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u03BF\u03B1]/;
+const LATIN = /[A-Za-z]/;
 
-/** True when a string carries a look-alike or invisible character (covert signalling). */
+/**
+ * True when a string carries characters used to mark text invisibly (covert signalling): a
+ * look-alike quote or an invisible control, or a Cyrillic/Greek look-alike mixed into Latin text.
+ * Plain Russian or Greek text is not a mark.
+ */
 export function hasLookAlike(text: string): boolean {
-  return LOOK_ALIKE.test(text);
+  return INVISIBLE_MARKS.test(text) || (LOOK_ALIKE_LETTERS.test(text) && LATIN.test(text));
 }
+
+/** A fingerprint reaching a sink: which sink, where, and the value's source. */
+export interface SinkFlow {
+  readonly sink: string;
+  /** The sink call. */
+  readonly start: number;
+  /** The argument carrying the value. */
+  readonly argumentStart: number;
+  readonly taint: Taint;
+}
+
+/**
+ * Sources whose value is the destination itself: an HTTP client connecting to the user's own
+ * `*_BASE_URL` or through `HTTPS_PROXY` sends nothing about the user.
+ */
+export const DESTINATION_KINDS: ReadonlySet<SourceKind> = new Set(['endpoint', 'proxy']);
+
+/** Last names of sink paths and stream writes: the cheap test before any scope lookup. */
+const SINK_NAMES: ReadonlySet<string> = new Set([
+  ...[...Object.keys(NETWORK_SINKS), ...Object.keys(PROCESS_SINKS)].map((key) => key.slice(key.lastIndexOf('.') + 1)),
+  ...STREAM_WRITE_METHODS,
+]);
+
+/** Every call in the file that hands a fingerprint to a network or process sink. */
+export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
+  const flows: SinkFlow[] = [];
+  for (const node of flow.candidates.calls) {
+    const call = node as AnyNode;
+    if (call.type !== 'CallExpression' && call.type !== 'NewExpression') continue;
+    const callee = unwrap(call.callee);
+    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    if (name === null || !SINK_NAMES.has(name)) continue;
+    const sink = sinkOfCall(flow, callee, name);
+    if (sink === null) continue;
+    for (const argument of call.arguments) {
+      const taint = flow.taintOf(argument);
+      if (taint === null || DESTINATION_KINDS.has(taint.source.kind)) continue;
+      flows.push({ sink, start: call.start, argumentStart: argument.start, taint });
+      break;
+    }
+  }
+  return flows;
+}
+
+function sinkOfCall(flow: FlowAnalysis, callee: AnyNode, name: string): string | null {
+  const path = flow.resolvePath(callee);
+  const direct = path === null ? null : sinkOf(path);
+  if (direct !== null) return direct;
+  // `const req = https.request(...); req.end(body)`: writing to what a sink returned.
+  if (!STREAM_WRITE_METHODS.has(name) || callee.type !== 'MemberExpression') return null;
+  const object = unwrap(callee.object);
+  if (object.type !== 'Identifier') return null;
+  const binding = flow.bindingOf(object)?.binding;
+  if (binding === null || binding === undefined || binding.init === null || binding.path?.length !== 0) return null;
+  const created = unwrap(binding.init);
+  if (created.type !== 'CallExpression' && created.type !== 'NewExpression') return null;
+  const createdPath = flow.resolvePath(created.callee);
+  return createdPath === null ? null : sinkOf(createdPath);
+}
+
+

@@ -210,7 +210,9 @@ export function getMember(object: Value, key: Value, meter: Meter): Value {
 function builtinMember(builtin: BuiltinRef, name: string): Value {
   if (builtin.name === 'String.prototype') return familyMethod('string', name, undefined) ?? unknown(name);
   if (builtin.name === 'Array.prototype') return familyMethod('array', name, undefined) ?? unknown(name);
-  if (STATIC_MEMBERS[builtin.name]?.includes(name) === true) return { kind: 'builtin', name: `${builtin.name}.${name}` };
+  if (STATIC_MEMBERS[builtin.name]?.includes(name) === true) {
+    return { kind: 'builtin', name: `${builtin.name}.${name}` };
+  }
   return familyMethod('function', name, builtin) ?? unknown(`${builtin.name}.${name} is not whitelisted`);
 }
 
@@ -282,8 +284,9 @@ function callableArg(args: readonly Value[], index: number): Value {
 
 function bufferEncoding(value: Value, meter: Meter): BufferEncoding {
   if (value === undefined) return 'utf8';
-  const name = toStr(value, meter);
-  return BUFFER_ENCODINGS[name.toLowerCase()] ?? unknown(`encoding ${name}`);
+  const name = toStr(value, meter).toLowerCase();
+  // Own keys only: the name is the scanned code's, and `constructor` is no encoding.
+  return Object.hasOwn(BUFFER_ENCODINGS, name) ? (BUFFER_ENCODINGS[name] ?? 'utf8') : unknown(`encoding ${name}`);
 }
 
 function fromCharCodes(codes: readonly number[], codePoints: boolean): string {
@@ -428,7 +431,8 @@ function regexFrom(args: readonly Value[], meter: Meter): Value {
   if (isRef(source) && source.kind === 'regex') {
     return makeRegex(source.pattern, flags === undefined ? source.flags : toStr(flags, meter));
   }
-  return makeRegex(source === undefined ? '(?:)' : toStr(source, meter), flags === undefined ? '' : toStr(flags, meter));
+  const pattern = source === undefined ? '(?:)' : toStr(source, meter);
+  return makeRegex(pattern, flags === undefined ? '' : toStr(flags, meter));
 }
 
 export function construct(callee: Value, args: readonly Value[], runtime: Runtime): Value {
@@ -636,7 +640,8 @@ function stringMethodResult(text: string, name: string, args: readonly Value[], 
     case 'indexOf':
       return text.indexOf(toStr(a0, runtime), toInteger(a1, runtime));
     case 'lastIndexOf':
-      return a1 === undefined ? text.lastIndexOf(toStr(a0, runtime)) : text.lastIndexOf(toStr(a0, runtime), toNum(a1, runtime));
+      if (a1 === undefined) return text.lastIndexOf(toStr(a0, runtime));
+      return text.lastIndexOf(toStr(a0, runtime), toNum(a1, runtime));
     case 'includes':
     case 'startsWith':
     case 'endsWith': {
@@ -983,13 +988,13 @@ function bytesMethod(receiver: Value, name: string, args: readonly Value[], runt
       return checkString(view.toString(encoding, optionalInteger(a1, runtime), optionalInteger(arg(args, 2), runtime)));
     }
     case 'subarray':
-      return makeBytes(bytes.subarray(toInteger(a0, runtime), optionalInteger(a1, runtime)), receiver.buffer);
-    case 'slice':
-      // Buffer#slice is a view that shares memory; Uint8Array#slice copies.
-      return makeBytes(
-        receiver.buffer ? bytes.subarray(toInteger(a0, runtime), optionalInteger(a1, runtime)) : bytes.slice(toInteger(a0, runtime), optionalInteger(a1, runtime)),
-        receiver.buffer,
-      );
+    case 'slice': {
+      const start = toInteger(a0, runtime);
+      const end = optionalInteger(a1, runtime);
+      // Buffer#slice is a view that shares memory, as subarray is; Uint8Array#slice copies.
+      const view = name === 'subarray' || receiver.buffer;
+      return makeBytes(view ? bytes.subarray(start, end) : bytes.slice(start, end), receiver.buffer);
+    }
     case 'reverse':
       runtime.tag('reversed');
       bytes.reverse();

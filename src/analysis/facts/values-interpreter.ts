@@ -288,18 +288,18 @@ export class Interpreter implements Runtime {
 
   private spreadInto(entries: Map<string, Value>, value: Value): void {
     if (value === null || value === undefined) return;
-    if (typeof value === 'string' || (isRef(value) && (value.kind === 'object' || value.kind === 'array'))) {
-      this.charge(typeof value === 'string' ? value.length : value.kind === 'object' ? value.entries.size : value.items.length);
-    }
     if (typeof value === 'string') {
-      [...value].forEach((char, index) => entries.set(String(index), char));
+      this.charge(value.length);
+      value.split('').forEach((char, index) => entries.set(String(index), char));
       return;
     }
     if (isRef(value) && value.kind === 'object') {
+      this.charge(value.entries.size);
       for (const key of ownKeys(value.entries)) entries.set(key, value.entries.get(key));
       return;
     }
     if (isRef(value) && value.kind === 'array') {
+      this.charge(value.items.length);
       value.items.forEach((item, index) => entries.set(String(index), item));
       return;
     }
@@ -433,7 +433,8 @@ export class Interpreter implements Runtime {
     const operator = node.operator.slice(0, -1);
     let value: Value;
     if (operator === '&&' || operator === '||' || operator === '??') {
-      const keep = operator === '&&' ? !truthy(current) : operator === '||' ? truthy(current) : current !== null && current !== undefined;
+      const nullish = current === null || current === undefined;
+      const keep = operator === '&&' ? !truthy(current) : operator === '||' ? truthy(current) : !nullish;
       if (keep) return current;
       value = this.evaluate(node.right, env);
     } else {
@@ -562,6 +563,12 @@ export class Interpreter implements Runtime {
   /** Binds or assigns a pattern: declarations, parameters, `for` heads and `=`. */
   private bind(pattern: Pattern, value: Value, env: Env | null, mode: BindingMode): void {
     this.spend(1);
+    if (++this.depth > MAX_NESTING) unknown('pattern nested too deeply');
+    this.bindPattern(pattern, value, env, mode);
+    this.depth--;
+  }
+
+  private bindPattern(pattern: Pattern, value: Value, env: Env | null, mode: BindingMode): void {
     switch (pattern.type) {
       case 'Identifier': {
         if (mode === 'assign') {
@@ -685,7 +692,8 @@ export class Interpreter implements Runtime {
     for (const declarator of node.declarations) {
       if (declarator.init === null || declarator.init === undefined) {
         // `var x;` keeps a value already there; `let x;` starts undefined.
-        if (node.kind === 'var' && declarator.id.type === 'Identifier' && env.nearestFunctionScope().vars.has(declarator.id.name)) continue;
+        const id = declarator.id;
+        if (node.kind === 'var' && id.type === 'Identifier' && env.nearestFunctionScope().vars.has(id.name)) continue;
         this.bind(declarator.id, undefined, env, node.kind);
       } else {
         this.bind(declarator.id, this.evaluate(declarator.init, env), env, node.kind);
@@ -781,10 +789,17 @@ function unwrap(node: Node): AnyNode {
   return current;
 }
 
+/** How far into nested arithmetic `(c.charCodeAt(0) - 97 + 13) % 26` a character read is looked for. */
+const SHIFT_OPERAND_DEPTH = 4;
+
 /** `s.charCodeAt(i)` (directly, not through a variable): the operand a character shift adds to. */
-function readsCharCode(node: Node): boolean {
+function readsCharCode(node: Node, depth = 0): boolean {
   const current = unwrap(node);
-  if (current.type === 'BinaryExpression') return readsCharCode(current.left) || readsCharCode(current.right);
+  if (current.type === 'BinaryExpression') {
+    // Bounded: a chain of 100k additions must not be searched once per link.
+    if (depth >= SHIFT_OPERAND_DEPTH) return false;
+    return readsCharCode(current.left, depth + 1) || readsCharCode(current.right, depth + 1);
+  }
   return (
     current.type === 'CallExpression' &&
     current.callee.type === 'MemberExpression' &&

@@ -46,7 +46,8 @@ function shapeOf(pattern: string): PatternShape {
       inClass = true;
       continue;
     }
-    const quantifier = char === '*' || char === '+' || (char === '{' && /^\{\d+(?:,\d*)?\}/.test(pattern.slice(i, i + 24)));
+    const counted = char === '{' && /^\{\d+(?:,\d*)?\}/.test(pattern.slice(i, i + 24));
+    const quantifier = char === '*' || char === '+' || counted;
     // `?` after `(` opens a group kind, after a quantifier makes it lazy: neither adds backtracking.
     const optional = char === '?' && previous !== '(' && previous !== 'quantifier';
     if (quantifier || optional) {

@@ -9,7 +9,7 @@
  */
 import type { AnyNode, Identifier, Node } from 'acorn';
 import { Interpreter } from './values-interpreter.js';
-import { type Value, MAX_VALUE_DEPTH, NotStatic, isRef, ownKeys } from './values-model.js';
+import { type Value, MAX_VALUE_DEPTH, isRef, ownKeys } from './values-model.js';
 import { regexAlternatives } from './values-regex.js';
 
 export type StaticValue =
@@ -71,11 +71,10 @@ export function evaluateDecoded(
     const value = toStaticValue(interpreter.evaluate(node, null), 0, interpreter);
     if (value === null) return null;
     return { value, encoding: interpreter.tags.size === 0 ? 'literal' : [...interpreter.tags].join('+') };
-  } catch (error) {
+  } catch {
     // NotStatic is the ordinary "unknown"; a RangeError means the JS stack ran out in spite of
-    // the nesting limit (the caller was already deep). Anything else would be a bug here, and
-    // one odd expression must not abort the scan of a package: unknown as well.
-    if (error instanceof NotStatic || error instanceof RangeError) return null;
+    // the nesting limit (the caller was already deep in a walk); a throwing resolver is the
+    // caller's problem. None of them may abort the scan of a package: the value is unknown.
     return null;
   }
 }

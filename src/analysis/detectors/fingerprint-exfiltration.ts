@@ -1,0 +1,52 @@
+/**
+ * Rule `fingerprint-exfiltration`: a fingerprint value reaches a network or process sink (fetch,
+ * http(s).request/get, net/tls, dns lookups of built names, WebSocket, sendBeacon, XMLHttpRequest,
+ * child_process arguments). `medium`, `critical` at install time, where nothing the user asked
+ * for needs their host name.
+ *
+ * The timezone and the locale are sent by every browser (Accept-Language) and by many SDKs for
+ * formatting, so sending them is `low` (`medium` at install time). Endpoint and proxy settings
+ * reaching a sink are the destination, not a payload, and are not reported.
+ */
+import type { Detector, DetectorContext, Visitors } from '../detector.js';
+import type { Severity } from '../../report/severity.js';
+import { correlatingVisitors } from '../facts/flow.js';
+import { SOURCE_KIND_LABELS, type SourceKind } from '../facts/sources.js';
+
+/** Values the user's own software routinely sends: worth a note, not a block. */
+const ROUTINE_KINDS: ReadonlySet<SourceKind> = new Set(['timezone', 'locale']);
+
+export const fingerprintExfiltration: Detector = Object.freeze({
+  id: 'fingerprint-exfiltration',
+  severity: 'medium',
+  summary: 'Sends an environment fingerprint (host, user, network, machine id, CI or git identity) to a network or process sink.',
+  create(ctx: DetectorContext): Visitors {
+    return correlatingVisitors(ctx.facts.flow, () => {
+        const seen = new Set<string>();
+        for (const flow of ctx.facts.sinkFlows(ctx.program)) {
+          const { source } = flow.taint;
+          const identity = `${source.kind}|${source.what}|${flow.sink}`;
+          if (seen.has(identity)) continue;
+          seen.add(identity);
+          const routine = ROUTINE_KINDS.has(source.kind);
+          const severity: Severity = routine ? 'low' : 'medium';
+          const hashed = flow.taint.hashed === undefined ? '' : ` (hashed with ${flow.taint.hashed})`;
+          ctx.report({
+            start: flow.start,
+            message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}.`,
+            severity,
+            severityByCodeKind: { install: routine ? 'medium' : 'critical' },
+            evidence: {
+              sourceKind: source.kind,
+              links: [
+                { role: 'source', ...ctx.position(source.start), snippet: ctx.snippet(source.start), description: `reads ${source.what}` },
+                { role: 'sink', ...ctx.position(flow.start), snippet: ctx.snippet(flow.start), description: `sent through ${flow.sink}` },
+              ],
+              details: { sink: flow.sink },
+            },
+            identity,
+          });
+        }
+    });
+  },
+});

@@ -1,0 +1,583 @@
+/**
+ * Where a fingerprint is compared with a list the code carries, and what the outcome changes.
+ * A comparison is `===`/`!==`/`==`/`!=`, `includes`/`indexOf`/`has`/`in`, `startsWith`/`endsWith`
+ * (domain suffixes), `test`/`match`/`search`, `some`/`every`/`find` with a comparing callback,
+ * `switch` cases, or a lookup `table[value]` in a table of flags. The list is whatever
+ * `evaluateDecoded` recovers: literal, split, or decoded from base64, hex, XOR and the like.
+ *
+ * Comparisons joined by `||`/`&&`/`!` are one decision (one finding); the decision's effect is
+ * found by following its value through `if`/`?:`/loops, variables and function returns (call
+ * sites), then scanning the guarded code (and the local functions it calls) for effects.
+ */
+import type { AnyNode, Node } from 'acorn';
+import { type FlowAnalysis, type SourceRead, isFunctionNode, pushChildren, unwrap } from './flow.js';
+import { memberName } from './member-name.js';
+import type { EvidenceLink } from '../../report/report.js';
+import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike } from './sinks.js';
+import { SOURCE_KIND_LABELS } from './sources.js';
+import { type EvaluationBudget, evaluateDecoded, type StaticValue, stringsOf } from './values.js';
+
+export interface ListEvidence {
+  readonly values: string[];
+  /** `evaluateDecoded`'s encoding: 'literal', 'split', 'base64+xor+split', ... */
+  readonly encoding: string;
+  /** Where the list is spelled (its declaration's value, or the operand itself). */
+  readonly start: number;
+}
+
+export interface Match {
+  readonly source: SourceRead;
+  /** The digest algorithm when the value was hashed before the comparison. */
+  readonly hashed?: string;
+  readonly list: ListEvidence;
+  readonly method: string;
+  /** Where the comparison is. */
+  readonly start: number;
+  /** The node whose value is the outcome (the comparison, or the `some(...)` call around a callback). */
+  readonly result: Node;
+}
+
+export interface Effect {
+  readonly kind: EffectKind;
+  readonly start: number;
+}
+
+/** One decision: the comparisons joined by logical operators, and what their outcome changes. */
+export interface Decision {
+  readonly matches: Match[];
+  readonly effect: Effect | null;
+  /** The outcome leaves a function (returned to callers or exported) rather than gating code here. */
+  readonly returned: boolean;
+}
+
+/** Encoding steps that hide a list (as opposed to plain text split or joined). */
+export const HIDING_STEPS: ReadonlySet<string> = new Set(['base64', 'hex', 'xor', 'char-codes', 'add-shift', 'reversed', 'radix', 'uri']);
+
+export function isHidden(encoding: string): boolean {
+  return encoding.split('+').some((step) => HIDING_STEPS.has(step));
+}
+
+/** Evaluation work for every list of one file together: a hostile file cannot multiply it. */
+export const FILE_EVALUATION_STEPS = 1_000_000;
+/** Worklist items followed when tracing one decision's outcome (through variables and calls). */
+export const MAX_TRACE_ITEMS = 48;
+/** Nodes scanned for effects per decision, local calls included. */
+export const MAX_EFFECT_NODES = 20_000;
+/** Local function calls followed from guarded code. */
+export const MAX_CALL_DEPTH = 2;
+
+const RECEIVER_LIST_METHODS: ReadonlySet<string> = new Set(['includes', 'indexOf', 'lastIndexOf', 'has']);
+const SUBJECT_METHODS: ReadonlySet<string> = new Set(['startsWith', 'endsWith', 'match', 'search', 'localeCompare']);
+const REGEX_METHODS: ReadonlySet<string> = new Set(['test', 'exec']);
+const ITERATION_METHODS: ReadonlySet<string> = new Set(['some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'filter']);
+const EQUALITY: ReadonlySet<string> = new Set(['===', '!==', '==', '!=']);
+/** `indexOf(v) > -1`, `>= 0`, `!== -1`: tests of an index that keep the decision. */
+const INDEX_TESTS: ReadonlySet<string> = new Set([...EQUALITY, '>', '>=', '<', '<=']);
+
+type CallNode = Extract<AnyNode, { type: 'CallExpression' }>;
+
+/** Every decision of the file, in source order of their first comparison. */
+export function findDecisions(flow: FlowAnalysis): Decision[] {
+  const budget: EvaluationBudget = { steps: FILE_EVALUATION_STEPS };
+  const matches: Match[] = [];
+  for (const node of flow.candidates.binaries) {
+    const match = binaryMatch(flow, node as Extract<AnyNode, { type: 'BinaryExpression' }>, budget);
+    if (match !== null) matches.push(match);
+  }
+  for (const node of flow.candidates.calls) {
+    const match = callMatch(flow, node as AnyNode, budget);
+    if (match !== null) matches.push(match);
+  }
+  for (const node of flow.candidates.lookups) {
+    const match = lookupMatch(flow, node as Extract<AnyNode, { type: 'MemberExpression' }>, budget);
+    if (match !== null) matches.push(match);
+  }
+  const decisions: Decision[] = [];
+  const byTop = new Map<Node, Match[]>();
+  for (const match of matches.sort((a, b) => a.start - b.start)) {
+    const top = decisionTop(flow, match.result);
+    const group = byTop.get(top);
+    if (group === undefined) byTop.set(top, [match]);
+    else group.push(match);
+  }
+  for (const group of byTop.values()) {
+    const traced = traceOutcome(flow, group.map((match) => match.result));
+    decisions.push({ matches: group, ...traced });
+  }
+  for (const node of flow.candidates.switches) {
+    const decision = switchDecision(flow, node as Extract<AnyNode, { type: 'SwitchStatement' }>, budget);
+    if (decision !== null) decisions.push(decision);
+  }
+  return decisions.sort((a, b) => (a.matches[0]?.start ?? 0) - (b.matches[0]?.start ?? 0));
+}
+
+function binaryMatch(
+  flow: FlowAnalysis,
+  node: Extract<AnyNode, { type: 'BinaryExpression' }>,
+  budget: EvaluationBudget,
+): Match | null {
+  if (node.left.type === 'PrivateIdentifier') return null;
+  if (node.operator === 'in') {
+    const taint = flow.taintOf(node.left);
+    if (taint === null) return null;
+    const list = listOf(flow, node.right, budget);
+    return list === null ? null : makeMatch(taint, list.list, 'in', node, list.iteration ?? node);
+  }
+  if (!EQUALITY.has(node.operator)) return null;
+  // Cheap filter first: one side must be spelled as a constant or a name, never two calls.
+  const pairs: [Node, Node][] = [
+    [node.left, node.right],
+    [node.right, node.left],
+  ];
+  for (const [subject, other] of pairs) {
+    if (!maybeListOperand(other)) continue;
+    const taint = flow.taintOf(subject);
+    if (taint === null) continue;
+    const list = listOf(flow, other, budget);
+    if (list === null) continue;
+    return makeMatch(taint, list.list, 'equality', node, list.iteration ?? node);
+  }
+  return null;
+}
+
+function maybeListOperand(node: Node): boolean {
+  const type = unwrap(node).type;
+  return type === 'Literal' || type === 'TemplateLiteral' || type === 'Identifier' || type === 'MemberExpression' || type === 'BinaryExpression';
+}
+
+function callMatch(flow: FlowAnalysis, node: AnyNode, budget: EvaluationBudget): Match | null {
+  if (node.type !== 'CallExpression') return null;
+  const callee = unwrap(node.callee);
+  if (callee.type !== 'MemberExpression' || callee.object.type === 'Super') return null;
+  const name = memberName(callee);
+  if (name === null) return null;
+  const argument = node.arguments[0];
+  if (argument === undefined || argument.type === 'SpreadElement') return null;
+  const receiver = callee.object;
+  let subject: Node;
+  let listNode: Node;
+  if (RECEIVER_LIST_METHODS.has(name) || name === 'includes' || name === 'indexOf') {
+    // `LIST.includes(v)` or, on a tainted string, `v.includes('Moscow')`.
+    if (flow.taintOf(argument) !== null) [subject, listNode] = [argument, receiver];
+    else [subject, listNode] = [receiver, argument];
+  } else if (SUBJECT_METHODS.has(name)) {
+    [subject, listNode] = [receiver, argument];
+  } else if (REGEX_METHODS.has(name)) {
+    [subject, listNode] = [argument, receiver];
+  } else {
+    return null;
+  }
+  const taint = flow.taintOf(subject);
+  if (taint === null) return null;
+  const list = listOf(flow, listNode, budget);
+  if (list === null) return null;
+  return makeMatch(taint, list.list, name, node, list.iteration ?? node);
+}
+
+/** `TABLE[value]` in a table of flags (`{ru: 1, by: true}`); a table of data (translations) is formatting. */
+function lookupMatch(
+  flow: FlowAnalysis,
+  node: Extract<AnyNode, { type: 'MemberExpression' }>,
+  budget: EvaluationBudget,
+): Match | null {
+  if (node.property.type === 'PrivateIdentifier' || node.object.type === 'Super') return null;
+  const object = unwrap(node.object);
+  if (object.type !== 'Identifier' && object.type !== 'ObjectExpression') return null;
+  const taint = flow.taintOf(node.property);
+  if (taint === null || flow.taintOf(object) !== null) return null;
+  const decoded = evaluateDecoded(object, flow.resolver, budget);
+  if (decoded === null || decoded.value.kind !== 'object') return null;
+  const entries = [...decoded.value.entries.values()];
+  if (entries.length === 0 || !entries.every(isFlag)) return null;
+  const list = { values: [...decoded.value.entries.keys()], encoding: decoded.encoding, start: listStart(flow, object) };
+  return makeMatch(taint, list, 'lookup', node, node);
+}
+
+function isFlag(value: StaticValue): boolean {
+  return value.kind === 'boolean' || value.kind === 'number';
+}
+
+function switchDecision(
+  flow: FlowAnalysis,
+  node: Extract<AnyNode, { type: 'SwitchStatement' }>,
+  budget: EvaluationBudget,
+): Decision | null {
+  const taint = flow.taintOf(node.discriminant);
+  if (taint === null) return null;
+  const values: string[] = [];
+  const encodings = new Set<string>();
+  const matched: Node[] = [];
+  for (const switchCase of node.cases) {
+    if (!switchCase.test) continue;
+    const decoded = evaluateDecoded(switchCase.test, flow.resolver, budget);
+    const strings = decoded === null ? null : stringsOf(decoded.value);
+    if (decoded === null || strings === null || decoded.value.kind !== 'string') continue;
+    values.push(...strings);
+    if (decoded.encoding !== 'literal') encodings.add(decoded.encoding);
+    matched.push(...switchCase.consequent);
+  }
+  if (values.length === 0) return null;
+  const first = node.cases.find((c) => c.test)?.test ?? node;
+  const list = { values, encoding: encodings.size === 0 ? 'literal' : [...encodings].join('+'), start: first.start };
+  const match = makeMatch(taint, list, 'switch', node, node);
+  return { matches: [match], effect: scanEffects(flow, matched), returned: false };
+}
+
+function makeMatch(
+  taint: { source: SourceRead; hashed?: string },
+  list: ListEvidence,
+  method: string,
+  at: Node,
+  result: Node,
+): Match {
+  return {
+    source: taint.source,
+    ...(taint.hashed === undefined ? {} : { hashed: taint.hashed }),
+    list,
+    method,
+    start: at.start,
+    result,
+  };
+}
+
+/**
+ * The list an operand denotes, or null. A parameter of a callback handed to `LIST.some(...)`
+ * stands for the list's items; an operand derived from the environment (the user's own
+ * `NO_PROXY`) is no hidden list.
+ */
+function listOf(
+  flow: FlowAnalysis,
+  operand: Node,
+  budget: EvaluationBudget,
+): { list: ListEvidence; iteration?: CallNode } | null {
+  let target = unwrap(operand);
+  let iteration: CallNode | undefined;
+  if (target.type === 'Identifier') {
+    const binding = flow.bindingOf(target)?.binding;
+    if (binding?.kind === 'param') {
+      const fn = binding.declaration;
+      const call = fn === undefined ? undefined : (flow.parents.get(fn) as AnyNode | undefined);
+      if (call?.type !== 'CallExpression' || call.arguments[0] !== fn) {
+        // A helper handed the list by its callers: `function m(v, l) { return l.indexOf(v) > -1 }`.
+        return isFunctionNode(fn) && binding.paramIndex !== undefined ? argumentList(flow, fn, binding.paramIndex, budget) : null;
+      }
+      if (binding.paramIndex !== 0) return null;
+      const callee = unwrap(call.callee);
+      const name = callee.type === 'MemberExpression' ? memberName(callee) : null;
+      if (callee.type !== 'MemberExpression' || name === null || !ITERATION_METHODS.has(name) || callee.object.type === 'Super') {
+        return null;
+      }
+      iteration = call;
+      target = unwrap(callee.object);
+    }
+  }
+  if (flow.taintOf(target) !== null) return null;
+  const decoded = evaluateDecoded(target, flow.resolver, budget);
+  if (decoded === null) return null;
+  const values = stringsOf(decoded.value);
+  if (values === null || values.length === 0) return null;
+  const list = { values, encoding: decoded.encoding, start: listStart(flow, target) };
+  return iteration === undefined ? { list } : { list, iteration };
+}
+
+/** The list the callers of a helper pass at `index`: the first call site whose argument is a constant list. */
+function argumentList(
+  flow: FlowAnalysis,
+  fn: Parameters<FlowAnalysis['callSites']>[0],
+  index: number,
+  budget: EvaluationBudget,
+): { list: ListEvidence } | null {
+  for (const call of flow.callSites(fn)) {
+    const argument = call.arguments[index];
+    if (argument === undefined || argument.type === 'SpreadElement') continue;
+    const target = unwrap(argument);
+    if (target.type === 'Identifier' && flow.bindingOf(target)?.binding?.kind === 'param') continue;
+    const found = listOf(flow, target, budget);
+    if (found !== null) return { list: found.list };
+  }
+  return null;
+}
+
+/** Where a list is spelled: the value of the declaration an identifier names, else the operand. */
+function listStart(flow: FlowAnalysis, node: AnyNode): number {
+  if (node.type !== 'Identifier') return node.start;
+  const declaration = flow.resolver(node) as AnyNode | null;
+  if (declaration?.type === 'VariableDeclarator' && declaration.init) return declaration.init.start;
+  return declaration?.start ?? node.start;
+}
+
+/** The outermost node of the logical expression a comparison's outcome is part of. */
+function decisionTop(flow: FlowAnalysis, result: Node): Node {
+  let current = result;
+  for (;;) {
+    const parent = flow.parents.get(current) as AnyNode | undefined;
+    if (parent === undefined) return current;
+    if (
+      parent.type === 'LogicalExpression' ||
+      parent.type === 'ParenthesizedExpression' ||
+      parent.type === 'ChainExpression' ||
+      (parent.type === 'UnaryExpression' && parent.operator === '!') ||
+      (parent.type === 'BinaryExpression' && INDEX_TESTS.has(parent.operator) && isIndexComparison(parent, current))
+    ) {
+      current = parent;
+      continue;
+    }
+    return current;
+  }
+}
+
+/** `LIST.indexOf(v) !== -1`, `> -1`, `>= 0`: the comparison of an index is the same decision. */
+function isIndexComparison(parent: Extract<AnyNode, { type: 'BinaryExpression' }>, child: Node): boolean {
+  const other = parent.left === child ? parent.right : parent.left;
+  const value = unwrap(other);
+  return (value.type === 'Literal' && typeof value.value === 'number') || (value.type === 'UnaryExpression' && value.operator === '-');
+}
+
+/** Follows a decision's outcome to the code it guards and scans that code for effects. */
+function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: Effect | null; returned: boolean } {
+  const guarded: Node[] = [];
+  let returned = false;
+  const worklist: Node[] = [...results];
+  const seen = new Set<Node>();
+  let items = 0;
+  while (worklist.length > 0 && items++ < MAX_TRACE_ITEMS) {
+    let current = worklist.pop();
+    if (current === undefined || seen.has(current)) continue;
+    seen.add(current);
+    // Up through the operators that keep the outcome a condition.
+    for (;;) {
+      const parent = flow.parents.get(current) as AnyNode | undefined;
+      if (parent === undefined) break;
+      if (parent.type === 'LogicalExpression') {
+        if (parent.left === current) guarded.push(parent.right);
+        current = parent;
+      } else if (
+        parent.type === 'ParenthesizedExpression' ||
+        parent.type === 'ChainExpression' ||
+        parent.type === 'AwaitExpression' ||
+        (parent.type === 'UnaryExpression' && parent.operator === '!') ||
+        (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === current) ||
+        (parent.type === 'BinaryExpression' && INDEX_TESTS.has(parent.operator) && isIndexComparison(parent, current))
+      ) {
+        current = parent;
+      } else break;
+    }
+    const parent = flow.parents.get(current) as AnyNode | undefined;
+    if (parent === undefined) continue;
+    switch (parent.type) {
+      case 'IfStatement':
+        if (parent.test === current) {
+          guarded.push(parent.consequent);
+          if (parent.alternate) guarded.push(parent.alternate);
+        }
+        break;
+      case 'ConditionalExpression':
+        if (parent.test === current) guarded.push(parent.consequent, parent.alternate);
+        break;
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForStatement':
+        // The loop itself: an empty one is a busy wait on the match.
+        if (parent.test === current) guarded.push(parent);
+        break;
+      case 'ReturnStatement':
+      case 'ArrowFunctionExpression': {
+        if (parent.type === 'ArrowFunctionExpression' && parent.body !== current) break;
+        const fn = parent.type === 'ArrowFunctionExpression' ? parent : enclosingFunction(flow, parent);
+        if (fn === null) break;
+        returned = true;
+        worklist.push(...flow.callSites(fn));
+        break;
+      }
+      case 'VariableDeclarator':
+        if (parent.init === current && parent.id.type === 'Identifier') {
+          if (flow.parents.get(flow.parents.get(parent) ?? parent)?.type === 'ExportNamedDeclaration') returned = true;
+          worklist.push(...references(flow, parent.id));
+        }
+        break;
+      case 'AssignmentExpression':
+        if (parent.right !== current) break;
+        if (parent.left.type === 'Identifier') worklist.push(...references(flow, parent.left));
+        else if (isExportTarget(flow, parent.left)) returned = true;
+        break;
+      case 'Property': {
+        // `module.exports = { inRegion: ... }`
+        const object = flow.parents.get(parent) as AnyNode | undefined;
+        const assignment = object === undefined ? undefined : (flow.parents.get(object) as AnyNode | undefined);
+        if (parent.value === current && assignment?.type === 'AssignmentExpression' && isExportTarget(flow, assignment.left)) returned = true;
+        break;
+      }
+      case 'ExportDefaultDeclaration':
+        returned = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return { effect: scanEffects(flow, guarded), returned };
+}
+
+/** `module.exports`, `module.exports.x`, `exports.x`. */
+function isExportTarget(flow: FlowAnalysis, target: Node): boolean {
+  const path = flow.resolvePath(target);
+  return path !== null && ((path[0] === 'module' && path[1] === 'exports') || path[0] === 'exports');
+}
+
+function enclosingFunction(flow: FlowAnalysis, node: Node): ReturnType<typeof asFunction> {
+  let current = flow.parents.get(node);
+  while (current !== undefined && !isFunctionNode(current)) current = flow.parents.get(current);
+  return asFunction(current);
+}
+
+function asFunction(node: Node | undefined): Extract<AnyNode, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }> | null {
+  return isFunctionNode(node) ? node : null;
+}
+
+/** Reads of the variable a declared identifier names, within its scope (bounded). */
+function references(flow: FlowAnalysis, declared: Extract<AnyNode, { type: 'Identifier' }>): Node[] {
+  const found = flow.bindingOf(declared);
+  if (found === undefined || found.binding === null) return [];
+  const readsOf: Node[] = [];
+  const stack: Node[] = [found.scopeNode];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < MAX_EFFECT_NODES) {
+    const node = stack.pop() as AnyNode | undefined;
+    if (node === undefined) break;
+    if (node.type === 'Identifier' && node !== declared && node.name === declared.name) {
+      const parent = flow.parents.get(node) as AnyNode | undefined;
+      const isKey = parent?.type === 'MemberExpression' && parent.property === node && !parent.computed;
+      const isPropertyKey = parent?.type === 'Property' && parent.key === node && !parent.shorthand;
+      if (!isKey && !isPropertyKey && flow.bindingOf(node)?.binding === found.binding) readsOf.push(node);
+      continue;
+    }
+    pushChildren(stack, node);
+  }
+  return readsOf.slice(0, MAX_TRACE_ITEMS);
+}
+
+/** The most telling effect in the guarded code and the local functions it calls, or null. */
+export function scanEffects(flow: FlowAnalysis, roots: readonly Node[]): Effect | null {
+  let best: Effect | null = null;
+  const consider = (kind: EffectKind, start: number): void => {
+    if (best === null || EFFECT_KINDS.indexOf(kind) < EFFECT_KINDS.indexOf(best.kind)) best = { kind, start };
+  };
+  const stack: { node: Node; depth: number }[] = roots.map((node) => ({ node, depth: 0 }));
+  const enteredFunctions = new Set<Node>();
+  let visited = 0;
+  while (stack.length > 0 && visited++ < MAX_EFFECT_NODES) {
+    const item = stack.pop();
+    if (item === undefined) break;
+    const node = item.node as AnyNode;
+    switch (node.type) {
+      case 'ThrowStatement':
+        consider('throws', node.start);
+        break;
+      case 'CallExpression':
+      case 'NewExpression': {
+        const path = flow.resolvePath(node.callee);
+        const delay = node.arguments[1];
+        const delayMs = delay?.type === 'Literal' && typeof delay.value === 'number' ? delay.value : null;
+        const kind = path === null ? null : callEffect(path, delayMs);
+        if (kind !== null) consider(kind, node.start);
+        const fn = node.type === 'CallExpression' && item.depth < MAX_CALL_DEPTH ? flow.functionOf(node.callee) : null;
+        if (fn !== null && !enteredFunctions.has(fn)) {
+          enteredFunctions.add(fn);
+          stack.push({ node: fn.body, depth: item.depth + 1 });
+        }
+        break;
+      }
+      case 'AssignmentExpression': {
+        if (node.left.type === 'MemberExpression') {
+          const kind = assignmentEffect(flow.resolvePath(node.left), memberName(node.left));
+          if (kind !== null) consider(kind, node.start);
+        }
+        break;
+      }
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForStatement':
+        // A loop with nothing in it but its condition is a busy wait.
+        if (node.body.type === 'EmptyStatement' || (node.body.type === 'BlockStatement' && node.body.body.length === 0)) {
+          consider('delays', node.start);
+        }
+        break;
+      case 'Literal':
+        if (typeof node.value === 'string' && hasLookAlike(node.value)) consider('alters-text', node.start);
+        break;
+      case 'TemplateElement':
+        if (typeof node.value.cooked === 'string' && hasLookAlike(node.value.cooked)) consider('alters-text', node.start);
+        break;
+      default:
+        break;
+    }
+    // Nested function bodies defined in guarded code run later, when called: still the branch's doing.
+    const children: Node[] = [];
+    pushChildren(children, node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined) stack.push({ node: child, depth: item.depth });
+    }
+  }
+  return best;
+}
+
+/** What a report needs to place links: the detector context's offset-to-position helpers. */
+export interface Locator {
+  position(offset: number): { line: number; column: number };
+  snippet(offset: number): string;
+}
+
+/** Values named in a message; the evidence keeps them all. */
+export const MESSAGE_VALUES = 8;
+
+export interface DecisionEvidence {
+  links: EvidenceLink[];
+  /** Every list value, in list order, without repeats. */
+  values: string[];
+  encoding: string;
+  /** The source kinds, sorted and joined by '+': part of a finding's identity. */
+  sourceKinds: string;
+  /** "the timezone (Intl...timeZone) and the host name (os.hostname())". */
+  sourcesText: string;
+  /** "Europe/Minsk, Asia/Tehran, ... and 3 more". */
+  valuesText: string;
+  /** "; on a match it exits the process" or "; the outcome is returned to callers" or "". */
+  outcomeText: string;
+}
+
+/** Links, values and phrases describing some of a decision's matches. */
+export function describeMatches(locator: Locator, matches: readonly Match[], decision: Decision): DecisionEvidence {
+  const links: EvidenceLink[] = [];
+  const seen = new Set<string>();
+  const link = (role: EvidenceLink['role'], start: number, description: string): void => {
+    const key = `${role}|${start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    links.push({ role, ...locator.position(start), snippet: locator.snippet(start), description });
+  };
+  const values: string[] = [];
+  const encodings: string[] = [];
+  const sources = new Map<string, SourceRead>();
+  for (const match of matches) {
+    link('source', match.source.start, `reads ${SOURCE_KIND_LABELS[match.source.kind]} (${match.source.what})`);
+    link('list', match.list.start, `a list of ${match.list.values.length} value(s), ${match.list.encoding}`);
+    link('comparison', match.start, `compared with ${match.method}`);
+    for (const value of match.list.values) if (!values.includes(value)) values.push(value);
+    if (!encodings.includes(match.list.encoding)) encodings.push(match.list.encoding);
+    sources.set(`${match.source.kind}|${match.source.what}`, match.source);
+  }
+  if (decision.effect !== null) link('effect', decision.effect.start, EFFECT_PHRASES[decision.effect.kind]);
+  const kinds = [...new Set([...sources.values()].map((source) => source.kind))].sort();
+  const sourcesText = [...sources.values()]
+    .map((source) => `${SOURCE_KIND_LABELS[source.kind]} (${source.what})`)
+    .join(' and ');
+  const shown = values.slice(0, MESSAGE_VALUES).join(', ');
+  const valuesText = values.length > MESSAGE_VALUES ? `${shown} and ${values.length - MESSAGE_VALUES} more` : shown;
+  const outcomeText =
+    decision.effect !== null
+      ? `; on a match it ${EFFECT_PHRASES[decision.effect.kind]}`
+      : decision.returned
+        ? '; the outcome is returned to callers'
+        : '';
+  return { links, values, encoding: encodings.join(', '), sourceKinds: kinds.join('+'), sourcesText, valuesText, outcomeText };
+}

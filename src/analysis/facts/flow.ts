@@ -1,0 +1,613 @@
+/**
+ * Where fingerprint values go: through variables, reassignments (memoised module-level getters),
+ * helper functions returning them (function summaries within the file, never names: minified
+ * code is the normal case), parameters fed by tainted arguments, and transforms (`new URL(x)
+ * .hostname`, `.toLowerCase()`, `.split('.')`, templates, `||` defaults, hashing).
+ *
+ * Cost model: most files read no fingerprint. During the shared walk `observe` only asks whether a
+ * node is a source (cheap name tests first, scope lookups memoised and shared with
+ * `fingerprint-source`). Only a file that has a source pays for `analysis()`: one more
+ * explicit-stack walk recording parents and the candidate nodes (comparisons, calls,
+ * assignments), then demand-driven, memoised taint queries with a depth limit.
+ */
+import type { AnyNode, Node, Program } from 'acorn';
+import { memberName, propertyKey } from './member-name.js';
+import type { Binding, FoundBinding, RefPath, Scope } from './scope.js';
+import {
+  envSourceKind,
+  INTL_CONSTRUCTORS,
+  intlOptionKind,
+  MEMBER_SOURCE_NAMES,
+  memberSource,
+  methodSource,
+  stringSources,
+  type SourceKind,
+} from './sources.js';
+import type { NameResolver } from './values.js';
+import type { Visitors } from '../detector.js';
+import { visitorKeys } from '../visitor-keys.js';
+
+/** One read of a fingerprint: where, which kind, and how a reviewer recognises it. */
+export interface SourceRead {
+  readonly start: number;
+  readonly kind: SourceKind;
+  readonly what: string;
+}
+
+/** A value derived from a source; `hashed` names the digest algorithm when it went through one. */
+export interface Taint {
+  readonly source: SourceRead;
+  readonly hashed?: string;
+  /** The value is `Intl.*().resolvedOptions()` itself: its members refine the kind. */
+  readonly intlOptions?: boolean;
+}
+
+export type FunctionNode = Extract<AnyNode, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }>;
+type CallNode = Extract<AnyNode, { type: 'CallExpression' }>;
+
+/** Taint queries deeper than this give up: hostile nesting must not exhaust the JS stack. */
+export const MAX_TAINT_DEPTH = 120;
+/** Call sites and assignments examined per function or variable: bundles call helpers thousands of times. */
+export const MAX_SITES = 200;
+
+/** Methods whose result is a boolean or an index, not the receiver's value. */
+const TEST_METHODS: ReadonlySet<string> = new Set([
+  'includes', 'indexOf', 'lastIndexOf', 'startsWith', 'endsWith', 'test', 'has', 'some', 'every', 'findIndex',
+  'localeCompare', 'search', 'hasOwnProperty', 'forEach',
+]);
+
+/** Globals that turn their argument into text without changing what it says. */
+const TEXT_CONVERTERS: ReadonlySet<string> = new Set([
+  'String', 'encodeURIComponent', 'encodeURI', 'escape', 'btoa', 'JSON.stringify', 'Buffer.from', 'URL', 'URLSearchParams', 'Array.from', 'Object.values', 'Object.entries', 'Object.keys',
+]);
+
+/**
+ * The fingerprint a node reads by itself (not through a variable), or null. Cheap name tests run
+ * before any scope lookup.
+ */
+export function sourceAt(node: Node, ancestors: readonly Node[], scope: Scope): SourceRead | null {
+  const current = node as AnyNode;
+  switch (current.type) {
+    case 'MemberExpression': {
+      const name = memberName(current);
+      if (name === null || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return null;
+      const path = scope.resolve(current, ancestors);
+      return path === null ? null : pathSource(path, current.start);
+    }
+    case 'CallExpression': {
+      const callee = current.callee as AnyNode;
+      if (callee.type === 'MemberExpression') {
+        const name = memberName(callee);
+        if (name === 'resolvedOptions') return intlSource(callee.object, current.start, ancestors, scope);
+        const method = name === null ? null : methodSource(name);
+        if (method !== null) return { start: current.start, kind: method.kind, what: method.what };
+      } else if (callee.type === 'Identifier' && MEMBER_SOURCE_NAMES.has(callee.name)) {
+        // `const {hostname} = require('os'); hostname()`.
+        const path = scope.resolve(callee, ancestors);
+        return path === null ? null : pathSource(path, current.start);
+      }
+      return null;
+    }
+    case 'Literal':
+      return typeof current.value === 'string' ? literalSource(current.value, current.start) : null;
+    case 'TemplateElement':
+      return typeof current.value.cooked === 'string' ? literalSource(current.value.cooked, current.start) : null;
+    case 'VariableDeclarator': {
+      // `const {TZ} = process.env`: the pattern's keys are reads.
+      if (current.id.type !== 'ObjectPattern' || !current.init) return null;
+      const base = scope.resolve(current.init, ancestors);
+      if (base === null) return null;
+      for (const property of current.id.properties) {
+        if (property.type !== 'Property') continue;
+        const key = propertyKey(property.key, property.computed);
+        const read = key === null ? null : pathSource([...base, key], property.start);
+        if (read !== null) return read;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function pathSource(path: RefPath, start: number): SourceRead | null {
+  const name = path[path.length - 1];
+  if (name === undefined) return null;
+  if (path.length === 3 && path[0] === 'process' && path[1] === 'env') {
+    const kind = envSourceKind(name);
+    return kind === null ? null : { start, kind, what: `process.env.${name}` };
+  }
+  const match = memberSource(path);
+  return match === null ? null : { start, kind: match.kind, what: match.what };
+}
+
+function literalSource(value: string, start: number): SourceRead | null {
+  const match = stringSources(value)[0];
+  return match === undefined ? null : { start, kind: match.kind, what: match.what };
+}
+
+function intlSource(formatter: Node, start: number, ancestors: readonly Node[], scope: Scope): SourceRead | null {
+  const created = unwrap(formatter);
+  if (created.type !== 'CallExpression' && created.type !== 'NewExpression') return null;
+  const constructor = scope.resolve(created.callee, ancestors);
+  const name = constructor?.[1];
+  if (constructor?.length !== 2 || constructor[0] !== 'Intl' || name === undefined || !INTL_CONSTRUCTORS.has(name)) {
+    return null;
+  }
+  return {
+    start,
+    kind: name === 'DateTimeFormat' ? 'timezone' : 'locale',
+    what: `Intl.${name}().resolvedOptions()`,
+  };
+}
+
+/** Wrappers that do not change the value: `(a)`, `a?.b`, `(0, a.b)`, `await a`. */
+export function unwrap(node: Node): AnyNode {
+  let current = node as AnyNode;
+  for (;;) {
+    if (current.type === 'ParenthesizedExpression' || current.type === 'ChainExpression') current = current.expression as AnyNode;
+    else if (current.type === 'AwaitExpression') current = current.argument as AnyNode;
+    else if (current.type === 'SequenceExpression') {
+      const last = current.expressions[current.expressions.length - 1];
+      if (last === undefined) return current;
+      current = last as AnyNode;
+    } else return current;
+  }
+}
+
+export function isFunctionNode(node: Node | null | undefined): node is FunctionNode {
+  const type = node?.type;
+  return type === 'FunctionDeclaration' || type === 'FunctionExpression' || type === 'ArrowFunctionExpression';
+}
+
+/** The nodes the deep analysis looks at, gathered in its one walk. */
+export interface Candidates {
+  readonly calls: Node[];
+  readonly binaries: Node[];
+  readonly switches: Node[];
+  readonly lookups: Node[];
+  readonly assignments: Node[];
+}
+
+/** The file's value flow, built only when a source was seen. */
+export class FlowAnalysis {
+  readonly parents = new Map<Node, Node>();
+  readonly candidates: Candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
+  private readonly callsByName = new Map<string, CallNode[]>();
+  private readonly assignmentsByName = new Map<string, Node[]>();
+  private readonly taints = new Map<Node, Taint | null>();
+  private readonly inProgress = new Set<Node>();
+  private readonly returns = new Map<FunctionNode, Node[]>();
+
+  constructor(
+    readonly program: Program,
+    readonly scope: Scope,
+  ) {
+    this.collect();
+  }
+
+  private collect(): void {
+    const stack: Node[] = [this.program];
+    const { parents, candidates } = this;
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === undefined) break;
+      const current = node as AnyNode;
+      switch (current.type) {
+        case 'CallExpression': {
+          candidates.calls.push(current);
+          const callee = unwrap(current.callee);
+          if (callee.type === 'Identifier') pushTo(this.callsByName, callee.name, current);
+          break;
+        }
+        case 'NewExpression':
+          candidates.calls.push(current);
+          break;
+        case 'BinaryExpression':
+          if (COMPARISON_OPERATORS.has(current.operator)) candidates.binaries.push(current);
+          break;
+        case 'SwitchStatement':
+          candidates.switches.push(current);
+          break;
+        case 'MemberExpression':
+          if (current.computed) candidates.lookups.push(current);
+          break;
+        case 'AssignmentExpression':
+          candidates.assignments.push(current);
+          if (current.left.type === 'Identifier') pushTo(this.assignmentsByName, current.left.name, current);
+          break;
+        default:
+          break;
+      }
+      const fields = node as unknown as Record<string, unknown>;
+      for (const key of visitorKeys(node)) {
+        const value = fields[key];
+        if (Array.isArray(value)) {
+          for (const child of value) {
+            if (isNode(child)) {
+              parents.set(child, node);
+              stack.push(child);
+            }
+          }
+        } else if (isNode(value)) {
+          parents.set(value, node);
+          stack.push(value);
+        }
+      }
+    }
+  }
+
+  /** The enclosing nodes, outermost first, the node itself last. */
+  ancestorsOf(node: Node): Node[] {
+    const chain: Node[] = [];
+    let current: Node | undefined = node;
+    while (current !== undefined) {
+      chain.push(current);
+      current = this.parents.get(current);
+    }
+    return chain.reverse();
+  }
+
+  /** The canonical path a node evaluates to (`['fs', 'writeFileSync']`), or null. */
+  resolvePath(node: Node): RefPath | null {
+    return this.scope.resolve(node, this.ancestorsOf(node));
+  }
+
+  bindingOf(identifier: Extract<AnyNode, { type: 'Identifier' }>): FoundBinding | undefined {
+    return this.scope.bindingOf(identifier.name, this.ancestorsOf(identifier));
+  }
+
+  /**
+   * The resolver `evaluateStatic` needs: a name's declaration, or null when unknown or assigned
+   * after its declaration (then its value is not the initialiser's).
+   */
+  readonly resolver: NameResolver = (identifier) => {
+    const found = this.bindingOf(identifier);
+    const binding = found?.binding;
+    if (found === undefined || binding === null || binding === undefined) return null;
+    const declaration = binding.declaration;
+    if (declaration === undefined) return null;
+    if (binding.kind === 'param') return identifier;
+    if (declaration.type === 'VariableDeclarator') {
+      if (binding.path === null || binding.path.length > 0) return null;
+      if (this.assignmentsTo(identifier.name, binding).length > 0) return null;
+    }
+    return declaration;
+  };
+
+  /** Assignments to the variable `binding` declares (`cached = ...` in a memoising getter). */
+  assignmentsTo(name: string, binding: Binding): Extract<AnyNode, { type: 'AssignmentExpression' }>[] {
+    const all = this.assignmentsByName.get(name) ?? [];
+    const found: Extract<AnyNode, { type: 'AssignmentExpression' }>[] = [];
+    for (const node of all.slice(0, MAX_SITES)) {
+      const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
+      if (this.scope.bindingOf(name, this.ancestorsOf(assignment))?.binding === binding) found.push(assignment);
+    }
+    return found;
+  }
+
+  /** The function a callee refers to, when it is declared in this file. */
+  functionOf(callee: Node): FunctionNode | null {
+    const target = unwrap(callee);
+    if (isFunctionNode(target)) return target;
+    if (target.type !== 'Identifier') return null;
+    const binding = this.bindingOf(target)?.binding;
+    const declaration = binding?.declaration;
+    if (binding === null || binding === undefined || declaration === undefined) return null;
+    if (binding.kind === 'function' && isFunctionNode(declaration)) return declaration;
+    if (binding.init !== null && binding.path?.length === 0) {
+      const init = unwrap(binding.init);
+      if (isFunctionNode(init) && this.assignmentsTo(target.name, binding).length === 0) return init;
+    }
+    return null;
+  }
+
+  /** Calls of `fn` by its name in this file (direct calls only; `.call`/`.apply` are a gap). */
+  callSites(fn: FunctionNode): CallNode[] {
+    let name: string | null = null;
+    if (fn.type === 'FunctionDeclaration' && fn.id) name = fn.id.name;
+    else {
+      const parent = this.parents.get(fn) as AnyNode | undefined;
+      if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') name = parent.id.name;
+    }
+    if (name === null) return [];
+    const sites: CallNode[] = [];
+    for (const call of (this.callsByName.get(name) ?? []).slice(0, MAX_SITES)) {
+      if (this.functionOf(call.callee) === fn) sites.push(call);
+    }
+    return sites;
+  }
+
+  /** The expressions `fn` returns (not those of nested functions). */
+  returnsOf(fn: FunctionNode): Node[] {
+    const cached = this.returns.get(fn);
+    if (cached !== undefined) return cached;
+    const found: Node[] = [];
+    if (fn.body.type !== 'BlockStatement') found.push(fn.body);
+    else {
+      const stack: Node[] = [fn.body];
+      while (stack.length > 0) {
+        const node = stack.pop();
+        if (node === undefined) break;
+        const current = node as AnyNode;
+        if (current.type === 'ReturnStatement') {
+          if (current.argument) found.push(current.argument);
+          continue;
+        }
+        if (isFunctionNode(current) || !isStatement(current)) continue;
+        pushChildren(stack, current);
+      }
+    }
+    this.returns.set(fn, found);
+    return found;
+  }
+
+  /** The fingerprint `node`'s value carries, or null. Memoised; depth-limited. */
+  taintOf(node: Node, depth = 0): Taint | null {
+    const cached = this.taints.get(node);
+    if (cached !== undefined) return cached;
+    if (depth > MAX_TAINT_DEPTH || this.inProgress.has(node)) return null;
+    this.inProgress.add(node);
+    let result: Taint | null = null;
+    try {
+      result = this.computeTaint(node as AnyNode, depth + 1);
+    } finally {
+      this.inProgress.delete(node);
+    }
+    this.taints.set(node, result);
+    return result;
+  }
+
+  private computeTaint(node: AnyNode, depth: number): Taint | null {
+    switch (node.type) {
+      case 'ParenthesizedExpression':
+      case 'ChainExpression':
+        return this.taintOf(node.expression, depth);
+      case 'AwaitExpression':
+      case 'SpreadElement':
+        return this.taintOf(node.argument, depth);
+      case 'SequenceExpression': {
+        const last = node.expressions[node.expressions.length - 1];
+        return last === undefined ? null : this.taintOf(last, depth);
+      }
+      case 'AssignmentExpression':
+        return this.taintOf(node.right, depth);
+      case 'LogicalExpression':
+        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+      case 'ConditionalExpression':
+        return this.taintOf(node.consequent, depth) ?? this.taintOf(node.alternate, depth);
+      case 'BinaryExpression':
+        if (node.operator !== '+' || node.left.type === 'PrivateIdentifier') return null;
+        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+      case 'TemplateLiteral':
+        return this.firstTainted(node.expressions, depth);
+      case 'ArrayExpression':
+        return this.firstTainted(node.elements, depth);
+      case 'ObjectExpression':
+        return this.firstTainted(
+          node.properties.map((property) => (property.type === 'Property' ? property.value : property.argument)),
+          depth,
+        );
+      case 'Identifier':
+        return this.identifierTaint(node, depth);
+      case 'MemberExpression':
+        return this.memberTaint(node, depth);
+      case 'CallExpression':
+        return this.callTaint(node, depth);
+      case 'NewExpression': {
+        const callee = unwrap(node.callee);
+        if (callee.type === 'Identifier' && (callee.name === 'URL' || callee.name === 'String')) {
+          return this.firstTainted(node.arguments, depth);
+        }
+        return null;
+      }
+      case 'Literal':
+      case 'TemplateElement':
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private firstTainted(nodes: readonly (Node | null)[], depth: number): Taint | null {
+    for (const item of nodes) {
+      if (item === null) continue;
+      const taint = this.taintOf(item, depth);
+      if (taint !== null) return taint;
+    }
+    return null;
+  }
+
+  private identifierTaint(node: Extract<AnyNode, { type: 'Identifier' }>, depth: number): Taint | null {
+    const found = this.bindingOf(node);
+    const binding = found?.binding;
+    if (binding === null || binding === undefined) return null;
+    const declaration = binding.declaration;
+    if (binding.kind === 'param') {
+      if (binding.paramIndex === undefined || !isFunctionNode(declaration)) return null;
+      for (const call of this.callSites(declaration)) {
+        const argument = call.arguments[binding.paramIndex];
+        const taint = argument === undefined ? null : this.taintOf(argument, depth);
+        if (taint !== null) return taint;
+      }
+      return null;
+    }
+    if (binding.kind !== 'var' && binding.kind !== 'let' && binding.kind !== 'const') return null;
+    if (declaration?.type === 'VariableDeclarator' && binding.init !== null && binding.path !== null) {
+      if (binding.path.length > 0) {
+        const own = this.destructuredSource(declaration, binding.path);
+        if (own !== null) return { source: own };
+      }
+      const taint = this.taintOf(binding.init, depth);
+      if (taint !== null) return binding.path.length > 0 ? refine(taint, binding.path[0] ?? '') : taint;
+    }
+    for (const assignment of this.assignmentsTo(node.name, binding)) {
+      const taint = this.taintOf(assignment.right, depth);
+      if (taint !== null) return taint;
+    }
+    return null;
+  }
+
+  private destructuredSource(declarator: Node, path: RefPath): SourceRead | null {
+    const current = declarator as AnyNode;
+    if (current.type !== 'VariableDeclarator' || !current.init) return null;
+    const base = this.resolvePath(current.init);
+    return base === null ? null : pathSource([...base, ...path], current.start);
+  }
+
+  private memberTaint(node: Extract<AnyNode, { type: 'MemberExpression' }>, depth: number): Taint | null {
+    const read = sourceAt(node, this.ancestorsOf(node), this.scope);
+    if (read !== null) return { source: read };
+    if (node.object.type === 'Super') return null;
+    const taint = this.taintOf(node.object, depth);
+    if (taint === null) return null;
+    const name = memberName(node);
+    // `.length` of a hostname is a number, still derived; but `.constructor` etc. are not worth keeping.
+    return name === null ? taint : refine(taint, name);
+  }
+
+  private callTaint(node: CallNode, depth: number): Taint | null {
+    const ancestors = this.ancestorsOf(node);
+    const read = sourceAt(node, ancestors, this.scope);
+    if (read !== null) return { source: read, ...(read.what.endsWith('resolvedOptions()') ? { intlOptions: true } : {}) };
+    const callee = unwrap(node.callee);
+    if (callee.type === 'MemberExpression') {
+      // `os.hostname()`: the member read is the catalogued function itself.
+      const reference = sourceAt(callee, this.ancestorsOf(callee), this.scope);
+      if (reference !== null) return { source: { ...reference, start: node.start } };
+      const name = memberName(callee);
+      if (name === 'digest') return this.digestTaint(callee.object, depth);
+      if (name !== null && TEST_METHODS.has(name)) return null;
+      if (callee.object.type !== 'Super') {
+        const receiver = this.taintOf(callee.object, depth);
+        if (receiver !== null) return receiver;
+      }
+    }
+    const fn = this.functionOf(callee);
+    if (fn !== null) {
+      for (const returned of this.returnsOf(fn)) {
+        const taint = this.taintOf(returned, depth);
+        if (taint !== null) return taint;
+      }
+      return null;
+    }
+    const path = this.scope.resolve(callee, ancestors);
+    if (path !== null && TEXT_CONVERTERS.has(path.join('.'))) return this.firstTainted(node.arguments, depth);
+    // A call handed a catalogued path or command (`readFileSync('/etc/machine-id')`) returns what it reads.
+    for (const argument of node.arguments) {
+      const literal = unwrap(argument);
+      if (literal.type === 'Literal' && typeof literal.value === 'string') {
+        const source = literalSource(literal.value, literal.start);
+        if (source !== null) return { source };
+      }
+    }
+    return null;
+  }
+
+  /** `createHash(alg).update(value).digest(enc)`: the value, hashed. */
+  private digestTaint(updated: Node, depth: number): Taint | null {
+    const update = unwrap(updated);
+    if (update.type !== 'CallExpression') return null;
+    const updateCallee = unwrap(update.callee);
+    if (updateCallee.type !== 'MemberExpression' || memberName(updateCallee) !== 'update') return null;
+    const value = update.arguments[0];
+    const taint = value === undefined ? null : this.taintOf(value, depth);
+    if (taint === null) return null;
+    const created = unwrap(updateCallee.object);
+    let algorithm = 'unknown';
+    if (created.type === 'CallExpression') {
+      const first = created.arguments[0];
+      if (first?.type === 'Literal' && typeof first.value === 'string') algorithm = first.value;
+    }
+    return { source: taint.source, hashed: algorithm };
+  }
+}
+
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['===', '!==', '==', '!=', 'in']);
+
+/** A member of `Intl.*().resolvedOptions()` is the timezone or the locale; of anything else, the same read. */
+function refine(taint: Taint, member: string): Taint {
+  if (taint.intlOptions !== true) return taint;
+  const kind = intlOptionKind(member);
+  if (kind === null) return taint;
+  return { source: { start: taint.source.start, kind, what: `${taint.source.what}.${member}` } };
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function isStatement(node: AnyNode): boolean {
+  return node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'VariableDeclaration';
+}
+
+/** Pushes a node's children (in reverse, so they pop in source order). */
+export function pushChildren(stack: Node[], node: Node): void {
+  const fields = node as unknown as Record<string, unknown>;
+  const keys = visitorKeys(node);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const key = keys[k];
+    if (key === undefined) continue;
+    const value = fields[key];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const child: unknown = value[i];
+        if (isNode(child)) stack.push(child);
+      }
+    } else if (isNode(value)) stack.push(value);
+  }
+}
+
+/**
+ * The per-file entry point: `observe` during the shared walk, `analysis()` afterwards. Handlers
+ * of several detectors call `observe` on the same node in a row; the repeat is skipped.
+ */
+export interface FlowFacts {
+  observe(node: Node, ancestors: readonly Node[]): void;
+  readonly sawSource: boolean;
+  /** Null when the walk saw no source: the file costs nothing more. */
+  analysis(program: Program): FlowAnalysis | null;
+}
+
+export function flowFacts(scope: () => Scope): FlowFacts {
+  let last: Node | null = null;
+  let saw = false;
+  let built: FlowAnalysis | null | undefined;
+  return {
+    observe(node, ancestors) {
+      if (saw || node === last) return;
+      last = node;
+      if (sourceAt(node, ancestors, scope()) !== null) saw = true;
+    },
+    get sawSource() {
+      return saw;
+    },
+    analysis(program) {
+      if (built !== undefined) return built;
+      built = saw ? new FlowAnalysis(program, scope()) : null;
+      return built;
+    },
+  };
+}
+
+/**
+ * A correlating detector's visitors: the shared walk only notes whether the file reads a
+ * fingerprint; `exit` runs the deep analysis afterwards (and costs nothing when it did not).
+ */
+export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors {
+  const observe = (node: Node, ancestors: readonly Node[]): void => flow.observe(node, ancestors);
+  return {
+    MemberExpression: observe,
+    CallExpression: observe,
+    Literal: observe,
+    TemplateElement: observe,
+    VariableDeclarator: observe,
+    'Program:exit': exit,
+  };
+}
