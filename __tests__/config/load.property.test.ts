@@ -68,6 +68,7 @@ const key = fc.oneof(fc.constantFrom(...POLICY_FILE_KEYS, '__proto__', 'construc
 /** YAML constructs that stress the parser rather than the schema: aliases, tags, merges, cycles. */
 const YAML_OBSCURA = [
   'fail-on: &a [*a]',
+  'fail-on: *nowhere',
   'allow: &a [*a]',
   'allow:\n  - &e {package: a, reason: *e}',
   'comment: !!binary aGVsbG8=',

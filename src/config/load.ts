@@ -39,6 +39,15 @@ function isCommentMode(value: unknown): value is CommentMode {
   return typeof value === 'string' && (COMMENT_MODES as readonly string[]).includes(value);
 }
 
+/** Quotes a value for an error message; a circular YAML value (`&a [*a]`) must not crash it. */
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? 'a self-referencing list' : 'a self-referencing value';
+  }
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -76,7 +85,14 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
     if (offset === null) return '';
     return `:${text.slice(0, offset).split('\n').length}`;
   };
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // Aliases are resolved here: an undefined alias or an alias bomb (the yaml package's
+    // maxAliasCount) throws, and must come out as this file's error, not a crash.
+    data = doc.toJS();
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid YAML: ${errorMessage(error)}`, { cause: error });
+  }
   if (data === null || data === undefined) return {};
   if (!isRecord(data)) throw new ConfigError(`${file}: the policy must be a mapping of settings`);
 
@@ -86,19 +102,19 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
     switch (key) {
       case 'fail-on':
         if (!isFailOn(value)) {
-          throw new ConfigError(`${at}: fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at}: fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}; got ${describeValue(value)}`);
         }
         policy.failOn = value;
         break;
       case 'comment':
         if (!isCommentMode(value)) {
-          throw new ConfigError(`${at}: comment must be one of ${COMMENT_MODES.join(', ')}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at}: comment must be one of ${COMMENT_MODES.join(', ')}; got ${describeValue(value)}`);
         }
         policy.comment = value;
         break;
       case 'on-unscanned':
         if (!isOnUnscanned(value)) {
-          throw new ConfigError(`${at}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(', ')}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(', ')}; got ${describeValue(value)}`);
         }
         policy.onUnscanned = value;
         break;
@@ -127,7 +143,7 @@ function parseRegistry(value: unknown, at: string): string {
   try {
     url = new URL(value);
   } catch (error) {
-    throw new ConfigError(`${at}: registry is not a URL: ${JSON.stringify(value)}`, { cause: error });
+    throw new ConfigError(`${at}: registry is not a URL: ${describeValue(value)}`, { cause: error });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`${at}: registry must be an http(s) URL`);
@@ -159,7 +175,7 @@ function parseAllowList(value: unknown, at: string): AllowEntry[] {
       if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError(`${where}.rules must be a non-empty list`);
       result.rules = rules.map((rule: unknown) => {
         if (!isRuleId(rule)) {
-          throw new ConfigError(`${where}.rules: unknown rule ${JSON.stringify(rule)}; known: ${RULE_IDS.join(', ')}`);
+          throw new ConfigError(`${where}.rules: unknown rule ${describeValue(rule)}; known: ${RULE_IDS.join(', ')}`);
         }
         return rule;
       });

@@ -327,6 +327,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
  * body, but a marker need not be an HTML comment.
  */
 function guardMarker(body: string, marker: string): string {
-  if (marker.length < 2 || !body.includes(marker)) return body;
-  return body.split(marker).join(`${marker.slice(0, 1)}${ZWSP}${marker.slice(1)}`);
+  if (marker.length < 2) return body;
+  // A marker whose start overlaps its end (`--`, two backticks) can re-form across the break
+  // just inserted, so break again until none is left; each pass strictly lengthens every run.
+  let guarded = body;
+  while (guarded.includes(marker)) {
+    guarded = guarded.split(marker).join(`${marker.slice(0, 1)}${ZWSP}${marker.slice(1)}`);
+  }
+  return guarded;
 }
