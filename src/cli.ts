@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DETECTORS } from './analysis/detectors/index.js';
+import { ALL_RULES } from './analysis/rules.js';
 import { loadPolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, UsageError, errorMessage } from './errors.js';
@@ -234,7 +235,7 @@ function render(report: Report, format: Format): string {
     case 'markdown':
       return renderMarkdown(report);
     case 'sarif':
-      return renderSarif(report, DETECTORS);
+      return renderSarif(report, ALL_RULES);
   }
 }
 
