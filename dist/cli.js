@@ -76428,6 +76428,14 @@ var encodedListMatch = Object.freeze({
 
 // src/analysis/detectors/fingerprint-exfiltration.ts
 var ROUTINE_KINDS = /* @__PURE__ */ new Set(["timezone", "locale"]);
+var PAGE_ORIGIN = /^(?:(?:window|self|globalThis|document)\.)?(?:location\.|document\.domain)/;
+var PROCESS_SINK = /^child_process\./;
+var NETWORK_COMMAND = /\b(?:curl|wget|nc|ncat|netcat|nslookup|dig|ping|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|[a-z][a-z0-9+.-]*:\/\//i;
+var COMMAND_WINDOW = 400;
+function isRoutine(kind, what, sink, callText) {
+  if (ROUTINE_KINDS.has(kind) || PAGE_ORIGIN.test(what)) return true;
+  return PROCESS_SINK.test(sink) && !NETWORK_COMMAND.test(callText);
+}
 var fingerprintExfiltration = Object.freeze({
   id: "fingerprint-exfiltration",
   severity: "medium",
@@ -76440,14 +76448,15 @@ var fingerprintExfiltration = Object.freeze({
         const identity = `${source.kind}|${source.what}|${flow.sink}`;
         if (seen.has(identity)) continue;
         seen.add(identity);
-        const routine = ROUTINE_KINDS.has(source.kind);
+        const routine = isRoutine(source.kind, source.what, flow.sink, ctx.source.slice(flow.start, flow.start + COMMAND_WINDOW));
         const severity = routine ? "low" : "medium";
         const hashed = flow.taint.hashed === void 0 ? "" : ` (hashed with ${flow.taint.hashed})`;
         ctx.report({
           start: flow.start,
           message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}.`,
           severity,
-          severityByCodeKind: { install: routine ? "medium" : "critical" },
+          // Nothing the user asked for at install time needs their fingerprint sent anywhere.
+          severityByCodeKind: { install: routine && ROUTINE_KINDS.has(source.kind) ? "medium" : "critical" },
           evidence: {
             sourceKind: source.kind,
             links: [
@@ -77229,7 +77238,14 @@ var DEFAULTS = /* @__PURE__ */ new Set([
   "root",
   "production",
   "development",
-  "test"
+  "test",
+  "staging",
+  "prod",
+  "dev",
+  "local",
+  "default",
+  "none",
+  "auto"
 ]);
 var LOCAL_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]", "localhost.localdomain"]);
 function valueCategory(value) {
@@ -77271,7 +77287,7 @@ function classifyList(values, sourceKind) {
   const fullTable = distinct.length >= FULL_TABLE_MIN_ENTRIES;
   return { category, identity: IDENTITY_CATEGORIES.has(category) && !fullTable, fullTable };
 }
-var NAME_SOURCES = /* @__PURE__ */ new Set(["hostname", "user", "git-identity", "endpoint", "network"]);
+var NAME_SOURCES = /* @__PURE__ */ new Set(["hostname", "user", "git-identity", "network"]);
 function precedence(category) {
   return IDENTITY_CATEGORIES.has(category) ? 0 : 1;
 }
@@ -77349,6 +77365,29 @@ var DETECTORS = Object.freeze([
   encodedListMatch,
   hashedListMatch,
   fingerprintExfiltration
+]);
+
+// src/analysis/rules.ts
+var PACKAGE_RULES = Object.freeze([
+  {
+    id: "analysis-evasion",
+    severity: "medium",
+    summary: "Code that resists analysis (does not parse, too deep, cut at a size limit) in a file that runs; lower when nothing reaches it."
+  },
+  {
+    id: "unverifiable-source",
+    severity: "medium",
+    summary: "A dependency from git, a tarball URL or a file outside the repository: not verifiable against the registry, not scanned."
+  },
+  {
+    id: "integrity-mismatch",
+    severity: "critical",
+    summary: "The registry's tarball does not match the integrity pinned in the lockfile."
+  }
+]);
+var ALL_RULES = Object.freeze([
+  ...DETECTORS.map(({ id, severity, summary }) => ({ id, severity, summary })),
+  ...PACKAGE_RULES
 ]);
 
 // src/config/load.ts
@@ -77494,6 +77533,13 @@ function isOnUnscanned(value) {
 function isCommentMode(value) {
   return typeof value === "string" && COMMENT_MODES.includes(value);
 }
+function describeValue(value) {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? "a self-referencing list" : "a self-referencing value";
+  }
+}
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -77528,7 +77574,12 @@ function parsePolicyFile(text, file) {
     if (offset2 === null) return "";
     return `:${text.slice(0, offset2).split("\n").length}`;
   };
-  const data2 = doc.toJS();
+  let data2;
+  try {
+    data2 = doc.toJS();
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid YAML: ${errorMessage(error)}`, { cause: error });
+  }
   if (data2 === null || data2 === void 0) return {};
   if (!isRecord(data2)) throw new ConfigError(`${file}: the policy must be a mapping of settings`);
   const policy = {};
@@ -77537,19 +77588,19 @@ function parsePolicyFile(text, file) {
     switch (key) {
       case "fail-on":
         if (!isFailOn(value)) {
-          throw new ConfigError(`${at3}: fail-on must be one of ${FAIL_ON_LEVELS.join(", ")}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at3}: fail-on must be one of ${FAIL_ON_LEVELS.join(", ")}; got ${describeValue(value)}`);
         }
         policy.failOn = value;
         break;
       case "comment":
         if (!isCommentMode(value)) {
-          throw new ConfigError(`${at3}: comment must be one of ${COMMENT_MODES.join(", ")}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at3}: comment must be one of ${COMMENT_MODES.join(", ")}; got ${describeValue(value)}`);
         }
         policy.comment = value;
         break;
       case "on-unscanned":
         if (!isOnUnscanned(value)) {
-          throw new ConfigError(`${at3}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(", ")}; got ${JSON.stringify(value)}`);
+          throw new ConfigError(`${at3}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(", ")}; got ${describeValue(value)}`);
         }
         policy.onUnscanned = value;
         break;
@@ -77577,7 +77628,7 @@ function parseRegistry(value, at3) {
   try {
     url = new URL(value);
   } catch (error) {
-    throw new ConfigError(`${at3}: registry is not a URL: ${JSON.stringify(value)}`, { cause: error });
+    throw new ConfigError(`${at3}: registry is not a URL: ${describeValue(value)}`, { cause: error });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(`${at3}: registry must be an http(s) URL`);
@@ -77607,7 +77658,7 @@ function parseAllowList(value, at3) {
       if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError(`${where}.rules must be a non-empty list`);
       result2.rules = rules.map((rule) => {
         if (!isRuleId(rule)) {
-          throw new ConfigError(`${where}.rules: unknown rule ${JSON.stringify(rule)}; known: ${RULE_IDS.join(", ")}`);
+          throw new ConfigError(`${where}.rules: unknown rule ${describeValue(rule)}; known: ${RULE_IDS.join(", ")}`);
         }
         return rule;
       });
@@ -88872,7 +88923,7 @@ function parse7(source, options = {}) {
   try {
     return {
       ok: true,
-      program: parse6(source, LOOSE_OPTIONS),
+      program: unshare(parse6(source, LOOSE_OPTIONS)),
       sourceType: "module",
       partial: describeParseError(best),
       ...offset2 >= 0 ? { errorOffset: offset2 } : {}
@@ -88883,6 +88934,36 @@ function parse7(source, options = {}) {
   }
 }
 var LESS_THAN = 60;
+var DUMMY_NAME = "\u2716";
+function unshare(program) {
+  const seen = /* @__PURE__ */ new Set([program]);
+  const stack = [program];
+  const keep = (child) => {
+    if (!seen.has(child)) {
+      seen.add(child);
+      stack.push(child);
+      return child;
+    }
+    return { type: "Identifier", name: DUMMY_NAME, start: child.start, end: child.end };
+  };
+  for (let node = stack.pop(); node !== void 0; node = stack.pop()) {
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (let i2 = 0; i2 < value.length; i2++) {
+          const child = value[i2];
+          if (isNodeLike(child)) value[i2] = keep(child);
+        }
+      } else if (isNodeLike(value)) {
+        node[key] = keep(value);
+      }
+    }
+  }
+  return program;
+}
+function isNodeLike(value) {
+  return typeof value === "object" && value !== null && typeof value.type === "string";
+}
 function tooDeep() {
   return { ok: false, kind: "too-deep", reason: TOO_DEEP_REASON };
 }
@@ -92109,8 +92190,12 @@ function renderMarkdown(report2, options = {}) {
 `, maxLength);
 }
 function guardMarker(body, marker) {
-  if (marker.length < 2 || !body.includes(marker)) return body;
-  return body.split(marker).join(`${marker.slice(0, 1)}${ZWSP}${marker.slice(1)}`);
+  if (marker.length < 2) return body;
+  let guarded = body;
+  while (guarded.includes(marker)) {
+    guarded = guarded.split(marker).join(`${marker.slice(0, 1)}${ZWSP}${marker.slice(1)}`);
+  }
+  return guarded;
 }
 
 // src/report/render/sarif.ts
@@ -92388,7 +92473,7 @@ function render(report2, format2) {
     case "markdown":
       return renderMarkdown(report2);
     case "sarif":
-      return renderSarif(report2, DETECTORS);
+      return renderSarif(report2, ALL_RULES);
   }
 }
 async function main() {

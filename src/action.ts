@@ -171,10 +171,11 @@ async function finish(
       wantsComment,
       logger,
     });
-    if (outcome.action === 'failed') core.warning(`Could not comment on the pull request: ${outcome.reason ?? 'unknown reason'}`);
-    else core.info(`Pull request comment: ${outcome.action}.`);
+    // A failed comment is already a warning from the comment module; the summary still has the report.
+    if (outcome.action !== 'failed') core.info(`Pull request comment: ${outcome.action}.`);
   }
 
+  annotate(report);
   core.setOutput('verdict', report.verdict);
   core.setOutput('findings', String(report.blocking));
   core.setOutput('report', reportPath);
@@ -182,6 +183,31 @@ async function finish(
     core.setFailed(`fingerprint-gate: ${report.blocking} finding(s) at or above "${report.failOn}".`);
   } else {
     core.info(`fingerprint-gate: pass (${report.packages.length} changed package(s) checked).`);
+  }
+}
+
+/** GitHub shows only a few annotations per step; the comment and summary carry the rest. */
+const MAX_ANNOTATIONS = 20;
+
+/**
+ * Findings of `medium` and above as annotations on the lockfile that brought the package in, so
+ * they show in the pull request's diff even when the comment cannot be written (fork PRs).
+ */
+function annotate(report: Report): void {
+  let left = MAX_ANNOTATIONS;
+  for (const pkg of report.packages) {
+    for (const finding of pkg.findings) {
+      if (left === 0 || severityRank(finding.severity) < severityRank('medium')) continue;
+      left -= 1;
+      const blocking = report.failOn !== 'none' && severityRank(finding.severity) >= severityRank(report.failOn);
+      const properties = {
+        title: `fingerprint-gate: ${finding.severity} ${finding.ruleId} in ${pkg.name}@${pkg.version}`,
+        ...(pkg.lockfile !== undefined ? { file: pkg.lockfile } : {}),
+      };
+      const text = `${finding.file}:${finding.line}:${finding.column + 1} ${finding.message}`;
+      if (blocking) core.error(text, properties);
+      else core.warning(text, properties);
+    }
   }
 }
 

@@ -244,6 +244,26 @@ describe('the action, end to end', () => {
     expect(body).toContain('bun.lockb');
   }, 120_000);
 
+  it('degrades to the summary and annotations when the token cannot comment (fork pull request)', async () => {
+    const { workspace, baseSha, headSha } = makePullRequest();
+    github.injectFault({ method: 'POST', path: `/repos/acme/app/issues/${PR}/comments`, status: 403, body: { message: 'Resource not accessible by integration' } });
+    const commentsBefore = github.comments.length;
+    const posts = () => github.requests.filter((request) => request.method === 'POST').length;
+    const postsBefore = posts();
+    const files = runnerFiles({ number: PR, baseSha, headSha });
+    // Delete the sticky comment first, as a maintainer might: the action must look for it, not assume it.
+    for (const comment of [...github.comments]) github.deleteComment(comment.id);
+    const run = await runAction({ GITHUB_WORKSPACE: workspace, GITHUB_API_URL: github.url }, files);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(run.stdout.match(/::warning::creating a comment on #7 failed: .*403.*fork/g)).toHaveLength(1);
+    // The high finding is annotated on the lockfile, so it shows in the diff without a comment.
+    expect(run.stdout).toMatch(/::error title=fingerprint-gate%3A high encoded-list-match in fg-chat-client@1\.1\.0,file=package-lock\.json::index\.js:24:10 /);
+    expect(run.summary).toContain('encoded-list-match');
+    expect(posts() - postsBefore).toBe(1);
+    expect(github.comments.length).toBeLessThanOrEqual(commentsBefore);
+  }, 120_000);
+
   it('passes quickly and says so when no lockfile changed', async () => {
     const { workspace, baseSha, headSha } = makePullRequest();
     github.setPullFiles(PR, [{ filename: 'src/index.js', status: 'modified' }]);
