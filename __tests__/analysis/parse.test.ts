@@ -108,3 +108,32 @@ describe('decodeSource', () => {
     expect(decodeSource(whole.subarray(2, 8))).toBe('let a;');
   });
 });
+
+describe('parse with error recovery', () => {
+  /** Every node object reachable from the program, counting repeats. */
+  function visits(root: unknown): { total: number; distinct: number } {
+    const seen = new Set<unknown>();
+    let total = 0;
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop() as Record<string, unknown>;
+      total++;
+      seen.add(node);
+      for (const value of Object.values(node)) {
+        for (const child of Array.isArray(value) ? value : [value]) {
+          if (typeof child === 'object' && child !== null && typeof (child as { type?: unknown }).type === 'string') stack.push(child);
+        }
+      }
+    }
+    return { total, distinct: seen.size };
+  }
+
+  it.each([40, 400])('returns a tree, never a DAG whose walk explodes (%i levels of `[...[...({`)', (depth) => {
+    const source = `${'[...[...({'.repeat(depth / 4)}x;${'})]]'.repeat(depth / 4)}`;
+    const outcome = parse(source);
+    expect(outcome.ok && outcome.partial).toBeTruthy();
+    if (!outcome.ok) return;
+    const { total, distinct } = visits(outcome.program);
+    expect(total).toBe(distinct);
+  });
+});

@@ -116,7 +116,7 @@ export function parse(source: string, options: ParseOptions = {}): ParseOutcome 
   try {
     return {
       ok: true,
-      program: looseParse(source, LOOSE_OPTIONS),
+      program: unshare(looseParse(source, LOOSE_OPTIONS)),
       sourceType: 'module',
       partial: describeParseError(best),
       ...(offset >= 0 ? { errorOffset: offset } : {}),
@@ -128,6 +128,46 @@ export function parse(source: string, options: ParseOptions = {}): ParseOutcome 
 }
 
 const LESS_THAN = 0x3c;
+
+/** acorn-loose's own placeholder name for what it could not read. */
+const DUMMY_NAME = '\u2716';
+
+/**
+ * acorn-loose puts the same node object in two places when it re-reads an expression (e.g.
+ * `[...(` nested): the tree becomes a DAG, and every walk of it is exponential in the nesting
+ * (measured: 2^(depth/4) visits, minutes at depth 100). Each node keeps its first place; later
+ * references become placeholders. Linear: a node is entered once.
+ */
+function unshare(program: Program): Program {
+  const seen = new Set<object>([program]);
+  const stack: Record<string, unknown>[] = [program as unknown as Record<string, unknown>];
+  const keep = (child: Record<string, unknown>): Record<string, unknown> => {
+    if (!seen.has(child)) {
+      seen.add(child);
+      stack.push(child);
+      return child;
+    }
+    return { type: 'Identifier', name: DUMMY_NAME, start: child.start, end: child.end };
+  };
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const child: unknown = value[i];
+          if (isNodeLike(child)) value[i] = keep(child);
+        }
+      } else if (isNodeLike(value)) {
+        node[key] = keep(value);
+      }
+    }
+  }
+  return program;
+}
+
+function isNodeLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
 
 function tooDeep(): ParseOutcome {
   return { ok: false, kind: 'too-deep', reason: TOO_DEEP_REASON };
