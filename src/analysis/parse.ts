@@ -7,6 +7,7 @@
  * meant for a bundler, top-level `return` in CommonJS, top-level `await` in ESM. Each retry below
  * runs only after the previous attempt failed, so standard files pay for one parse.
  */
+import { exceedsParseNesting } from './nesting-depth.js';
 import { Parser, parse as acornParse, type Options, type Program } from 'acorn';
 import acornJsx from 'acorn-jsx';
 import { parse as looseParse } from 'acorn-loose';
@@ -78,6 +79,8 @@ let jsxParser: typeof Parser | undefined;
  * thrown, and no retry is made (every grammar recurses the same way).
  */
 export function parse(source: string, options: ParseOptions = {}): ParseOutcome {
+  // Some nesting aborts the process inside acorn instead of throwing: never hand it over.
+  if (exceedsParseNesting(source)) return tooDeep();
   let moduleError: unknown;
   try {
     return { ok: true, program: acornParse(source, MODULE_OPTIONS), sourceType: 'module' };

@@ -160,6 +160,20 @@ export function isFunctionNode(node: Node | null | undefined): node is FunctionN
   return type === 'FunctionDeclaration' || type === 'FunctionExpression' || type === 'ArrowFunctionExpression';
 }
 
+/** Where a node's parent is kept: on the node itself, since a Map of every node of a 10 MB bundle costs more in hashing and GC than the whole parse. */
+const PARENT: unique symbol = Symbol('parent');
+type Linked = Node & { [PARENT]?: Node };
+
+/** Parent links with the `get` a Map has, stored on the nodes. */
+export class ParentLinks {
+  get(node: Node): Node | undefined {
+    return (node as Linked)[PARENT];
+  }
+  set(node: Node, parent: Node): void {
+    (node as Linked)[PARENT] = parent;
+  }
+}
+
 /** The nodes the deep analysis looks at, gathered in its one walk. */
 export interface Candidates {
   readonly calls: Node[];
@@ -171,13 +185,18 @@ export interface Candidates {
 
 /** The file's value flow, built only when a source was seen. */
 export class FlowAnalysis {
-  readonly parents = new Map<Node, Node>();
+  readonly parents = new ParentLinks();
+  private readonly parentOf = (node: Node): Node | undefined => this.parents.get(node);
   readonly candidates: Candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
   private readonly callsByName = new Map<string, CallNode[]>();
   private readonly assignmentsByName = new Map<string, Node[]>();
   private readonly taints = new Map<Node, Taint | null>();
   private readonly inProgress = new Set<Node>();
   private readonly returns = new Map<FunctionNode, Node[]>();
+  // Minified code reuses one-letter names thousands of times: every question about a name is
+  // asked again and again, so binding lookups and assignment lists are memoised per file.
+  private readonly bindings = new Map<Node, FoundBinding | undefined>();
+  private readonly assignmentsOf = new Map<Binding, Extract<AnyNode, { type: 'AssignmentExpression' }>[]>();
 
   constructor(
     readonly program: Program,
@@ -254,7 +273,10 @@ export class FlowAnalysis {
   }
 
   bindingOf(identifier: Extract<AnyNode, { type: 'Identifier' }>): FoundBinding | undefined {
-    return this.scope.bindingOf(identifier.name, this.ancestorsOf(identifier));
+    if (this.bindings.has(identifier)) return this.bindings.get(identifier);
+    const found = this.scope.bindingAt(identifier.name, identifier, this.parentOf);
+    this.bindings.set(identifier, found);
+    return found;
   }
 
   /**
@@ -277,12 +299,17 @@ export class FlowAnalysis {
 
   /** Assignments to the variable `binding` declares (`cached = ...` in a memoising getter). */
   assignmentsTo(name: string, binding: Binding): Extract<AnyNode, { type: 'AssignmentExpression' }>[] {
+    const cached = this.assignmentsOf.get(binding);
+    if (cached !== undefined) return cached;
     const all = this.assignmentsByName.get(name) ?? [];
     const found: Extract<AnyNode, { type: 'AssignmentExpression' }>[] = [];
     for (const node of all.slice(0, MAX_SITES)) {
       const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
-      if (this.scope.bindingOf(name, this.ancestorsOf(assignment))?.binding === binding) found.push(assignment);
+      const target = assignment.left;
+      const resolved = target.type === 'Identifier' ? this.bindingOf(target) : this.scope.bindingOf(name, this.ancestorsOf(assignment));
+      if (resolved?.binding === binding) found.push(assignment);
     }
+    this.assignmentsOf.set(binding, found);
     return found;
   }
 

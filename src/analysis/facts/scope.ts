@@ -117,6 +117,8 @@ export interface Scope {
   isGlobal(name: string, ancestors: readonly Node[]): boolean;
   /** The binding `name` refers to from the innermost ancestor, or undefined for a global. */
   bindingOf(name: string, ancestors: readonly Node[]): FoundBinding | undefined;
+  /** The same lookup from a node up through parent links, with no ancestors array to build. */
+  bindingAt(name: string, node: Node, parentOf: (node: Node) => Node | undefined): FoundBinding | undefined;
 }
 
 /** Scope facts for one file; cheap until the first lookup. */
@@ -265,6 +267,15 @@ export function createScope(): Scope {
       if (found === undefined) return undefined;
       const scopeNode = ancestors[found.index];
       return scopeNode === undefined ? undefined : { binding: found.binding, scopeNode };
+    },
+    bindingAt(name, node, parentOf) {
+      for (let current: Node | undefined = node; current !== undefined; ) {
+        const parent = parentOf(current);
+        const declared = declaredIn(current, parent);
+        if (declared?.has(name) === true) return { binding: declared.get(name) ?? null, scopeNode: current };
+        current = parent;
+      }
+      return undefined;
     },
   };
 }
