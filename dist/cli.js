@@ -75425,6 +75425,15 @@ function isFunctionNode(node) {
   const type = node?.type;
   return type === "FunctionDeclaration" || type === "FunctionExpression" || type === "ArrowFunctionExpression";
 }
+var PARENT = /* @__PURE__ */ Symbol("parent");
+var ParentLinks = class {
+  get(node) {
+    return node[PARENT];
+  }
+  set(node, parent) {
+    node[PARENT] = parent;
+  }
+};
 var FlowAnalysis = class {
   constructor(program, scope) {
     this.program = program;
@@ -75433,13 +75442,18 @@ var FlowAnalysis = class {
   }
   program;
   scope;
-  parents = /* @__PURE__ */ new Map();
+  parents = new ParentLinks();
+  parentOf = (node) => this.parents.get(node);
   candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
   callsByName = /* @__PURE__ */ new Map();
   assignmentsByName = /* @__PURE__ */ new Map();
   taints = /* @__PURE__ */ new Map();
   inProgress = /* @__PURE__ */ new Set();
   returns = /* @__PURE__ */ new Map();
+  // Minified code reuses one-letter names thousands of times: every question about a name is
+  // asked again and again, so binding lookups and assignment lists are memoised per file.
+  bindings = /* @__PURE__ */ new Map();
+  assignmentsOf = /* @__PURE__ */ new Map();
   collect() {
     const stack = [this.program];
     const { parents, candidates } = this;
@@ -75505,7 +75519,10 @@ var FlowAnalysis = class {
     return this.scope.resolve(node, this.ancestorsOf(node));
   }
   bindingOf(identifier) {
-    return this.scope.bindingOf(identifier.name, this.ancestorsOf(identifier));
+    if (this.bindings.has(identifier)) return this.bindings.get(identifier);
+    const found = this.scope.bindingAt(identifier.name, identifier, this.parentOf);
+    this.bindings.set(identifier, found);
+    return found;
   }
   /**
    * The resolver `evaluateStatic` needs: a name's declaration, or null when unknown or assigned
@@ -75526,12 +75543,17 @@ var FlowAnalysis = class {
   };
   /** Assignments to the variable `binding` declares (`cached = ...` in a memoising getter). */
   assignmentsTo(name, binding) {
+    const cached = this.assignmentsOf.get(binding);
+    if (cached !== void 0) return cached;
     const all = this.assignmentsByName.get(name) ?? [];
     const found = [];
     for (const node of all.slice(0, MAX_SITES)) {
       const assignment = node;
-      if (this.scope.bindingOf(name, this.ancestorsOf(assignment))?.binding === binding) found.push(assignment);
+      const target = assignment.left;
+      const resolved = target.type === "Identifier" ? this.bindingOf(target) : this.scope.bindingOf(name, this.ancestorsOf(assignment));
+      if (resolved?.binding === binding) found.push(assignment);
     }
+    this.assignmentsOf.set(binding, found);
     return found;
   }
   /** The function a callee refers to, when it is declared in this file. */
@@ -76626,6 +76648,15 @@ function createScope() {
       if (found === void 0) return void 0;
       const scopeNode = ancestors[found.index];
       return scopeNode === void 0 ? void 0 : { binding: found.binding, scopeNode };
+    },
+    bindingAt(name, node, parentOf) {
+      for (let current2 = node; current2 !== void 0; ) {
+        const parent = parentOf(current2);
+        const declared = declaredIn(current2, parent);
+        if (declared?.has(name) === true) return { binding: declared.get(name) ?? null, scopeNode: current2 };
+        current2 = parent;
+      }
+      return void 0;
     }
   };
 }
@@ -81576,6 +81607,142 @@ function normalizePath(spec) {
 }
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/analysis/nesting-depth.ts
+var MAX_BRACKET_NESTING = 1e3;
+var MAX_TEMPLATE_NESTING = 100;
+var REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^".split("").map((c) => c.charCodeAt(0)));
+var REGEX_AFTER_WORDS = /* @__PURE__ */ new Set(["return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await", "instanceof"]);
+function isWordChar(code2) {
+  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122 || code2 === 36 || code2 === 95 || code2 > 127;
+}
+function exceedsParseNesting(source, maxBrackets = MAX_BRACKET_NESTING, maxTemplates = MAX_TEMPLATE_NESTING) {
+  const length = source.length;
+  let depth = 0;
+  const substitutions = [];
+  let previous = 0;
+  let wordStart = -1;
+  let lastWordStart = -1;
+  let lastWordEnd = -1;
+  let i2 = 0;
+  const templateText = () => {
+    while (i2 < length) {
+      const code2 = source.charCodeAt(i2);
+      if (code2 === 92 /* Backslash */) {
+        i2 += 2;
+      } else if (code2 === 96 /* Backtick */) {
+        i2 += 1;
+        previous = 96 /* Backtick */;
+        return false;
+      } else if (code2 === 36 /* Dollar */ && source.charCodeAt(i2 + 1) === 123 /* BraceOpen */) {
+        i2 += 2;
+        substitutions.push(depth);
+        depth += 1;
+        previous = 123 /* BraceOpen */;
+        return substitutions.length > maxTemplates || depth > maxBrackets;
+      } else {
+        i2 += 1;
+      }
+    }
+    return false;
+  };
+  while (i2 < length) {
+    const code2 = source.charCodeAt(i2);
+    if (isWordChar(code2)) {
+      const start = i2;
+      do
+        i2 += 1;
+      while (i2 < length && isWordChar(source.charCodeAt(i2)));
+      if (wordStart < 0) wordStart = start;
+      previous = source.charCodeAt(i2 - 1);
+      continue;
+    }
+    if (wordStart >= 0) {
+      lastWordStart = wordStart;
+      lastWordEnd = i2;
+      wordStart = -1;
+    } else if (code2 > 32) {
+      lastWordEnd = -1;
+    }
+    switch (code2) {
+      case 34 /* Quote */:
+      case 39 /* Apostrophe */: {
+        i2 += 1;
+        while (i2 < length) {
+          const c = source.charCodeAt(i2);
+          if (c === 92 /* Backslash */) i2 += 2;
+          else if (c === code2 || c === 10 /* Newline */) break;
+          else i2 += 1;
+        }
+        i2 += 1;
+        previous = code2;
+        continue;
+      }
+      case 96 /* Backtick */:
+        i2 += 1;
+        if (templateText()) return true;
+        continue;
+      case 47 /* Slash */: {
+        const next = source.charCodeAt(i2 + 1);
+        if (next === 47 /* Slash */) {
+          const end = source.indexOf("\n", i2);
+          i2 = end < 0 ? length : end;
+          continue;
+        }
+        if (next === 42 /* Star */) {
+          const end = source.indexOf("*/", i2 + 2);
+          i2 = end < 0 ? length : end + 2;
+          continue;
+        }
+        const word = lastWordEnd >= 0 && isWordChar(previous) ? source.slice(lastWordStart, lastWordEnd) : "";
+        const regexHere = previous === 0 || REGEX_AFTER.has(previous) || word !== "" && REGEX_AFTER_WORDS.has(word);
+        i2 += 1;
+        if (regexHere) {
+          let inClass = false;
+          while (i2 < length) {
+            const c = source.charCodeAt(i2);
+            if (c === 92 /* Backslash */) i2 += 2;
+            else if (c === 10 /* Newline */) break;
+            else if (c === 91 /* BracketOpen */) inClass = true, i2 += 1;
+            else if (c === 93 /* BracketClose */) inClass = false, i2 += 1;
+            else if (c === 47 /* Slash */ && !inClass) break;
+            else i2 += 1;
+          }
+          i2 += 1;
+          previous = 41 /* ParenClose */;
+        } else {
+          previous = code2;
+        }
+        continue;
+      }
+      case 40 /* ParenOpen */:
+      case 91 /* BracketOpen */:
+      case 123 /* BraceOpen */:
+        depth += 1;
+        if (depth > maxBrackets) return true;
+        break;
+      case 125 /* BraceClose */:
+        if (substitutions.length > 0 && substitutions[substitutions.length - 1] === depth - 1) {
+          substitutions.pop();
+          depth -= 1;
+          i2 += 1;
+          if (templateText()) return true;
+          continue;
+        }
+        depth = Math.max(0, depth - 1);
+        break;
+      case 41 /* ParenClose */:
+      case 93 /* BracketClose */:
+        depth = Math.max(0, depth - 1);
+        break;
+      default:
+        break;
+    }
+    if (code2 > 32) previous = code2;
+    i2 += 1;
+  }
+  return false;
 }
 
 // node_modules/acorn/dist/acorn.mjs
@@ -88889,6 +89056,7 @@ var TOO_DEEP_REASON = "too deeply nested to parse";
 var TIME_BUDGET_REASON = "parsing used the time budget of the file";
 var jsxParser;
 function parse7(source, options = {}) {
+  if (exceedsParseNesting(source)) return tooDeep();
   let moduleError;
   try {
     return { ok: true, program: parse3(source, MODULE_OPTIONS), sourceType: "module" };
