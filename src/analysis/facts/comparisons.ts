@@ -130,7 +130,7 @@ function binaryMatch(
     [node.right, node.left],
   ];
   for (const [subject, other] of pairs) {
-    if (!maybeListOperand(other)) continue;
+    if (!maybeListOperand(other) || cannotBeFingerprint(subject)) continue;
     const taint = flow.taintOf(subject);
     if (taint === null) continue;
     const list = listOf(flow, other, budget);
@@ -141,8 +141,29 @@ function binaryMatch(
 }
 
 function maybeListOperand(node: Node): boolean {
-  const type = unwrap(node).type;
-  return type === 'Literal' || type === 'TemplateLiteral' || type === 'Identifier' || type === 'MemberExpression' || type === 'BinaryExpression';
+  const operand = unwrap(node) as AnyNode;
+  switch (operand.type) {
+    // Only strings can hold identity values: `x === null`, `n === 0`, `b === true` never can.
+    case 'Literal':
+      return typeof operand.value === 'string';
+    case 'Identifier':
+      return operand.name !== 'undefined' && operand.name !== 'NaN' && operand.name !== 'Infinity';
+    case 'TemplateLiteral':
+    case 'MemberExpression':
+    case 'BinaryExpression':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Subjects that can never carry a fingerprint value: `typeof x`, `!x`, `-x` and friends. These
+ * fill every bundle (`typeof e === "function"`), and ruling them out skips the taint search.
+ */
+function cannotBeFingerprint(node: Node): boolean {
+  const subject = unwrap(node) as AnyNode;
+  return subject.type === 'UnaryExpression' || subject.type === 'Literal' || subject.type === 'UpdateExpression';
 }
 
 function callMatch(flow: FlowAnalysis, node: AnyNode, budget: EvaluationBudget): Match | null {
