@@ -195,6 +195,22 @@ describe('analyzePackage', () => {
     ]);
   });
 
+  it('searches the files left as text once the package is over its time budget, listing each', () => {
+    let now = 0;
+    // Each file takes a minute: the first two fit the package budget, the rest do not.
+    const clock = (): number => (now += 30_000);
+    const files = ['a.js', 'b.js', 'c.js', 'd.js', 'e.js', 'f.js'].map((name) => file(name, 'module.exports = process.env.HTTPS_PROXY;'));
+    const result = analyzePackage(pkg([file('index.js', "require('./a');require('./b');require('./c');require('./d');require('./e');require('./f');"), ...files]), DETECTORS, { clock });
+    const skipped = result.files.problems.filter((problem) => problem.reason.includes('package used up its analysis time budget'));
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(result.files.parsed + skipped.length).toBe(result.files.total);
+    // What was not parsed is still searched and still stands out.
+    for (const problem of skipped) {
+      expect(result.findings.some((f) => f.file === problem.file && f.evidence.details?.method === 'string-scan')).toBe(true);
+      expect(result.findings.some((f) => f.file === problem.file && f.ruleId === 'analysis-evasion')).toBe(true);
+    }
+  });
+
   it('notes invalid UTF-8 and analyses the text node would see', () => {
     const bytes = Buffer.concat([Buffer.from('const s = "'), Buffer.from([0xff, 0xfe]), Buffer.from('"; process.env.TZ;')]);
     const result = analyzePackage(pkg([file('index.js', bytes)]), DETECTORS);

@@ -15,7 +15,7 @@ import type { ImportScan, ReachStep } from './reachability.js';
 import { errorMessage } from '../errors.js';
 import { analysisEvasion } from './analysis-evasion.js';
 import { codeKindPhrase, entryPoints } from './entry-points.js';
-import { decodeSource, decodeText, parse } from './parse.js';
+import { decodeSource, decodeText, parse, type ParseOutcome } from './parse.js';
 import { importCollector, reachability } from './reachability.js';
 import { compareFindings, runDetectors } from './run-detectors.js';
 import { sourceLocator, type SourceLocator } from './source-locator.js';
@@ -43,6 +43,13 @@ export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx'] as const;
  */
 export const FILE_TIME_FLOOR_MS = 5_000;
 export const FILE_TIME_BYTES_PER_MS = 250;
+/**
+ * A package's analysis time budget. A package of thousands of slow files must not hold the gate
+ * past the job's timeout: files left when it runs out are searched as text, and each is an
+ * `analysis-evasion` finding, so nothing hides behind the limit.
+ */
+export const PACKAGE_TIME_BUDGET_MS = 180_000;
+export const PACKAGE_BUDGET_REASON = 'the package used up its analysis time budget: searched as text, not parsed';
 
 const MANIFEST = 'package.json';
 const STRING_SCAN_RULE = 'fingerprint-source';
@@ -83,9 +90,11 @@ export function analyzePackage(
 
   const findings: Finding[] = [];
   let parsed = 0;
+  const packageStarted = clock();
+  const packageOverBudget = (): boolean => clock() - packageStarted > PACKAGE_TIME_BUDGET_MS;
   for (let step = plan.next(); step !== undefined; step = plan.next()) {
     for (const file of byPath.get(step.file) ?? []) {
-      const result = analyzeFile(file, step, detectors, stringScanner, clock);
+      const result = analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget);
       plan.record(step.file, result.imports);
       if (result.parsed) parsed++;
       findings.push(...result.findings);
@@ -112,10 +121,11 @@ function analyzeFile(
   detectors: readonly Detector[],
   stringScanner: Detector | undefined,
   clock: () => number,
+  packageOverBudget: () => boolean,
 ): FileResult {
   const started = clock();
   const budget = Math.max(FILE_TIME_FLOOR_MS, file.content.byteLength / FILE_TIME_BYTES_PER_MS);
-  const overBudget = (): boolean => clock() - started > budget;
+  const overBudget = (): boolean => clock() - started > budget || packageOverBudget();
   const phrase = codeKindPhrase(step.kind, {
     ...(step.script !== undefined ? { script: step.script } : {}),
     computed: step.reach === 'dynamic',
@@ -135,7 +145,9 @@ function analyzeFile(
     problems.push({ file: file.path, reason: 'only the head of the file was analysed (file truncated at the size limit)' });
   }
 
-  const outcome = parse(text, { jsx: file.path.endsWith('.jsx'), overBudget });
+  const outcome: ParseOutcome = packageOverBudget()
+    ? { ok: false, kind: 'time-budget', reason: PACKAGE_BUDGET_REASON }
+    : parse(text, { jsx: file.path.endsWith('.jsx'), overBudget });
   let imports: ImportScan | null = null;
   let walked = false;
   if (!outcome.ok) {
