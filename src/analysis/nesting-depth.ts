@@ -37,8 +37,14 @@ const REGEX_AFTER = new Set('(,=:[!&|?{};+-*%<>~^'.split('').map((c) => c.charCo
 /** Words after which a `/` starts a regex. */
 const REGEX_AFTER_WORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof']);
 
+/** ASCII characters that can be part of a name (`$`, `_`, letters, digits); every non-ASCII one counts too. */
+const WORD_ASCII = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  WORD_ASCII[code] = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95 ? 1 : 0;
+}
+
 function isWordChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95 || code > 127;
+  return code > 127 || WORD_ASCII[code] === 1;
 }
 
 /**

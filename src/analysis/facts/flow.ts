@@ -197,6 +197,9 @@ export class FlowAnalysis {
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
   private readonly assignmentsOf = new Map<Binding, Extract<AnyNode, { type: 'AssignmentExpression' }>[]>();
+  /** A variable's taint is the same at every use (the analysis is flow-insensitive): compute it once. */
+  private readonly bindingTaints = new Map<Binding, Taint | null>();
+  private readonly bindingsInProgress = new Set<Binding>();
 
   constructor(
     readonly program: Program,
@@ -449,6 +452,21 @@ export class FlowAnalysis {
     const found = this.bindingOf(node);
     const binding = found?.binding;
     if (binding === null || binding === undefined) return null;
+    const cached = this.bindingTaints.get(binding);
+    if (cached !== undefined) return cached;
+    if (this.bindingsInProgress.has(binding)) return null;
+    this.bindingsInProgress.add(binding);
+    let taint: Taint | null;
+    try {
+      taint = this.bindingTaint(node, binding, depth);
+    } finally {
+      this.bindingsInProgress.delete(binding);
+    }
+    this.bindingTaints.set(binding, taint);
+    return taint;
+  }
+
+  private bindingTaint(node: Extract<AnyNode, { type: 'Identifier' }>, binding: Binding, depth: number): Taint | null {
     const declaration = binding.declaration;
     if (binding.kind === 'param') {
       if (binding.paramIndex === undefined || !isFunctionNode(declaration)) return null;
