@@ -75454,6 +75454,9 @@ var FlowAnalysis = class {
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   bindings = /* @__PURE__ */ new Map();
   assignmentsOf = /* @__PURE__ */ new Map();
+  /** A variable's taint is the same at every use (the analysis is flow-insensitive): compute it once. */
+  bindingTaints = /* @__PURE__ */ new Map();
+  bindingsInProgress = /* @__PURE__ */ new Set();
   collect() {
     const stack = [this.program];
     const { parents, candidates } = this;
@@ -75686,6 +75689,20 @@ var FlowAnalysis = class {
     const found = this.bindingOf(node);
     const binding = found?.binding;
     if (binding === null || binding === void 0) return null;
+    const cached = this.bindingTaints.get(binding);
+    if (cached !== void 0) return cached;
+    if (this.bindingsInProgress.has(binding)) return null;
+    this.bindingsInProgress.add(binding);
+    let taint;
+    try {
+      taint = this.bindingTaint(node, binding, depth);
+    } finally {
+      this.bindingsInProgress.delete(binding);
+    }
+    this.bindingTaints.set(binding, taint);
+    return taint;
+  }
+  bindingTaint(node, binding, depth) {
     const declaration = binding.declaration;
     if (binding.kind === "param") {
       if (binding.paramIndex === void 0 || !isFunctionNode(declaration)) return null;
@@ -76072,7 +76089,7 @@ function binaryMatch(flow, node, budget) {
     [node.right, node.left]
   ];
   for (const [subject, other] of pairs) {
-    if (!maybeListOperand(other)) continue;
+    if (!maybeListOperand(other) || cannotBeFingerprint(subject)) continue;
     const taint = flow.taintOf(subject);
     if (taint === null) continue;
     const list2 = listOf(flow, other, budget);
@@ -76082,8 +76099,24 @@ function binaryMatch(flow, node, budget) {
   return null;
 }
 function maybeListOperand(node) {
-  const type = unwrap2(node).type;
-  return type === "Literal" || type === "TemplateLiteral" || type === "Identifier" || type === "MemberExpression" || type === "BinaryExpression";
+  const operand = unwrap2(node);
+  switch (operand.type) {
+    // Only strings can hold identity values: `x === null`, `n === 0`, `b === true` never can.
+    case "Literal":
+      return typeof operand.value === "string";
+    case "Identifier":
+      return operand.name !== "undefined" && operand.name !== "NaN" && operand.name !== "Infinity";
+    case "TemplateLiteral":
+    case "MemberExpression":
+    case "BinaryExpression":
+      return true;
+    default:
+      return false;
+  }
+}
+function cannotBeFingerprint(node) {
+  const subject = unwrap2(node);
+  return subject.type === "UnaryExpression" || subject.type === "Literal" || subject.type === "UpdateExpression";
 }
 function callMatch(flow, node, budget) {
   if (node.type !== "CallExpression") return null;
@@ -81614,8 +81647,12 @@ var MAX_BRACKET_NESTING = 1e3;
 var MAX_TEMPLATE_NESTING = 100;
 var REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^".split("").map((c) => c.charCodeAt(0)));
 var REGEX_AFTER_WORDS = /* @__PURE__ */ new Set(["return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await", "instanceof"]);
+var WORD_ASCII = new Uint8Array(128);
+for (let code2 = 0; code2 < 128; code2++) {
+  WORD_ASCII[code2] = code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122 || code2 === 36 || code2 === 95 ? 1 : 0;
+}
 function isWordChar(code2) {
-  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122 || code2 === 36 || code2 === 95 || code2 > 127;
+  return code2 > 127 || WORD_ASCII[code2] === 1;
 }
 function exceedsParseNesting(source, maxBrackets = MAX_BRACKET_NESTING, maxTemplates = MAX_TEMPLATE_NESTING) {
   const length = source.length;
@@ -89740,6 +89777,8 @@ function escape2(text) {
 var JS_EXTENSIONS = [".js", ".cjs", ".mjs", ".jsx"];
 var FILE_TIME_FLOOR_MS = 5e3;
 var FILE_TIME_BYTES_PER_MS = 250;
+var PACKAGE_TIME_BUDGET_MS = 18e4;
+var PACKAGE_BUDGET_REASON = "the package used up its analysis time budget: searched as text, not parsed";
 var MANIFEST = "package.json";
 var STRING_SCAN_RULE = "fingerprint-source";
 function analyzePackage(files, detectors, options = {}) {
@@ -89771,9 +89810,11 @@ function analyzePackage(files, detectors, options = {}) {
   const stringScanner = detectors.find((detector) => detector.id === STRING_SCAN_RULE);
   const findings = [];
   let parsed = 0;
+  const packageStarted = clock();
+  const packageOverBudget = () => clock() - packageStarted > PACKAGE_TIME_BUDGET_MS;
   for (let step = plan.next(); step !== void 0; step = plan.next()) {
     for (const file of byPath.get(step.file) ?? []) {
-      const result2 = analyzeFile(file, step, detectors, stringScanner, clock);
+      const result2 = analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget);
       plan.record(step.file, result2.imports);
       if (result2.parsed) parsed++;
       findings.push(...result2.findings);
@@ -89784,10 +89825,10 @@ function analyzePackage(files, detectors, options = {}) {
   problems.sort((a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0);
   return { findings, files: { total: selected.length, parsed, problems } };
 }
-function analyzeFile(file, step, detectors, stringScanner, clock) {
+function analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget) {
   const started = clock();
   const budget = Math.max(FILE_TIME_FLOOR_MS, file.content.byteLength / FILE_TIME_BYTES_PER_MS);
-  const overBudget2 = () => clock() - started > budget;
+  const overBudget2 = () => clock() - started > budget || packageOverBudget();
   const phrase = codeKindPhrase(step.kind, {
     ...step.script !== void 0 ? { script: step.script } : {},
     computed: step.reach === "dynamic"
@@ -89804,7 +89845,7 @@ function analyzeFile(file, step, detectors, stringScanner, clock) {
     reasons.push({ reason: "truncated", detail: `${file.content.byteLength} bytes read`, offset: text.length });
     problems.push({ file: file.path, reason: "only the head of the file was analysed (file truncated at the size limit)" });
   }
-  const outcome = parse7(text, { jsx: file.path.endsWith(".jsx"), overBudget: overBudget2 });
+  const outcome = packageOverBudget() ? { ok: false, kind: "time-budget", reason: PACKAGE_BUDGET_REASON } : parse7(text, { jsx: file.path.endsWith(".jsx"), overBudget: overBudget2 });
   let imports = null;
   let walked = false;
   if (!outcome.ok) {
