@@ -75339,24 +75339,26 @@ var TEXT_CONVERTERS = /* @__PURE__ */ new Set([
   "Object.entries",
   "Object.keys"
 ]);
-function sourceAt(node, ancestors, scope) {
+var TEXT_CONVERTER_NAMES = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf(".") + 1)));
+function sourceAt(node, ancestorsInput, scope) {
+  const ancestors = () => typeof ancestorsInput === "function" ? ancestorsInput() : ancestorsInput;
   const current2 = node;
   switch (current2.type) {
     case "MemberExpression": {
       const name = memberName(current2);
       if (name === null || envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name)) return null;
-      const path = scope.resolve(current2, ancestors);
+      const path = scope.resolve(current2, ancestors());
       return path === null ? null : pathSource(path, current2.start);
     }
     case "CallExpression": {
       const callee = current2.callee;
       if (callee.type === "MemberExpression") {
         const name = memberName(callee);
-        if (name === "resolvedOptions") return intlSource(callee.object, current2.start, ancestors, scope);
+        if (name === "resolvedOptions") return intlSource(callee.object, current2.start, ancestors(), scope);
         const method2 = name === null ? null : methodSource(name);
         if (method2 !== null) return { start: current2.start, kind: method2.kind, what: method2.what };
       } else if (callee.type === "Identifier" && MEMBER_SOURCE_NAMES.has(callee.name)) {
-        const path = scope.resolve(callee, ancestors);
+        const path = scope.resolve(callee, ancestors());
         return path === null ? null : pathSource(path, current2.start);
       }
       return null;
@@ -75367,7 +75369,7 @@ function sourceAt(node, ancestors, scope) {
       return typeof current2.value.cooked === "string" ? literalSource(current2.value.cooked, current2.start) : null;
     case "VariableDeclarator": {
       if (current2.id.type !== "ObjectPattern" || !current2.init) return null;
-      const base = scope.resolve(current2.init, ancestors);
+      const base = scope.resolve(current2.init, ancestors());
       if (base === null) return null;
       for (const property of current2.id.properties) {
         if (property.type !== "Property") continue;
@@ -75735,7 +75737,7 @@ var FlowAnalysis = class {
     return base === null ? null : pathSource([...base, ...path], current2.start);
   }
   memberTaint(node, depth) {
-    const read = sourceAt(node, this.ancestorsOf(node), this.scope);
+    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read };
     if (node.object.type === "Super") return null;
     const taint = this.taintOf(node.object, depth);
@@ -75744,12 +75746,11 @@ var FlowAnalysis = class {
     return name === null ? taint : refine(taint, name);
   }
   callTaint(node, depth) {
-    const ancestors = this.ancestorsOf(node);
-    const read = sourceAt(node, ancestors, this.scope);
+    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read, ...read.what.endsWith("resolvedOptions()") ? { intlOptions: true } : {} };
     const callee = unwrap2(node.callee);
     if (callee.type === "MemberExpression") {
-      const reference = sourceAt(callee, this.ancestorsOf(callee), this.scope);
+      const reference = sourceAt(callee, () => this.ancestorsOf(callee), this.scope);
       if (reference !== null) return { source: { ...reference, start: node.start } };
       const name = memberName(callee);
       if (name === "digest") return this.digestTaint(callee.object, depth);
@@ -75767,8 +75768,11 @@ var FlowAnalysis = class {
       }
       return null;
     }
-    const path = this.scope.resolve(callee, ancestors);
-    if (path !== null && TEXT_CONVERTERS.has(path.join("."))) return this.firstTainted(node.arguments, depth);
+    const last = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" ? memberName(callee) : null;
+    if (last !== null && TEXT_CONVERTER_NAMES.has(last)) {
+      const path = this.scope.resolve(callee, this.ancestorsOf(node));
+      if (path !== null && TEXT_CONVERTERS.has(path.join("."))) return this.firstTainted(node.arguments, depth);
+    }
     for (const argument of node.arguments) {
       const literal2 = unwrap2(argument);
       if (literal2.type === "Literal" && typeof literal2.value === "string") {

@@ -60,30 +60,39 @@ const TEST_METHODS: ReadonlySet<string> = new Set([
 const TEXT_CONVERTERS: ReadonlySet<string> = new Set([
   'String', 'encodeURIComponent', 'encodeURI', 'escape', 'btoa', 'JSON.stringify', 'Buffer.from', 'URL', 'URLSearchParams', 'Array.from', 'Object.values', 'Object.entries', 'Object.keys',
 ]);
+/** Their last names: the cheap test before resolving a callee. */
+const TEXT_CONVERTER_NAMES: ReadonlySet<string> = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf('.') + 1)));
 
 /**
  * The fingerprint a node reads by itself (not through a variable), or null. Cheap name tests run
  * before any scope lookup.
  */
-export function sourceAt(node: Node, ancestors: readonly Node[], scope: Scope): SourceRead | null {
+/**
+ * Ancestors, or a function that builds them: building the chain costs more than the name checks
+ * that rule out almost every node, so the deep analysis passes it lazily.
+ */
+export type AncestorsInput = readonly Node[] | (() => readonly Node[]);
+
+export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scope): SourceRead | null {
+  const ancestors = (): readonly Node[] => (typeof ancestorsInput === 'function' ? ancestorsInput() : ancestorsInput);
   const current = node as AnyNode;
   switch (current.type) {
     case 'MemberExpression': {
       const name = memberName(current);
       if (name === null || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return null;
-      const path = scope.resolve(current, ancestors);
+      const path = scope.resolve(current, ancestors());
       return path === null ? null : pathSource(path, current.start);
     }
     case 'CallExpression': {
       const callee = current.callee as AnyNode;
       if (callee.type === 'MemberExpression') {
         const name = memberName(callee);
-        if (name === 'resolvedOptions') return intlSource(callee.object, current.start, ancestors, scope);
+        if (name === 'resolvedOptions') return intlSource(callee.object, current.start, ancestors(), scope);
         const method = name === null ? null : methodSource(name);
         if (method !== null) return { start: current.start, kind: method.kind, what: method.what };
       } else if (callee.type === 'Identifier' && MEMBER_SOURCE_NAMES.has(callee.name)) {
         // `const {hostname} = require('os'); hostname()`.
-        const path = scope.resolve(callee, ancestors);
+        const path = scope.resolve(callee, ancestors());
         return path === null ? null : pathSource(path, current.start);
       }
       return null;
@@ -95,7 +104,7 @@ export function sourceAt(node: Node, ancestors: readonly Node[], scope: Scope): 
     case 'VariableDeclarator': {
       // `const {TZ} = process.env`: the pattern's keys are reads.
       if (current.id.type !== 'ObjectPattern' || !current.init) return null;
-      const base = scope.resolve(current.init, ancestors);
+      const base = scope.resolve(current.init, ancestors());
       if (base === null) return null;
       for (const property of current.id.properties) {
         if (property.type !== 'Property') continue;
@@ -501,7 +510,7 @@ export class FlowAnalysis {
   }
 
   private memberTaint(node: Extract<AnyNode, { type: 'MemberExpression' }>, depth: number): Taint | null {
-    const read = sourceAt(node, this.ancestorsOf(node), this.scope);
+    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read };
     if (node.object.type === 'Super') return null;
     const taint = this.taintOf(node.object, depth);
@@ -512,13 +521,12 @@ export class FlowAnalysis {
   }
 
   private callTaint(node: CallNode, depth: number): Taint | null {
-    const ancestors = this.ancestorsOf(node);
-    const read = sourceAt(node, ancestors, this.scope);
+    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read, ...(read.what.endsWith('resolvedOptions()') ? { intlOptions: true } : {}) };
     const callee = unwrap(node.callee);
     if (callee.type === 'MemberExpression') {
       // `os.hostname()`: the member read is the catalogued function itself.
-      const reference = sourceAt(callee, this.ancestorsOf(callee), this.scope);
+      const reference = sourceAt(callee, () => this.ancestorsOf(callee), this.scope);
       if (reference !== null) return { source: { ...reference, start: node.start } };
       const name = memberName(callee);
       if (name === 'digest') return this.digestTaint(callee.object, depth);
@@ -536,8 +544,11 @@ export class FlowAnalysis {
       }
       return null;
     }
-    const path = this.scope.resolve(callee, ancestors);
-    if (path !== null && TEXT_CONVERTERS.has(path.join('.'))) return this.firstTainted(node.arguments, depth);
+    const last = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    if (last !== null && TEXT_CONVERTER_NAMES.has(last)) {
+      const path = this.scope.resolve(callee, this.ancestorsOf(node));
+      if (path !== null && TEXT_CONVERTERS.has(path.join('.'))) return this.firstTainted(node.arguments, depth);
+    }
     // A call handed a catalogued path or command (`readFileSync('/etc/machine-id')`) returns what it reads.
     for (const argument of node.arguments) {
       const literal = unwrap(argument);
