@@ -81041,13 +81041,14 @@ function entryPath(raw) {
   const segments = raw.replaceAll("\\", "/").split("/");
   segments.shift();
   const rest = segments.join("/");
-  const unrooted = rest.replace(/^(?:\/|[A-Za-z]:)+/, "");
+  const tidy = rest.split("/").filter((part) => part !== ".").join("/");
+  const unrooted = tidy.replace(/^(?:\/|[A-Za-z]:)+/, "");
   const parts = unrooted.split("/");
   if (parts.includes("..")) return { kind: "refuse", reason: "its path contains '..'" };
-  const path = parts.filter((part) => part !== "" && part !== ".").join("/");
+  const path = parts.filter((part) => part !== "").join("/");
   if (path === "") return { kind: "outside" };
   const absolute = /^(?:\/|[A-Za-z]:)/.test(raw.replaceAll("\\", "/"));
-  return { kind: "keep", path, rootStripped: absolute || unrooted !== rest };
+  return { kind: "keep", path, rootStripped: absolute || unrooted !== tidy };
 }
 var REFUSED_TYPE_REASONS = Object.freeze({
   SymbolicLink: "a symbolic link",

@@ -233,6 +233,9 @@ describe('entryPath', () => {
     ['/etc/passwd', { kind: 'keep', path: 'etc/passwd', rootStripped: true }],
     ['package///x.js', { kind: 'keep', path: 'x.js', rootStripped: true }],
     ['package/C:/x.js', { kind: 'keep', path: 'x.js', rootStripped: true }],
+    // Found by the property test: a root behind `.` segments is still a root.
+    ['/./C:/x.js', { kind: 'keep', path: 'x.js', rootStripped: true }],
+    ['package/././/D:/x.js', { kind: 'keep', path: 'x.js', rootStripped: true }],
     ['package\\win.js', { kind: 'keep', path: 'win.js', rootStripped: false }],
     ['index.js', { kind: 'outside' }],
     ['package/', { kind: 'outside' }],

@@ -123,13 +123,15 @@ export function entryPath(raw: string): EntryPath {
   const segments = raw.replaceAll('\\', '/').split('/');
   segments.shift();
   const rest = segments.join('/');
-  const unrooted = rest.replace(/^(?:\/|[A-Za-z]:)+/, '');
+  // `.` segments go first, so a root hidden behind them (`package/./C:/x`) is still a root.
+  const tidy = rest.split('/').filter((part) => part !== '.').join('/');
+  const unrooted = tidy.replace(/^(?:\/|[A-Za-z]:)+/, '');
   const parts = unrooted.split('/');
   if (parts.includes('..')) return { kind: 'refuse', reason: "its path contains '..'" };
-  const path = parts.filter((part) => part !== '' && part !== '.').join('/');
+  const path = parts.filter((part) => part !== '').join('/');
   if (path === '') return { kind: 'outside' };
   const absolute = /^(?:\/|[A-Za-z]:)/.test(raw.replaceAll('\\', '/'));
-  return { kind: 'keep', path, rootStripped: absolute || unrooted !== rest };
+  return { kind: 'keep', path, rootStripped: absolute || unrooted !== tidy };
 }
 
 const REFUSED_TYPE_REASONS: Readonly<Record<string, string>> = Object.freeze({
