@@ -75129,7 +75129,17 @@ var ENV_SUFFIXES = Object.freeze([
   ["_HOST", "endpoint"]
 ]);
 var MAX_ENV_NAME_LENGTH = 100;
+var ENV_KIND_MEMO = /* @__PURE__ */ new Map();
+var MAX_ENV_KIND_MEMO = 5e4;
 function envSourceKind(name) {
+  const memo = ENV_KIND_MEMO.get(name);
+  if (memo !== void 0) return memo;
+  const kind = classifyEnvName(name);
+  if (ENV_KIND_MEMO.size >= MAX_ENV_KIND_MEMO) ENV_KIND_MEMO.clear();
+  ENV_KIND_MEMO.set(name, kind);
+  return kind;
+}
+function classifyEnvName(name) {
   if (name.length === 0 || name.length > MAX_ENV_NAME_LENGTH) return null;
   const upper = name.toUpperCase();
   const exact = own(ENV_EXACT, upper);

@@ -103,7 +103,23 @@ export const ENV_SUFFIXES: readonly (readonly [suffix: string, kind: SourceKind]
 const MAX_ENV_NAME_LENGTH = 100;
 
 /** The kind of an environment variable read, or null when the name is not a fingerprint. */
+/**
+ * Every member name of a bundle is asked about, most of them thousands of times (`length`,
+ * `call`): answers are remembered, up to a bound so a hostile file cannot grow the table forever.
+ */
+const ENV_KIND_MEMO = new Map<string, SourceKind | null>();
+const MAX_ENV_KIND_MEMO = 50_000;
+
 export function envSourceKind(name: string): SourceKind | null {
+  const memo = ENV_KIND_MEMO.get(name);
+  if (memo !== undefined) return memo;
+  const kind = classifyEnvName(name);
+  if (ENV_KIND_MEMO.size >= MAX_ENV_KIND_MEMO) ENV_KIND_MEMO.clear();
+  ENV_KIND_MEMO.set(name, kind);
+  return kind;
+}
+
+function classifyEnvName(name: string): SourceKind | null {
   if (name.length === 0 || name.length > MAX_ENV_NAME_LENGTH) return null;
   const upper = name.toUpperCase();
   const exact = own(ENV_EXACT, upper);
