@@ -4,13 +4,12 @@
  * 1 GiB while they are refused or read.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleForChild } from '../support/bundle-for-child.js';
 import { buildTar, packageEntries } from '../support/tarball.js';
 
 const run = promisify(execFile);
@@ -31,18 +30,7 @@ process.stdout.write(JSON.stringify({ ...outcome, maxRss: process.resourceUsage(
 `;
 
 async function extractInChild(tgz: Buffer): Promise<{ ok: boolean; files?: number; error?: string; maxRss: number }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fg-extract-memory-'));
-  const script = join(dir, 'extract.mjs');
-  await build({
-    stdin: { contents: ENTRY, resolveDir: resolve('.'), sourcefile: 'extract-entry.ts', loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    outfile: script,
-    logLevel: 'silent',
-  });
+  const { dir, script } = await bundleForChild(ENTRY, 'extract-memory');
   const input = join(dir, 'input.tgz');
   await writeFile(input, tgz);
   const { stdout } = await run(process.execPath, [script, input], { maxBuffer: 16 * 1024 * 1024 });

@@ -5,11 +5,10 @@
  * other test in the file; in a child the crash is an exit status a test can assert on.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleForChild } from './bundle-for-child.js';
 import type { PackageAnalysis } from '../../src/analysis/analyze-package.js';
 
 const run = promisify(execFile);
@@ -29,20 +28,7 @@ process.stdout.write(JSON.stringify(results));
 `;
 
 function bundle(): Promise<{ dir: string; script: string }> {
-  bundled ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fg-analyze-child-'));
-    const script = join(dir, 'analyze.mjs');
-    await build({
-      stdin: { contents: ENTRY, resolveDir: resolve('.'), sourcefile: 'analyze-entry.ts', loader: 'ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: script,
-      logLevel: 'silent',
-    });
-    return { dir, script };
-  })();
+  bundled ??= bundleForChild(ENTRY, 'analyze-child');
   return bundled;
 }
 

@@ -240,6 +240,15 @@ function splitWords(segment: string): string[] {
 export function normalizePath(spec: string): string | null {
   const text = spec.replace(/\\/g, '/').trim();
   if (text.length === 0 || text.startsWith('/') || /^[A-Za-z]:/.test(text)) return null;
+  const path = resolveSegments(text);
+  return path === '' ? null : path;
+}
+
+/**
+ * Folds `.`, `..` and empty segments of a `/`-separated path: '' is the package root itself,
+ * null a path that climbs out of it.
+ */
+export function resolveSegments(text: string): string | null {
   const parts: string[] = [];
   for (const part of text.split('/')) {
     if (part === '' || part === '.') continue;
@@ -250,7 +259,7 @@ export function normalizePath(spec: string): string | null {
     }
     parts.push(part);
   }
-  return parts.length === 0 ? null : parts.join('/');
+  return parts.join('/');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

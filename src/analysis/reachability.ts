@@ -13,7 +13,7 @@ import type { Node } from 'acorn';
 import type { Detector, Visitors } from './detector.js';
 import type { EntryPoints, InstallScript } from './entry-points.js';
 import type { CodeKind } from '../report/report.js';
-import { normalizePath } from './entry-points.js';
+import { normalizePath, resolveSegments } from './entry-points.js';
 import { walk } from './run-detectors.js';
 
 /** The imports one file declares. */
@@ -214,23 +214,7 @@ function dynamicDirectory(from: string, prefix: string): string | null {
   const base = dirname(from);
   if (!prefix.startsWith('./') && !prefix.startsWith('../')) return base;
   const lastSlash = prefix.lastIndexOf('/');
-  const joined = `${base}/${prefix.slice(0, lastSlash + 1)}`;
-  if (normalizeDirectory(joined) === null) return null;
-  return normalizeDirectory(joined);
-}
-
-function normalizeDirectory(path: string): string | null {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return null;
-      parts.pop();
-      continue;
-    }
-    parts.push(part);
-  }
-  return parts.join('/');
+  return resolveSegments(`${base}/${prefix.slice(0, lastSlash + 1)}`);
 }
 
 function dirname(path: string): string {

@@ -12,7 +12,7 @@ import { errorMessage } from '../errors.js';
 import { codeKindPhrase } from './entry-points.js';
 import { fileFacts } from './facts/file-facts.js';
 import { sourceLocator } from './source-locator.js';
-import { visitorKeys } from './visitor-keys.js';
+import { pushChildren } from './visitor-keys.js';
 
 export interface ParsedFile {
   /** Path inside the package, `/`-separated. */
@@ -127,30 +127,11 @@ export function walk(program: Node, visit: (node: Node, ancestors: readonly Node
     }
     ancestors.push(item);
     stack.push(EXIT);
-    const keys = visitorKeys(item);
-    const fields = item as unknown as Record<string, unknown>;
-    // Pushed last-to-first so children are entered in source order.
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const key = keys[k];
-      if (key === undefined) continue;
-      const value = fields[key];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const child: unknown = value[i];
-          if (isNode(child)) stack.push(child);
-        }
-      } else if (isNode(value)) {
-        stack.push(value);
-      }
-    }
+    pushChildren(stack, item);
   }
 }
 
 const EXIT: unique symbol = Symbol('exit');
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
 
 function toFinding(
   detector: Detector,

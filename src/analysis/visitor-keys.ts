@@ -3,6 +3,8 @@
  * so it never asks `Object.keys` of a node on the hot path; a node type missing here (a future
  * syntax) is still walked through its own keys, so nothing is skipped silently.
  */
+import type { Node } from 'acorn';
+
 export const VISITOR_KEYS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   Program: ['body'],
   ExpressionStatement: ['expression'],
@@ -84,6 +86,27 @@ const NON_CHILD_KEYS: ReadonlySet<string> = new Set(['type', 'start', 'end', 'lo
 
 /** The same table as a Map: looked up once per node, faster than a large frozen object. */
 const KEYS_BY_TYPE: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(VISITOR_KEYS));
+
+export function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Pushes a node's children in reverse, so an explicit-stack walk pops them in source order. */
+export function pushChildren(stack: unknown[], node: Node): void {
+  const fields = node as unknown as Record<string, unknown>;
+  const keys = visitorKeys(node);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const key = keys[k];
+    if (key === undefined) continue;
+    const value = fields[key];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const child: unknown = value[i];
+        if (isNode(child)) stack.push(child);
+      }
+    } else if (isNode(value)) stack.push(value);
+  }
+}
 
 /** The keys to walk for a node: the table's, or every key of an unknown node type. */
 export function visitorKeys(node: { readonly type: string }): readonly string[] {

@@ -10,7 +10,8 @@
  * sites), then scanning the guarded code (and the local functions it calls) for effects.
  */
 import type { AnyNode, Node } from 'acorn';
-import { type FlowAnalysis, type SourceRead, isFunctionNode, pushChildren, unwrap } from './flow.js';
+import { type FlowAnalysis, type SourceRead, isFunctionNode, unwrap } from './flow.js';
+import { pushChildren } from '../visitor-keys.js';
 import { memberName } from './member-name.js';
 import type { EvidenceLink } from '../../report/report.js';
 import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike } from './sinks.js';

@@ -25,7 +25,7 @@ import {
 } from './sources.js';
 import type { NameResolver } from './values.js';
 import type { Visitors } from '../detector.js';
-import { visitorKeys } from '../visitor-keys.js';
+import { isNode, pushChildren, visitorKeys } from '../visitor-keys.js';
 
 /** One read of a fingerprint: where, which kind, and how a reviewer recognises it. */
 export interface SourceRead {
@@ -595,29 +595,8 @@ function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
   else list.push(value);
 }
 
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
 function isStatement(node: AnyNode): boolean {
   return node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'VariableDeclaration';
-}
-
-/** Pushes a node's children (in reverse, so they pop in source order). */
-export function pushChildren(stack: Node[], node: Node): void {
-  const fields = node as unknown as Record<string, unknown>;
-  const keys = visitorKeys(node);
-  for (let k = keys.length - 1; k >= 0; k--) {
-    const key = keys[k];
-    if (key === undefined) continue;
-    const value = fields[key];
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) {
-        const child: unknown = value[i];
-        if (isNode(child)) stack.push(child);
-      }
-    } else if (isNode(value)) stack.push(value);
-  }
 }
 
 /**
