@@ -27,10 +27,13 @@ import type { Logger } from './logger.js';
 import type { Report } from './report/report.js';
 import { renderJson } from './report/render/json.js';
 import { COMMENT_MARKER, renderMarkdown } from './report/render/markdown.js';
-import { severityRank } from './report/severity.js';
+import { reachesThreshold, type Severity } from './report/severity.js';
 import { ENGINE_VERSION } from './version.js';
 
 const DEFAULT_API_URL = 'https://api.github.com';
+
+/** Findings from this severity up earn a comment (under `on-findings`) and an annotation. */
+const COMMENT_AT: Severity = 'medium';
 
 /** Lockfiles that are recognised but cannot be read: their packages count as unscanned. */
 const UNREADABLE_LOCKFILE = /(^|\/)bun\.lockb$/;
@@ -165,7 +168,7 @@ async function finish(
   if (github) {
     const wantsComment =
       report.verdict === 'fail' ||
-      report.packages.some((pkg) => pkg.findings.some((finding) => severityRank(finding.severity) >= severityRank('medium')));
+      report.packages.some((pkg) => pkg.findings.some((finding) => reachesThreshold(finding.severity, COMMENT_AT)));
     const outcome = await upsertStickyComment(github.client, github.pr, renderMarkdown(report, { marker: COMMENT_MARKER }), COMMENT_MARKER, {
       mode: github.commentMode,
       wantsComment,
@@ -197,9 +200,9 @@ function annotate(report: Report): void {
   let left = MAX_ANNOTATIONS;
   for (const pkg of report.packages) {
     for (const finding of pkg.findings) {
-      if (left === 0 || severityRank(finding.severity) < severityRank('medium')) continue;
+      if (left === 0 || !reachesThreshold(finding.severity, COMMENT_AT)) continue;
       left -= 1;
-      const blocking = report.failOn !== 'none' && severityRank(finding.severity) >= severityRank(report.failOn);
+      const blocking = reachesThreshold(finding.severity, report.failOn);
       const properties = {
         title: `fingerprint-gate: ${finding.severity} ${finding.ruleId} in ${pkg.name}@${pkg.version}`,
         ...(pkg.lockfile !== undefined ? { file: pkg.lockfile } : {}),

@@ -12,7 +12,7 @@ import { ALL_RULES } from './analysis/rules.js';
 import { loadPolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, UsageError, errorMessage } from './errors.js';
-import { readNpmrc } from './fetch/npmrc.js';
+import { readNpmrc, type NpmrcConfig } from './fetch/npmrc.js';
 import { createRegistryFetcher } from './fetch/registry.js';
 import { resolveRegistrySpec } from './fetch/resolve-spec.js';
 import { gate } from './gate.js';
@@ -98,37 +98,41 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       warn: (message) => io.stderr(`warning: ${message}\n`),
     };
 
-    let changes: PackageChange[];
-    let projectDir = io.cwd;
-    const notes: string[] = [];
-    if (command === 'scan') {
-      if (args.length === 0) throw new UsageError('scan needs at least one <spec>');
-      changes = [];
-      for (const spec of args) changes.push(await scanChange(spec, io, policy));
-      if (values.previous !== undefined) await attachPrevious(changes, values.previous, io, policy);
-    } else if (command === 'diff') {
-      if (args.length !== 2) throw new UsageError('diff needs exactly two lockfiles: <base-lockfile> <head-lockfile>');
-      const [basePath, headPath] = args.map((file) => resolve(io.cwd, file)) as [string, string];
-      if (values.previous !== undefined) throw new UsageError('--previous only applies to scan');
-      const base = parseLockfile(basePath, readInput(basePath));
-      const head = parseLockfile(headPath, readInput(headPath));
-      changes = diffLockfiles(base, head, args[1] as string);
-      projectDir = dirname(headPath);
-      if (changes.length === 0) notes.push('No package was added, updated or removed between the two lockfiles.');
-    } else if (command === undefined) {
-      throw new UsageError('a command is required: scan or diff');
-    } else {
+    if (command === undefined) throw new UsageError('a command is required: scan or diff');
+    if (command !== 'scan' && command !== 'diff') {
       throw new UsageError(`unknown command ${JSON.stringify(command)}: use scan or diff`);
     }
+    if (command === 'scan' && args.length === 0) throw new UsageError('scan needs at least one <spec>');
+    if (command === 'diff' && args.length !== 2) {
+      throw new UsageError('diff needs exactly two lockfiles: <base-lockfile> <head-lockfile>');
+    }
+    if (command === 'diff' && values.previous !== undefined) throw new UsageError('--previous only applies to scan');
 
+    // The project is where npm would run: the head lockfile's folder for diff, here for scan. Its
+    // .npmrc and one pacote cache serve both resolving specs and fetching.
+    const paths = args.map((file) => resolve(io.cwd, file));
+    const projectDir = command === 'diff' ? dirname(paths[1] as string) : io.cwd;
     const cacheDir = await mkdtemp(join(tmpdir(), 'fingerprint-gate-'));
     try {
-      const fetcher = createRegistryFetcher({
+      const access: RegistryAccess = {
         npmrc: readNpmrc(projectDir, io.env),
         ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
         cacheDir,
-        logger,
-      });
+      };
+      let changes: PackageChange[];
+      const notes: string[] = [];
+      if (command === 'scan') {
+        changes = [];
+        for (const spec of args) changes.push(await scanChange(spec, io.cwd, access));
+        if (values.previous !== undefined) await attachPrevious(changes, values.previous, io.cwd, access);
+      } else {
+        const [basePath, headPath] = paths as [string, string];
+        const base = parseLockfile(basePath, readInput(basePath));
+        const head = parseLockfile(headPath, readInput(headPath));
+        changes = diffLockfiles(base, head, args[1] as string);
+        if (changes.length === 0) notes.push('No package was added, updated or removed between the two lockfiles.');
+      }
+      const fetcher = createRegistryFetcher({ ...access, logger });
       const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
       io.stdout(render(report, format));
       return report.verdict === 'fail' ? 1 : 0;
@@ -167,14 +171,21 @@ function readInput(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-async function scanChange(spec: string, io: CliIo, policy: Policy): Promise<PackageChange> {
-  const target = await resolveTarget(spec, io, policy);
+/** Where and how registry specs are resolved and fetched. */
+interface RegistryAccess {
+  npmrc: NpmrcConfig;
+  registry?: string;
+  cacheDir: string;
+}
+
+async function scanChange(spec: string, cwd: string, access: RegistryAccess): Promise<PackageChange> {
+  const target = await resolveTarget(spec, cwd, access);
   return { name: target.name, version: target.version, previousVersion: null, change: 'scanned', target, previous: null };
 }
 
 /** A spec that names an existing path is local; anything else is a registry spec. */
-async function resolveTarget(spec: string, io: CliIo, policy: Policy): Promise<PackageTarget> {
-  const path = resolve(io.cwd, spec);
+async function resolveTarget(spec: string, cwd: string, access: RegistryAccess): Promise<PackageTarget> {
+  const path = resolve(cwd, spec);
   if (existsSync(path)) {
     const isDirectory = statSync(path).isDirectory();
     if (!isDirectory && !/\.(tgz|tar\.gz)$/i.test(path)) {
@@ -193,10 +204,7 @@ async function resolveTarget(spec: string, io: CliIo, policy: Policy): Promise<P
   if (spec.startsWith('.') || spec.startsWith('/') || /\.(tgz|tar\.gz)$/i.test(spec)) {
     throw new UsageError(`${spec}: no such file or directory`);
   }
-  return resolveRegistrySpec(spec, {
-    npmrc: readNpmrc(io.cwd, io.env),
-    ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
-  });
+  return resolveRegistrySpec(spec, access);
 }
 
 function readLocalManifest(dir: string): { name?: string; version?: string } | null {
@@ -216,8 +224,8 @@ function readLocalManifest(dir: string): { name?: string; version?: string } | n
   };
 }
 
-async function attachPrevious(changes: PackageChange[], spec: string, io: CliIo, policy: Policy): Promise<void> {
-  const previous = await resolveTarget(spec, io, policy);
+async function attachPrevious(changes: PackageChange[], spec: string, cwd: string, access: RegistryAccess): Promise<void> {
+  const previous = await resolveTarget(spec, cwd, access);
   const match = changes.length === 1 ? changes[0] : changes.find((change) => change.name === previous.name);
   if (!match) {
     throw new UsageError(`--previous ${spec}: no scanned package is named ${previous.name}`);

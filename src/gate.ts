@@ -26,13 +26,13 @@ export interface GateDeps {
 /** Sources the fetcher can read and verify; anything else is reported, never fetched. */
 const FETCHABLE_SOURCES: ReadonlySet<PackageTarget['source']> = new Set(['registry', 'local-tarball', 'local-directory']);
 
-type UnfetchableSource = Exclude<PackageTarget['source'], 'registry' | 'local-tarball' | 'local-directory'>;
+/** Sources that bypass the registry; `link` (the repository's own workspace) is set apart before. */
+type UnfetchableSource = Exclude<PackageTarget['source'], 'registry' | 'local-tarball' | 'local-directory' | 'link'>;
 
 const UNFETCHABLE_REASONS: Record<UnfetchableSource, string> = {
   git: 'comes from a git repository',
   remote: 'comes from a tarball URL outside the registry',
   file: 'comes from a local file outside the repository',
-  link: 'is a workspace or linked package inside the repository (its code is in the diff, not fetched)',
 };
 
 export interface GateContext {
@@ -45,8 +45,10 @@ export interface GateContext {
 export async function gate(allChanges: readonly PackageChange[], deps: GateDeps, context: GateContext = {}): Promise<Report> {
   // The repository's own workspace packages are not dependencies from a registry: their code is
   // in the pull request's diff. They are named in a note, not scanned or counted as unscanned.
-  const workspace = allChanges.filter((change) => change.target?.source === 'link' || (change.change === 'removed' && change.previous?.source === 'link'));
-  const changes = allChanges.filter((change) => !workspace.includes(change));
+  const workspace: PackageChange[] = [];
+  const changes: PackageChange[] = [];
+  // A removed package has no target: what it was is in `previous`.
+  for (const change of allChanges) ((change.target ?? change.previous)?.source === 'link' ? workspace : changes).push(change);
   const notes = [...(context.notes ?? [])];
   if (workspace.length > 0) {
     const names = workspace.map((change) => `${change.name}@${change.version} (${change.change})`).join(', ');
@@ -107,7 +109,6 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
     const source = target.source as UnfetchableSource;
     const where = target.resolved ?? target.spec;
     const reason = `${UNFETCHABLE_REASONS[source]} (${where})`;
-    if (source === 'link') return { ...base, reason };
     // Code that bypasses the registry cannot be checked against a published, integrity-pinned
     // tarball: say so as a finding rather than skipping it silently.
     const finding = packageFinding(change, {

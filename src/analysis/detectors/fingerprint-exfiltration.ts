@@ -11,16 +11,10 @@
 import type { Detector, DetectorContext, Visitors } from '../detector.js';
 import type { Severity } from '../../report/severity.js';
 import { correlatingVisitors } from '../facts/flow.js';
-import { SOURCE_KIND_LABELS, type SourceKind } from '../facts/sources.js';
+import { PAGE_ORIGIN_READS, SOURCE_KIND_LABELS, type SourceKind } from '../facts/sources.js';
 
 /** Values the user's own software routinely sends: worth a note, not a block. */
 const ROUTINE_KINDS: ReadonlySet<SourceKind> = new Set(['timezone', 'locale']);
-
-/**
- * A page's own origin (`location.origin`, `document.domain`): the browser already sends it with
- * every request (Origin, Referer), so a web SDK posting it tells its server nothing new.
- */
-const PAGE_ORIGIN = /^(?:(?:window|self|globalThis|document)\.)?(?:location\.|document\.domain)/;
 
 /**
  * A local process is not a network peer: passing an interface name to `ip` or `netstat` is how
@@ -34,7 +28,7 @@ const NETWORK_COMMAND = /\b(?:curl|wget|nc|ncat|netcat|nslookup|dig|ping|Invoke-
 const COMMAND_WINDOW = 400;
 
 function isRoutine(kind: SourceKind, what: string, sink: string, callText: string): boolean {
-  if (ROUTINE_KINDS.has(kind) || PAGE_ORIGIN.test(what)) return true;
+  if (ROUTINE_KINDS.has(kind) || PAGE_ORIGIN_READS.has(what)) return true;
   return PROCESS_SINK.test(sink) && !NETWORK_COMMAND.test(callText);
 }
 

@@ -156,6 +156,12 @@ export const MEMBER_SOURCES: Readonly<Record<string, SourceMatch>> = Object.free
 });
 
 /** The source a canonical member path (`os.hostname`) reads, or null. */
+/**
+ * Reads of a web page's own origin (their `what` above): the browser sends it with every request
+ * (Origin, Referer), so a page's code sending it on tells the server nothing new.
+ */
+export const PAGE_ORIGIN_READS: ReadonlySet<string> = new Set(['location.host', 'location.hostname', 'location.origin', 'document.domain']);
+
 export function memberSource(path: readonly string[]): SourceMatch | null {
   return own(MEMBER_SOURCES, path.join('.')) ?? null;
 }
