@@ -75234,6 +75234,225 @@ function stringSources(value) {
   return matches;
 }
 
+// src/analysis/facts/carriers.ts
+function markCarriers(inputs, origins, readingDeclarators) {
+  const marked = /* @__PURE__ */ new Set();
+  const work = [...origins];
+  const taintedBindings = /* @__PURE__ */ new Set();
+  const returning = /* @__PURE__ */ new Set();
+  let byName;
+  const occurrencesIn = (name, scope) => {
+    const all = inputs.references();
+    const first = firstAtOrAfter(all, scope.start);
+    const end = firstAtOrAfter(all, scope.end);
+    let candidates = all;
+    let from = first;
+    let to2 = end;
+    if (end - first > WIDE_SCOPE_REFERENCES) {
+      byName ??= groupByName(all);
+      candidates = byName.get(name) ?? [];
+      from = firstAtOrAfter(candidates, scope.start);
+      to2 = firstAtOrAfter(candidates, scope.end);
+    }
+    const found = [];
+    for (let i2 = from; i2 < to2; i2++) {
+      const occurrence = candidates[i2];
+      if (occurrence.name === name) found.push(occurrence);
+    }
+    return found;
+  };
+  const taintVariable = (identifier) => {
+    const found = inputs.bindingOf(identifier);
+    const binding = found?.binding;
+    if (found === void 0 || binding === null || binding === void 0 || taintedBindings.has(binding)) return;
+    if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const" && binding.kind !== "param") return;
+    taintedBindings.add(binding);
+    for (const occurrence of occurrencesIn(identifier.name, found.scopeNode)) {
+      if (inputs.bindingOf(occurrence)?.binding === binding) work.push(occurrence);
+    }
+  };
+  const taintPattern = (pattern) => {
+    for (const identifier of patternIdentifiers(pattern)) taintVariable(identifier);
+  };
+  const returns = (fn) => {
+    if (returning.has(fn)) return;
+    returning.add(fn);
+    const outer = outermostWrapper(inputs, fn);
+    const parent = inputs.parentOf(outer);
+    if (parent?.type === "CallExpression" && parent.callee === outer) work.push(parent);
+    if (fn.type === "FunctionDeclaration" && fn.id) {
+      const around = inputs.parentOf(fn);
+      if (around !== void 0) callsByName(fn, fn.id.name, enclosingScope(inputs, around));
+    }
+    if (fn.type === "FunctionExpression" && fn.id) callsByName(fn, fn.id.name, fn);
+    if (parent?.type === "VariableDeclarator" && parent.init === outer && parent.id.type === "Identifier") {
+      callsByName(fn, parent.id.name, enclosingScope(inputs, parent));
+    }
+  };
+  const callsByName = (fn, name, scope) => {
+    for (const occurrence of occurrencesIn(name, scope)) {
+      const outer = outermostWrapper(inputs, occurrence);
+      const call = inputs.parentOf(outer);
+      if (call?.type === "CallExpression" && call.callee === outer && inputs.functionOf(occurrence) === fn) work.push(call);
+    }
+  };
+  for (const declarator of readingDeclarators) taintPattern(declarator.id);
+  while (work.length > 0) {
+    const node = work.pop();
+    if (marked.has(node)) continue;
+    marked.add(node);
+    const parent = inputs.parentOf(node);
+    if (parent === void 0) continue;
+    switch (parent.type) {
+      case "ParenthesizedExpression":
+      case "ChainExpression":
+      case "AwaitExpression":
+      case "SpreadElement":
+      case "LogicalExpression":
+      case "ArrayExpression":
+      case "ObjectExpression":
+        work.push(parent);
+        break;
+      case "SequenceExpression":
+        if (parent.expressions[parent.expressions.length - 1] === node) work.push(parent);
+        break;
+      case "ConditionalExpression":
+        if (parent.test !== node) work.push(parent);
+        break;
+      case "BinaryExpression":
+        if (parent.operator === "+") work.push(parent);
+        break;
+      case "TemplateLiteral":
+        if (node.type !== "TemplateElement") work.push(parent);
+        break;
+      case "Property": {
+        const object = inputs.parentOf(parent);
+        if (parent.value === node && object?.type === "ObjectExpression") work.push(object);
+        break;
+      }
+      case "MemberExpression":
+        if (parent.object === node) work.push(parent);
+        break;
+      case "AssignmentExpression":
+        if (parent.right !== node) break;
+        work.push(parent);
+        if (parent.left.type === "Identifier") taintVariable(parent.left);
+        break;
+      case "VariableDeclarator":
+        if (parent.init === node) taintPattern(parent.id);
+        break;
+      case "CallExpression":
+        callStep(parent, node);
+        break;
+      case "NewExpression": {
+        const callee = unwrap2(parent.callee);
+        if (node !== parent.callee && callee.type === "Identifier" && (callee.name === "URL" || callee.name === "String")) {
+          work.push(parent);
+        }
+        break;
+      }
+      case "ReturnStatement": {
+        const fn = enclosingFunction(inputs, parent);
+        if (fn !== null) returns(fn);
+        break;
+      }
+      case "ArrowFunctionExpression":
+        if (parent.body === node) returns(parent);
+        break;
+      default:
+        break;
+    }
+  }
+  return marked;
+  function callStep(call, node) {
+    const callee = unwrap2(call.callee);
+    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" ? memberName(callee) : null;
+    if (node === call.callee) {
+      if (callee.type === "MemberExpression" && (name === null || !TEST_METHODS.has(name))) work.push(call);
+      return;
+    }
+    const index = call.arguments.indexOf(node);
+    if (index < 0) return;
+    const argument = unwrap2(node);
+    if (argument.type === "Literal" || name === "update" || name !== null && TEXT_CONVERTER_NAMES.has(name)) work.push(call);
+    const fn = inputs.functionOf(call.callee);
+    const param = fn === null ? null : paramIdentifier(fn, index);
+    if (param !== null) taintVariable(param);
+  }
+}
+var WIDE_SCOPE_REFERENCES = 2e4;
+function groupByName(references2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const reference of references2) {
+    const group = groups.get(reference.name);
+    if (group === void 0) groups.set(reference.name, [reference]);
+    else group.push(reference);
+  }
+  return groups;
+}
+function paramIdentifier(fn, index) {
+  const param = fn.params[index];
+  if (param?.type === "Identifier") return param;
+  if (param?.type === "AssignmentPattern" && param.left.type === "Identifier") return param.left;
+  return null;
+}
+function patternIdentifiers(pattern) {
+  const identifiers = [];
+  const stack = [pattern];
+  while (stack.length > 0) {
+    const current2 = stack.pop();
+    switch (current2.type) {
+      case "Identifier":
+        identifiers.push(current2);
+        break;
+      case "ObjectPattern":
+        for (const property of current2.properties) stack.push(property.type === "RestElement" ? property : property.value);
+        break;
+      case "ArrayPattern":
+        for (const element of current2.elements) if (element !== null) stack.push(element);
+        break;
+      case "AssignmentPattern":
+        stack.push(current2.left);
+        break;
+      case "RestElement":
+        stack.push(current2.argument);
+        break;
+      default:
+        break;
+    }
+  }
+  return identifiers;
+}
+function outermostWrapper(inputs, node) {
+  let current2 = node;
+  for (; ; ) {
+    const parent = inputs.parentOf(current2);
+    if (parent === void 0) return current2;
+    const wraps = parent.type === "ParenthesizedExpression" || parent.type === "ChainExpression" || parent.type === "AwaitExpression" || parent.type === "SequenceExpression" && parent.expressions[parent.expressions.length - 1] === current2;
+    if (!wraps) return current2;
+    current2 = parent;
+  }
+}
+function enclosingFunction(inputs, node) {
+  for (let current2 = inputs.parentOf(node); current2 !== void 0; current2 = inputs.parentOf(current2)) {
+    if (isFunctionNode(current2)) return current2;
+  }
+  return null;
+}
+function enclosingScope(inputs, node) {
+  return enclosingFunction(inputs, node) ?? inputs.program;
+}
+function firstAtOrAfter(list2, start) {
+  let low = 0;
+  let high = list2.length;
+  while (low < high) {
+    const middle = low + high >>> 1;
+    if (list2[middle].start < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // src/analysis/visitor-keys.ts
 var VISITOR_KEYS = Object.freeze({
   Program: ["body"],
@@ -75466,18 +75685,32 @@ var ParentLinks = class {
   }
 };
 var FlowAnalysis = class {
-  constructor(program, scope) {
+  /**
+   * `exhaustive` runs every taint query in full instead of first asking whether the node can
+   * carry a fingerprint at all: the same answers, slower; it exists to check exactly that.
+   */
+  constructor(program, scope, options = {}) {
     this.program = program;
     this.scope = scope;
+    this.options = options;
     this.collect();
   }
   program;
   scope;
+  options;
   parents = new ParentLinks();
   parentOf = (node) => this.parents.get(node);
   candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
   callsByName = /* @__PURE__ */ new Map();
   assignmentsByName = /* @__PURE__ */ new Map();
+  /** Identifiers that reference a variable (not property names), in source order once sorted. */
+  references = [];
+  referencesSorted = false;
+  /** The source reads of the file, and the destructurings whose keys are reads. */
+  origins = [];
+  destructuringReads = [];
+  /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
+  carriers;
   taints = /* @__PURE__ */ new Map();
   inProgress = /* @__PURE__ */ new Set();
   returns = /* @__PURE__ */ new Map();
@@ -75488,18 +75721,32 @@ var FlowAnalysis = class {
   /** A variable's taint is the same at every use (the analysis is flow-insensitive): compute it once. */
   bindingTaints = /* @__PURE__ */ new Map();
   bindingsInProgress = /* @__PURE__ */ new Set();
+  /** Whether a node may carry a fingerprint (see `carriers.ts`): false means `taintOf` is null. */
+  mayCarry(node) {
+    this.carriers ??= markCarriers(this.carrierInputs(), this.origins, this.destructuringReads);
+    return this.carriers.has(node);
+  }
   collect() {
     const stack = [this.program];
-    const { parents, candidates } = this;
+    const { parents, candidates, origins } = this;
+    const isOrigin = (node) => sourceAt(node, () => this.ancestorsOf(node), this.scope) !== null;
     while (stack.length > 0) {
       const node = stack.pop();
       if (node === void 0) break;
       const current2 = node;
       switch (current2.type) {
+        case "Identifier": {
+          const parent = parents.get(current2);
+          if (parent?.type === "MemberExpression" && parent.property === current2 && !parent.computed) break;
+          if (parent?.type === "Property" && parent.key === current2 && !parent.computed && parent.value !== current2) break;
+          this.references.push(current2);
+          break;
+        }
         case "CallExpression": {
           candidates.calls.push(current2);
           const callee = unwrap2(current2.callee);
           if (callee.type === "Identifier") pushTo(this.callsByName, callee.name, current2);
+          if (isOrigin(current2)) origins.push(current2);
           break;
         }
         case "NewExpression":
@@ -75513,29 +75760,27 @@ var FlowAnalysis = class {
           break;
         case "MemberExpression":
           if (current2.computed) candidates.lookups.push(current2);
+          if (isOrigin(current2)) origins.push(current2);
           break;
         case "AssignmentExpression":
           candidates.assignments.push(current2);
           if (current2.left.type === "Identifier") pushTo(this.assignmentsByName, current2.left.name, current2);
           break;
+        case "Literal":
+        case "TemplateElement":
+          if (isOrigin(current2)) origins.push(current2);
+          break;
+        case "VariableDeclarator":
+          if (current2.id.type === "ObjectPattern" && current2.init && this.readsByDestructuring(current2)) {
+            this.destructuringReads.push(current2);
+          }
+          break;
         default:
           break;
       }
-      const fields = node;
-      for (const key of visitorKeys(node)) {
-        const value = fields[key];
-        if (Array.isArray(value)) {
-          for (const child of value) {
-            if (isNode(child)) {
-              parents.set(child, node);
-              stack.push(child);
-            }
-          }
-        } else if (isNode(value)) {
-          parents.set(value, node);
-          stack.push(value);
-        }
-      }
+      const pushed = stack.length;
+      pushChildren(stack, node);
+      for (let i2 = pushed; i2 < stack.length; i2++) parents.set(stack[i2], node);
     }
   }
   /** The enclosing nodes, outermost first, the node itself last. */
@@ -75645,6 +75890,7 @@ var FlowAnalysis = class {
   }
   /** The fingerprint `node`'s value carries, or null. Memoised; depth-limited. */
   taintOf(node, depth = 0) {
+    if (this.options.exhaustive !== true && !this.mayCarry(node)) return null;
     const cached = this.taints.get(node);
     if (cached !== void 0) return cached;
     if (depth > MAX_TAINT_DEPTH || this.inProgress.has(node)) return null;
@@ -75758,6 +76004,41 @@ var FlowAnalysis = class {
       if (taint !== null) return taint;
     }
     return null;
+  }
+  carrierInputs() {
+    return {
+      program: this.program,
+      parentOf: this.parentOf,
+      references: () => {
+        if (!this.referencesSorted) this.references.sort((a, b2) => a.start - b2.start);
+        this.referencesSorted = true;
+        return this.references;
+      },
+      bindingOf: (identifier) => this.bindingOf(identifier),
+      functionOf: (callee) => this.functionOf(callee)
+    };
+  }
+  /** Whether a name this destructuring binds is a read by its key path (`const {env: {TZ}} = process`). */
+  readsByDestructuring(declarator) {
+    if (declarator.init === null || declarator.init === void 0) return false;
+    const base = this.resolvePath(declarator.init);
+    if (base === null) return false;
+    const stack = [{ pattern: declarator.id, path: [] }];
+    while (stack.length > 0) {
+      const { pattern, path } = stack.pop();
+      if (pattern.type === "Identifier") {
+        if (path.length > 0 && pathSource([...base, ...path], declarator.start) !== null) return true;
+      } else if (pattern.type === "AssignmentPattern") {
+        stack.push({ pattern: pattern.left, path });
+      } else if (pattern.type === "ObjectPattern") {
+        for (const property of pattern.properties) {
+          if (property.type !== "Property") continue;
+          const key = propertyKey2(property.key, property.computed);
+          if (key !== null) stack.push({ pattern: property.value, path: [...path, key] });
+        }
+      }
+    }
+    return false;
   }
   destructuredSource(declarator, path) {
     const current2 = declarator;
@@ -76310,7 +76591,7 @@ function traceOutcome(flow, results) {
       case "ReturnStatement":
       case "ArrowFunctionExpression": {
         if (parent.type === "ArrowFunctionExpression" && parent.body !== current2) break;
-        const fn = parent.type === "ArrowFunctionExpression" ? parent : enclosingFunction(flow, parent);
+        const fn = parent.type === "ArrowFunctionExpression" ? parent : enclosingFunction2(flow, parent);
         if (fn === null) break;
         returned = true;
         worklist.push(...flow.callSites(fn));
@@ -76346,7 +76627,7 @@ function isExportTarget(flow, target) {
   const path = flow.resolvePath(target);
   return path !== null && (path[0] === "module" && path[1] === "exports" || path[0] === "exports");
 }
-function enclosingFunction(flow, node) {
+function enclosingFunction2(flow, node) {
   let current2 = flow.parents.get(node);
   while (current2 !== void 0 && !isFunctionNode(current2)) current2 = flow.parents.get(current2);
   return asFunction(current2);

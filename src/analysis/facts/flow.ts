@@ -24,8 +24,9 @@ import {
   type SourceKind,
 } from './sources.js';
 import type { NameResolver } from './values.js';
+import { type CarrierInputs, markCarriers } from './carriers.js';
 import type { Visitors } from '../detector.js';
-import { isNode, pushChildren, visitorKeys } from '../visitor-keys.js';
+import { pushChildren } from '../visitor-keys.js';
 
 /** One read of a fingerprint: where, which kind, and how a reviewer recognises it. */
 export interface SourceRead {
@@ -51,7 +52,7 @@ export const MAX_TAINT_DEPTH = 120;
 export const MAX_SITES = 200;
 
 /** Methods whose result is a boolean or an index, not the receiver's value. */
-const TEST_METHODS: ReadonlySet<string> = new Set([
+export const TEST_METHODS: ReadonlySet<string> = new Set([
   'includes', 'indexOf', 'lastIndexOf', 'startsWith', 'endsWith', 'test', 'has', 'some', 'every', 'findIndex',
   'localeCompare', 'search', 'hasOwnProperty', 'forEach',
 ]);
@@ -61,7 +62,7 @@ const TEXT_CONVERTERS: ReadonlySet<string> = new Set([
   'String', 'encodeURIComponent', 'encodeURI', 'escape', 'btoa', 'JSON.stringify', 'Buffer.from', 'URL', 'URLSearchParams', 'Array.from', 'Object.values', 'Object.entries', 'Object.keys',
 ]);
 /** Their last names: the cheap test before resolving a callee. */
-const TEXT_CONVERTER_NAMES: ReadonlySet<string> = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf('.') + 1)));
+export const TEXT_CONVERTER_NAMES: ReadonlySet<string> = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf('.') + 1)));
 
 /**
  * The fingerprint a node reads by itself (not through a variable), or null. Cheap name tests run
@@ -199,6 +200,14 @@ export class FlowAnalysis {
   readonly candidates: Candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
   private readonly callsByName = new Map<string, CallNode[]>();
   private readonly assignmentsByName = new Map<string, Node[]>();
+  /** Identifiers that reference a variable (not property names), in source order once sorted. */
+  private readonly references: Extract<AnyNode, { type: 'Identifier' }>[] = [];
+  private referencesSorted = false;
+  /** The source reads of the file, and the destructurings whose keys are reads. */
+  private readonly origins: Node[] = [];
+  private readonly destructuringReads: Extract<AnyNode, { type: 'VariableDeclarator' }>[] = [];
+  /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
+  private carriers: ReadonlySet<Node> | undefined;
   private readonly taints = new Map<Node, Taint | null>();
   private readonly inProgress = new Set<Node>();
   private readonly returns = new Map<FunctionNode, Node[]>();
@@ -210,25 +219,46 @@ export class FlowAnalysis {
   private readonly bindingTaints = new Map<Binding, Taint | null>();
   private readonly bindingsInProgress = new Set<Binding>();
 
+  /**
+   * `exhaustive` runs every taint query in full instead of first asking whether the node can
+   * carry a fingerprint at all: the same answers, slower; it exists to check exactly that.
+   */
   constructor(
     readonly program: Program,
     readonly scope: Scope,
+    private readonly options: { exhaustive?: boolean } = {},
   ) {
     this.collect();
   }
 
+  /** Whether a node may carry a fingerprint (see `carriers.ts`): false means `taintOf` is null. */
+  mayCarry(node: Node): boolean {
+    this.carriers ??= markCarriers(this.carrierInputs(), this.origins, this.destructuringReads);
+    return this.carriers.has(node);
+  }
+
   private collect(): void {
     const stack: Node[] = [this.program];
-    const { parents, candidates } = this;
+    const { parents, candidates, origins } = this;
+    const isOrigin = (node: Node): boolean => sourceAt(node, () => this.ancestorsOf(node), this.scope) !== null;
     while (stack.length > 0) {
       const node = stack.pop();
       if (node === undefined) break;
       const current = node as AnyNode;
       switch (current.type) {
+        case 'Identifier': {
+          // References only: `o.name` and `{name: v}` name a property, not a variable.
+          const parent = parents.get(current) as AnyNode | undefined;
+          if (parent?.type === 'MemberExpression' && parent.property === current && !parent.computed) break;
+          if (parent?.type === 'Property' && parent.key === current && !parent.computed && parent.value !== current) break;
+          this.references.push(current);
+          break;
+        }
         case 'CallExpression': {
           candidates.calls.push(current);
           const callee = unwrap(current.callee);
           if (callee.type === 'Identifier') pushTo(this.callsByName, callee.name, current);
+          if (isOrigin(current)) origins.push(current);
           break;
         }
         case 'NewExpression':
@@ -242,29 +272,27 @@ export class FlowAnalysis {
           break;
         case 'MemberExpression':
           if (current.computed) candidates.lookups.push(current);
+          if (isOrigin(current)) origins.push(current);
           break;
         case 'AssignmentExpression':
           candidates.assignments.push(current);
           if (current.left.type === 'Identifier') pushTo(this.assignmentsByName, current.left.name, current);
           break;
+        case 'Literal':
+        case 'TemplateElement':
+          if (isOrigin(current)) origins.push(current);
+          break;
+        case 'VariableDeclarator':
+          if (current.id.type === 'ObjectPattern' && current.init && this.readsByDestructuring(current)) {
+            this.destructuringReads.push(current);
+          }
+          break;
         default:
           break;
       }
-      const fields = node as unknown as Record<string, unknown>;
-      for (const key of visitorKeys(node)) {
-        const value = fields[key];
-        if (Array.isArray(value)) {
-          for (const child of value) {
-            if (isNode(child)) {
-              parents.set(child, node);
-              stack.push(child);
-            }
-          }
-        } else if (isNode(value)) {
-          parents.set(value, node);
-          stack.push(value);
-        }
-      }
+      const pushed = stack.length;
+      pushChildren(stack, node);
+      for (let i = pushed; i < stack.length; i++) parents.set(stack[i] as Node, node);
     }
   }
 
@@ -383,6 +411,7 @@ export class FlowAnalysis {
 
   /** The fingerprint `node`'s value carries, or null. Memoised; depth-limited. */
   taintOf(node: Node, depth = 0): Taint | null {
+    if (this.options.exhaustive !== true && !this.mayCarry(node)) return null;
     const cached = this.taints.get(node);
     if (cached !== undefined) return cached;
     if (depth > MAX_TAINT_DEPTH || this.inProgress.has(node)) return null;
@@ -500,6 +529,45 @@ export class FlowAnalysis {
       if (taint !== null) return taint;
     }
     return null;
+  }
+
+  private carrierInputs(): CarrierInputs {
+    return {
+      program: this.program,
+      parentOf: this.parentOf,
+      references: () => {
+        // The walk pops nodes in source order but for a few node types (template parts):
+        // sorting an almost sorted list is one cheap pass.
+        if (!this.referencesSorted) this.references.sort((a, b) => a.start - b.start);
+        this.referencesSorted = true;
+        return this.references;
+      },
+      bindingOf: (identifier) => this.bindingOf(identifier),
+      functionOf: (callee) => this.functionOf(callee),
+    };
+  }
+
+  /** Whether a name this destructuring binds is a read by its key path (`const {env: {TZ}} = process`). */
+  private readsByDestructuring(declarator: Extract<AnyNode, { type: 'VariableDeclarator' }>): boolean {
+    if (declarator.init === null || declarator.init === undefined) return false;
+    const base = this.resolvePath(declarator.init);
+    if (base === null) return false;
+    const stack: { pattern: AnyNode; path: string[] }[] = [{ pattern: declarator.id as AnyNode, path: [] }];
+    while (stack.length > 0) {
+      const { pattern, path } = stack.pop() as { pattern: AnyNode; path: string[] };
+      if (pattern.type === 'Identifier') {
+        if (path.length > 0 && pathSource([...base, ...path], declarator.start) !== null) return true;
+      } else if (pattern.type === 'AssignmentPattern') {
+        stack.push({ pattern: pattern.left as AnyNode, path });
+      } else if (pattern.type === 'ObjectPattern') {
+        for (const property of pattern.properties) {
+          if (property.type !== 'Property') continue;
+          const key = propertyKey(property.key, property.computed);
+          if (key !== null) stack.push({ pattern: property.value as AnyNode, path: [...path, key] });
+        }
+      }
+    }
+    return false;
   }
 
   private destructuredSource(declarator: Node, path: RefPath): SourceRead | null {

@@ -1,0 +1,290 @@
+/**
+ * Which nodes may carry a fingerprint: `FlowAnalysis.taintOf` run forwards, once per file, from
+ * the source reads. A bundle asks about hundreds of thousands of comparisons and calls; almost
+ * none involve a fingerprint, and the backward search through bindings and call sites is what
+ * made asking costly. A node this marking leaves out has no taint, so the search is skipped.
+ *
+ * Every step mirrors one step of `taintOf` the other way round: a child's taint reaches the
+ * parent expressions `computeTaint` reads it from, a declarator's or assignment's value reaches
+ * the variable (and then every identifier bound to it), an argument reaches the parameter of the
+ * local function called, and a returned value reaches the calls of its function. Where the
+ * backward search has limits (call sites examined, depth), this side has none, so it marks a
+ * superset. `__tests__/analysis/facts/carriers.test.ts` holds it to that against `taintOf`.
+ */
+import type { AnyNode, Node, Pattern, Program } from 'acorn';
+import { isFunctionNode, type FunctionNode, TEST_METHODS, TEXT_CONVERTER_NAMES, unwrap } from './flow.js';
+import { memberName } from './member-name.js';
+import type { Binding, FoundBinding } from './scope.js';
+
+type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
+
+/** What the marking needs from the file's flow analysis. */
+export interface CarrierInputs {
+  readonly program: Program;
+  parentOf(node: Node): Node | undefined;
+  /** Every identifier that references a variable (not a property name), sorted by position. */
+  references(): readonly IdentifierNode[];
+  bindingOf(identifier: IdentifierNode): FoundBinding | undefined;
+  functionOf(callee: Node): FunctionNode | null;
+}
+
+/**
+ * Marks every node that may carry a fingerprint, from `origins` (the nodes that are reads) and
+ * `readingDeclarators` (destructurings whose keys are reads: `const {env: {TZ}} = process`).
+ */
+export function markCarriers(
+  inputs: CarrierInputs,
+  origins: readonly Node[],
+  readingDeclarators: readonly Extract<AnyNode, { type: 'VariableDeclarator' }>[],
+): ReadonlySet<Node> {
+  const marked = new Set<Node>();
+  const work: Node[] = [...origins];
+  const taintedBindings = new Set<Binding>();
+  const returning = new Set<FunctionNode>();
+  /** The references by name, built only when a wide scope is searched (a bundle's top level). */
+  let byName: Map<string, IdentifierNode[]> | undefined;
+
+  /** The identifiers named `name` inside `scope`'s range, in source order. */
+  const occurrencesIn = (name: string, scope: Node): IdentifierNode[] => {
+    const all = inputs.references();
+    const first = firstAtOrAfter(all, scope.start);
+    const end = firstAtOrAfter(all, scope.end);
+    let candidates: readonly IdentifierNode[] = all;
+    let from = first;
+    let to = end;
+    if (end - first > WIDE_SCOPE_REFERENCES) {
+      byName ??= groupByName(all);
+      candidates = byName.get(name) ?? [];
+      from = firstAtOrAfter(candidates, scope.start);
+      to = firstAtOrAfter(candidates, scope.end);
+    }
+    const found: IdentifierNode[] = [];
+    for (let i = from; i < to; i++) {
+      const occurrence = candidates[i] as IdentifierNode;
+      if (occurrence.name === name) found.push(occurrence);
+    }
+    return found;
+  };
+
+  /** A variable whose value is tainted: every identifier bound to it is. */
+  const taintVariable = (identifier: IdentifierNode): void => {
+    const found = inputs.bindingOf(identifier);
+    const binding = found?.binding;
+    if (found === undefined || binding === null || binding === undefined || taintedBindings.has(binding)) return;
+    if (binding.kind !== 'var' && binding.kind !== 'let' && binding.kind !== 'const' && binding.kind !== 'param') return;
+    taintedBindings.add(binding);
+    for (const occurrence of occurrencesIn(identifier.name, found.scopeNode)) {
+      if (inputs.bindingOf(occurrence)?.binding === binding) work.push(occurrence);
+    }
+  };
+
+  const taintPattern = (pattern: Pattern): void => {
+    for (const identifier of patternIdentifiers(pattern)) taintVariable(identifier);
+  };
+
+  /** `fn` may return a fingerprint: every call of it does. */
+  const returns = (fn: FunctionNode): void => {
+    if (returning.has(fn)) return;
+    returning.add(fn);
+    // Called where it is written: `(() => tz)()`.
+    const outer = outermostWrapper(inputs, fn);
+    const parent = inputs.parentOf(outer) as AnyNode | undefined;
+    if (parent?.type === 'CallExpression' && parent.callee === outer) work.push(parent);
+    // Called by a name: its declaration's, its variable's, or (inside) a function expression's own.
+    if (fn.type === 'FunctionDeclaration' && fn.id) {
+      const around = inputs.parentOf(fn);
+      if (around !== undefined) callsByName(fn, fn.id.name, enclosingScope(inputs, around));
+    }
+    if (fn.type === 'FunctionExpression' && fn.id) callsByName(fn, fn.id.name, fn);
+    if (parent?.type === 'VariableDeclarator' && parent.init === outer && parent.id.type === 'Identifier') {
+      callsByName(fn, parent.id.name, enclosingScope(inputs, parent));
+    }
+  };
+
+  const callsByName = (fn: FunctionNode, name: string, scope: Node): void => {
+    for (const occurrence of occurrencesIn(name, scope)) {
+      const outer = outermostWrapper(inputs, occurrence);
+      const call = inputs.parentOf(outer) as AnyNode | undefined;
+      if (call?.type === 'CallExpression' && call.callee === outer && inputs.functionOf(occurrence) === fn) work.push(call);
+    }
+  };
+
+  for (const declarator of readingDeclarators) taintPattern(declarator.id);
+
+  while (work.length > 0) {
+    const node = work.pop() as Node;
+    if (marked.has(node)) continue;
+    marked.add(node);
+    const parent = inputs.parentOf(node) as AnyNode | undefined;
+    if (parent === undefined) continue;
+    switch (parent.type) {
+      case 'ParenthesizedExpression':
+      case 'ChainExpression':
+      case 'AwaitExpression':
+      case 'SpreadElement':
+      case 'LogicalExpression':
+      case 'ArrayExpression':
+      case 'ObjectExpression':
+        work.push(parent);
+        break;
+      case 'SequenceExpression':
+        if (parent.expressions[parent.expressions.length - 1] === node) work.push(parent);
+        break;
+      case 'ConditionalExpression':
+        if (parent.test !== node) work.push(parent);
+        break;
+      case 'BinaryExpression':
+        if (parent.operator === '+') work.push(parent);
+        break;
+      case 'TemplateLiteral':
+        if (node.type !== 'TemplateElement') work.push(parent);
+        break;
+      case 'Property': {
+        const object = inputs.parentOf(parent);
+        if (parent.value === node && object?.type === 'ObjectExpression') work.push(object);
+        break;
+      }
+      case 'MemberExpression':
+        if (parent.object === node) work.push(parent);
+        break;
+      case 'AssignmentExpression':
+        if (parent.right !== node) break;
+        work.push(parent);
+        if (parent.left.type === 'Identifier') taintVariable(parent.left);
+        break;
+      case 'VariableDeclarator':
+        if (parent.init === node) taintPattern(parent.id);
+        break;
+      case 'CallExpression':
+        callStep(parent, node);
+        break;
+      case 'NewExpression': {
+        const callee = unwrap(parent.callee);
+        if (node !== parent.callee && callee.type === 'Identifier' && (callee.name === 'URL' || callee.name === 'String')) {
+          work.push(parent);
+        }
+        break;
+      }
+      case 'ReturnStatement': {
+        const fn = enclosingFunction(inputs, parent);
+        if (fn !== null) returns(fn);
+        break;
+      }
+      case 'ArrowFunctionExpression':
+        // A concise body is what the arrow returns; a parameter default is not.
+        if (parent.body === node) returns(parent);
+        break;
+      default:
+        break;
+    }
+  }
+  return marked;
+
+  /** `callTaint` forwards: receiver, converters, hashing, literal paths; and the callee's parameter. */
+  function callStep(call: Extract<AnyNode, { type: 'CallExpression' }>, node: Node): void {
+    const callee = unwrap(call.callee);
+    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    if (node === call.callee) {
+      if (callee.type === 'MemberExpression' && (name === null || !TEST_METHODS.has(name))) work.push(call);
+      return;
+    }
+    const index = (call.arguments as Node[]).indexOf(node);
+    if (index < 0) return;
+    const argument = unwrap(node);
+    if (argument.type === 'Literal' || name === 'update' || (name !== null && TEXT_CONVERTER_NAMES.has(name))) work.push(call);
+    const fn = inputs.functionOf(call.callee);
+    const param = fn === null ? null : paramIdentifier(fn, index);
+    if (param !== null) taintVariable(param);
+  }
+}
+
+/** Scopes holding more references than this are searched through a name index instead of scanned. */
+const WIDE_SCOPE_REFERENCES = 20_000;
+
+function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
+  const groups = new Map<string, IdentifierNode[]>();
+  for (const reference of references) {
+    const group = groups.get(reference.name);
+    if (group === undefined) groups.set(reference.name, [reference]);
+    else group.push(reference);
+  }
+  return groups;
+}
+
+/** The plain parameter at `index` (`x` or `x = default`), or null. */
+function paramIdentifier(fn: FunctionNode, index: number): IdentifierNode | null {
+  const param = fn.params[index] as AnyNode | undefined;
+  if (param?.type === 'Identifier') return param;
+  if (param?.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left;
+  return null;
+}
+
+/** Every identifier a pattern binds, nested ones included. */
+function patternIdentifiers(pattern: Pattern): IdentifierNode[] {
+  const identifiers: IdentifierNode[] = [];
+  const stack: AnyNode[] = [pattern as AnyNode];
+  while (stack.length > 0) {
+    const current = stack.pop() as AnyNode;
+    switch (current.type) {
+      case 'Identifier':
+        identifiers.push(current);
+        break;
+      case 'ObjectPattern':
+        for (const property of current.properties) stack.push(property.type === 'RestElement' ? property : property.value);
+        break;
+      case 'ArrayPattern':
+        for (const element of current.elements) if (element !== null) stack.push(element);
+        break;
+      case 'AssignmentPattern':
+        stack.push(current.left);
+        break;
+      case 'RestElement':
+        stack.push(current.argument);
+        break;
+      default:
+        break;
+    }
+  }
+  return identifiers;
+}
+
+/** The outermost of the wrappers `unwrap` sees through (`(0, f)`, `(f)`, `f?.`) around a node. */
+function outermostWrapper(inputs: CarrierInputs, node: Node): Node {
+  let current = node;
+  for (;;) {
+    const parent = inputs.parentOf(current) as AnyNode | undefined;
+    if (parent === undefined) return current;
+    const wraps =
+      parent.type === 'ParenthesizedExpression' ||
+      parent.type === 'ChainExpression' ||
+      parent.type === 'AwaitExpression' ||
+      (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === current);
+    if (!wraps) return current;
+    current = parent;
+  }
+}
+
+/** The function around `node`, or null at the top level. */
+function enclosingFunction(inputs: CarrierInputs, node: Node): FunctionNode | null {
+  for (let current = inputs.parentOf(node); current !== undefined; current = inputs.parentOf(current)) {
+    if (isFunctionNode(current)) return current;
+  }
+  return null;
+}
+
+/** The function (or the program) whose range holds every use of a name declared at `node`. */
+function enclosingScope(inputs: CarrierInputs, node: Node): Node {
+  return enclosingFunction(inputs, node) ?? inputs.program;
+}
+
+/** Index of the first node starting at or after `start` (the list is sorted). */
+function firstAtOrAfter(list: readonly Node[], start: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as Node).start < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
