@@ -2,7 +2,7 @@ import type { Node, Program } from 'acorn';
 import { describe, expect, it } from 'vitest';
 import type { Detector, DetectorContext } from '../../src/analysis/detector.js';
 import { parse } from '../../src/analysis/parse.js';
-import { compareFindings, runDetectors, walk } from '../../src/analysis/run-detectors.js';
+import { compareFindings, runDetectors } from '../../src/analysis/run-detectors.js';
 import type { Finding } from '../../src/report/report.js';
 
 function program(source: string): Program {
@@ -93,6 +93,27 @@ describe('runDetectors', () => {
     expect(result.findings.map((f) => f.message)).toEqual(['ok']);
   });
 
+  it('calls a handler several detectors share once per node; its throw fails every one of them', () => {
+    const seen: string[] = [];
+    let explode = false;
+    const shared = (node: Node): void => {
+      seen.push((node as unknown as { name: string }).name);
+      if (explode) throw new Error('shared boom');
+    };
+    const sharing = [fake(() => ({ Identifier: shared })), fake(() => ({ Identifier: shared }))];
+    const other = fake(() => ({ Identifier: () => undefined }));
+    expect(run('a; b;', [...sharing, other]).problems).toEqual([]);
+    expect(seen).toEqual(['a', 'b']);
+    explode = true;
+    seen.length = 0;
+    const result = run('a; b;', [...sharing, other]);
+    expect(seen).toEqual(['a']);
+    expect(result.problems.map((p) => p.reason)).toEqual([
+      'rule fingerprint-source failed on this file: shared boom',
+      'rule fingerprint-source failed on this file: shared boom',
+    ]);
+  });
+
   it('records a detector whose create or Program:exit throws', () => {
     const badCreate = fake(() => {
       throw new Error('no visitors');
@@ -130,52 +151,6 @@ describe('runDetectors', () => {
     run('b;', [detector]);
     expect(seen[0]).toBe(seen[1]);
     expect(seen[2]).not.toBe(seen[0]);
-  });
-});
-
-describe('walk', () => {
-  it('walks 100k-deep nesting without overflowing the stack', () => {
-    const depth = 100_000;
-    let node: Node = { type: 'Identifier', start: 0, end: 1, name: 'x' } as Node;
-    for (let i = 0; i < depth; i++) node = { type: 'ArrayExpression', start: 0, end: 1, elements: [node] } as Node;
-    const root = {
-      type: 'Program',
-      start: 0,
-      end: 1,
-      sourceType: 'script',
-      body: [{ type: 'ExpressionStatement', start: 0, end: 1, expression: node }],
-    } as Node;
-    let visited = 0;
-    let deepest = 0;
-    walk(root, (_node, ancestors) => {
-      visited++;
-      deepest = Math.max(deepest, ancestors.length);
-    });
-    expect(visited).toBe(depth + 3);
-    expect(deepest).toBe(depth + 3);
-  });
-
-  it('walks node types the table does not know through their own keys', () => {
-    const root = {
-      type: 'Program',
-      start: 0,
-      end: 1,
-      body: [{ type: 'FutureStatement', start: 0, end: 1, payload: { type: 'Identifier', start: 0, end: 1, name: 'x' } }],
-    } as Node;
-    const types: string[] = [];
-    walk(root, (node) => types.push(node.type));
-    expect(types).toEqual(['Identifier', 'FutureStatement', 'Program']);
-  });
-
-  it('walks what acorn can parse at depth', () => {
-    // acorn's own recursion gives out near a thousand levels; the walk must not be the limit.
-    const depth = 300;
-    const source = `${'('.repeat(depth)}x${')'.repeat(depth)};`;
-    let identifiers = 0;
-    walk(program(source), (node) => {
-      if (node.type === 'Identifier') identifiers++;
-    });
-    expect(identifiers).toBe(1);
   });
 });
 

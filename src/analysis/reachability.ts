@@ -14,7 +14,7 @@ import type { Detector, Visitors } from './detector.js';
 import type { EntryPoints, InstallScript } from './entry-points.js';
 import type { CodeKind } from '../report/report.js';
 import { normalizePath, resolveSegments } from './entry-points.js';
-import { walk } from './run-detectors.js';
+import { walk } from './walk.js';
 
 /** The imports one file declares. */
 export interface ImportScan {

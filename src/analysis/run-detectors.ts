@@ -1,9 +1,8 @@
 /**
- * Runs every detector over one parsed file in a single walk. The walk keeps its own stack (a
- * hostile file nested 100k deep must not overflow the JS stack), calls handlers after a node's
- * children with the ancestors (like acorn-walk's `ancestor`), then `Program:exit`. A detector that
- * throws is recorded as a file problem naming its rule and is not called again for this file;
- * the other detectors and the package carry on.
+ * Runs every detector over one parsed file in a single walk (`walk.ts`: post-order, with the
+ * ancestors, like acorn-walk's `ancestor`), then `Program:exit`. A detector that throws is
+ * recorded as a file problem naming its rule and is not called again for this file; the other
+ * detectors and the package carry on.
  */
 import type { Node, Program } from 'acorn';
 import type { Detector, DetectorContext, DetectorReport, VisitorHandler, Visitors } from './detector.js';
@@ -12,7 +11,7 @@ import { errorMessage } from '../errors.js';
 import { codeKindPhrase } from './entry-points.js';
 import { fileFacts } from './facts/file-facts.js';
 import { sourceLocator } from './source-locator.js';
-import { pushChildren } from './visitor-keys.js';
+import { walk } from './walk.js';
 
 export interface ParsedFile {
   /** Path inside the package, `/`-separated. */
@@ -30,8 +29,12 @@ export interface DetectorRun {
   problems: FileProblem[];
 }
 
+/**
+ * A handler and the detectors that registered it. Detectors that share a fact register the very
+ * same function (the flow's observer): it runs once per node, and a throw fails them all.
+ */
 interface Registered {
-  readonly detector: number;
+  readonly detectors: number[];
   readonly handler: VisitorHandler;
 }
 
@@ -78,19 +81,21 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
       if (handler === undefined) continue;
       let list = dispatch.get(type);
       if (list === undefined) dispatch.set(type, (list = []));
-      list.push({ detector: index, handler });
+      const shared = list.find((registered) => registered.handler === handler);
+      if (shared !== undefined) shared.detectors.push(index);
+      else list.push({ detectors: [index], handler });
     }
   });
 
   walk(parsed.program, (node, ancestors) => {
     const handlers = dispatch.get(node.type);
     if (handlers === undefined) return;
-    for (const { detector, handler } of handlers) {
-      if (failed[detector] === true) continue;
+    for (const { detectors: owners, handler } of handlers) {
+      if (owners.every((detector) => failed[detector] === true)) continue;
       try {
         handler(node, ancestors);
       } catch (error) {
-        fail(detector, error);
+        for (const detector of owners) fail(detector, error);
       }
     }
   });
@@ -108,30 +113,6 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
   return { findings, problems };
 }
 
-/**
- * Post-order walk with an explicit stack. `ancestors` holds the path from the program to the
- * node (the node last) and is reused: callers must copy it to keep it.
- */
-export function walk(program: Node, visit: (node: Node, ancestors: readonly Node[]) => void): void {
-  const ancestors: Node[] = [];
-  // A node to enter, or EXIT: the node on top of `ancestors` has had all its children visited.
-  const stack: (Node | typeof EXIT)[] = [program];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (item === undefined) break;
-    if (item === EXIT) {
-      const node = ancestors[ancestors.length - 1];
-      if (node !== undefined) visit(node, ancestors);
-      ancestors.pop();
-      continue;
-    }
-    ancestors.push(item);
-    stack.push(EXIT);
-    pushChildren(stack, item);
-  }
-}
-
-const EXIT: unique symbol = Symbol('exit');
 
 function toFinding(
   detector: Detector,

@@ -5,7 +5,7 @@ import { fingerprintExfiltration } from '../../../src/analysis/detectors/fingerp
 import { identityTargeting } from '../../../src/analysis/detectors/identity-targeting.js';
 import { fileFacts } from '../../../src/analysis/facts/file-facts.js';
 import { parse } from '../../../src/analysis/parse.js';
-import { walk } from '../../../src/analysis/run-detectors.js';
+import { walk } from '../../../src/analysis/walk.js';
 import { runDetectorCases, type DetectorCase } from '../../support/detector-cases.js';
 
 const CASES: DetectorCase[] = [

@@ -4,17 +4,19 @@ import { fileFacts } from '../../../src/analysis/facts/file-facts.js';
 import { FlowAnalysis, MAX_TAINT_DEPTH, type Taint } from '../../../src/analysis/facts/flow.js';
 import { createScope } from '../../../src/analysis/facts/scope.js';
 import { parse } from '../../../src/analysis/parse.js';
-import { walk } from '../../../src/analysis/run-detectors.js';
+import { walk } from '../../../src/analysis/walk.js';
 
 /** The taint of the argument of the last `sink(...)` call in the code. */
 function taintAtSink(code: string): Taint | null {
   const outcome = parse(code);
   if (!outcome.ok) throw new Error(outcome.reason);
   const flow = new FlowAnalysis(outcome.program, createScope());
-  const sinks = flow.candidates.calls.filter((call) => {
-    const callee = (call as unknown as { callee: { type: string; name?: string } }).callee;
-    return callee.type === 'Identifier' && callee.name === 'sink';
+  const sinks: Node[] = [];
+  walk(outcome.program, (node) => {
+    const callee = (node as unknown as { callee?: { type: string; name?: string } }).callee;
+    if (node.type === 'CallExpression' && callee?.type === 'Identifier' && callee.name === 'sink') sinks.push(node);
   });
+  sinks.sort((a, b) => a.start - b.start);
   const last = sinks[sinks.length - 1] as unknown as { arguments: Node[] } | undefined;
   const argument = last?.arguments[0];
   if (argument === undefined) throw new Error('no sink(...) call');

@@ -2,7 +2,7 @@ import type { Node } from 'acorn';
 import { describe, expect, it } from 'vitest';
 import { createScope, modulePath, type RefPath } from '../../../src/analysis/facts/scope.js';
 import { parse } from '../../../src/analysis/parse.js';
-import { walk } from '../../../src/analysis/run-detectors.js';
+import { walk } from '../../../src/analysis/walk.js';
 
 /** Resolves the argument of every `probe(...)` call in `code`, in source order. */
 function probes(code: string): (string | null)[] {

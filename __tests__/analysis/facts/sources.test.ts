@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   envSourceKind,
+  MEMBER_SOURCE_NAMES,
+  mayNameSource,
   intlOptionKind,
   MEMBER_SOURCES,
   memberSource,
@@ -97,4 +100,36 @@ describe('stringSources', () => {
       expect(stringSources(`x ${entry.what} x`).map((m) => m.what)).toContain(entry.what);
     }
   });
+});
+
+describe('mayNameSource', () => {
+  const catalogue = [...Object.keys(ENV_EXACT), ...MEMBER_SOURCE_NAMES, 'GITHUB_SHA', 'lc_time', 'OPENAI_BASE_URL', 'x_host'];
+  it.each(catalogue.flatMap((name) => [name, name.toLowerCase(), name.toUpperCase()]))('lets %s through', (name) => {
+    expect(mayNameSource(name)).toBe(true);
+  });
+
+  it('never rejects a name the catalogue classifies (property)', () => {
+    // Mixed-case variants of catalogue names with edits, so matches and near misses both occur.
+    const base = fc.constantFrom(...catalogue, 'host', 'user', 'home', 'ci', 'lang');
+    const name = fc
+      .tuple(base, fc.array(fc.boolean(), { maxLength: 20 }), fc.constantFrom('', '_', 'x', 'S', 'ſ'), fc.boolean())
+      .map(([word, upper, extra, atStart]) => {
+        const cased = [...word].map((c, i) => (upper[i] === true ? c.toUpperCase() : c.toLowerCase())).join('');
+        return atStart ? extra + cased : cased + extra;
+      });
+    fc.assert(
+      fc.property(name, (candidate) => {
+        if (envSourceKind(candidate) !== null || MEMBER_SOURCE_NAMES.has(candidate)) expect(mayNameSource(candidate)).toBe(true);
+      }),
+    );
+  });
+
+  it.each(['length', 'push', 'call', 'prototype', 'type', 'name', 'value', 'default', 'apply', 'then', ''])(
+    'rejects %j without a table lookup',
+    (name) => {
+      expect(mayNameSource(name)).toBe(false);
+      expect(envSourceKind(name)).toBeNull();
+      expect(MEMBER_SOURCE_NAMES.has(name)).toBe(false);
+    },
+  );
 });

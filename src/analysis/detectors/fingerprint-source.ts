@@ -17,6 +17,7 @@ import {
   INTL_CONSTRUCTORS,
   intlOptionKind,
   MEMBER_SOURCE_NAMES,
+  mayNameSource,
   memberSource,
   methodSource,
   SOURCE_KIND_LABELS,
@@ -50,16 +51,6 @@ export const fingerprintSource: Detector = Object.freeze({
     'Reads an environment fingerprint (timezone, locale, proxy or endpoint settings, host, user, network, machine id, CI or git identity).',
   create(ctx: DetectorContext): Visitors {
     const reads = new Map<string, Read>();
-    // Member names repeat endlessly in a bundle (`length`, `call`): classify each name once.
-    const envKinds = new Map<string, SourceKind | null>();
-    const envKindOf = (name: string): SourceKind | null => {
-      let kind = envKinds.get(name);
-      if (kind === undefined) {
-        kind = envSourceKind(name);
-        envKinds.set(name, kind);
-      }
-      return kind;
-    };
 
     const record = (start: number, match: SourceMatch): void => {
       const key = `${match.kind}|${match.what}`;
@@ -108,8 +99,7 @@ export const fingerprintSource: Detector = Object.freeze({
         const name = memberName(node);
         if (name === null) return;
         // Cheap name tests first: only a catalogued name is worth resolving the object.
-        const isEnvName = envKindOf(name) !== null;
-        if (!isEnvName && !MEMBER_SOURCE_NAMES.has(name)) return;
+        if (!mayNameSource(name) || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return;
         const path = ctx.facts.scope.resolve(node, ancestors);
         if (path !== null) recordPath(node.start, path);
       },

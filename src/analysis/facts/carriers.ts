@@ -22,8 +22,8 @@ type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
 export interface CarrierInputs {
   readonly program: Program;
   parentOf(node: Node): Node | undefined;
-  /** Every identifier that references a variable (not a property name), sorted by position. */
-  references(): readonly IdentifierNode[];
+  /** The identifiers named `name` that reference a variable inside `scope`'s range, in source order. */
+  referencesIn(name: string, scope: Node): readonly IdentifierNode[];
   bindingOf(identifier: IdentifierNode): FoundBinding | undefined;
   functionOf(callee: Node): FunctionNode | null;
 }
@@ -41,31 +41,6 @@ export function markCarriers(
   const work: Node[] = [...origins];
   const taintedBindings = new Set<Binding>();
   const returning = new Set<FunctionNode>();
-  /** The references by name, built only when a wide scope is searched (a bundle's top level). */
-  let byName: Map<string, IdentifierNode[]> | undefined;
-
-  /** The identifiers named `name` inside `scope`'s range, in source order. */
-  const occurrencesIn = (name: string, scope: Node): IdentifierNode[] => {
-    const all = inputs.references();
-    const first = firstAtOrAfter(all, scope.start);
-    const end = firstAtOrAfter(all, scope.end);
-    let candidates: readonly IdentifierNode[] = all;
-    let from = first;
-    let to = end;
-    if (end - first > WIDE_SCOPE_REFERENCES) {
-      byName ??= groupByName(all);
-      candidates = byName.get(name) ?? [];
-      from = firstAtOrAfter(candidates, scope.start);
-      to = firstAtOrAfter(candidates, scope.end);
-    }
-    const found: IdentifierNode[] = [];
-    for (let i = from; i < to; i++) {
-      const occurrence = candidates[i] as IdentifierNode;
-      if (occurrence.name === name) found.push(occurrence);
-    }
-    return found;
-  };
-
   /** A variable whose value is tainted: every identifier bound to it is. */
   const taintVariable = (identifier: IdentifierNode): void => {
     const found = inputs.bindingOf(identifier);
@@ -73,7 +48,7 @@ export function markCarriers(
     if (found === undefined || binding === null || binding === undefined || taintedBindings.has(binding)) return;
     if (binding.kind !== 'var' && binding.kind !== 'let' && binding.kind !== 'const' && binding.kind !== 'param') return;
     taintedBindings.add(binding);
-    for (const occurrence of occurrencesIn(identifier.name, found.scopeNode)) {
+    for (const occurrence of inputs.referencesIn(identifier.name, found.scopeNode)) {
       if (inputs.bindingOf(occurrence)?.binding === binding) work.push(occurrence);
     }
   };
@@ -87,7 +62,7 @@ export function markCarriers(
     if (returning.has(fn)) return;
     returning.add(fn);
     // Called where it is written: `(() => tz)()`.
-    const outer = outermostWrapper(inputs, fn);
+    const outer = outermostWrapper(inputs.parentOf, fn);
     const parent = inputs.parentOf(outer) as AnyNode | undefined;
     if (parent?.type === 'CallExpression' && parent.callee === outer) work.push(parent);
     // Called by a name: its declaration's, its variable's, or (inside) a function expression's own.
@@ -102,8 +77,8 @@ export function markCarriers(
   };
 
   const callsByName = (fn: FunctionNode, name: string, scope: Node): void => {
-    for (const occurrence of occurrencesIn(name, scope)) {
-      const outer = outermostWrapper(inputs, occurrence);
+    for (const occurrence of inputs.referencesIn(name, scope)) {
+      const outer = outermostWrapper(inputs.parentOf, occurrence);
       const call = inputs.parentOf(outer) as AnyNode | undefined;
       if (call?.type === 'CallExpression' && call.callee === outer && inputs.functionOf(occurrence) === fn) work.push(call);
     }
@@ -198,19 +173,6 @@ export function markCarriers(
   }
 }
 
-/** Scopes holding more references than this are searched through a name index instead of scanned. */
-const WIDE_SCOPE_REFERENCES = 20_000;
-
-function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
-  const groups = new Map<string, IdentifierNode[]>();
-  for (const reference of references) {
-    const group = groups.get(reference.name);
-    if (group === undefined) groups.set(reference.name, [reference]);
-    else group.push(reference);
-  }
-  return groups;
-}
-
 /** The plain parameter at `index` (`x` or `x = default`), or null. */
 function paramIdentifier(fn: FunctionNode, index: number): IdentifierNode | null {
   const param = fn.params[index] as AnyNode | undefined;
@@ -249,10 +211,10 @@ function patternIdentifiers(pattern: Pattern): IdentifierNode[] {
 }
 
 /** The outermost of the wrappers `unwrap` sees through (`(0, f)`, `(f)`, `f?.`) around a node. */
-function outermostWrapper(inputs: CarrierInputs, node: Node): Node {
+export function outermostWrapper(parentOf: (node: Node) => Node | undefined, node: Node): Node {
   let current = node;
   for (;;) {
-    const parent = inputs.parentOf(current) as AnyNode | undefined;
+    const parent = parentOf(current) as AnyNode | undefined;
     if (parent === undefined) return current;
     const wraps =
       parent.type === 'ParenthesizedExpression' ||
@@ -275,16 +237,4 @@ function enclosingFunction(inputs: CarrierInputs, node: Node): FunctionNode | nu
 /** The function (or the program) whose range holds every use of a name declared at `node`. */
 function enclosingScope(inputs: CarrierInputs, node: Node): Node {
   return enclosingFunction(inputs, node) ?? inputs.program;
-}
-
-/** Index of the first node starting at or after `start` (the list is sorted). */
-function firstAtOrAfter(list: readonly Node[], start: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((list[middle] as Node).start < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

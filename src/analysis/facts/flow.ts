@@ -18,15 +18,17 @@ import {
   INTL_CONSTRUCTORS,
   intlOptionKind,
   MEMBER_SOURCE_NAMES,
+  mayNameSource,
   memberSource,
   methodSource,
   stringSources,
   type SourceKind,
 } from './sources.js';
 import type { NameResolver } from './values.js';
-import { type CarrierInputs, markCarriers } from './carriers.js';
+import { type CarrierInputs, markCarriers, outermostWrapper } from './carriers.js';
+import { walk } from '../walk.js';
 import type { Visitors } from '../detector.js';
-import { pushChildren } from '../visitor-keys.js';
+import { isNode, pushChildren, visitorKeys } from '../visitor-keys.js';
 
 /** One read of a fingerprint: where, which kind, and how a reviewer recognises it. */
 export interface SourceRead {
@@ -80,7 +82,7 @@ export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scop
   switch (current.type) {
     case 'MemberExpression': {
       const name = memberName(current);
-      if (name === null || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return null;
+      if (name === null || !mayNameSource(name) || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return null;
       const path = scope.resolve(current, ancestors());
       return path === null ? null : pathSource(path, current.start);
     }
@@ -170,130 +172,315 @@ export function isFunctionNode(node: Node | null | undefined): node is FunctionN
   return type === 'FunctionDeclaration' || type === 'FunctionExpression' || type === 'ArrowFunctionExpression';
 }
 
-/** Where a node's parent is kept: on the node itself, since a Map of every node of a 10 MB bundle costs more in hashing and GC than the whole parse. */
+/** A parent, once known, is kept on the node itself: a Map of every node of a 10 MB bundle costs more than its parse. */
 const PARENT: unique symbol = Symbol('parent');
 type Linked = Node & { [PARENT]?: Node };
 
-/** Parent links with the `get` a Map has, stored on the nodes. */
+/** Arrays of children up to this length are scanned; longer ones (a bundle's top level) are bisected. */
+const SCANNED_CHILDREN = 32;
+
+/**
+ * Parent links, found on demand. The first question about a node descends from the root to it
+ * by source ranges and links every node on the way, so walking up from there is free. The deep
+ * analysis asks about a few thousand nodes of a file: linking all of them up front cost more
+ * than parsing the file.
+ */
 export class ParentLinks {
+  constructor(private readonly root: Node) {}
+
   get(node: Node): Node | undefined {
+    if (node === this.root) return undefined;
+    const known = (node as Linked)[PARENT];
+    if (known !== undefined) return known;
+    this.descendTo(node);
     return (node as Linked)[PARENT];
   }
-  set(node: Node, parent: Node): void {
-    (node as Linked)[PARENT] = parent;
+
+  /**
+   * Depth-first through the children whose range holds the target. Nested nodes can share a
+   * range (a statement and its expression), so more than one child may hold it; every link set
+   * on the way is true whichever branch leads to the target. Iterative: nesting can be deep.
+   */
+  private descendTo(target: Node): void {
+    const stack: Node[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop() as Node;
+      const fields = node as unknown as Record<string, unknown>;
+      for (const key of visitorKeys(node)) {
+        const value = fields[key];
+        if (Array.isArray(value)) {
+          for (const child of holdersIn(value as readonly unknown[], target)) {
+            (child as Linked)[PARENT] = node;
+            if (child === target) return;
+            stack.push(child);
+          }
+        } else if (isNode(value) && holds(value, target)) {
+          (value as Linked)[PARENT] = node;
+          if (value === target) return;
+          stack.push(value);
+        }
+      }
+    }
   }
 }
 
-/** The nodes the deep analysis looks at, gathered in its one walk. */
+function holds(node: Node, target: Node): boolean {
+  return node === target || (node.start <= target.start && target.end <= node.end && node.end > node.start);
+}
+
+/** The children of a position-ordered array whose range holds the target. */
+function holdersIn(children: readonly unknown[], target: Node): Node[] {
+  let from = 0;
+  if (children.length > SCANNED_CHILDREN) {
+    // The last child starting at or before the target; holes (`[, a]`) stop the bisection.
+    let low = 0;
+    let high = children.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const child = children[middle];
+      if (!isNode(child)) {
+        low = 0;
+        break;
+      }
+      if (child.start > target.start) high = middle;
+      else low = middle + 1;
+    }
+    from = Math.max(0, low - 2);
+    // Zero-width siblings can share a start: step back over them.
+    while (from > 0 && isNode(children[from]) && (children[from] as Node).start === target.start) from--;
+    if (low === 0) from = 0;
+  }
+  const found: Node[] = [];
+  for (let i = from; i < children.length; i++) {
+    const child = children[i];
+    if (!isNode(child)) continue;
+    if (child.start > target.start) break;
+    if (holds(child, target)) found.push(child);
+  }
+  return found;
+}
+
+/** The nodes the deep analysis compares or hands on: those with an operand that may carry a fingerprint. */
 export interface Candidates {
   readonly calls: Node[];
   readonly binaries: Node[];
   readonly switches: Node[];
   readonly lookups: Node[];
-  readonly assignments: Node[];
 }
+
+/** The source reads the shared walk met: nodes that are reads, and destructurings whose keys are. */
+export interface SourceReads {
+  readonly origins: Node[];
+  readonly destructurings: Extract<AnyNode, { type: 'VariableDeclarator' }>[];
+}
+
+/** Node types `recordRead` looks at (the handlers `correlatingVisitors` registers). */
+const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpression', 'Literal', 'TemplateElement', 'VariableDeclarator']);
+
+/** Notes `node` in `reads` when it reads a fingerprint. */
+export function recordRead(reads: SourceReads, node: Node, ancestors: readonly Node[], scope: Scope): void {
+  const current = node as AnyNode;
+  if (current.type === 'VariableDeclarator') {
+    if (readsByDestructuring(current, ancestors, scope)) reads.destructurings.push(current);
+  } else if (sourceAt(node, ancestors, scope) !== null) {
+    reads.origins.push(node);
+  }
+}
+
+/** Whether a name a destructuring binds is read by its key path (`const {env: {TZ}} = process`). */
+function readsByDestructuring(
+  declarator: Extract<AnyNode, { type: 'VariableDeclarator' }>,
+  ancestors: readonly Node[],
+  scope: Scope,
+): boolean {
+  if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return false;
+  const base = scope.resolve(declarator.init, ancestors);
+  if (base === null) return false;
+  const stack: { pattern: AnyNode; path: string[] }[] = [{ pattern: declarator.id as AnyNode, path: [] }];
+  while (stack.length > 0) {
+    const { pattern, path } = stack.pop() as { pattern: AnyNode; path: string[] };
+    if (pattern.type === 'Identifier') {
+      if (path.length > 0 && pathSource([...base, ...path], declarator.start) !== null) return true;
+    } else if (pattern.type === 'AssignmentPattern') {
+      stack.push({ pattern: pattern.left as AnyNode, path });
+    } else if (pattern.type === 'ObjectPattern') {
+      for (const property of pattern.properties) {
+        if (property.type !== 'Property') continue;
+        const key = propertyKey(property.key, property.computed);
+        if (key !== null) stack.push({ pattern: property.value as AnyNode, path: [...path, key] });
+      }
+    }
+  }
+  return false;
+}
+
+/** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
+export function findReads(program: Program, scope: Scope): SourceReads {
+  const reads: SourceReads = { origins: [], destructurings: [] };
+  walk(program, (node, ancestors) => {
+    if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
+  });
+  return reads;
+}
+
+type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
+type AssignmentNode = Extract<AnyNode, { type: 'AssignmentExpression' }>;
 
 /** The file's value flow, built only when a source was seen. */
 export class FlowAnalysis {
-  readonly parents = new ParentLinks();
+  readonly parents: ParentLinks;
   private readonly parentOf = (node: Node): Node | undefined => this.parents.get(node);
-  readonly candidates: Candidates = { calls: [], binaries: [], switches: [], lookups: [], assignments: [] };
-  private readonly callsByName = new Map<string, CallNode[]>();
-  private readonly assignmentsByName = new Map<string, Node[]>();
-  /** Identifiers that reference a variable (not property names), in source order once sorted. */
-  private readonly references: Extract<AnyNode, { type: 'Identifier' }>[] = [];
-  private referencesSorted = false;
-  /** The source reads of the file, and the destructurings whose keys are reads. */
-  private readonly origins: Node[] = [];
-  private readonly destructuringReads: Extract<AnyNode, { type: 'VariableDeclarator' }>[] = [];
+  private readonly reads: SourceReads;
+  /** Identifiers that reference a variable (not property names), in source order; gathered on first need. */
+  private referenceList: IdentifierNode[] | undefined;
+  /** The references by name, grouped when a wide scope is first searched (a bundle's top level). */
+  private referencesByName: Map<string, IdentifierNode[]> | undefined;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
+  private derivedCandidates: Candidates | undefined;
   private readonly taints = new Map<Node, Taint | null>();
   private readonly inProgress = new Set<Node>();
   private readonly returns = new Map<FunctionNode, Node[]>();
   // Minified code reuses one-letter names thousands of times: every question about a name is
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
-  private readonly assignmentsOf = new Map<Binding, Extract<AnyNode, { type: 'AssignmentExpression' }>[]>();
+  private readonly assignmentsOf = new Map<Binding, AssignmentNode[]>();
   /** A variable's taint is the same at every use (the analysis is flow-insensitive): compute it once. */
   private readonly bindingTaints = new Map<Binding, Taint | null>();
   private readonly bindingsInProgress = new Set<Binding>();
 
   /**
+   * `reads` come from the shared walk; without them the file is walked for them here.
    * `exhaustive` runs every taint query in full instead of first asking whether the node can
    * carry a fingerprint at all: the same answers, slower; it exists to check exactly that.
    */
   constructor(
     readonly program: Program,
     readonly scope: Scope,
-    private readonly options: { exhaustive?: boolean } = {},
+    private readonly options: { reads?: SourceReads; exhaustive?: boolean } = {},
   ) {
-    this.collect();
+    this.parents = new ParentLinks(program);
+    this.reads = options.reads ?? findReads(program, scope);
   }
 
   /** Whether a node may carry a fingerprint (see `carriers.ts`): false means `taintOf` is null. */
   mayCarry(node: Node): boolean {
-    this.carriers ??= markCarriers(this.carrierInputs(), this.origins, this.destructuringReads);
-    return this.carriers.has(node);
+    return this.carrierSet().has(node);
   }
 
-  private collect(): void {
-    const stack: Node[] = [this.program];
-    const { parents, candidates, origins } = this;
-    const isOrigin = (node: Node): boolean => sourceAt(node, () => this.ancestorsOf(node), this.scope) !== null;
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (node === undefined) break;
-      const current = node as AnyNode;
-      switch (current.type) {
-        case 'Identifier': {
-          // References only: `o.name` and `{name: v}` name a property, not a variable.
-          const parent = parents.get(current) as AnyNode | undefined;
-          if (parent?.type === 'MemberExpression' && parent.property === current && !parent.computed) break;
-          if (parent?.type === 'Property' && parent.key === current && !parent.computed && parent.value !== current) break;
-          this.references.push(current);
-          break;
-        }
-        case 'CallExpression': {
-          candidates.calls.push(current);
-          const callee = unwrap(current.callee);
-          if (callee.type === 'Identifier') pushTo(this.callsByName, callee.name, current);
-          if (isOrigin(current)) origins.push(current);
-          break;
-        }
-        case 'NewExpression':
-          candidates.calls.push(current);
-          break;
+  private carrierSet(): ReadonlySet<Node> {
+    this.carriers ??= markCarriers(this.carrierInputs(), this.reads.origins, this.reads.destructurings);
+    return this.carriers;
+  }
+
+  /**
+   * The comparisons, lookups, switches and calls with an operand that may carry a fingerprint,
+   * in source order: the only ones where the deep analysis can find anything.
+   */
+  get candidates(): Candidates {
+    this.derivedCandidates ??= this.deriveCandidates();
+    return this.derivedCandidates;
+  }
+
+  private deriveCandidates(): Candidates {
+    const calls = new Set<Node>();
+    const binaries = new Set<Node>();
+    const switches = new Set<Node>();
+    const lookups = new Set<Node>();
+    for (const carrier of this.carrierSet()) {
+      const parent = this.parents.get(carrier) as AnyNode | undefined;
+      switch (parent?.type) {
         case 'BinaryExpression':
-          if (COMPARISON_OPERATORS.has(current.operator)) candidates.binaries.push(current);
+          if (COMPARISON_OPERATORS.has(parent.operator)) binaries.add(parent);
           break;
+        case 'CallExpression':
+        case 'NewExpression':
+          if ((parent.arguments as Node[]).includes(carrier)) calls.add(parent);
+          break;
+        case 'MemberExpression': {
+          if (parent.computed && parent.property === carrier) lookups.add(parent);
+          if (parent.object !== carrier) break;
+          // A receiver: `carrier.includes(x)`, also as `(0, carrier.includes)(x)`.
+          const callee = outermostWrapper(this.parentOf, parent);
+          const call = this.parents.get(callee) as AnyNode | undefined;
+          if (call?.type === 'CallExpression' && call.callee === callee) calls.add(call);
+          break;
+        }
         case 'SwitchStatement':
-          candidates.switches.push(current);
-          break;
-        case 'MemberExpression':
-          if (current.computed) candidates.lookups.push(current);
-          if (isOrigin(current)) origins.push(current);
-          break;
-        case 'AssignmentExpression':
-          candidates.assignments.push(current);
-          if (current.left.type === 'Identifier') pushTo(this.assignmentsByName, current.left.name, current);
-          break;
-        case 'Literal':
-        case 'TemplateElement':
-          if (isOrigin(current)) origins.push(current);
-          break;
-        case 'VariableDeclarator':
-          if (current.id.type === 'ObjectPattern' && current.init && this.readsByDestructuring(current)) {
-            this.destructuringReads.push(current);
-          }
+          if (parent.discriminant === carrier) switches.add(parent);
           break;
         default:
           break;
       }
-      const pushed = stack.length;
-      pushChildren(stack, node);
-      for (let i = pushed; i < stack.length; i++) parents.set(stack[i] as Node, node);
     }
+    const ordered = (nodes: Set<Node>): Node[] => [...nodes].sort((a, b) => a.start - b.start);
+    return { calls: ordered(calls), binaries: ordered(binaries), switches: ordered(switches), lookups: ordered(lookups) };
+  }
+
+  /** Every identifier that references a variable, in source order (gathered once, on first need). */
+  private references(): readonly IdentifierNode[] {
+    if (this.referenceList !== undefined) return this.referenceList;
+    const found: IdentifierNode[] = [];
+    const stack: Node[] = [this.program];
+    while (stack.length > 0) {
+      const node = stack.pop() as AnyNode;
+      switch (node.type) {
+        case 'Identifier':
+          found.push(node);
+          continue;
+        // `o.name`, `{name: v}`, `name() {}` name a property, not a variable.
+        case 'MemberExpression':
+          if (node.computed) break;
+          stack.push(node.object);
+          continue;
+        case 'Property':
+        case 'MethodDefinition':
+        case 'PropertyDefinition':
+          if (node.computed) break;
+          if (node.value) stack.push(node.value);
+          continue;
+        default:
+          break;
+      }
+      pushChildren(stack, node);
+    }
+    // The walk pops in source order; acorn-loose's repaired trees may not be.
+    for (let i = 1; i < found.length; i++) {
+      if ((found[i - 1] as Node).start > (found[i] as Node).start) {
+        found.sort((a, b) => a.start - b.start);
+        break;
+      }
+    }
+    this.referenceList = found;
+    return found;
+  }
+
+  /** The references named `name` inside `scope`'s range, in source order. */
+  referencesIn(name: string, scope: Node): IdentifierNode[] {
+    const all = this.references();
+    let from = firstAtOrAfter(all, scope.start);
+    let to = firstAtOrAfter(all, scope.end);
+    if (to - from <= NARROW_SCOPE_REFERENCES) {
+      const found: IdentifierNode[] = [];
+      for (let i = from; i < to; i++) {
+        const reference = all[i] as IdentifierNode;
+        if (reference.name === name) found.push(reference);
+      }
+      return found;
+    }
+    // A wide scope (a bundle's top level): the references are grouped by name once for the file.
+    this.referencesByName ??= groupByName(all);
+    const named = this.referencesByName.get(name) ?? [];
+    from = firstAtOrAfter(named, scope.start);
+    to = firstAtOrAfter(named, scope.end);
+    return named.slice(from, to);
+  }
+
+  /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
+  private callOf(reference: Node): CallNode | null {
+    const callee = outermostWrapper(this.parentOf, reference);
+    const call = this.parents.get(callee) as AnyNode | undefined;
+    return call?.type === 'CallExpression' && call.callee === callee ? call : null;
   }
 
   /** The enclosing nodes, outermost first, the node itself last. */
@@ -332,25 +519,30 @@ export class FlowAnalysis {
     if (binding.kind === 'param') return identifier;
     if (declaration.type === 'VariableDeclarator') {
       if (binding.path === null || binding.path.length > 0) return null;
-      if (this.assignmentsTo(identifier.name, binding).length > 0) return null;
+      if (this.assignmentsTo(identifier.name, found).length > 0) return null;
     }
     return declaration;
   };
 
-  /** Assignments to the variable `binding` declares (`cached = ...` in a memoising getter). */
-  assignmentsTo(name: string, binding: Binding): Extract<AnyNode, { type: 'AssignmentExpression' }>[] {
+  /**
+   * Assignments to the variable `found` declares (`cached = ...` in a memoising getter): among
+   * the first `MAX_SITES` assignments to its name inside its scope.
+   */
+  assignmentsTo(name: string, found: FoundBinding): AssignmentNode[] {
+    const binding = found.binding;
+    if (binding === null) return [];
     const cached = this.assignmentsOf.get(binding);
     if (cached !== undefined) return cached;
-    const all = this.assignmentsByName.get(name) ?? [];
-    const found: Extract<AnyNode, { type: 'AssignmentExpression' }>[] = [];
-    for (const node of all.slice(0, MAX_SITES)) {
-      const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
-      const target = assignment.left;
-      const resolved = target.type === 'Identifier' ? this.bindingOf(target) : this.scope.bindingOf(name, this.ancestorsOf(assignment));
-      if (resolved?.binding === binding) found.push(assignment);
+    const assignments: AssignmentNode[] = [];
+    let examined = 0;
+    for (const reference of this.referencesIn(name, found.scopeNode)) {
+      const parent = this.parents.get(reference) as AnyNode | undefined;
+      if (parent?.type !== 'AssignmentExpression' || parent.left !== reference) continue;
+      if (++examined > MAX_SITES) break;
+      if (this.bindingOf(reference)?.binding === binding) assignments.push(parent);
     }
-    this.assignmentsOf.set(binding, found);
-    return found;
+    this.assignmentsOf.set(binding, assignments);
+    return assignments;
   }
 
   /** The function a callee refers to, when it is declared in this file. */
@@ -358,31 +550,53 @@ export class FlowAnalysis {
     const target = unwrap(callee);
     if (isFunctionNode(target)) return target;
     if (target.type !== 'Identifier') return null;
-    const binding = this.bindingOf(target)?.binding;
+    const found = this.bindingOf(target);
+    const binding = found?.binding;
     const declaration = binding?.declaration;
-    if (binding === null || binding === undefined || declaration === undefined) return null;
+    if (found === undefined || binding === null || binding === undefined || declaration === undefined) return null;
     if (binding.kind === 'function' && isFunctionNode(declaration)) return declaration;
     if (binding.init !== null && binding.path?.length === 0) {
       const init = unwrap(binding.init);
-      if (isFunctionNode(init) && this.assignmentsTo(target.name, binding).length === 0) return init;
+      if (isFunctionNode(init) && this.assignmentsTo(target.name, found).length === 0) return init;
     }
     return null;
   }
 
-  /** Calls of `fn` by its name in this file (direct calls only; `.call`/`.apply` are a gap). */
+  /**
+   * Calls of `fn` by its name (direct calls only; `.call`/`.apply` are a gap): among the first
+   * `MAX_SITES` calls of that name in the scope that declares it.
+   */
   callSites(fn: FunctionNode): CallNode[] {
     let name: string | null = null;
-    if (fn.type === 'FunctionDeclaration' && fn.id) name = fn.id.name;
-    else {
+    let declaredAt: Node | undefined;
+    if (fn.type === 'FunctionDeclaration' && fn.id) {
+      name = fn.id.name;
+      declaredAt = this.parents.get(fn);
+    } else {
       const parent = this.parents.get(fn) as AnyNode | undefined;
-      if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') name = parent.id.name;
+      if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') {
+        name = parent.id.name;
+        declaredAt = parent;
+      }
     }
-    if (name === null) return [];
+    if (name === null || declaredAt === undefined) return [];
     const sites: CallNode[] = [];
-    for (const call of (this.callsByName.get(name) ?? []).slice(0, MAX_SITES)) {
+    let examined = 0;
+    for (const reference of this.referencesIn(name, this.enclosingScope(declaredAt))) {
+      const call = this.callOf(reference);
+      if (call === null) continue;
+      if (++examined > MAX_SITES) break;
       if (this.functionOf(call.callee) === fn) sites.push(call);
     }
     return sites;
+  }
+
+  /** The function (or the program) whose range holds every use of a name declared at `node`. */
+  enclosingScope(node: Node): Node {
+    for (let current = this.parents.get(node); current !== undefined; current = this.parents.get(current)) {
+      if (isFunctionNode(current)) return current;
+    }
+    return this.program;
   }
 
   /** The expressions `fn` returns (not those of nested functions). */
@@ -496,7 +710,7 @@ export class FlowAnalysis {
     this.bindingsInProgress.add(binding);
     let taint: Taint | null;
     try {
-      taint = this.bindingTaint(node, binding, depth);
+      taint = this.bindingTaint(node, found as FoundBinding & { binding: Binding }, depth);
     } finally {
       this.bindingsInProgress.delete(binding);
     }
@@ -504,7 +718,8 @@ export class FlowAnalysis {
     return taint;
   }
 
-  private bindingTaint(node: Extract<AnyNode, { type: 'Identifier' }>, binding: Binding, depth: number): Taint | null {
+  private bindingTaint(node: Extract<AnyNode, { type: 'Identifier' }>, found: FoundBinding & { binding: Binding }, depth: number): Taint | null {
+    const binding = found.binding;
     const declaration = binding.declaration;
     if (binding.kind === 'param') {
       if (binding.paramIndex === undefined || !isFunctionNode(declaration)) return null;
@@ -524,7 +739,7 @@ export class FlowAnalysis {
       const taint = this.taintOf(binding.init, depth);
       if (taint !== null) return binding.path.length > 0 ? refine(taint, binding.path[0] ?? '') : taint;
     }
-    for (const assignment of this.assignmentsTo(node.name, binding)) {
+    for (const assignment of this.assignmentsTo(node.name, found)) {
       const taint = this.taintOf(assignment.right, depth);
       if (taint !== null) return taint;
     }
@@ -535,39 +750,10 @@ export class FlowAnalysis {
     return {
       program: this.program,
       parentOf: this.parentOf,
-      references: () => {
-        // The walk pops nodes in source order but for a few node types (template parts):
-        // sorting an almost sorted list is one cheap pass.
-        if (!this.referencesSorted) this.references.sort((a, b) => a.start - b.start);
-        this.referencesSorted = true;
-        return this.references;
-      },
+      referencesIn: (name, scope) => this.referencesIn(name, scope),
       bindingOf: (identifier) => this.bindingOf(identifier),
       functionOf: (callee) => this.functionOf(callee),
     };
-  }
-
-  /** Whether a name this destructuring binds is a read by its key path (`const {env: {TZ}} = process`). */
-  private readsByDestructuring(declarator: Extract<AnyNode, { type: 'VariableDeclarator' }>): boolean {
-    if (declarator.init === null || declarator.init === undefined) return false;
-    const base = this.resolvePath(declarator.init);
-    if (base === null) return false;
-    const stack: { pattern: AnyNode; path: string[] }[] = [{ pattern: declarator.id as AnyNode, path: [] }];
-    while (stack.length > 0) {
-      const { pattern, path } = stack.pop() as { pattern: AnyNode; path: string[] };
-      if (pattern.type === 'Identifier') {
-        if (path.length > 0 && pathSource([...base, ...path], declarator.start) !== null) return true;
-      } else if (pattern.type === 'AssignmentPattern') {
-        stack.push({ pattern: pattern.left as AnyNode, path });
-      } else if (pattern.type === 'ObjectPattern') {
-        for (const property of pattern.properties) {
-          if (property.type !== 'Property') continue;
-          const key = propertyKey(property.key, property.computed);
-          if (key !== null) stack.push({ pattern: property.value as AnyNode, path: [...path, key] });
-        }
-      }
-    }
-    return false;
   }
 
   private destructuredSource(declarator: Node, path: RefPath): SourceRead | null {
@@ -657,43 +843,32 @@ function refine(taint: Taint, member: string): Taint {
   return { source: { start: taint.source.start, kind, what: `${taint.source.what}.${member}` } };
 }
 
-function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
 
 function isStatement(node: AnyNode): boolean {
   return node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'VariableDeclaration';
 }
 
-/**
- * The per-file entry point: `observe` during the shared walk, `analysis()` afterwards. Handlers
- * of several detectors call `observe` on the same node in a row; the repeat is skipped.
- */
+/** The per-file entry point: `observe` during the shared walk, `analysis()` afterwards. */
 export interface FlowFacts {
-  observe(node: Node, ancestors: readonly Node[]): void;
+  /** One function for every detector that registers it, so the shared walk calls it once per node. */
+  readonly observe: (node: Node, ancestors: readonly Node[]) => void;
   readonly sawSource: boolean;
   /** Null when the walk saw no source: the file costs nothing more. */
   analysis(program: Program): FlowAnalysis | null;
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  let last: Node | null = null;
-  let saw = false;
+  const reads: SourceReads = { origins: [], destructurings: [] };
   let built: FlowAnalysis | null | undefined;
+  const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0;
   return {
-    observe(node, ancestors) {
-      if (saw || node === last) return;
-      last = node;
-      if (sourceAt(node, ancestors, scope()) !== null) saw = true;
-    },
+    observe: (node, ancestors) => recordRead(reads, node, ancestors, scope()),
     get sawSource() {
-      return saw;
+      return saw();
     },
     analysis(program) {
       if (built !== undefined) return built;
-      built = saw ? new FlowAnalysis(program, scope()) : null;
+      built = saw() ? new FlowAnalysis(program, scope(), { reads }) : null;
       return built;
     },
   };
@@ -704,7 +879,7 @@ export function flowFacts(scope: () => Scope): FlowFacts {
  * fingerprint; `exit` runs the deep analysis afterwards (and costs nothing when it did not).
  */
 export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors {
-  const observe = (node: Node, ancestors: readonly Node[]): void => flow.observe(node, ancestors);
+  const observe = flow.observe;
   return {
     MemberExpression: observe,
     CallExpression: observe,
@@ -713,4 +888,29 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
     VariableDeclarator: observe,
     'Program:exit': exit,
   };
+}
+
+/** Scopes holding up to this many references are scanned; wider ones are searched by name. */
+const NARROW_SCOPE_REFERENCES = 2_000;
+
+function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
+  const groups = new Map<string, IdentifierNode[]>();
+  for (const reference of references) {
+    const group = groups.get(reference.name);
+    if (group === undefined) groups.set(reference.name, [reference]);
+    else group.push(reference);
+  }
+  return groups;
+}
+
+/** Index of the first node starting at or after `start` (the list is sorted). */
+function firstAtOrAfter(list: readonly Node[], start: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as Node).start < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

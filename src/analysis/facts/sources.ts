@@ -155,13 +155,13 @@ export const MEMBER_SOURCES: Readonly<Record<string, SourceMatch>> = Object.free
   'document.domain': { kind: 'hostname', what: 'document.domain' },
 });
 
-/** The source a canonical member path (`os.hostname`) reads, or null. */
 /**
  * Reads of a web page's own origin (their `what` above): the browser sends it with every request
  * (Origin, Referer), so a page's code sending it on tells the server nothing new.
  */
 export const PAGE_ORIGIN_READS: ReadonlySet<string> = new Set(['location.host', 'location.hostname', 'location.origin', 'document.domain']);
 
+/** The source a canonical member path (`os.hostname`) reads, or null. */
 export function memberSource(path: readonly string[]): SourceMatch | null {
   return own(MEMBER_SOURCES, path.join('.')) ?? null;
 }
@@ -170,6 +170,32 @@ export function memberSource(path: readonly string[]): SourceMatch | null {
 export const MEMBER_SOURCE_NAMES: ReadonlySet<string> = new Set(
   Object.keys(MEMBER_SOURCES).map((path) => path.slice(path.lastIndexOf('.') + 1)),
 );
+
+/**
+ * For names without `_`: which lengths the catalogue's names have, by lower-cased first letter
+ * (bit n set: some name of length n). Every member access of a bundle asks whether its name
+ * could be a source; this answers most of them (`length`, `push`, `call`) without hashing.
+ */
+const PLAIN_NAME_LENGTHS = new Uint32Array(128);
+for (const name of [...Object.keys(ENV_EXACT), ...MEMBER_SOURCE_NAMES]) {
+  if (name.includes('_') || name.length > 31) continue;
+  const first = name.toLowerCase().charCodeAt(0);
+  PLAIN_NAME_LENGTHS[first] = (PLAIN_NAME_LENGTHS[first] ?? 0) | (1 << name.length);
+}
+
+/**
+ * False when `name` can be neither an environment variable of the catalogue nor a catalogued
+ * member (any case: environment names are matched upper-cased). True means "look it up".
+ */
+export function mayNameSource(name: string): boolean {
+  const length = name.length;
+  if (length === 0) return false;
+  if (length > 31 || name.includes('_')) return true;
+  const code = name.charCodeAt(0);
+  if (code >= 128) return true;
+  // (Upper-casing can lengthen a name, `ß` to `SS`, but no environment lookup folds case that way.)
+  return ((PLAIN_NAME_LENGTHS[code | 0x20] ?? 0) & (1 << length)) !== 0;
+}
 
 /**
  * `Intl.<Constructor>().resolvedOptions()`: DateTimeFormat carries the timezone; every Intl
