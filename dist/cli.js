@@ -53,9 +53,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// ../../work/main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -110,9 +110,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK2 = /* @__PURE__ */ Symbol("break visit");
@@ -268,9 +268,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -439,9 +439,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -509,9 +509,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -559,9 +559,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg2, ctx) {
@@ -589,9 +589,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -630,9 +630,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -748,9 +748,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node3 = require_Node();
@@ -778,9 +778,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -853,9 +853,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -996,9 +996,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -1013,9 +1013,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1149,9 +1149,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1432,9 +1432,9 @@ ${indent}`);
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1556,9 +1556,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1689,9 +1689,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../work/main/node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1711,9 +1711,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1771,9 +1771,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -1835,9 +1835,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1875,9 +1875,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -2026,9 +2026,9 @@ ${indent}${end}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2170,9 +2170,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2192,9 +2192,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2308,9 +2308,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2330,9 +2330,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2349,9 +2349,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -2367,9 +2367,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -2391,9 +2391,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2418,9 +2418,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2464,9 +2464,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2509,9 +2509,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2537,9 +2537,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -2604,9 +2604,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -2670,9 +2670,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2748,9 +2748,9 @@ ${cn2.comment}` : item.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2826,9 +2826,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2858,9 +2858,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2907,9 +2907,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2986,9 +2986,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3075,9 +3075,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3163,9 +3163,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3207,9 +3207,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3301,9 +3301,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3333,9 +3333,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3413,9 +3413,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3722,9 +3722,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message) {
@@ -3787,9 +3787,9 @@ ${pointer}
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset: offset2, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3921,9 +3921,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3963,9 +3963,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -3981,9 +3981,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -3997,9 +3997,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4105,9 +4105,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4156,9 +4156,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset2, reqSpace, onError) {
       let comment = "";
@@ -4199,9 +4199,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4393,9 +4393,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4458,9 +4458,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4641,9 +4641,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4862,9 +4862,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4943,9 +4943,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset2, before, pos) {
       if (before) {
@@ -4973,9 +4973,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5079,9 +5079,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5122,9 +5122,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5330,9 +5330,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5515,9 +5515,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5576,9 +5576,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK2 = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5638,9 +5638,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5740,9 +5740,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6329,9 +6329,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -6360,9 +6360,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7234,9 +7234,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../work/main/node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7331,9 +7331,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../work/main/node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7383,9 +7383,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/constants.js
+// node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
-  "../../work/main/node_modules/semver/internal/constants.js"(exports, module) {
+  "node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -7443,9 +7443,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/debug.js
+// node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "../../work/main/node_modules/semver/internal/debug.js"(exports, module) {
+  "node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -7453,9 +7453,9 @@ var require_debug = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/re.js
+// node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "../../work/main/node_modules/semver/internal/re.js"(exports, module) {
+  "node_modules/semver/internal/re.js"(exports, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -7541,9 +7541,9 @@ var require_re = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/parse-options.js
+// node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "../../work/main/node_modules/semver/internal/parse-options.js"(exports, module) {
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -7560,9 +7560,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/identifiers.js
+// node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "../../work/main/node_modules/semver/internal/identifiers.js"(exports, module) {
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b2) => {
@@ -7585,9 +7585,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/classes/semver.js
+// node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "../../work/main/node_modules/semver/classes/semver.js"(exports, module) {
+  "node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
@@ -7877,9 +7877,9 @@ var require_semver = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/parse.js
+// node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "../../work/main/node_modules/semver/functions/parse.js"(exports, module) {
+  "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse10 = (version2, options, throwErrors = false) => {
@@ -7899,9 +7899,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/valid.js
+// node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "../../work/main/node_modules/semver/functions/valid.js"(exports, module) {
+  "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse10 = require_parse();
     var valid = (version2, options) => {
@@ -7912,9 +7912,9 @@ var require_valid = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/clean.js
+// node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "../../work/main/node_modules/semver/functions/clean.js"(exports, module) {
+  "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse10 = require_parse();
     var clean = (version2, options) => {
@@ -7925,9 +7925,9 @@ var require_clean = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/inc.js
+// node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "../../work/main/node_modules/semver/functions/inc.js"(exports, module) {
+  "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version2, release, options, identifier, identifierBase) => {
@@ -7949,9 +7949,9 @@ var require_inc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/diff.js
+// node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "../../work/main/node_modules/semver/functions/diff.js"(exports, module) {
+  "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse10 = require_parse();
     var diff = (version1, version2) => {
@@ -7993,9 +7993,9 @@ var require_diff = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/major.js
+// node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "../../work/main/node_modules/semver/functions/major.js"(exports, module) {
+  "node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
@@ -8003,9 +8003,9 @@ var require_major = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/minor.js
+// node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "../../work/main/node_modules/semver/functions/minor.js"(exports, module) {
+  "node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
@@ -8013,9 +8013,9 @@ var require_minor = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/patch.js
+// node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "../../work/main/node_modules/semver/functions/patch.js"(exports, module) {
+  "node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
@@ -8023,9 +8023,9 @@ var require_patch = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/prerelease.js
+// node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "../../work/main/node_modules/semver/functions/prerelease.js"(exports, module) {
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse10 = require_parse();
     var prerelease = (version2, options) => {
@@ -8036,9 +8036,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/compare.js
+// node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "../../work/main/node_modules/semver/functions/compare.js"(exports, module) {
+  "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compare2 = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
@@ -8046,9 +8046,9 @@ var require_compare = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/rcompare.js
+// node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "../../work/main/node_modules/semver/functions/rcompare.js"(exports, module) {
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var rcompare = (a, b2, loose) => compare2(b2, a, loose);
@@ -8056,9 +8056,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/compare-loose.js
+// node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "../../work/main/node_modules/semver/functions/compare-loose.js"(exports, module) {
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var compareLoose = (a, b2) => compare2(a, b2, true);
@@ -8066,9 +8066,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/compare-build.js
+// node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "../../work/main/node_modules/semver/functions/compare-build.js"(exports, module) {
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a, b2, loose) => {
@@ -8080,9 +8080,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/sort.js
+// node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "../../work/main/node_modules/semver/functions/sort.js"(exports, module) {
+  "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list2, loose) => list2.sort((a, b2) => compareBuild(a, b2, loose));
@@ -8090,9 +8090,9 @@ var require_sort = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/rsort.js
+// node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "../../work/main/node_modules/semver/functions/rsort.js"(exports, module) {
+  "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list2, loose) => list2.sort((a, b2) => compareBuild(b2, a, loose));
@@ -8100,9 +8100,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/gt.js
+// node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "../../work/main/node_modules/semver/functions/gt.js"(exports, module) {
+  "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var gt2 = (a, b2, loose) => compare2(a, b2, loose) > 0;
@@ -8110,9 +8110,9 @@ var require_gt = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/lt.js
+// node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "../../work/main/node_modules/semver/functions/lt.js"(exports, module) {
+  "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var lt2 = (a, b2, loose) => compare2(a, b2, loose) < 0;
@@ -8120,9 +8120,9 @@ var require_lt = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/eq.js
+// node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "../../work/main/node_modules/semver/functions/eq.js"(exports, module) {
+  "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var eq = (a, b2, loose) => compare2(a, b2, loose) === 0;
@@ -8130,9 +8130,9 @@ var require_eq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/neq.js
+// node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "../../work/main/node_modules/semver/functions/neq.js"(exports, module) {
+  "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var neq = (a, b2, loose) => compare2(a, b2, loose) !== 0;
@@ -8140,9 +8140,9 @@ var require_neq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/gte.js
+// node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "../../work/main/node_modules/semver/functions/gte.js"(exports, module) {
+  "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var gte = (a, b2, loose) => compare2(a, b2, loose) >= 0;
@@ -8150,9 +8150,9 @@ var require_gte = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/lte.js
+// node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "../../work/main/node_modules/semver/functions/lte.js"(exports, module) {
+  "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
     var lte = (a, b2, loose) => compare2(a, b2, loose) <= 0;
@@ -8160,9 +8160,9 @@ var require_lte = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/cmp.js
+// node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "../../work/main/node_modules/semver/functions/cmp.js"(exports, module) {
+  "node_modules/semver/functions/cmp.js"(exports, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -8210,9 +8210,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/coerce.js
+// node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "../../work/main/node_modules/semver/functions/coerce.js"(exports, module) {
+  "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse10 = require_parse();
@@ -8256,9 +8256,9 @@ var require_coerce = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/truncate.js
+// node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "../../work/main/node_modules/semver/functions/truncate.js"(exports, module) {
+  "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse10 = require_parse();
     var constants2 = require_constants();
@@ -8297,9 +8297,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/lrucache.js
+// node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "../../work/main/node_modules/semver/internal/lrucache.js"(exports, module) {
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -8335,9 +8335,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/internal/trim-comparator-whitespace.js
+// node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "../../work/main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -8526,9 +8526,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/classes/range.js
+// node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "../../work/main/node_modules/semver/classes/range.js"(exports, module) {
+  "node_modules/semver/classes/range.js"(exports, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -8911,9 +8911,9 @@ var require_range = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/classes/comparator.js
+// node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "../../work/main/node_modules/semver/classes/comparator.js"(exports, module) {
+  "node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -9024,9 +9024,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/functions/satisfies.js
+// node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "../../work/main/node_modules/semver/functions/satisfies.js"(exports, module) {
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version2, range, options) => {
@@ -9041,9 +9041,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/to-comparators.js
+// node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "../../work/main/node_modules/semver/ranges/to-comparators.js"(exports, module) {
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
@@ -9051,9 +9051,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/max-satisfying.js
+// node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "../../work/main/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9080,9 +9080,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/min-satisfying.js
+// node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "../../work/main/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9109,9 +9109,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/min-version.js
+// node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "../../work/main/node_modules/semver/ranges/min-version.js"(exports, module) {
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -9168,9 +9168,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/valid.js
+// node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "../../work/main/node_modules/semver/ranges/valid.js"(exports, module) {
+  "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options) => {
@@ -9184,9 +9184,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/outside.js
+// node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "../../work/main/node_modules/semver/ranges/outside.js"(exports, module) {
+  "node_modules/semver/ranges/outside.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -9253,9 +9253,9 @@ var require_outside = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/gtr.js
+// node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "../../work/main/node_modules/semver/ranges/gtr.js"(exports, module) {
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version2, range, options) => outside(version2, range, ">", options);
@@ -9263,9 +9263,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/ltr.js
+// node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "../../work/main/node_modules/semver/ranges/ltr.js"(exports, module) {
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version2, range, options) => outside(version2, range, "<", options);
@@ -9273,9 +9273,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/intersects.js
+// node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "../../work/main/node_modules/semver/ranges/intersects.js"(exports, module) {
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -9287,9 +9287,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/simplify.js
+// node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "../../work/main/node_modules/semver/ranges/simplify.js"(exports, module) {
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare2 = require_compare();
@@ -9337,9 +9337,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/ranges/subset.js
+// node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "../../work/main/node_modules/semver/ranges/subset.js"(exports, module) {
+  "node_modules/semver/ranges/subset.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -9499,9 +9499,9 @@ var require_subset = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/semver/index.js
+// node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "../../work/main/node_modules/semver/index.js"(exports, module) {
+  "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
     var constants2 = require_constants();
@@ -9596,9 +9596,9 @@ var require_semver2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/json-parse-even-better-errors/lib/index.js
+// node_modules/json-parse-even-better-errors/lib/index.js
 var require_lib = __commonJS({
-  "../../work/main/node_modules/json-parse-even-better-errors/lib/index.js"(exports, module) {
+  "node_modules/json-parse-even-better-errors/lib/index.js"(exports, module) {
     "use strict";
     var INDENT = /* @__PURE__ */ Symbol.for("indent");
     var NEWLINE = /* @__PURE__ */ Symbol.for("newline");
@@ -9701,9 +9701,9 @@ var require_lib = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/update-dependencies.js
+// node_modules/@npmcli/package-json/lib/update-dependencies.js
 var require_update_dependencies = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/update-dependencies.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/update-dependencies.js"(exports, module) {
     var depTypes = /* @__PURE__ */ new Set([
       "dependencies",
       "optionalDependencies",
@@ -9759,9 +9759,9 @@ var require_update_dependencies = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/update-scripts.js
+// node_modules/@npmcli/package-json/lib/update-scripts.js
 var require_update_scripts = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/update-scripts.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/update-scripts.js"(exports, module) {
     var updateScripts = ({ content, originalContent = {} }) => {
       const newScripts = content.scripts;
       if (!newScripts) {
@@ -9787,9 +9787,9 @@ var require_update_scripts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/update-workspaces.js
+// node_modules/@npmcli/package-json/lib/update-workspaces.js
 var require_update_workspaces = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/update-workspaces.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/update-workspaces.js"(exports, module) {
     var updateWorkspaces = ({ content, originalContent = {} }) => {
       const newWorkspaces = content.workspaces;
       if (!newWorkspaces) {
@@ -9813,9 +9813,9 @@ var require_update_workspaces = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/proc-log/lib/index.js
+// node_modules/proc-log/lib/index.js
 var require_lib2 = __commonJS({
-  "../../work/main/node_modules/proc-log/lib/index.js"(exports, module) {
+  "node_modules/proc-log/lib/index.js"(exports, module) {
     var META = /* @__PURE__ */ Symbol("proc-log.meta");
     module.exports = {
       META,
@@ -9976,9 +9976,9 @@ var require_lib2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/lru-cache/dist/commonjs/node/index.min.js
+// node_modules/lru-cache/dist/commonjs/node/index.min.js
 var require_index_min = __commonJS({
-  "../../work/main/node_modules/lru-cache/dist/commonjs/node/index.min.js"(exports) {
+  "node_modules/lru-cache/dist/commonjs/node/index.min.js"(exports) {
     "use strict";
     var j2 = (u2, t) => () => (t || u2((t = { exports: {} }).exports, t), t.exports);
     var I2 = j2((O2) => {
@@ -10582,9 +10582,9 @@ var require_index_min = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/hosted-git-info/lib/hosts.js
+// node_modules/hosted-git-info/lib/hosts.js
 var require_hosts = __commonJS({
-  "../../work/main/node_modules/hosted-git-info/lib/hosts.js"(exports, module) {
+  "node_modules/hosted-git-info/lib/hosts.js"(exports, module) {
     "use strict";
     var maybeJoin = (...args) => args.every((arg2) => arg2) ? args.join("") : "";
     var maybeEncode = (arg2) => arg2 ? encodeURIComponent(arg2) : "";
@@ -10748,9 +10748,9 @@ var require_hosts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/hosted-git-info/lib/parse-url.js
+// node_modules/hosted-git-info/lib/parse-url.js
 var require_parse_url = __commonJS({
-  "../../work/main/node_modules/hosted-git-info/lib/parse-url.js"(exports, module) {
+  "node_modules/hosted-git-info/lib/parse-url.js"(exports, module) {
     var url = __require("url");
     var lastIndexOfBefore = (str, char, beforeChar) => {
       const startPosition = str.indexOf(beforeChar);
@@ -10799,9 +10799,9 @@ var require_parse_url = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/hosted-git-info/lib/from-url.js
+// node_modules/hosted-git-info/lib/from-url.js
 var require_from_url = __commonJS({
-  "../../work/main/node_modules/hosted-git-info/lib/from-url.js"(exports, module) {
+  "node_modules/hosted-git-info/lib/from-url.js"(exports, module) {
     "use strict";
     var parseUrl = require_parse_url();
     var isGitHubShorthand2 = (arg2) => {
@@ -10893,9 +10893,9 @@ var require_from_url = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/hosted-git-info/lib/index.js
+// node_modules/hosted-git-info/lib/index.js
 var require_lib3 = __commonJS({
-  "../../work/main/node_modules/hosted-git-info/lib/index.js"(exports, module) {
+  "node_modules/hosted-git-info/lib/index.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
     var hosts = require_hosts();
@@ -11070,9 +11070,9 @@ var require_lib3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/glob/dist/commonjs/index.min.js
+// node_modules/glob/dist/commonjs/index.min.js
 var require_index_min2 = __commonJS({
-  "../../work/main/node_modules/glob/dist/commonjs/index.min.js"(exports) {
+  "node_modules/glob/dist/commonjs/index.min.js"(exports) {
     "use strict";
     var R2 = (n, t) => () => (t || n((t = { exports: {} }).exports, t), t.exports);
     var Ge2 = R2((Y2) => {
@@ -14095,9 +14095,9 @@ globstar while`, t, d, e, u2, m2), this.matchOne(t.slice(d), e.slice(u2), s3)) r
   }
 });
 
-// ../../work/main/node_modules/spdx-license-ids/index.json
+// node_modules/spdx-license-ids/index.json
 var require_spdx_license_ids = __commonJS({
-  "../../work/main/node_modules/spdx-license-ids/index.json"(exports, module) {
+  "node_modules/spdx-license-ids/index.json"(exports, module) {
     module.exports = [
       "0BSD",
       "3D-Slicer-1.0",
@@ -14811,9 +14811,9 @@ var require_spdx_license_ids = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/spdx-license-ids/deprecated.json
+// node_modules/spdx-license-ids/deprecated.json
 var require_deprecated = __commonJS({
-  "../../work/main/node_modules/spdx-license-ids/deprecated.json"(exports, module) {
+  "node_modules/spdx-license-ids/deprecated.json"(exports, module) {
     module.exports = [
       "AGPL-1.0",
       "AGPL-3.0",
@@ -14845,9 +14845,9 @@ var require_deprecated = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/spdx-exceptions/index.json
+// node_modules/spdx-exceptions/index.json
 var require_spdx_exceptions = __commonJS({
-  "../../work/main/node_modules/spdx-exceptions/index.json"(exports, module) {
+  "node_modules/spdx-exceptions/index.json"(exports, module) {
     module.exports = [
       "389-exception",
       "Asterisk-exception",
@@ -14919,9 +14919,9 @@ var require_spdx_exceptions = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/spdx-expression-parse/scan.js
+// node_modules/spdx-expression-parse/scan.js
 var require_scan = __commonJS({
-  "../../work/main/node_modules/spdx-expression-parse/scan.js"(exports, module) {
+  "node_modules/spdx-expression-parse/scan.js"(exports, module) {
     "use strict";
     var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
     var exceptions = require_spdx_exceptions();
@@ -15023,9 +15023,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/spdx-expression-parse/parse.js
+// node_modules/spdx-expression-parse/parse.js
 var require_parse2 = __commonJS({
-  "../../work/main/node_modules/spdx-expression-parse/parse.js"(exports, module) {
+  "node_modules/spdx-expression-parse/parse.js"(exports, module) {
     "use strict";
     module.exports = function(tokens) {
       var index = 0;
@@ -15137,9 +15137,9 @@ var require_parse2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/spdx-expression-parse/index.js
+// node_modules/spdx-expression-parse/index.js
 var require_spdx_expression_parse = __commonJS({
-  "../../work/main/node_modules/spdx-expression-parse/index.js"(exports, module) {
+  "node_modules/spdx-expression-parse/index.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse10 = require_parse2();
@@ -15149,9 +15149,9 @@ var require_spdx_expression_parse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/license.js
+// node_modules/@npmcli/package-json/lib/license.js
 var require_license = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/license.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/license.js"(exports, module) {
     var parse10 = require_spdx_expression_parse();
     function usesLicenseRef(ast) {
       if (Object.hasOwn(ast, "license")) {
@@ -15177,9 +15177,9 @@ var require_license = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/normalize-data.js
+// node_modules/@npmcli/package-json/lib/normalize-data.js
 var require_normalize_data = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/normalize-data.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/normalize-data.js"(exports, module) {
     var { URL: URL2 } = __require("node:url");
     var hostedGitInfo = require_lib3();
     var validateLicense = require_license();
@@ -15409,9 +15409,9 @@ var require_normalize_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/isexe/dist/commonjs/index.min.js
+// node_modules/isexe/dist/commonjs/index.min.js
 var require_index_min3 = __commonJS({
-  "../../work/main/node_modules/isexe/dist/commonjs/index.min.js"(exports) {
+  "node_modules/isexe/dist/commonjs/index.min.js"(exports) {
     "use strict";
     var a = (t, e) => () => (e || t((e = { exports: {} }).exports, e), e.exports);
     var _2 = a((i2) => {
@@ -15533,9 +15533,9 @@ var require_index_min3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/which/lib/index.js
+// node_modules/which/lib/index.js
 var require_lib4 = __commonJS({
-  "../../work/main/node_modules/which/lib/index.js"(exports, module) {
+  "node_modules/which/lib/index.js"(exports, module) {
     var { isexe, sync: isexeSync } = require_index_min3();
     var { join: join5, delimiter, sep, posix } = __require("path");
     var isWindows = process.platform === "win32";
@@ -15621,9 +15621,9 @@ var require_lib4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/promise-spawn/lib/escape.js
+// node_modules/@npmcli/promise-spawn/lib/escape.js
 var require_escape = __commonJS({
-  "../../work/main/node_modules/@npmcli/promise-spawn/lib/escape.js"(exports, module) {
+  "node_modules/@npmcli/promise-spawn/lib/escape.js"(exports, module) {
     "use strict";
     var cmd = (input, doubleEscape) => {
       if (!input.length) {
@@ -15677,9 +15677,9 @@ var require_escape = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/promise-spawn/lib/index.js
+// node_modules/@npmcli/promise-spawn/lib/index.js
 var require_lib5 = __commonJS({
-  "../../work/main/node_modules/@npmcli/promise-spawn/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/promise-spawn/lib/index.js"(exports, module) {
     "use strict";
     var { spawn } = __require("child_process");
     var os2 = __require("os");
@@ -15850,9 +15850,9 @@ var require_lib5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@gar/promise-retry/lib/retry.js
+// node_modules/@gar/promise-retry/lib/retry.js
 var require_retry = __commonJS({
-  "../../work/main/node_modules/@gar/promise-retry/lib/retry.js"(exports, module) {
+  "node_modules/@gar/promise-retry/lib/retry.js"(exports, module) {
     var RetryOperation = class {
       #attempts = 1;
       #cachedTimeouts = null;
@@ -15947,9 +15947,9 @@ var require_retry = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@gar/promise-retry/lib/index.js
+// node_modules/@gar/promise-retry/lib/index.js
 var require_lib6 = __commonJS({
-  "../../work/main/node_modules/@gar/promise-retry/lib/index.js"(exports, module) {
+  "node_modules/@gar/promise-retry/lib/index.js"(exports, module) {
     var { RetryOperation } = require_retry();
     var createTimeout = (attempt, opts) => Math.min(Math.round((1 + (opts.randomize ? Math.random() : 0)) * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt)), opts.maxTimeout);
     var isRetryError = (err) => err?.code === "EPROMISERETRY" && Object.hasOwn(err, "retried");
@@ -16009,9 +16009,9 @@ var require_lib6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/errors.js
+// node_modules/@npmcli/git/lib/errors.js
 var require_errors2 = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/errors.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/errors.js"(exports, module) {
     var maxRetry = 3;
     var GitError = class extends Error {
       shouldRetry() {
@@ -16044,9 +16044,9 @@ var require_errors2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/make-error.js
+// node_modules/@npmcli/git/lib/make-error.js
 var require_make_error = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/make-error.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/make-error.js"(exports, module) {
     var {
       GitConnectionError,
       GitPathspecError,
@@ -16079,9 +16079,9 @@ var require_make_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ini/lib/ini.js
+// node_modules/ini/lib/ini.js
 var require_ini = __commonJS({
-  "../../work/main/node_modules/ini/lib/ini.js"(exports, module) {
+  "node_modules/ini/lib/ini.js"(exports, module) {
     var { hasOwnProperty: hasOwnProperty2 } = Object.prototype;
     var encode = (obj, opt = {}) => {
       if (typeof opt === "string") {
@@ -16291,9 +16291,9 @@ var require_ini = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/opts.js
+// node_modules/@npmcli/git/lib/opts.js
 var require_opts = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/opts.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/opts.js"(exports, module) {
     var fs2 = __require("node:fs");
     var os2 = __require("node:os");
     var path = __require("node:path");
@@ -16342,9 +16342,9 @@ var require_opts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/which.js
+// node_modules/@npmcli/git/lib/which.js
 var require_which = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/which.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/which.js"(exports, module) {
     var which = require_lib4();
     var gitPath;
     try {
@@ -16363,9 +16363,9 @@ var require_which = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/spawn.js
+// node_modules/@npmcli/git/lib/spawn.js
 var require_spawn = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/spawn.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/spawn.js"(exports, module) {
     var spawn = require_lib5();
     var { promiseRetry } = require_lib6();
     var { log } = require_lib2();
@@ -16403,9 +16403,9 @@ var require_spawn = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/lines-to-revs.js
+// node_modules/@npmcli/git/lib/lines-to-revs.js
 var require_lines_to_revs = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/lines-to-revs.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/lines-to-revs.js"(exports, module) {
     var semver4 = require_semver2();
     module.exports = (lines) => finish(lines.reduce(linesToRevsReducer, {
       versions: {},
@@ -16512,9 +16512,9 @@ var require_lines_to_revs = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/revs.js
+// node_modules/@npmcli/git/lib/revs.js
 var require_revs = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/revs.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/revs.js"(exports, module) {
     var spawn = require_spawn();
     var { LRUCache } = require_index_min();
     var linesToRevs = require_lines_to_revs();
@@ -16537,24 +16537,24 @@ var require_revs = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/utils.js
+// node_modules/@npmcli/git/lib/utils.js
 var require_utils = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/utils.js"(exports) {
+  "node_modules/@npmcli/git/lib/utils.js"(exports) {
     var isWindows = (opts) => (opts.fakePlatform || process.platform) === "win32";
     exports.isWindows = isWindows;
   }
 });
 
-// ../../work/main/node_modules/validate-npm-package-name/lib/builtin-modules.json
+// node_modules/validate-npm-package-name/lib/builtin-modules.json
 var require_builtin_modules = __commonJS({
-  "../../work/main/node_modules/validate-npm-package-name/lib/builtin-modules.json"(exports, module) {
+  "node_modules/validate-npm-package-name/lib/builtin-modules.json"(exports, module) {
     module.exports = ["_http_agent", "_http_client", "_http_common", "_http_incoming", "_http_outgoing", "_http_server", "_stream_duplex", "_stream_passthrough", "_stream_readable", "_stream_transform", "_stream_wrap", "_stream_writable", "_tls_common", "_tls_wrap", "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises", "http", "http2", "https", "inspector", "inspector/promises", "module", "net", "os", "path", "path/posix", "path/win32", "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream", "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers", "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi", "worker_threads", "zlib", "node:sea", "node:sqlite", "node:test", "node:test/reporters"];
   }
 });
 
-// ../../work/main/node_modules/validate-npm-package-name/lib/index.js
+// node_modules/validate-npm-package-name/lib/index.js
 var require_lib7 = __commonJS({
-  "../../work/main/node_modules/validate-npm-package-name/lib/index.js"(exports, module) {
+  "node_modules/validate-npm-package-name/lib/index.js"(exports, module) {
     "use strict";
     var builtins = require_builtin_modules();
     var scopedPackagePattern = new RegExp("^(?:@([^/]+?)[/])?([^/]+?)$");
@@ -16644,9 +16644,9 @@ var require_lib7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-package-arg/lib/npa.js
+// node_modules/npm-package-arg/lib/npa.js
 var require_npa = __commonJS({
-  "../../work/main/node_modules/npm-package-arg/lib/npa.js"(exports, module) {
+  "node_modules/npm-package-arg/lib/npa.js"(exports, module) {
     "use strict";
     var isWindows = process.platform === "win32";
     var { URL: URL2 } = __require("node:url");
@@ -17039,9 +17039,9 @@ var require_npa = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-install-checks/lib/current-env.js
+// node_modules/npm-install-checks/lib/current-env.js
 var require_current_env = __commonJS({
-  "../../work/main/node_modules/npm-install-checks/lib/current-env.js"(exports, module) {
+  "node_modules/npm-install-checks/lib/current-env.js"(exports, module) {
     var process2 = __require("node:process");
     var nodeOs = __require("node:os");
     var fs2 = __require("node:fs");
@@ -17128,9 +17128,9 @@ var require_current_env = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-install-checks/lib/dev-engines.js
+// node_modules/npm-install-checks/lib/dev-engines.js
 var require_dev_engines = __commonJS({
-  "../../work/main/node_modules/npm-install-checks/lib/dev-engines.js"(exports, module) {
+  "node_modules/npm-install-checks/lib/dev-engines.js"(exports, module) {
     var satisfies = require_satisfies();
     var validRange = require_valid2();
     var recognizedOnFail = [
@@ -17253,9 +17253,9 @@ var require_dev_engines = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-install-checks/lib/index.js
+// node_modules/npm-install-checks/lib/index.js
 var require_lib8 = __commonJS({
-  "../../work/main/node_modules/npm-install-checks/lib/index.js"(exports, module) {
+  "node_modules/npm-install-checks/lib/index.js"(exports, module) {
     var semver4 = require_semver2();
     var currentEnv = require_current_env();
     var { checkDevEngines } = require_dev_engines();
@@ -17339,9 +17339,9 @@ var require_lib8 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-normalize-package-bin/lib/index.js
+// node_modules/npm-normalize-package-bin/lib/index.js
 var require_lib9 = __commonJS({
-  "../../work/main/node_modules/npm-normalize-package-bin/lib/index.js"(exports, module) {
+  "node_modules/npm-normalize-package-bin/lib/index.js"(exports, module) {
     var { join: join5, basename: basename2 } = __require("path");
     var normalize = (pkg) => !pkg.bin ? removeBin(pkg) : typeof pkg.bin === "string" ? normalizeString(pkg) : Array.isArray(pkg.bin) ? normalizeArray(pkg) : typeof pkg.bin === "object" ? normalizeObject(pkg) : removeBin(pkg);
     var normalizeString = (pkg) => {
@@ -17389,9 +17389,9 @@ var require_lib9 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-pick-manifest/lib/index.js
+// node_modules/npm-pick-manifest/lib/index.js
 var require_lib10 = __commonJS({
-  "../../work/main/node_modules/npm-pick-manifest/lib/index.js"(exports, module) {
+  "node_modules/npm-pick-manifest/lib/index.js"(exports, module) {
     "use strict";
     var npa = require_npa();
     var semver4 = require_semver2();
@@ -17545,9 +17545,9 @@ ${polMsg}`;
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/clone.js
+// node_modules/@npmcli/git/lib/clone.js
 var require_clone = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/clone.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/clone.js"(exports, module) {
     var shallowHosts = /* @__PURE__ */ new Set([
       "github.com",
       "gist.github.com",
@@ -17669,17 +17669,17 @@ var require_clone = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/is.js
+// node_modules/@npmcli/git/lib/is.js
 var require_is = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/is.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/is.js"(exports, module) {
     var { stat: stat3 } = __require("fs/promises");
     module.exports = ({ cwd = process.cwd() } = {}) => stat3(cwd + "/.git").then(() => true, () => false);
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/find.js
+// node_modules/@npmcli/git/lib/find.js
 var require_find = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/find.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/find.js"(exports, module) {
     var is2 = require_is();
     var { dirname: dirname3 } = __require("path");
     module.exports = async ({ cwd = process.cwd(), root } = {}) => {
@@ -17697,17 +17697,17 @@ var require_find = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/is-clean.js
+// node_modules/@npmcli/git/lib/is-clean.js
 var require_is_clean = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/is-clean.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/is-clean.js"(exports, module) {
     var spawn = require_spawn();
     module.exports = (opts = {}) => spawn(["status", "--porcelain=v1", "-uno"], opts).then((res) => !res.stdout.trim().split(/\r?\n+/).map((l) => l.trim()).filter((l) => l).length);
   }
 });
 
-// ../../work/main/node_modules/@npmcli/git/lib/index.js
+// node_modules/@npmcli/git/lib/index.js
 var require_lib11 = __commonJS({
-  "../../work/main/node_modules/@npmcli/git/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/git/lib/index.js"(exports, module) {
     module.exports = {
       clone: require_clone(),
       revs: require_revs(),
@@ -17720,9 +17720,9 @@ var require_lib11 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/normalize.js
+// node_modules/@npmcli/package-json/lib/normalize.js
 var require_normalize = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/normalize.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/normalize.js"(exports, module) {
     var valid = require_valid();
     var clean = require_clean();
     var fs2 = __require("node:fs/promises");
@@ -18204,9 +18204,9 @@ var require_normalize = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/read-package.js
+// node_modules/@npmcli/package-json/lib/read-package.js
 var require_read_package = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/read-package.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/read-package.js"(exports, module) {
     var { readFile: readFile2 } = __require("fs/promises");
     var parseJSON = require_lib();
     async function read(filename) {
@@ -18240,9 +18240,9 @@ var require_read_package = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/sort.js
+// node_modules/@npmcli/package-json/lib/sort.js
 var require_sort2 = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/sort.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/sort.js"(exports, module) {
     function packageSort(json) {
       const {
         name,
@@ -18337,9 +18337,9 @@ var require_sort2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/package-json/lib/index.js
+// node_modules/@npmcli/package-json/lib/index.js
 var require_lib12 = __commonJS({
-  "../../work/main/node_modules/@npmcli/package-json/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/package-json/lib/index.js"(exports, module) {
     var { readFile: readFile2, writeFile } = __require("node:fs/promises");
     var { resolve: resolve2 } = __require("node:path");
     var parseJSON = require_lib();
@@ -18590,9 +18590,9 @@ var require_lib12 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass/dist/commonjs/index.js
+// node_modules/minipass/dist/commonjs/index.js
 var require_commonjs = __commonJS({
-  "../../work/main/node_modules/minipass/dist/commonjs/index.js"(exports) {
+  "node_modules/minipass/dist/commonjs/index.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -19486,9 +19486,9 @@ var require_commonjs = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-collect/index.js
+// node_modules/minipass-collect/index.js
 var require_minipass_collect = __commonJS({
-  "../../work/main/node_modules/minipass-collect/index.js"(exports, module) {
+  "node_modules/minipass-collect/index.js"(exports, module) {
     var { Minipass } = require_commonjs();
     var _data = /* @__PURE__ */ Symbol("_data");
     var _length = /* @__PURE__ */ Symbol("_length");
@@ -19555,9 +19555,9 @@ var require_minipass_collect = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-pipeline/node_modules/minipass/index.js
+// node_modules/minipass-pipeline/node_modules/minipass/index.js
 var require_minipass = __commonJS({
-  "../../work/main/node_modules/minipass-pipeline/node_modules/minipass/index.js"(exports, module) {
+  "node_modules/minipass-pipeline/node_modules/minipass/index.js"(exports, module) {
     "use strict";
     var proc = typeof process === "object" && process ? process : {
       stdout: null,
@@ -20079,9 +20079,9 @@ var require_minipass = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-pipeline/index.js
+// node_modules/minipass-pipeline/index.js
 var require_minipass_pipeline = __commonJS({
-  "../../work/main/node_modules/minipass-pipeline/index.js"(exports, module) {
+  "node_modules/minipass-pipeline/index.js"(exports, module) {
     var Minipass = require_minipass();
     var EE = __require("events");
     var isStream = (s3) => s3 && s3 instanceof EE && (typeof s3.pipe === "function" || // readable
@@ -20192,9 +20192,9 @@ var require_minipass_pipeline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ssri/lib/index.js
+// node_modules/ssri/lib/index.js
 var require_lib13 = __commonJS({
-  "../../work/main/node_modules/ssri/lib/index.js"(exports, module) {
+  "node_modules/ssri/lib/index.js"(exports, module) {
     "use strict";
     var crypto = __require("crypto");
     var { Minipass } = require_commonjs();
@@ -20668,9 +20668,9 @@ var require_lib13 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/common/get-options.js
+// node_modules/@npmcli/fs/lib/common/get-options.js
 var require_get_options = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/common/get-options.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/common/get-options.js"(exports, module) {
     var getOptions2 = (input, { copy, wrap }) => {
       const result2 = {};
       if (input && typeof input === "object") {
@@ -20688,9 +20688,9 @@ var require_get_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/common/node.js
+// node_modules/@npmcli/fs/lib/common/node.js
 var require_node = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/common/node.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/common/node.js"(exports, module) {
     var semver4 = require_semver2();
     var satisfies = (range) => {
       return semver4.satisfies(process.version, range, { includePrerelease: true });
@@ -20701,9 +20701,9 @@ var require_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/cp/errors.js
+// node_modules/@npmcli/fs/lib/cp/errors.js
 var require_errors3 = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/cp/errors.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/cp/errors.js"(exports, module) {
     "use strict";
     var { inspect } = __require("util");
     var SystemError = class {
@@ -20818,9 +20818,9 @@ var require_errors3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/cp/polyfill.js
+// node_modules/@npmcli/fs/lib/cp/polyfill.js
 var require_polyfill = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/cp/polyfill.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/cp/polyfill.js"(exports, module) {
     "use strict";
     var {
       ERR_FS_CP_DIR_TO_NON_DIR,
@@ -21169,9 +21169,9 @@ var require_polyfill = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/cp/index.js
+// node_modules/@npmcli/fs/lib/cp/index.js
 var require_cp = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/cp/index.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/cp/index.js"(exports, module) {
     var fs2 = __require("fs/promises");
     var getOptions2 = require_get_options();
     var node = require_node();
@@ -21187,9 +21187,9 @@ var require_cp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/with-temp-dir.js
+// node_modules/@npmcli/fs/lib/with-temp-dir.js
 var require_with_temp_dir = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/with-temp-dir.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/with-temp-dir.js"(exports, module) {
     var { join: join5, sep } = __require("path");
     var getOptions2 = require_get_options();
     var { mkdir, mkdtemp: mkdtemp3, rm: rm3 } = __require("fs/promises");
@@ -21219,9 +21219,9 @@ var require_with_temp_dir = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/readdir-scoped.js
+// node_modules/@npmcli/fs/lib/readdir-scoped.js
 var require_readdir_scoped = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/readdir-scoped.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/readdir-scoped.js"(exports, module) {
     var { readdir: readdir2 } = __require("fs/promises");
     var { join: join5 } = __require("path");
     var readdirScoped = async (dir) => {
@@ -21241,9 +21241,9 @@ var require_readdir_scoped = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/move-file.js
+// node_modules/@npmcli/fs/lib/move-file.js
 var require_move_file = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/move-file.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/move-file.js"(exports, module) {
     var { dirname: dirname3, join: join5, resolve: resolve2, relative, isAbsolute } = __require("path");
     var fs2 = __require("fs/promises");
     var pathExists = async (path) => {
@@ -21312,9 +21312,9 @@ var require_move_file = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/fs/lib/index.js
+// node_modules/@npmcli/fs/lib/index.js
 var require_lib14 = __commonJS({
-  "../../work/main/node_modules/@npmcli/fs/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/fs/lib/index.js"(exports, module) {
     "use strict";
     var cp = require_cp();
     var withTempDir = require_with_temp_dir();
@@ -21329,9 +21329,9 @@ var require_lib14 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/util/tmp.js
+// node_modules/cacache/lib/util/tmp.js
 var require_tmp = __commonJS({
-  "../../work/main/node_modules/cacache/lib/util/tmp.js"(exports, module) {
+  "node_modules/cacache/lib/util/tmp.js"(exports, module) {
     "use strict";
     var crypto = __require("crypto");
     var { withTempDir } = require_lib14();
@@ -21360,9 +21360,9 @@ var require_tmp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/package.json
+// node_modules/cacache/package.json
 var require_package = __commonJS({
-  "../../work/main/node_modules/cacache/package.json"(exports, module) {
+  "node_modules/cacache/package.json"(exports, module) {
     module.exports = {
       name: "cacache",
       version: "20.0.4",
@@ -21447,9 +21447,9 @@ var require_package = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/util/hash-to-segments.js
+// node_modules/cacache/lib/util/hash-to-segments.js
 var require_hash_to_segments = __commonJS({
-  "../../work/main/node_modules/cacache/lib/util/hash-to-segments.js"(exports, module) {
+  "node_modules/cacache/lib/util/hash-to-segments.js"(exports, module) {
     "use strict";
     module.exports = hashToSegments;
     function hashToSegments(hash) {
@@ -21458,9 +21458,9 @@ var require_hash_to_segments = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/content/path.js
+// node_modules/cacache/lib/content/path.js
 var require_path = __commonJS({
-  "../../work/main/node_modules/cacache/lib/content/path.js"(exports, module) {
+  "node_modules/cacache/lib/content/path.js"(exports, module) {
     "use strict";
     var contentVer = require_package()["cache-version"].content;
     var hashToSegments = require_hash_to_segments();
@@ -21482,7 +21482,7 @@ var require_path = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/p-map/index.js
+// node_modules/p-map/index.js
 var p_map_exports = {};
 __export(p_map_exports, {
   default: () => pMap,
@@ -21928,15 +21928,15 @@ function createPuller(iterator) {
 }
 var pMapSkip, pMapStop;
 var init_p_map = __esm({
-  "../../work/main/node_modules/p-map/index.js"() {
+  "node_modules/p-map/index.js"() {
     pMapSkip = /* @__PURE__ */ Symbol("skip");
     pMapStop = /* @__PURE__ */ Symbol("stop");
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/entry-index.js
+// node_modules/cacache/lib/entry-index.js
 var require_entry_index = __commonJS({
-  "../../work/main/node_modules/cacache/lib/entry-index.js"(exports, module) {
+  "node_modules/cacache/lib/entry-index.js"(exports, module) {
     "use strict";
     var crypto = __require("crypto");
     var {
@@ -22196,9 +22196,9 @@ ${hashEntry(stringified)}	${stringified}`);
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/memoization.js
+// node_modules/cacache/lib/memoization.js
 var require_memoization = __commonJS({
-  "../../work/main/node_modules/cacache/lib/memoization.js"(exports, module) {
+  "node_modules/cacache/lib/memoization.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
     var MEMOIZED = new LRUCache({
@@ -22260,9 +22260,9 @@ var require_memoization = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fs-minipass/lib/index.js
+// node_modules/fs-minipass/lib/index.js
 var require_lib15 = __commonJS({
-  "../../work/main/node_modules/fs-minipass/lib/index.js"(exports) {
+  "node_modules/fs-minipass/lib/index.js"(exports) {
     "use strict";
     var { Minipass } = require_commonjs();
     var EE = __require("events").EventEmitter;
@@ -22647,9 +22647,9 @@ var require_lib15 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/content/read.js
+// node_modules/cacache/lib/content/read.js
 var require_read = __commonJS({
-  "../../work/main/node_modules/cacache/lib/content/read.js"(exports, module) {
+  "node_modules/cacache/lib/content/read.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs/promises");
     var fsm = require_lib15();
@@ -22781,9 +22781,9 @@ var require_read = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/get.js
+// node_modules/cacache/lib/get.js
 var require_get = __commonJS({
-  "../../work/main/node_modules/cacache/lib/get.js"(exports, module) {
+  "node_modules/cacache/lib/get.js"(exports, module) {
     "use strict";
     var Collect = require_minipass_collect();
     var { Minipass } = require_commonjs();
@@ -22932,9 +22932,9 @@ var require_get = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-flush/node_modules/minipass/index.js
+// node_modules/minipass-flush/node_modules/minipass/index.js
 var require_minipass2 = __commonJS({
-  "../../work/main/node_modules/minipass-flush/node_modules/minipass/index.js"(exports, module) {
+  "node_modules/minipass-flush/node_modules/minipass/index.js"(exports, module) {
     "use strict";
     var proc = typeof process === "object" && process ? process : {
       stdout: null,
@@ -23456,9 +23456,9 @@ var require_minipass2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-flush/index.js
+// node_modules/minipass-flush/index.js
 var require_minipass_flush = __commonJS({
-  "../../work/main/node_modules/minipass-flush/index.js"(exports, module) {
+  "node_modules/minipass-flush/index.js"(exports, module) {
     var Minipass = require_minipass2();
     var _flush = /* @__PURE__ */ Symbol("_flush");
     var _flushed = /* @__PURE__ */ Symbol("_flushed");
@@ -23491,9 +23491,9 @@ var require_minipass_flush = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/content/write.js
+// node_modules/cacache/lib/content/write.js
 var require_write = __commonJS({
-  "../../work/main/node_modules/cacache/lib/content/write.js"(exports, module) {
+  "node_modules/cacache/lib/content/write.js"(exports, module) {
     "use strict";
     var events = __require("events");
     var contentPath = require_path();
@@ -23669,9 +23669,9 @@ var require_write = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/put.js
+// node_modules/cacache/lib/put.js
 var require_put = __commonJS({
-  "../../work/main/node_modules/cacache/lib/put.js"(exports, module) {
+  "node_modules/cacache/lib/put.js"(exports, module) {
     "use strict";
     var index = require_entry_index();
     var memo = require_memoization();
@@ -23734,9 +23734,9 @@ var require_put = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/util/glob.js
+// node_modules/cacache/lib/util/glob.js
 var require_glob = __commonJS({
-  "../../work/main/node_modules/cacache/lib/util/glob.js"(exports, module) {
+  "node_modules/cacache/lib/util/glob.js"(exports, module) {
     "use strict";
     var { glob } = require_index_min2();
     var path = __require("path");
@@ -23745,9 +23745,9 @@ var require_glob = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/content/rm.js
+// node_modules/cacache/lib/content/rm.js
 var require_rm = __commonJS({
-  "../../work/main/node_modules/cacache/lib/content/rm.js"(exports, module) {
+  "node_modules/cacache/lib/content/rm.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs/promises");
     var contentPath = require_path();
@@ -23765,9 +23765,9 @@ var require_rm = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/rm.js
+// node_modules/cacache/lib/rm.js
 var require_rm2 = __commonJS({
-  "../../work/main/node_modules/cacache/lib/rm.js"(exports, module) {
+  "node_modules/cacache/lib/rm.js"(exports, module) {
     "use strict";
     var { rm: rm3 } = __require("fs/promises");
     var glob = require_glob();
@@ -23795,9 +23795,9 @@ var require_rm2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/verify.js
+// node_modules/cacache/lib/verify.js
 var require_verify = __commonJS({
-  "../../work/main/node_modules/cacache/lib/verify.js"(exports, module) {
+  "node_modules/cacache/lib/verify.js"(exports, module) {
     "use strict";
     var {
       mkdir,
@@ -24024,9 +24024,9 @@ var require_verify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/cacache/lib/index.js
+// node_modules/cacache/lib/index.js
 var require_lib16 = __commonJS({
-  "../../work/main/node_modules/cacache/lib/index.js"(exports, module) {
+  "node_modules/cacache/lib/index.js"(exports, module) {
     "use strict";
     var get = require_get();
     var put = require_put();
@@ -24063,9 +24063,9 @@ var require_lib16 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-bundled/lib/index.js
+// node_modules/npm-bundled/lib/index.js
 var require_lib17 = __commonJS({
-  "../../work/main/node_modules/npm-bundled/lib/index.js"(exports, module) {
+  "node_modules/npm-bundled/lib/index.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
     var path = __require("path");
@@ -24275,9 +24275,9 @@ var require_lib17 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/installed-package-contents/lib/index.js
+// node_modules/@npmcli/installed-package-contents/lib/index.js
 var require_lib18 = __commonJS({
-  "../../work/main/node_modules/@npmcli/installed-package-contents/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/installed-package-contents/lib/index.js"(exports, module) {
     var bundled = require_lib17();
     var { readFile: readFile2, readdir: readdir2, stat: stat3 } = __require("fs/promises");
     var { resolve: resolve2, basename: basename2, dirname: dirname3 } = __require("path");
@@ -24412,9 +24412,9 @@ var require_lib18 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tar/dist/commonjs/index.min.js
+// node_modules/tar/dist/commonjs/index.min.js
 var require_index_min4 = __commonJS({
-  "../../work/main/node_modules/tar/dist/commonjs/index.min.js"(exports) {
+  "node_modules/tar/dist/commonjs/index.min.js"(exports) {
     "use strict";
     var d = (s3, e) => () => (e || s3((e = { exports: {} }).exports, e), e.exports);
     var We2 = d((F2) => {
@@ -27657,9 +27657,9 @@ var require_index_min4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/protected.js
+// node_modules/pacote/lib/util/protected.js
 var require_protected = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/protected.js"(exports, module) {
+  "node_modules/pacote/lib/util/protected.js"(exports, module) {
     module.exports = {
       cacheFetches: /* @__PURE__ */ Symbol.for("pacote.Fetcher._cacheFetches"),
       readPackageJson: /* @__PURE__ */ Symbol.for("package.Fetcher._readPackageJson"),
@@ -27668,9 +27668,9 @@ var require_protected = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/cache-dir.js
+// node_modules/pacote/lib/util/cache-dir.js
 var require_cache_dir = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/cache-dir.js"(exports, module) {
+  "node_modules/pacote/lib/util/cache-dir.js"(exports, module) {
     var { resolve: resolve2 } = __require("node:path");
     var { tmpdir: tmpdir3, homedir } = __require("node:os");
     module.exports = (fakePlatform = false) => {
@@ -27688,9 +27688,9 @@ var require_cache_dir = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/is-package-bin.js
+// node_modules/pacote/lib/util/is-package-bin.js
 var require_is_package_bin = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/is-package-bin.js"(exports, module) {
+  "node_modules/pacote/lib/util/is-package-bin.js"(exports, module) {
     var binObj = (name, bin) => typeof bin === "string" ? { [name]: bin } : bin;
     var hasBin = (pkg, path) => {
       const bin = binObj(pkg.name, pkg.bin);
@@ -27706,9 +27706,9 @@ var require_is_package_bin = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/trailing-slashes.js
+// node_modules/pacote/lib/util/trailing-slashes.js
 var require_trailing_slashes = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/trailing-slashes.js"(exports, module) {
+  "node_modules/pacote/lib/util/trailing-slashes.js"(exports, module) {
     var removeTrailingSlashes = (input) => {
       let output = input;
       while (output.endsWith("/")) {
@@ -27720,9 +27720,9 @@ var require_trailing_slashes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/balanced-match/dist/commonjs/index.js
+// node_modules/balanced-match/dist/commonjs/index.js
 var require_commonjs2 = __commonJS({
-  "../../work/main/node_modules/balanced-match/dist/commonjs/index.js"(exports) {
+  "node_modules/balanced-match/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.range = exports.balanced = void 0;
@@ -27782,9 +27782,9 @@ var require_commonjs2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/brace-expansion/dist/commonjs/index.js
+// node_modules/brace-expansion/dist/commonjs/index.js
 var require_commonjs3 = __commonJS({
-  "../../work/main/node_modules/brace-expansion/dist/commonjs/index.js"(exports) {
+  "node_modules/brace-expansion/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.EXPANSION_MAX_STEPS = exports.EXPANSION_MAX_REWRITES = exports.EXPANSION_MAX_DEPTH = exports.EXPANSION_MAX_LENGTH = exports.EXPANSION_MAX = void 0;
@@ -28129,9 +28129,9 @@ var require_commonjs3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/assert-valid-pattern.js
+// node_modules/minimatch/dist/commonjs/assert-valid-pattern.js
 var require_assert_valid_pattern = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/assert-valid-pattern.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/assert-valid-pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assertValidPattern = void 0;
@@ -28148,9 +28148,9 @@ var require_assert_valid_pattern = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/brace-expressions.js
+// node_modules/minimatch/dist/commonjs/brace-expressions.js
 var require_brace_expressions = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/brace-expressions.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/brace-expressions.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseClass = void 0;
@@ -28265,9 +28265,9 @@ var require_brace_expressions = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/unescape.js
+// node_modules/minimatch/dist/commonjs/unescape.js
 var require_unescape = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/unescape.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/unescape.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
@@ -28281,9 +28281,9 @@ var require_unescape = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/ast.js
+// node_modules/minimatch/dist/commonjs/ast.js
 var require_ast = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/ast.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/ast.js"(exports) {
     "use strict";
     var _a;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -28935,9 +28935,9 @@ var require_ast = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/escape.js
+// node_modules/minimatch/dist/commonjs/escape.js
 var require_escape2 = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/escape.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/escape.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
@@ -28951,9 +28951,9 @@ var require_escape2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minimatch/dist/commonjs/index.js
+// node_modules/minimatch/dist/commonjs/index.js
 var require_commonjs4 = __commonJS({
-  "../../work/main/node_modules/minimatch/dist/commonjs/index.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = exports.escape = exports.AST = exports.Minimatch = exports.match = exports.makeRe = exports.braceExpand = exports.defaults = exports.filter = exports.GLOBSTAR = exports.sep = exports.minimatch = void 0;
@@ -29791,9 +29791,9 @@ var require_commonjs4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ignore-walk/lib/index.js
+// node_modules/ignore-walk/lib/index.js
 var require_lib19 = __commonJS({
-  "../../work/main/node_modules/ignore-walk/lib/index.js"(exports, module) {
+  "node_modules/ignore-walk/lib/index.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
     var path = __require("path");
@@ -30024,9 +30024,9 @@ var require_lib19 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-packlist/lib/index.js
+// node_modules/npm-packlist/lib/index.js
 var require_lib20 = __commonJS({
-  "../../work/main/node_modules/npm-packlist/lib/index.js"(exports, module) {
+  "node_modules/npm-packlist/lib/index.js"(exports, module) {
     "use strict";
     var { Walker: IgnoreWalker } = require_lib19();
     var { lstatSync: lstat, readFileSync: readFile2 } = __require("fs");
@@ -30364,9 +30364,9 @@ var require_lib20 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/set-path.js
+// node_modules/@npmcli/run-script/lib/set-path.js
 var require_set_path = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/set-path.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/set-path.js"(exports, module) {
     var { log } = require_lib2();
     var { resolve: resolve2, dirname: dirname3, delimiter } = __require("path");
     var nodeGypPath = resolve2(__dirname, "../lib/node-gyp-bin");
@@ -30403,9 +30403,9 @@ var require_set_path = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/make-spawn-args.js
+// node_modules/@npmcli/run-script/lib/make-spawn-args.js
 var require_make_spawn_args = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/make-spawn-args.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/make-spawn-args.js"(exports, module) {
     var setPATH = require_set_path();
     var { resolve: resolve2 } = __require("path");
     var npm_config_node_gyp;
@@ -30451,9 +30451,9 @@ var require_make_spawn_args = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/package-envs.js
+// node_modules/@npmcli/run-script/lib/package-envs.js
 var require_package_envs = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/package-envs.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/package-envs.js"(exports, module) {
     var packageEnvs = (vals, prefix, env = {}) => {
       for (const [key, val] of Object.entries(vals)) {
         if (val === void 0) {
@@ -30484,9 +30484,9 @@ var require_package_envs = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/node-gyp/lib/index.js
+// node_modules/@npmcli/node-gyp/lib/index.js
 var require_lib21 = __commonJS({
-  "../../work/main/node_modules/@npmcli/node-gyp/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/node-gyp/lib/index.js"(exports, module) {
     var util = __require("util");
     var fs2 = __require("fs");
     var { stat: stat3 } = fs2.promises || { stat: util.promisify(fs2.stat) };
@@ -30500,9 +30500,9 @@ var require_lib21 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/signal-manager.js
+// node_modules/@npmcli/run-script/lib/signal-manager.js
 var require_signal_manager = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/signal-manager.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/signal-manager.js"(exports, module) {
     var runningProcs = /* @__PURE__ */ new Set();
     var handlersInstalled = false;
     var forwardedSignals = [
@@ -30546,9 +30546,9 @@ var require_signal_manager = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/is-server-package.js
+// node_modules/@npmcli/run-script/lib/is-server-package.js
 var require_is_server_package = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/is-server-package.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/is-server-package.js"(exports, module) {
     var { stat: stat3 } = __require("node:fs/promises");
     var { resolve: resolve2 } = __require("node:path");
     module.exports = async (path) => {
@@ -30562,9 +30562,9 @@ var require_is_server_package = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/run-script-pkg.js
+// node_modules/@npmcli/run-script/lib/run-script-pkg.js
 var require_run_script_pkg = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/run-script-pkg.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/run-script-pkg.js"(exports, module) {
     var makeSpawnArgs = require_make_spawn_args();
     var promiseSpawn = require_lib5();
     var packageEnvs = require_package_envs();
@@ -30664,9 +30664,9 @@ var require_run_script_pkg = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/validate-options.js
+// node_modules/@npmcli/run-script/lib/validate-options.js
 var require_validate_options = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/validate-options.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/validate-options.js"(exports, module) {
     var validateOptions2 = (options) => {
       if (typeof options !== "object" || !options) {
         throw new TypeError("invalid options object provided to runScript");
@@ -30706,9 +30706,9 @@ var require_validate_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/run-script/lib/run-script.js
+// node_modules/@npmcli/run-script/lib/run-script.js
 var require_run_script = __commonJS({
-  "../../work/main/node_modules/@npmcli/run-script/lib/run-script.js"(exports, module) {
+  "node_modules/@npmcli/run-script/lib/run-script.js"(exports, module) {
     var PackageJson = require_lib12();
     var runScriptPkg = require_run_script_pkg();
     var validateOptions2 = require_validate_options();
@@ -30725,9 +30725,9 @@ var require_run_script = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/file.js
+// node_modules/pacote/lib/file.js
 var require_file = __commonJS({
-  "../../work/main/node_modules/pacote/lib/file.js"(exports, module) {
+  "node_modules/pacote/lib/file.js"(exports, module) {
     var { resolve: resolve2 } = __require("node:path");
     var { stat: stat3, chmod } = __require("node:fs/promises");
     var cacache = require_lib16();
@@ -30798,9 +30798,9 @@ var require_file = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/tar-create-options.js
+// node_modules/pacote/lib/util/tar-create-options.js
 var require_tar_create_options = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/tar-create-options.js"(exports, module) {
+  "node_modules/pacote/lib/util/tar-create-options.js"(exports, module) {
     var isPackageBin = require_is_package_bin();
     var tarCreateOptions = (manifest) => ({
       cwd: manifest._resolved,
@@ -30831,9 +30831,9 @@ var require_tar_create_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/dir.js
+// node_modules/pacote/lib/dir.js
 var require_dir = __commonJS({
-  "../../work/main/node_modules/pacote/lib/dir.js"(exports, module) {
+  "node_modules/pacote/lib/dir.js"(exports, module) {
     var { resolve: resolve2 } = __require("node:path");
     var packlist = require_lib20();
     var runScript = require_run_script();
@@ -30917,9 +30917,9 @@ var require_dir = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/errors.js
+// node_modules/npm-registry-fetch/lib/errors.js
 var require_errors4 = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/errors.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/errors.js"(exports, module) {
     "use strict";
     var { URL: URL2 } = __require("node:url");
     function packageName2(href) {
@@ -30988,9 +30988,9 @@ var require_errors4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minizlib/dist/commonjs/constants.js
+// node_modules/minizlib/dist/commonjs/constants.js
 var require_constants2 = __commonJS({
-  "../../work/main/node_modules/minizlib/dist/commonjs/constants.js"(exports) {
+  "node_modules/minizlib/dist/commonjs/constants.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -31110,9 +31110,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minizlib/dist/commonjs/index.js
+// node_modules/minizlib/dist/commonjs/index.js
 var require_commonjs5 = __commonJS({
-  "../../work/main/node_modules/minizlib/dist/commonjs/index.js"(exports) {
+  "node_modules/minizlib/dist/commonjs/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -31475,9 +31475,9 @@ var require_commonjs5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-sized/dist/commonjs/index.js
+// node_modules/minipass-sized/dist/commonjs/index.js
 var require_commonjs6 = __commonJS({
-  "../../work/main/node_modules/minipass-sized/dist/commonjs/index.js"(exports) {
+  "node_modules/minipass-sized/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MinipassSized = exports.SizeError = void 0;
@@ -31540,9 +31540,9 @@ var require_commonjs6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/blob.js
+// node_modules/minipass-fetch/lib/blob.js
 var require_blob = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/blob.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/blob.js"(exports, module) {
     "use strict";
     var { Minipass } = require_commonjs();
     var TYPE = /* @__PURE__ */ Symbol("type");
@@ -31616,9 +31616,9 @@ var require_blob = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/fetch-error.js
+// node_modules/minipass-fetch/lib/fetch-error.js
 var require_fetch_error = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/fetch-error.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/fetch-error.js"(exports, module) {
     "use strict";
     var FetchError2 = class extends Error {
       constructor(message, type, systemError) {
@@ -31646,9 +31646,9 @@ var require_fetch_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/safer-buffer/safer.js
+// node_modules/safer-buffer/safer.js
 var require_safer = __commonJS({
-  "../../work/main/node_modules/safer-buffer/safer.js"(exports, module) {
+  "node_modules/safer-buffer/safer.js"(exports, module) {
     "use strict";
     var buffer = __require("buffer");
     var Buffer4 = buffer.Buffer;
@@ -31714,9 +31714,9 @@ var require_safer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/lib/bom-handling.js
+// node_modules/iconv-lite/lib/bom-handling.js
 var require_bom_handling = __commonJS({
-  "../../work/main/node_modules/iconv-lite/lib/bom-handling.js"(exports) {
+  "node_modules/iconv-lite/lib/bom-handling.js"(exports) {
     "use strict";
     var BOMChar = "\uFEFF";
     exports.PrependBOM = PrependBOMWrapper;
@@ -31760,9 +31760,9 @@ var require_bom_handling = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/lib/helpers/merge-exports.js
+// node_modules/iconv-lite/lib/helpers/merge-exports.js
 var require_merge_exports = __commonJS({
-  "../../work/main/node_modules/iconv-lite/lib/helpers/merge-exports.js"(exports, module) {
+  "node_modules/iconv-lite/lib/helpers/merge-exports.js"(exports, module) {
     "use strict";
     var hasOwn2 = typeof Object.hasOwn === "undefined" ? Function.call.bind(Object.prototype.hasOwnProperty) : Object.hasOwn;
     function mergeModules(target, module2) {
@@ -31776,9 +31776,9 @@ var require_merge_exports = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/internal.js
+// node_modules/iconv-lite/encodings/internal.js
 var require_internal = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/internal.js"(exports, module) {
+  "node_modules/iconv-lite/encodings/internal.js"(exports, module) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     module.exports = {
@@ -31957,9 +31957,9 @@ var require_internal = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/utf32.js
+// node_modules/iconv-lite/encodings/utf32.js
 var require_utf32 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/utf32.js"(exports) {
+  "node_modules/iconv-lite/encodings/utf32.js"(exports) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     exports._utf32 = Utf32Codec;
@@ -32192,9 +32192,9 @@ var require_utf32 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/utf16.js
+// node_modules/iconv-lite/encodings/utf16.js
 var require_utf16 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/utf16.js"(exports) {
+  "node_modules/iconv-lite/encodings/utf16.js"(exports) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     exports.utf16be = Utf16BECodec;
@@ -32335,9 +32335,9 @@ var require_utf16 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/utf7.js
+// node_modules/iconv-lite/encodings/utf7.js
 var require_utf7 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/utf7.js"(exports) {
+  "node_modules/iconv-lite/encodings/utf7.js"(exports) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     exports.utf7 = Utf7Codec;
@@ -32553,9 +32553,9 @@ var require_utf7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/sbcs-codec.js
+// node_modules/iconv-lite/encodings/sbcs-codec.js
 var require_sbcs_codec = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/sbcs-codec.js"(exports) {
+  "node_modules/iconv-lite/encodings/sbcs-codec.js"(exports) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     exports._sbcs = SBCSCodec;
@@ -32615,9 +32615,9 @@ var require_sbcs_codec = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/sbcs-data.js
+// node_modules/iconv-lite/encodings/sbcs-data.js
 var require_sbcs_data = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/sbcs-data.js"(exports, module) {
+  "node_modules/iconv-lite/encodings/sbcs-data.js"(exports, module) {
     "use strict";
     module.exports = {
       // Not supported by iconv, not sure why.
@@ -32770,9 +32770,9 @@ var require_sbcs_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/sbcs-data-generated.js
+// node_modules/iconv-lite/encodings/sbcs-data-generated.js
 var require_sbcs_data_generated = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/sbcs-data-generated.js"(exports, module) {
+  "node_modules/iconv-lite/encodings/sbcs-data-generated.js"(exports, module) {
     "use strict";
     module.exports = {
       "437": "cp437",
@@ -33225,9 +33225,9 @@ var require_sbcs_data_generated = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/dbcs-codec.js
+// node_modules/iconv-lite/encodings/dbcs-codec.js
 var require_dbcs_codec = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/dbcs-codec.js"(exports) {
+  "node_modules/iconv-lite/encodings/dbcs-codec.js"(exports) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     exports._dbcs = DBCSCodec;
@@ -33685,9 +33685,9 @@ var require_dbcs_codec = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/shiftjis.json
+// node_modules/iconv-lite/encodings/tables/shiftjis.json
 var require_shiftjis = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/shiftjis.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/shiftjis.json"(exports, module) {
     module.exports = [
       ["0", "\0", 128],
       ["a1", "\uFF61", 62],
@@ -33816,9 +33816,9 @@ var require_shiftjis = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/eucjp.json
+// node_modules/iconv-lite/encodings/tables/eucjp.json
 var require_eucjp = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/eucjp.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/eucjp.json"(exports, module) {
     module.exports = [
       ["0", "\0", 127],
       ["8ea1", "\uFF61", 62],
@@ -34004,9 +34004,9 @@ var require_eucjp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/cp936.json
+// node_modules/iconv-lite/encodings/tables/cp936.json
 var require_cp936 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/cp936.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/cp936.json"(exports, module) {
     module.exports = [
       ["0", "\0", 127, "\u20AC"],
       ["8140", "\u4E02\u4E04\u4E05\u4E06\u4E0F\u4E12\u4E17\u4E1F\u4E20\u4E21\u4E23\u4E26\u4E29\u4E2E\u4E2F\u4E31\u4E33\u4E35\u4E37\u4E3C\u4E40\u4E41\u4E42\u4E44\u4E46\u4E4A\u4E51\u4E55\u4E57\u4E5A\u4E5B\u4E62\u4E63\u4E64\u4E65\u4E67\u4E68\u4E6A", 5, "\u4E72\u4E74", 9, "\u4E7F", 6, "\u4E87\u4E8A"],
@@ -34274,9 +34274,9 @@ var require_cp936 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/gbk-added.json
+// node_modules/iconv-lite/encodings/tables/gbk-added.json
 var require_gbk_added = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/gbk-added.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/gbk-added.json"(exports, module) {
     module.exports = [
       ["a140", "\uE4C6", 62],
       ["a180", "\uE505", 32],
@@ -34336,16 +34336,16 @@ var require_gbk_added = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/gb18030-ranges.json
+// node_modules/iconv-lite/encodings/tables/gb18030-ranges.json
 var require_gb18030_ranges = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/gb18030-ranges.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/gb18030-ranges.json"(exports, module) {
     module.exports = { uChars: [128, 165, 169, 178, 184, 216, 226, 235, 238, 244, 248, 251, 253, 258, 276, 284, 300, 325, 329, 334, 364, 463, 465, 467, 469, 471, 473, 475, 477, 506, 594, 610, 712, 716, 730, 930, 938, 962, 970, 1026, 1104, 1106, 8209, 8215, 8218, 8222, 8231, 8241, 8244, 8246, 8252, 8365, 8452, 8454, 8458, 8471, 8482, 8556, 8570, 8596, 8602, 8713, 8720, 8722, 8726, 8731, 8737, 8740, 8742, 8748, 8751, 8760, 8766, 8777, 8781, 8787, 8802, 8808, 8816, 8854, 8858, 8870, 8896, 8979, 9322, 9372, 9548, 9588, 9616, 9622, 9634, 9652, 9662, 9672, 9676, 9680, 9702, 9735, 9738, 9793, 9795, 11906, 11909, 11913, 11917, 11928, 11944, 11947, 11951, 11956, 11960, 11964, 11979, 12284, 12292, 12312, 12319, 12330, 12351, 12436, 12447, 12535, 12543, 12586, 12842, 12850, 12964, 13200, 13215, 13218, 13253, 13263, 13267, 13270, 13384, 13428, 13727, 13839, 13851, 14617, 14703, 14801, 14816, 14964, 15183, 15471, 15585, 16471, 16736, 17208, 17325, 17330, 17374, 17623, 17997, 18018, 18212, 18218, 18301, 18318, 18760, 18811, 18814, 18820, 18823, 18844, 18848, 18872, 19576, 19620, 19738, 19887, 40870, 59244, 59336, 59367, 59413, 59417, 59423, 59431, 59437, 59443, 59452, 59460, 59478, 59493, 63789, 63866, 63894, 63976, 63986, 64016, 64018, 64021, 64025, 64034, 64037, 64042, 65074, 65093, 65107, 65112, 65127, 65132, 65375, 65510, 65536], gbChars: [0, 36, 38, 45, 50, 81, 89, 95, 96, 100, 103, 104, 105, 109, 126, 133, 148, 172, 175, 179, 208, 306, 307, 308, 309, 310, 311, 312, 313, 341, 428, 443, 544, 545, 558, 741, 742, 749, 750, 805, 819, 820, 7922, 7924, 7925, 7927, 7934, 7943, 7944, 7945, 7950, 8062, 8148, 8149, 8152, 8164, 8174, 8236, 8240, 8262, 8264, 8374, 8380, 8381, 8384, 8388, 8390, 8392, 8393, 8394, 8396, 8401, 8406, 8416, 8419, 8424, 8437, 8439, 8445, 8482, 8485, 8496, 8521, 8603, 8936, 8946, 9046, 9050, 9063, 9066, 9076, 9092, 9100, 9108, 9111, 9113, 9131, 9162, 9164, 9218, 9219, 11329, 11331, 11334, 11336, 11346, 11361, 11363, 11366, 11370, 11372, 11375, 11389, 11682, 11686, 11687, 11692, 11694, 11714, 11716, 11723, 11725, 11730, 11736, 11982, 11989, 12102, 12336, 12348, 12350, 12384, 12393, 12395, 12397, 12510, 12553, 12851, 12962, 12973, 13738, 13823, 13919, 13933, 14080, 14298, 14585, 14698, 15583, 15847, 16318, 16434, 16438, 16481, 16729, 17102, 17122, 17315, 17320, 17402, 17418, 17859, 17909, 17911, 17915, 17916, 17936, 17939, 17961, 18664, 18703, 18814, 18962, 19043, 33469, 33470, 33471, 33484, 33485, 33490, 33497, 33501, 33505, 33513, 33520, 33536, 33550, 37845, 37921, 37948, 38029, 38038, 38064, 38065, 38066, 38069, 38075, 38076, 38078, 39108, 39109, 39113, 39114, 39115, 39116, 39265, 39394, 189e3] };
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/cp949.json
+// node_modules/iconv-lite/encodings/tables/cp949.json
 var require_cp949 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/cp949.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/cp949.json"(exports, module) {
     module.exports = [
       ["0", "\0", 127],
       ["8141", "\uAC02\uAC03\uAC05\uAC06\uAC0B", 4, "\uAC18\uAC1E\uAC1F\uAC21\uAC22\uAC23\uAC25", 6, "\uAC2E\uAC32\uAC33\uAC34"],
@@ -34622,9 +34622,9 @@ var require_cp949 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/cp950.json
+// node_modules/iconv-lite/encodings/tables/cp950.json
 var require_cp950 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/cp950.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/cp950.json"(exports, module) {
     module.exports = [
       ["0", "\0", 127],
       ["a140", "\u3000\uFF0C\u3001\u3002\uFF0E\u2027\uFF1B\uFF1A\uFF1F\uFF01\uFE30\u2026\u2025\uFE50\uFE51\uFE52\xB7\uFE54\uFE55\uFE56\uFE57\uFF5C\u2013\uFE31\u2014\uFE33\u2574\uFE34\uFE4F\uFF08\uFF09\uFE35\uFE36\uFF5B\uFF5D\uFE37\uFE38\u3014\u3015\uFE39\uFE3A\u3010\u3011\uFE3B\uFE3C\u300A\u300B\uFE3D\uFE3E\u3008\u3009\uFE3F\uFE40\u300C\u300D\uFE41\uFE42\u300E\u300F\uFE43\uFE44\uFE59\uFE5A"],
@@ -34805,9 +34805,9 @@ var require_cp950 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/tables/big5-added.json
+// node_modules/iconv-lite/encodings/tables/big5-added.json
 var require_big5_added = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/tables/big5-added.json"(exports, module) {
+  "node_modules/iconv-lite/encodings/tables/big5-added.json"(exports, module) {
     module.exports = [
       ["8740", "\u43F0\u4C32\u4603\u45A6\u4578\u{27267}\u4D77\u45B3\u{27CB1}\u4CE2\u{27CC5}\u3B95\u4736\u4744\u4C47\u4C40\u{242BF}\u{23617}\u{27352}\u{26E8B}\u{270D2}\u4C57\u{2A351}\u474F\u45DA\u4C85\u{27C6C}\u4D07\u4AA4\u46A1\u{26B23}\u7225\u{25A54}\u{21A63}\u{23E06}\u{23F61}\u664D\u56FB"],
       ["8767", "\u7D95\u591D\u{28BB9}\u3DF4\u9734\u{27BEF}\u5BDB\u{21D5E}\u5AA4\u3625\u{29EB0}\u5AD1\u5BB7\u5CFC\u676E\u8593\u{29945}\u7461\u749D\u3875\u{21D53}\u{2369E}\u{26021}\u3EEC"],
@@ -34933,9 +34933,9 @@ var require_big5_added = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/dbcs-data.js
+// node_modules/iconv-lite/encodings/dbcs-data.js
 var require_dbcs_data = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/dbcs-data.js"(exports, module) {
+  "node_modules/iconv-lite/encodings/dbcs-data.js"(exports, module) {
     "use strict";
     module.exports = {
       // == Japanese/ShiftJIS ====================================================
@@ -35180,9 +35180,9 @@ var require_dbcs_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/encodings/index.js
+// node_modules/iconv-lite/encodings/index.js
 var require_encodings = __commonJS({
-  "../../work/main/node_modules/iconv-lite/encodings/index.js"(exports, module) {
+  "node_modules/iconv-lite/encodings/index.js"(exports, module) {
     "use strict";
     var mergeModules = require_merge_exports();
     var modules = [
@@ -35205,9 +35205,9 @@ var require_encodings = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/lib/streams.js
+// node_modules/iconv-lite/lib/streams.js
 var require_streams = __commonJS({
-  "../../work/main/node_modules/iconv-lite/lib/streams.js"(exports, module) {
+  "node_modules/iconv-lite/lib/streams.js"(exports, module) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     module.exports = function(streamModule) {
@@ -35302,9 +35302,9 @@ var require_streams = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/iconv-lite/lib/index.js
+// node_modules/iconv-lite/lib/index.js
 var require_lib22 = __commonJS({
-  "../../work/main/node_modules/iconv-lite/lib/index.js"(exports, module) {
+  "node_modules/iconv-lite/lib/index.js"(exports, module) {
     "use strict";
     var Buffer4 = require_safer().Buffer;
     var bomHandling = require_bom_handling();
@@ -35434,9 +35434,9 @@ var require_lib22 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/body.js
+// node_modules/minipass-fetch/lib/body.js
 var require_body = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/body.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/body.js"(exports, module) {
     "use strict";
     var { Minipass } = require_commonjs();
     var { MinipassSized } = require_commonjs6();
@@ -35660,9 +35660,9 @@ var require_body = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/headers.js
+// node_modules/minipass-fetch/lib/headers.js
 var require_headers = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/headers.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/headers.js"(exports, module) {
     "use strict";
     var invalidTokenRegex = /[^^_`a-zA-Z\-0-9!#$%&'*+.|~]/;
     var invalidHeaderCharRegex = /[^\t\x20-\x7e\x80-\xff]/;
@@ -35884,9 +35884,9 @@ var require_headers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/response.js
+// node_modules/minipass-fetch/lib/response.js
 var require_response = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/response.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/response.js"(exports, module) {
     "use strict";
     var http = __require("http");
     var { STATUS_CODES } = http;
@@ -35963,9 +35963,9 @@ var require_response = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/package.json
+// node_modules/minipass-fetch/package.json
 var require_package2 = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/package.json"(exports, module) {
+  "node_modules/minipass-fetch/package.json"(exports, module) {
     module.exports = {
       name: "minipass-fetch",
       version: "5.0.2",
@@ -36039,9 +36039,9 @@ var require_package2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/request.js
+// node_modules/minipass-fetch/lib/request.js
 var require_request = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/request.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/request.js"(exports, module) {
     "use strict";
     var { URL: URL2 } = __require("url");
     var { Minipass } = require_commonjs();
@@ -36248,9 +36248,9 @@ var require_request = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/abort-error.js
+// node_modules/minipass-fetch/lib/abort-error.js
 var require_abort_error = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/abort-error.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/abort-error.js"(exports, module) {
     "use strict";
     var AbortError = class extends Error {
       constructor(message) {
@@ -36270,9 +36270,9 @@ var require_abort_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/minipass-fetch/lib/index.js
+// node_modules/minipass-fetch/lib/index.js
 var require_lib23 = __commonJS({
-  "../../work/main/node_modules/minipass-fetch/lib/index.js"(exports, module) {
+  "node_modules/minipass-fetch/lib/index.js"(exports, module) {
     "use strict";
     var { URL: URL2 } = __require("url");
     var http = __require("http");
@@ -36533,9 +36533,9 @@ var require_lib23 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/package.json
+// node_modules/npm-registry-fetch/package.json
 var require_package3 = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/package.json"(exports, module) {
+  "node_modules/npm-registry-fetch/package.json"(exports, module) {
     module.exports = {
       name: "npm-registry-fetch",
       version: "19.1.1",
@@ -36607,9 +36607,9 @@ var require_package3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/default-opts.js
+// node_modules/npm-registry-fetch/lib/default-opts.js
 var require_default_opts = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/default-opts.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/default-opts.js"(exports, module) {
     var pkg = require_package3();
     module.exports = {
       maxSockets: 12,
@@ -36624,9 +36624,9 @@ var require_default_opts = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/redact/lib/matchers.js
+// node_modules/@npmcli/redact/lib/matchers.js
 var require_matchers = __commonJS({
-  "../../work/main/node_modules/@npmcli/redact/lib/matchers.js"(exports, module) {
+  "node_modules/@npmcli/redact/lib/matchers.js"(exports, module) {
     var TYPE_REGEX = "regex";
     var TYPE_URL = "url";
     var TYPE_PATH = "path";
@@ -36707,9 +36707,9 @@ var require_matchers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/redact/lib/utils.js
+// node_modules/@npmcli/redact/lib/utils.js
 var require_utils2 = __commonJS({
-  "../../work/main/node_modules/@npmcli/redact/lib/utils.js"(exports, module) {
+  "node_modules/@npmcli/redact/lib/utils.js"(exports, module) {
     var {
       URL_MATCHER,
       TYPE_URL,
@@ -36851,9 +36851,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/redact/lib/index.js
+// node_modules/@npmcli/redact/lib/index.js
 var require_lib24 = __commonJS({
-  "../../work/main/node_modules/@npmcli/redact/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/redact/lib/index.js"(exports, module) {
     var matchers = require_matchers();
     var { redactUrlPassword } = require_utils2();
     var REPLACE = "***";
@@ -36889,9 +36889,9 @@ var require_lib24 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/check-response.js
+// node_modules/npm-registry-fetch/lib/check-response.js
 var require_check_response = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/check-response.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/check-response.js"(exports, module) {
     "use strict";
     var errors = require_errors4();
     var { Response } = require_lib23();
@@ -36995,9 +36995,9 @@ More info here: ${moreInfoUrl}`);
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/auth.js
+// node_modules/npm-registry-fetch/lib/auth.js
 var require_auth = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/auth.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/auth.js"(exports, module) {
     "use strict";
     var fs2 = __require("fs");
     var npa = require_npa();
@@ -37144,9 +37144,9 @@ var require_auth = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/options.js
+// node_modules/make-fetch-happen/lib/options.js
 var require_options = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/options.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/options.js"(exports, module) {
     var dns = __require("dns");
     var conditionalHeaders = [
       "if-modified-since",
@@ -37197,9 +37197,9 @@ var require_options = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/http-cache-semantics/index.js
+// node_modules/http-cache-semantics/index.js
 var require_http_cache_semantics = __commonJS({
-  "../../work/main/node_modules/http-cache-semantics/index.js"(exports, module) {
+  "node_modules/http-cache-semantics/index.js"(exports, module) {
     "use strict";
     var statusCodeCacheableByDefault = /* @__PURE__ */ new Set([
       200,
@@ -37857,9 +37857,9 @@ var require_http_cache_semantics = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/node_modules/content-type/dist/index.js
+// node_modules/negotiator/node_modules/content-type/dist/index.js
 var require_dist2 = __commonJS({
-  "../../work/main/node_modules/negotiator/node_modules/content-type/dist/index.js"(exports) {
+  "node_modules/negotiator/node_modules/content-type/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format2;
@@ -37996,9 +37996,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/lib/accept.js
+// node_modules/negotiator/lib/accept.js
 var require_accept = __commonJS({
-  "../../work/main/node_modules/negotiator/lib/accept.js"(exports, module) {
+  "node_modules/negotiator/lib/accept.js"(exports, module) {
     "use strict";
     var contentType = require_dist2();
     module.exports = parseAccept;
@@ -38024,9 +38024,9 @@ var require_accept = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/lib/charset.js
+// node_modules/negotiator/lib/charset.js
 var require_charset = __commonJS({
-  "../../work/main/node_modules/negotiator/lib/charset.js"(exports, module) {
+  "node_modules/negotiator/lib/charset.js"(exports, module) {
     "use strict";
     var parseAccept = require_accept();
     module.exports = preferredCharsets;
@@ -38096,9 +38096,9 @@ var require_charset = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/lib/encoding.js
+// node_modules/negotiator/lib/encoding.js
 var require_encoding = __commonJS({
-  "../../work/main/node_modules/negotiator/lib/encoding.js"(exports, module) {
+  "node_modules/negotiator/lib/encoding.js"(exports, module) {
     "use strict";
     var parseAccept = require_accept();
     module.exports = preferredEncodings;
@@ -38196,9 +38196,9 @@ var require_encoding = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/lib/language.js
+// node_modules/negotiator/lib/language.js
 var require_language = __commonJS({
-  "../../work/main/node_modules/negotiator/lib/language.js"(exports, module) {
+  "node_modules/negotiator/lib/language.js"(exports, module) {
     "use strict";
     var contentType = require_dist2();
     var parseAccept = require_accept();
@@ -38280,9 +38280,9 @@ var require_language = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/lib/mediaType.js
+// node_modules/negotiator/lib/mediaType.js
 var require_mediaType = __commonJS({
-  "../../work/main/node_modules/negotiator/lib/mediaType.js"(exports, module) {
+  "node_modules/negotiator/lib/mediaType.js"(exports, module) {
     "use strict";
     var contentType = require_dist2();
     var parseAcceptHeader = require_accept();
@@ -38377,9 +38377,9 @@ var require_mediaType = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/negotiator/index.js
+// node_modules/negotiator/index.js
 var require_negotiator = __commonJS({
-  "../../work/main/node_modules/negotiator/index.js"(exports, module) {
+  "node_modules/negotiator/index.js"(exports, module) {
     "use strict";
     var preferredCharsets = require_charset();
     var preferredEncodings = require_encoding();
@@ -38433,9 +38433,9 @@ var require_negotiator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/cache/policy.js
+// node_modules/make-fetch-happen/lib/cache/policy.js
 var require_policy = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/cache/policy.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/cache/policy.js"(exports, module) {
     var CacheSemantics = require_http_cache_semantics();
     var Negotiator = require_negotiator();
     var ssri = require_lib13();
@@ -38555,9 +38555,9 @@ var require_policy = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/cache/errors.js
+// node_modules/make-fetch-happen/lib/cache/errors.js
 var require_errors5 = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/cache/errors.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/cache/errors.js"(exports, module) {
     var NotCachedError = class extends Error {
       constructor(url) {
         super(`request to ${url} failed: cache mode is 'only-if-cached' but no cached response is available.`);
@@ -38570,9 +38570,9 @@ var require_errors5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/pipeline.js
+// node_modules/make-fetch-happen/lib/pipeline.js
 var require_pipeline = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/pipeline.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/pipeline.js"(exports, module) {
     "use strict";
     var MinipassPipeline = require_minipass_pipeline();
     var CachingMinipassPipeline = class extends MinipassPipeline {
@@ -38602,9 +38602,9 @@ var require_pipeline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/cache/key.js
+// node_modules/make-fetch-happen/lib/cache/key.js
 var require_key = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/cache/key.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/cache/key.js"(exports, module) {
     var { URL: URL2, format: format2 } = __require("url");
     var formatOptions = {
       auth: false,
@@ -38620,9 +38620,9 @@ var require_key = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/dns.js
+// node_modules/@npmcli/agent/lib/dns.js
 var require_dns = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/dns.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/dns.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
     var dns = __require("dns");
@@ -38668,9 +38668,9 @@ var require_dns = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/options.js
+// node_modules/@npmcli/agent/lib/options.js
 var require_options2 = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/options.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/options.js"(exports, module) {
     "use strict";
     var dns = require_dns();
     var normalizeOptions = (opts) => {
@@ -38752,9 +38752,9 @@ var require_options2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ms/index.js
+// node_modules/ms/index.js
 var require_ms = __commonJS({
-  "../../work/main/node_modules/ms/index.js"(exports, module) {
+  "node_modules/ms/index.js"(exports, module) {
     var s3 = 1e3;
     var m2 = s3 * 60;
     var h = m2 * 60;
@@ -38868,9 +38868,9 @@ var require_ms = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/common.js
+// node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "../../work/main/node_modules/debug/src/common.js"(exports, module) {
+  "node_modules/debug/src/common.js"(exports, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -39045,9 +39045,9 @@ var require_common = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/browser.js
+// node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
+  "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -39215,9 +39215,9 @@ var require_browser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/node.js
+// node_modules/debug/src/node.js
 var require_node2 = __commonJS({
-  "../../work/main/node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/debug/src/node.js"(exports, module) {
     var tty = __require("tty");
     var util = __require("util");
     exports.init = init;
@@ -39389,9 +39389,9 @@ var require_node2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/debug/src/index.js
+// node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "../../work/main/node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/debug/src/index.js"(exports, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -39400,9 +39400,9 @@ var require_src = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/agent-base/dist/helpers.js
+// node_modules/agent-base/dist/helpers.js
 var require_helpers = __commonJS({
-  "../../work/main/node_modules/agent-base/dist/helpers.js"(exports) {
+  "node_modules/agent-base/dist/helpers.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -39470,9 +39470,9 @@ var require_helpers = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/agent-base/dist/index.js
+// node_modules/agent-base/dist/index.js
 var require_dist3 = __commonJS({
-  "../../work/main/node_modules/agent-base/dist/index.js"(exports) {
+  "node_modules/agent-base/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -39626,9 +39626,9 @@ var require_dist3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/http-proxy-agent/dist/index.js
+// node_modules/http-proxy-agent/dist/index.js
 var require_dist4 = __commonJS({
-  "../../work/main/node_modules/http-proxy-agent/dist/index.js"(exports) {
+  "node_modules/http-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -39756,9 +39756,9 @@ var require_dist4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/https-proxy-agent/dist/parse-proxy-response.js
+// node_modules/https-proxy-agent/dist/parse-proxy-response.js
 var require_parse_proxy_response = __commonJS({
-  "../../work/main/node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports) {
+  "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -39852,9 +39852,9 @@ var require_parse_proxy_response = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/https-proxy-agent/dist/index.js
+// node_modules/https-proxy-agent/dist/index.js
 var require_dist5 = __commonJS({
-  "../../work/main/node_modules/https-proxy-agent/dist/index.js"(exports) {
+  "node_modules/https-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -40002,9 +40002,9 @@ var require_dist5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/smart-buffer/build/utils.js
+// node_modules/smart-buffer/build/utils.js
 var require_utils3 = __commonJS({
-  "../../work/main/node_modules/smart-buffer/build/utils.js"(exports) {
+  "node_modules/smart-buffer/build/utils.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var buffer_1 = __require("buffer");
@@ -40071,9 +40071,9 @@ var require_utils3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/smart-buffer/build/smartbuffer.js
+// node_modules/smart-buffer/build/smartbuffer.js
 var require_smartbuffer = __commonJS({
-  "../../work/main/node_modules/smart-buffer/build/smartbuffer.js"(exports) {
+  "node_modules/smart-buffer/build/smartbuffer.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var utils_1 = require_utils3();
@@ -41229,9 +41229,9 @@ var require_smartbuffer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/common/constants.js
+// node_modules/socks/build/common/constants.js
 var require_constants3 = __commonJS({
-  "../../work/main/node_modules/socks/build/common/constants.js"(exports) {
+  "node_modules/socks/build/common/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SOCKS5_NO_ACCEPTABLE_AUTH = exports.SOCKS5_CUSTOM_AUTH_END = exports.SOCKS5_CUSTOM_AUTH_START = exports.SOCKS_INCOMING_PACKET_SIZES = exports.SocksClientState = exports.Socks5Response = exports.Socks5HostType = exports.Socks5Auth = exports.Socks4Response = exports.SocksCommand = exports.ERRORS = exports.DEFAULT_TIMEOUT = void 0;
@@ -41346,9 +41346,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/common/util.js
+// node_modules/socks/build/common/util.js
 var require_util = __commonJS({
-  "../../work/main/node_modules/socks/build/common/util.js"(exports) {
+  "node_modules/socks/build/common/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SocksClientError = void 0;
@@ -41369,9 +41369,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/address-error.js
+// node_modules/ip-address/dist/address-error.js
 var require_address_error = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/address-error.js"(exports) {
+  "node_modules/ip-address/dist/address-error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.AddressError = void 0;
@@ -41386,9 +41386,9 @@ var require_address_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/common.js
+// node_modules/ip-address/dist/common.js
 var require_common2 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/common.js"(exports) {
+  "node_modules/ip-address/dist/common.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isInSubnet = isInSubnet;
@@ -41489,9 +41489,9 @@ var require_common2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/v4/constants.js
+// node_modules/ip-address/dist/v4/constants.js
 var require_constants4 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/v4/constants.js"(exports) {
+  "node_modules/ip-address/dist/v4/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SPECIAL_PURPOSE = exports.RE_SUBNET_STRING = exports.RE_ADDRESS = exports.GROUPS = exports.BITS = void 0;
@@ -41530,9 +41530,9 @@ var require_constants4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/ipv4.js
+// node_modules/ip-address/dist/ipv4.js
 var require_ipv4 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/ipv4.js"(exports) {
+  "node_modules/ip-address/dist/ipv4.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -42099,9 +42099,9 @@ var require_ipv4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/v6/constants.js
+// node_modules/ip-address/dist/v6/constants.js
 var require_constants5 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/v6/constants.js"(exports) {
+  "node_modules/ip-address/dist/v6/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SPECIAL_PURPOSE = exports.RE_URL_WITH_PORT = exports.RE_URL = exports.RE_ZONE_STRING = exports.RE_SUBNET_STRING = exports.RE_BAD_ADDRESS = exports.RE_BAD_CHARACTERS = exports.TYPES = exports.SCOPES = exports.GROUPS = exports.BITS = void 0;
@@ -42189,9 +42189,9 @@ var require_constants5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/v6/helpers.js
+// node_modules/ip-address/dist/v6/helpers.js
 var require_helpers2 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/v6/helpers.js"(exports) {
+  "node_modules/ip-address/dist/v6/helpers.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escapeHtml = escapeHtml;
@@ -42228,9 +42228,9 @@ var require_helpers2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/v6/regular-expressions.js
+// node_modules/ip-address/dist/v6/regular-expressions.js
 var require_regular_expressions = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/v6/regular-expressions.js"(exports) {
+  "node_modules/ip-address/dist/v6/regular-expressions.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -42320,9 +42320,9 @@ var require_regular_expressions = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/ipv6.js
+// node_modules/ip-address/dist/ipv6.js
 var require_ipv6 = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/ipv6.js"(exports) {
+  "node_modules/ip-address/dist/ipv6.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -43653,9 +43653,9 @@ var require_ipv6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ip-address/dist/ip-address.js
+// node_modules/ip-address/dist/ip-address.js
 var require_ip_address = __commonJS({
-  "../../work/main/node_modules/ip-address/dist/ip-address.js"(exports) {
+  "node_modules/ip-address/dist/ip-address.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -43703,9 +43703,9 @@ var require_ip_address = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/common/helpers.js
+// node_modules/socks/build/common/helpers.js
 var require_helpers3 = __commonJS({
-  "../../work/main/node_modules/socks/build/common/helpers.js"(exports) {
+  "node_modules/socks/build/common/helpers.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSocksClientOptions = validateSocksClientOptions;
@@ -43809,9 +43809,9 @@ var require_helpers3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/common/receivebuffer.js
+// node_modules/socks/build/common/receivebuffer.js
 var require_receivebuffer = __commonJS({
-  "../../work/main/node_modules/socks/build/common/receivebuffer.js"(exports) {
+  "node_modules/socks/build/common/receivebuffer.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ReceiveBuffer = void 0;
@@ -43857,9 +43857,9 @@ var require_receivebuffer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/client/socksclient.js
+// node_modules/socks/build/client/socksclient.js
 var require_socksclient = __commonJS({
-  "../../work/main/node_modules/socks/build/client/socksclient.js"(exports) {
+  "node_modules/socks/build/client/socksclient.js"(exports) {
     "use strict";
     var __awaiter = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
@@ -44536,9 +44536,9 @@ var require_socksclient = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks/build/index.js
+// node_modules/socks/build/index.js
 var require_build = __commonJS({
-  "../../work/main/node_modules/socks/build/index.js"(exports) {
+  "node_modules/socks/build/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -44561,9 +44561,9 @@ var require_build = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/socks-proxy-agent/dist/index.js
+// node_modules/socks-proxy-agent/dist/index.js
 var require_dist6 = __commonJS({
-  "../../work/main/node_modules/socks-proxy-agent/dist/index.js"(exports) {
+  "node_modules/socks-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -44754,9 +44754,9 @@ var require_dist6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/errors.js
+// node_modules/@npmcli/agent/lib/errors.js
 var require_errors6 = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/errors.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/errors.js"(exports, module) {
     "use strict";
     var InvalidProxyProtocolError = class extends Error {
       constructor(url) {
@@ -44815,9 +44815,9 @@ var require_errors6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/proxy.js
+// node_modules/@npmcli/agent/lib/proxy.js
 var require_proxy = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/proxy.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/proxy.js"(exports, module) {
     "use strict";
     var { HttpProxyAgent } = require_dist4();
     var { HttpsProxyAgent } = require_dist5();
@@ -44887,9 +44887,9 @@ var require_proxy = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/agents.js
+// node_modules/@npmcli/agent/lib/agents.js
 var require_agents = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/agents.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/agents.js"(exports, module) {
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
@@ -45092,9 +45092,9 @@ var require_agents = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@npmcli/agent/lib/index.js
+// node_modules/@npmcli/agent/lib/index.js
 var require_lib25 = __commonJS({
-  "../../work/main/node_modules/@npmcli/agent/lib/index.js"(exports, module) {
+  "node_modules/@npmcli/agent/lib/index.js"(exports, module) {
     "use strict";
     var { LRUCache } = require_index_min();
     var { normalizeOptions, cacheOptions } = require_options2();
@@ -45143,9 +45143,9 @@ var require_lib25 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/package.json
+// node_modules/make-fetch-happen/package.json
 var require_package4 = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/package.json"(exports, module) {
+  "node_modules/make-fetch-happen/package.json"(exports, module) {
     module.exports = {
       name: "make-fetch-happen",
       version: "15.0.6",
@@ -45224,9 +45224,9 @@ var require_package4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/remote.js
+// node_modules/make-fetch-happen/lib/remote.js
 var require_remote = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/remote.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/remote.js"(exports, module) {
     var { Minipass } = require_commonjs();
     var fetch = require_lib23();
     var { promiseRetry } = require_lib6();
@@ -45325,9 +45325,9 @@ var require_remote = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/cache/entry.js
+// node_modules/make-fetch-happen/lib/cache/entry.js
 var require_entry = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/cache/entry.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/cache/entry.js"(exports, module) {
     var { Request, Response } = require_lib23();
     var { Minipass } = require_commonjs();
     var MinipassFlush = require_minipass_flush();
@@ -45670,9 +45670,9 @@ var require_entry = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/cache/index.js
+// node_modules/make-fetch-happen/lib/cache/index.js
 var require_cache = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/cache/index.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/cache/index.js"(exports, module) {
     var { NotCachedError } = require_errors5();
     var CacheEntry = require_entry();
     var remote = require_remote();
@@ -45705,9 +45705,9 @@ var require_cache = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/fetch.js
+// node_modules/make-fetch-happen/lib/fetch.js
 var require_fetch = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/fetch.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/fetch.js"(exports, module) {
     "use strict";
     var { FetchError: FetchError2, Request, isRedirect } = require_lib23();
     var url = __require("url");
@@ -45783,9 +45783,9 @@ var require_fetch = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/make-fetch-happen/lib/index.js
+// node_modules/make-fetch-happen/lib/index.js
 var require_lib26 = __commonJS({
-  "../../work/main/node_modules/make-fetch-happen/lib/index.js"(exports, module) {
+  "node_modules/make-fetch-happen/lib/index.js"(exports, module) {
     var { FetchError: FetchError2, Headers, Request, Response } = require_lib23();
     var configureOptions = require_options();
     var fetch = require_fetch();
@@ -45822,9 +45822,9 @@ var require_lib26 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/jsonparse/jsonparse.js
+// node_modules/jsonparse/jsonparse.js
 var require_jsonparse = __commonJS({
-  "../../work/main/node_modules/jsonparse/jsonparse.js"(exports, module) {
+  "node_modules/jsonparse/jsonparse.js"(exports, module) {
     var C2 = {};
     var LEFT_BRACE = C2.LEFT_BRACE = 1;
     var RIGHT_BRACE = C2.RIGHT_BRACE = 2;
@@ -46298,9 +46298,9 @@ var require_jsonparse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/json-stream.js
+// node_modules/npm-registry-fetch/lib/json-stream.js
 var require_json_stream = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/json-stream.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/json-stream.js"(exports, module) {
     var Parser3 = require_jsonparse();
     var { Minipass } = require_commonjs();
     var JSONStreamError = class extends Error {
@@ -46483,9 +46483,9 @@ var require_json_stream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/npm-registry-fetch/lib/index.js
+// node_modules/npm-registry-fetch/lib/index.js
 var require_lib27 = __commonJS({
-  "../../work/main/node_modules/npm-registry-fetch/lib/index.js"(exports, module) {
+  "node_modules/npm-registry-fetch/lib/index.js"(exports, module) {
     "use strict";
     var { HttpErrorAuthOTP } = require_errors4();
     var checkResponse = require_check_response();
@@ -46679,9 +46679,9 @@ var require_lib27 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/package.json
+// node_modules/pacote/package.json
 var require_package5 = __commonJS({
-  "../../work/main/node_modules/pacote/package.json"(exports, module) {
+  "node_modules/pacote/package.json"(exports, module) {
     module.exports = {
       name: "pacote",
       version: "21.5.3",
@@ -46766,9 +46766,9 @@ var require_package5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/remote.js
+// node_modules/pacote/lib/remote.js
 var require_remote2 = __commonJS({
-  "../../work/main/node_modules/pacote/lib/remote.js"(exports, module) {
+  "node_modules/pacote/lib/remote.js"(exports, module) {
     var fetch = require_lib27();
     var { Minipass } = require_commonjs();
     var Fetcher = require_fetcher2();
@@ -46843,9 +46843,9 @@ var require_remote2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/add-git-sha.js
+// node_modules/pacote/lib/util/add-git-sha.js
 var require_add_git_sha = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/add-git-sha.js"(exports, module) {
+  "node_modules/pacote/lib/util/add-git-sha.js"(exports, module) {
     var addGitSha = (spec, sha) => {
       if (spec.hosted) {
         const h = spec.hosted;
@@ -46862,9 +46862,9 @@ var require_add_git_sha = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/util/npm.js
+// node_modules/pacote/lib/util/npm.js
 var require_npm = __commonJS({
-  "../../work/main/node_modules/pacote/lib/util/npm.js"(exports, module) {
+  "node_modules/pacote/lib/util/npm.js"(exports, module) {
     var spawn = require_lib5();
     module.exports = (npmBin, npmCommand, cwd, env, extra) => {
       const isJS = npmBin.endsWith(".js");
@@ -46875,9 +46875,9 @@ var require_npm = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/git.js
+// node_modules/pacote/lib/git.js
 var require_git = __commonJS({
-  "../../work/main/node_modules/pacote/lib/git.js"(exports, module) {
+  "node_modules/pacote/lib/git.js"(exports, module) {
     var cacache = require_lib16();
     var git = require_lib11();
     var npa = require_npa();
@@ -47114,9 +47114,9 @@ var require_git = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
 var require_envelope = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = exports.Envelope = void 0;
@@ -47172,9 +47172,9 @@ var require_envelope = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
 var require_timestamp2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = void 0;
@@ -47202,9 +47202,9 @@ var require_timestamp2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
 var require_sigstore_common = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
@@ -47698,9 +47698,9 @@ var require_sigstore_common = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
 var require_sigstore_rekor = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
@@ -47829,9 +47829,9 @@ var require_sigstore_rekor = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
 var require_sigstore_bundle = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
@@ -47911,9 +47911,9 @@ var require_sigstore_bundle = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
 var require_sigstore_trustroot = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
@@ -48163,9 +48163,9 @@ var require_sigstore_trustroot = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
 var require_sigstore_verification = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
@@ -48411,9 +48411,9 @@ var require_sigstore_verification = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/index.js
+// node_modules/@sigstore/protobuf-specs/dist/index.js
 var require_dist7 = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -48441,9 +48441,9 @@ var require_dist7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/bundle.js
+// node_modules/@sigstore/bundle/dist/bundle.js
 var require_bundle = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
@@ -48470,9 +48470,9 @@ var require_bundle = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/build.js
+// node_modules/@sigstore/bundle/dist/build.js
 var require_build2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/build.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toMessageSignatureBundle = toMessageSignatureBundle;
@@ -48552,9 +48552,9 @@ var require_build2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/error.js
+// node_modules/@sigstore/bundle/dist/error.js
 var require_error = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/error.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValidationError = void 0;
@@ -48568,9 +48568,9 @@ var require_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/validate.js
+// node_modules/@sigstore/bundle/dist/validate.js
 var require_validate = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/validate.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assertBundle = assertBundle;
@@ -48730,9 +48730,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/serialized.js
+// node_modules/@sigstore/bundle/dist/serialized.js
 var require_serialized = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
@@ -48770,9 +48770,9 @@ var require_serialized = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/bundle/dist/index.js
+// node_modules/@sigstore/bundle/dist/index.js
 var require_dist8 = __commonJS({
-  "../../work/main/node_modules/@sigstore/bundle/dist/index.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
@@ -48844,9 +48844,9 @@ var require_dist8 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/stream.js
+// node_modules/@sigstore/core/dist/stream.js
 var require_stream = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/stream.js"(exports) {
+  "node_modules/@sigstore/core/dist/stream.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ByteStream = void 0;
@@ -48950,9 +48950,9 @@ var require_stream = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/error.js
+// node_modules/@sigstore/core/dist/asn1/error.js
 var require_error2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1TypeError = exports.ASN1ParseError = void 0;
@@ -48965,9 +48965,9 @@ var require_error2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/length.js
+// node_modules/@sigstore/core/dist/asn1/length.js
 var require_length = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.decodeLength = decodeLength;
@@ -49006,9 +49006,9 @@ var require_length = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/parse.js
+// node_modules/@sigstore/core/dist/asn1/parse.js
 var require_parse3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseInteger = parseInteger;
@@ -49092,9 +49092,9 @@ var require_parse3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/tag.js
+// node_modules/@sigstore/core/dist/asn1/tag.js
 var require_tag = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Tag = void 0;
@@ -49168,9 +49168,9 @@ var require_tag = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/obj.js
+// node_modules/@sigstore/core/dist/asn1/obj.js
 var require_obj = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
@@ -49293,9 +49293,9 @@ var require_obj = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/asn1/index.js
+// node_modules/@sigstore/core/dist/asn1/index.js
 var require_asn1 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
@@ -49306,9 +49306,9 @@ var require_asn1 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/crypto.js
+// node_modules/@sigstore/core/dist/crypto.js
 var require_crypto = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/crypto.js"(exports) {
+  "node_modules/@sigstore/core/dist/crypto.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -49358,9 +49358,9 @@ var require_crypto = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/dsse.js
+// node_modules/@sigstore/core/dist/dsse.js
 var require_dsse = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/dsse.js"(exports) {
+  "node_modules/@sigstore/core/dist/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.preAuthEncoding = preAuthEncoding;
@@ -49377,9 +49377,9 @@ var require_dsse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/encoding.js
+// node_modules/@sigstore/core/dist/encoding.js
 var require_encoding2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/encoding.js"(exports) {
+  "node_modules/@sigstore/core/dist/encoding.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.base64Encode = base64Encode;
@@ -49395,9 +49395,9 @@ var require_encoding2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/json.js
+// node_modules/@sigstore/core/dist/json.js
 var require_json = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/json.js"(exports) {
+  "node_modules/@sigstore/core/dist/json.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.canonicalize = canonicalize;
@@ -49435,9 +49435,9 @@ var require_json = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/pem.js
+// node_modules/@sigstore/core/dist/pem.js
 var require_pem = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/pem.js"(exports) {
+  "node_modules/@sigstore/core/dist/pem.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toDER = toDER;
@@ -49462,9 +49462,9 @@ var require_pem = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/oid.js
+// node_modules/@sigstore/core/dist/oid.js
 var require_oid = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/oid.js"(exports) {
+  "node_modules/@sigstore/core/dist/oid.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SHA2_HASH_ALGOS = exports.RSA_SIGNATURE_ALGOS = exports.ECDSA_SIGNATURE_ALGOS = void 0;
@@ -49488,9 +49488,9 @@ var require_oid = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/rfc3161/error.js
+// node_modules/@sigstore/core/dist/rfc3161/error.js
 var require_error3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RFC3161TimestampVerificationError = void 0;
@@ -49500,9 +49500,9 @@ var require_error3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
+// node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
 var require_tstinfo = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -49582,9 +49582,9 @@ var require_tstinfo = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/rfc3161/timestamp.js
+// node_modules/@sigstore/core/dist/rfc3161/timestamp.js
 var require_timestamp3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -49772,9 +49772,9 @@ var require_timestamp3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/rfc3161/index.js
+// node_modules/@sigstore/core/dist/rfc3161/index.js
 var require_rfc3161 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RFC3161Timestamp = void 0;
@@ -49785,9 +49785,9 @@ var require_rfc3161 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/x509/sct.js
+// node_modules/@sigstore/core/dist/x509/sct.js
 var require_sct = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -49926,9 +49926,9 @@ var require_sct = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/x509/ext.js
+// node_modules/@sigstore/core/dist/x509/ext.js
 var require_ext = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
@@ -50059,9 +50059,9 @@ var require_ext = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/x509/cert.js
+// node_modules/@sigstore/core/dist/x509/cert.js
 var require_cert = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -50277,9 +50277,9 @@ var require_cert = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/x509/index.js
+// node_modules/@sigstore/core/dist/x509/index.js
 var require_x509 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/x509/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
@@ -50297,9 +50297,9 @@ var require_x509 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/core/dist/index.js
+// node_modules/@sigstore/core/dist/index.js
 var require_dist9 = __commonJS({
-  "../../work/main/node_modules/@sigstore/core/dist/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -50370,9 +50370,9 @@ var require_dist9 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/util/oidc.js
+// node_modules/@sigstore/sign/dist/util/oidc.js
 var require_oidc = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/util/oidc.js"(exports) {
+  "node_modules/@sigstore/sign/dist/util/oidc.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extractJWTSubject = extractJWTSubject;
@@ -50395,9 +50395,9 @@ var require_oidc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/package.json
+// node_modules/@sigstore/sign/package.json
 var require_package6 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/package.json"(exports, module) {
+  "node_modules/@sigstore/sign/package.json"(exports, module) {
     module.exports = {
       name: "@sigstore/sign",
       version: "4.1.1",
@@ -50446,9 +50446,9 @@ var require_package6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/util/ua.js
+// node_modules/@sigstore/sign/dist/util/ua.js
 var require_ua = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/util/ua.js"(exports) {
+  "node_modules/@sigstore/sign/dist/util/ua.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -50467,9 +50467,9 @@ var require_ua = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/util/index.js
+// node_modules/@sigstore/sign/dist/util/index.js
 var require_util2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/util/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/util/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -50531,9 +50531,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/bundler/base.js
+// node_modules/@sigstore/sign/dist/bundler/base.js
 var require_base = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/bundler/base.js"(exports) {
+  "node_modules/@sigstore/sign/dist/bundler/base.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BaseBundleBuilder = void 0;
@@ -50580,9 +50580,9 @@ var require_base = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/bundler/bundle.js
+// node_modules/@sigstore/sign/dist/bundler/bundle.js
 var require_bundle2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/bundler/bundle.js"(exports) {
+  "node_modules/@sigstore/sign/dist/bundler/bundle.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -50649,9 +50649,9 @@ var require_bundle2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/bundler/dsse.js
+// node_modules/@sigstore/sign/dist/bundler/dsse.js
 var require_dsse2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/bundler/dsse.js"(exports) {
+  "node_modules/@sigstore/sign/dist/bundler/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSEBundleBuilder = void 0;
@@ -50685,9 +50685,9 @@ var require_dsse2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/bundler/message.js
+// node_modules/@sigstore/sign/dist/bundler/message.js
 var require_message = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/bundler/message.js"(exports) {
+  "node_modules/@sigstore/sign/dist/bundler/message.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MessageSignatureBundleBuilder = void 0;
@@ -50705,9 +50705,9 @@ var require_message = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/bundler/index.js
+// node_modules/@sigstore/sign/dist/bundler/index.js
 var require_bundler = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/bundler/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/bundler/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MessageSignatureBundleBuilder = exports.DSSEBundleBuilder = void 0;
@@ -50722,9 +50722,9 @@ var require_bundler = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/error.js
+// node_modules/@sigstore/sign/dist/external/error.js
 var require_error4 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/error.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HTTPError = void 0;
@@ -50741,9 +50741,9 @@ var require_error4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/error.js
+// node_modules/@sigstore/sign/dist/error.js
 var require_error5 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/error.js"(exports) {
+  "node_modules/@sigstore/sign/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.InternalError = void 0;
@@ -50773,9 +50773,9 @@ var require_error5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/fetch.js
+// node_modules/@sigstore/sign/dist/external/fetch.js
 var require_fetch2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/fetch.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/fetch.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -50850,9 +50850,9 @@ var require_fetch2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/fulcio.js
+// node_modules/@sigstore/sign/dist/external/fulcio.js
 var require_fulcio = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/fulcio.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/fulcio.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Fulcio = void 0;
@@ -50880,9 +50880,9 @@ var require_fulcio = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/ca.js
+// node_modules/@sigstore/sign/dist/signer/fulcio/ca.js
 var require_ca = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/ca.js"(exports) {
+  "node_modules/@sigstore/sign/dist/signer/fulcio/ca.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CAClient = void 0;
@@ -50926,9 +50926,9 @@ var require_ca = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/ephemeral.js
+// node_modules/@sigstore/sign/dist/signer/fulcio/ephemeral.js
 var require_ephemeral = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/ephemeral.js"(exports) {
+  "node_modules/@sigstore/sign/dist/signer/fulcio/ephemeral.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.EphemeralSigner = void 0;
@@ -50955,9 +50955,9 @@ var require_ephemeral = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/index.js
+// node_modules/@sigstore/sign/dist/signer/fulcio/index.js
 var require_fulcio2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/signer/fulcio/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/signer/fulcio/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FulcioSigner = exports.DEFAULT_FULCIO_URL = void 0;
@@ -51024,9 +51024,9 @@ var require_fulcio2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/signer/index.js
+// node_modules/@sigstore/sign/dist/signer/index.js
 var require_signer = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/signer/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/signer/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FulcioSigner = exports.DEFAULT_FULCIO_URL = void 0;
@@ -51040,9 +51040,9 @@ var require_signer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/rekor.js
+// node_modules/@sigstore/sign/dist/external/rekor.js
 var require_rekor = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/rekor.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/rekor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Rekor = void 0;
@@ -51107,9 +51107,9 @@ var require_rekor = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
 var require_verifier = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = exports.Verifier = exports.PublicKey = void 0;
@@ -51176,9 +51176,9 @@ var require_verifier = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
 var require_dsse3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
@@ -51227,9 +51227,9 @@ var require_dsse3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
 var require_hashedrekord = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HashedRekordLogEntryV002 = exports.HashedRekordRequestV002 = void 0;
@@ -51283,9 +51283,9 @@ var require_hashedrekord = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
 var require_entry2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
@@ -51354,9 +51354,9 @@ var require_entry2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
+// node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
 var require_v2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -51382,9 +51382,9 @@ var require_v2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/rekor-v2.js
+// node_modules/@sigstore/sign/dist/external/rekor-v2.js
 var require_rekor_v2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/rekor-v2.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/rekor-v2.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RekorV2 = void 0;
@@ -51415,9 +51415,9 @@ var require_rekor_v2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/client.js
+// node_modules/@sigstore/sign/dist/witness/tlog/client.js
 var require_client = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/client.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/tlog/client.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TLogV2Client = exports.TLogClient = void 0;
@@ -51489,9 +51489,9 @@ var require_client = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/entry.js
+// node_modules/@sigstore/sign/dist/witness/tlog/entry.js
 var require_entry3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/entry.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/tlog/entry.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toProposedEntry = toProposedEntry;
@@ -51646,9 +51646,9 @@ var require_entry3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/index.js
+// node_modules/@sigstore/sign/dist/witness/tlog/index.js
 var require_tlog = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/tlog/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/tlog/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RekorWitness = exports.DEFAULT_REKOR_URL = void 0;
@@ -51730,9 +51730,9 @@ var require_tlog = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/external/tsa.js
+// node_modules/@sigstore/sign/dist/external/tsa.js
 var require_tsa = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/external/tsa.js"(exports) {
+  "node_modules/@sigstore/sign/dist/external/tsa.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TimestampAuthority = void 0;
@@ -51760,9 +51760,9 @@ var require_tsa = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/tsa/client.js
+// node_modules/@sigstore/sign/dist/witness/tsa/client.js
 var require_client2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/tsa/client.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/tsa/client.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TSAClient = void 0;
@@ -51795,9 +51795,9 @@ var require_client2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/tsa/index.js
+// node_modules/@sigstore/sign/dist/witness/tsa/index.js
 var require_tsa2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/tsa/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/tsa/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TSAWitness = void 0;
@@ -51831,9 +51831,9 @@ var require_tsa2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/witness/index.js
+// node_modules/@sigstore/sign/dist/witness/index.js
 var require_witness = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/witness/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/witness/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TSAWitness = exports.RekorWitness = exports.DEFAULT_REKOR_URL = void 0;
@@ -51851,9 +51851,9 @@ var require_witness = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/config.js
+// node_modules/@sigstore/sign/dist/config.js
 var require_config = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/config.js"(exports) {
+  "node_modules/@sigstore/sign/dist/config.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.bundleBuilderFromSigningConfig = bundleBuilderFromSigningConfig;
@@ -51969,9 +51969,9 @@ var require_config = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/identity/ci.js
+// node_modules/@sigstore/sign/dist/identity/ci.js
 var require_ci = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/identity/ci.js"(exports) {
+  "node_modules/@sigstore/sign/dist/identity/ci.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52017,9 +52017,9 @@ var require_ci = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/identity/index.js
+// node_modules/@sigstore/sign/dist/identity/index.js
 var require_identity2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/identity/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/identity/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CIContextProvider = void 0;
@@ -52030,9 +52030,9 @@ var require_identity2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/sign/dist/index.js
+// node_modules/@sigstore/sign/dist/index.js
 var require_dist10 = __commonJS({
-  "../../work/main/node_modules/@sigstore/sign/dist/index.js"(exports) {
+  "node_modules/@sigstore/sign/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TSAWitness = exports.RekorWitness = exports.DEFAULT_REKOR_URL = exports.FulcioSigner = exports.DEFAULT_FULCIO_URL = exports.CIContextProvider = exports.InternalError = exports.bundleBuilderFromSigningConfig = exports.MessageSignatureBundleBuilder = exports.DSSEBundleBuilder = void 0;
@@ -52075,9 +52075,9 @@ var require_dist10 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/dist/appdata.js
+// node_modules/@sigstore/tuf/dist/appdata.js
 var require_appdata = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/dist/appdata.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/appdata.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52109,9 +52109,9 @@ var require_appdata = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/error.js
+// node_modules/@tufjs/models/dist/error.js
 var require_error6 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/error.js"(exports) {
+  "node_modules/@tufjs/models/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.UnsupportedAlgorithmError = exports.CryptoError = exports.LengthOrHashMismatchError = exports.UnsignedMetadataError = exports.RepositoryError = exports.ValueError = void 0;
@@ -52136,9 +52136,9 @@ var require_error6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/utils/guard.js
+// node_modules/@tufjs/models/dist/utils/guard.js
 var require_guard = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/utils/guard.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/guard.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
@@ -52168,9 +52168,9 @@ var require_guard = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/canonical-json/lib/index.js
+// node_modules/@tufjs/canonical-json/lib/index.js
 var require_lib28 = __commonJS({
-  "../../work/main/node_modules/@tufjs/canonical-json/lib/index.js"(exports, module) {
+  "node_modules/@tufjs/canonical-json/lib/index.js"(exports, module) {
     var COMMA = ",";
     var COLON = ":";
     var LEFT_SQUARE_BRACKET = "[";
@@ -52226,9 +52226,9 @@ var require_lib28 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/utils/verify.js
+// node_modules/@tufjs/models/dist/utils/verify.js
 var require_verify2 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/utils/verify.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/verify.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52245,9 +52245,9 @@ var require_verify2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/utils/index.js
+// node_modules/@tufjs/models/dist/utils/index.js
 var require_utils4 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/utils/index.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -52293,9 +52293,9 @@ var require_utils4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/base.js
+// node_modules/@tufjs/models/dist/base.js
 var require_base2 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/base.js"(exports) {
+  "node_modules/@tufjs/models/dist/base.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52379,9 +52379,9 @@ var require_base2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/file.js
+// node_modules/@tufjs/models/dist/file.js
 var require_file2 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/file.js"(exports) {
+  "node_modules/@tufjs/models/dist/file.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52553,9 +52553,9 @@ var require_file2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/utils/oid.js
+// node_modules/@tufjs/models/dist/utils/oid.js
 var require_oid2 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/utils/oid.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/oid.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.encodeOIDString = encodeOIDString;
@@ -52584,9 +52584,9 @@ var require_oid2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/utils/key.js
+// node_modules/@tufjs/models/dist/utils/key.js
 var require_key2 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/utils/key.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/key.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52722,9 +52722,9 @@ var require_key2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/key.js
+// node_modules/@tufjs/models/dist/key.js
 var require_key3 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/key.js"(exports) {
+  "node_modules/@tufjs/models/dist/key.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -52812,9 +52812,9 @@ var require_key3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/role.js
+// node_modules/@tufjs/models/dist/role.js
 var require_role = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/role.js"(exports) {
+  "node_modules/@tufjs/models/dist/role.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53073,9 +53073,9 @@ var require_role = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/root.js
+// node_modules/@tufjs/models/dist/root.js
 var require_root = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/root.js"(exports) {
+  "node_modules/@tufjs/models/dist/root.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53188,9 +53188,9 @@ var require_root = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/signature.js
+// node_modules/@tufjs/models/dist/signature.js
 var require_signature = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/signature.js"(exports) {
+  "node_modules/@tufjs/models/dist/signature.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = void 0;
@@ -53226,9 +53226,9 @@ var require_signature = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/snapshot.js
+// node_modules/@tufjs/models/dist/snapshot.js
 var require_snapshot = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/snapshot.js"(exports) {
+  "node_modules/@tufjs/models/dist/snapshot.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53296,9 +53296,9 @@ var require_snapshot = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/delegations.js
+// node_modules/@tufjs/models/dist/delegations.js
 var require_delegations = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/delegations.js"(exports) {
+  "node_modules/@tufjs/models/dist/delegations.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53410,9 +53410,9 @@ var require_delegations = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/targets.js
+// node_modules/@tufjs/models/dist/targets.js
 var require_targets = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/targets.js"(exports) {
+  "node_modules/@tufjs/models/dist/targets.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53502,9 +53502,9 @@ var require_targets = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/timestamp.js
+// node_modules/@tufjs/models/dist/timestamp.js
 var require_timestamp4 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/timestamp.js"(exports) {
+  "node_modules/@tufjs/models/dist/timestamp.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = void 0;
@@ -53560,9 +53560,9 @@ var require_timestamp4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/metadata.js
+// node_modules/@tufjs/models/dist/metadata.js
 var require_metadata = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/metadata.js"(exports) {
+  "node_modules/@tufjs/models/dist/metadata.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53701,9 +53701,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@tufjs/models/dist/index.js
+// node_modules/@tufjs/models/dist/index.js
 var require_dist11 = __commonJS({
-  "../../work/main/node_modules/@tufjs/models/dist/index.js"(exports) {
+  "node_modules/@tufjs/models/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = exports.Targets = exports.Snapshot = exports.Signature = exports.Root = exports.Metadata = exports.Key = exports.TargetFile = exports.MetaFile = exports.ValueError = exports.MetadataKind = void 0;
@@ -53753,9 +53753,9 @@ var require_dist11 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/error.js
+// node_modules/tuf-js/dist/error.js
 var require_error7 = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/error.js"(exports) {
+  "node_modules/tuf-js/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DownloadHTTPError = exports.DownloadLengthMismatchError = exports.DownloadError = exports.ExpiredMetadataError = exports.EqualVersionError = exports.BadVersionError = exports.RepositoryError = exports.PersistError = exports.RuntimeError = exports.ValueError = void 0;
@@ -53797,9 +53797,9 @@ var require_error7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/utils/tmpfile.js
+// node_modules/tuf-js/dist/utils/tmpfile.js
 var require_tmpfile = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/utils/tmpfile.js"(exports) {
+  "node_modules/tuf-js/dist/utils/tmpfile.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53823,9 +53823,9 @@ var require_tmpfile = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/fetcher.js
+// node_modules/tuf-js/dist/fetcher.js
 var require_fetcher = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/fetcher.js"(exports) {
+  "node_modules/tuf-js/dist/fetcher.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -53916,9 +53916,9 @@ var require_fetcher = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/package.json
+// node_modules/tuf-js/package.json
 var require_package7 = __commonJS({
-  "../../work/main/node_modules/tuf-js/package.json"(exports, module) {
+  "node_modules/tuf-js/package.json"(exports, module) {
     module.exports = {
       name: "tuf-js",
       version: "4.1.0",
@@ -53965,9 +53965,9 @@ var require_package7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/config.js
+// node_modules/tuf-js/dist/config.js
 var require_config2 = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/config.js"(exports) {
+  "node_modules/tuf-js/dist/config.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.defaultConfig = void 0;
@@ -53992,9 +53992,9 @@ var require_config2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/store.js
+// node_modules/tuf-js/dist/store.js
 var require_store = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/store.js"(exports) {
+  "node_modules/tuf-js/dist/store.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TrustedMetadataStore = void 0;
@@ -54170,9 +54170,9 @@ var require_store = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/utils/url.js
+// node_modules/tuf-js/dist/utils/url.js
 var require_url = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/utils/url.js"(exports) {
+  "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.join = join5;
@@ -54189,9 +54189,9 @@ var require_url = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/updater.js
+// node_modules/tuf-js/dist/updater.js
 var require_updater = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/updater.js"(exports) {
+  "node_modules/tuf-js/dist/updater.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -54501,9 +54501,9 @@ var require_updater = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/tuf-js/dist/index.js
+// node_modules/tuf-js/dist/index.js
 var require_dist12 = __commonJS({
-  "../../work/main/node_modules/tuf-js/dist/index.js"(exports) {
+  "node_modules/tuf-js/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Updater = exports.BaseFetcher = exports.TargetFile = void 0;
@@ -54522,9 +54522,9 @@ var require_dist12 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/package.json
+// node_modules/@sigstore/tuf/package.json
 var require_package8 = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/package.json"(exports, module) {
+  "node_modules/@sigstore/tuf/package.json"(exports, module) {
     module.exports = {
       name: "@sigstore/tuf",
       version: "4.0.2",
@@ -54569,9 +54569,9 @@ var require_package8 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/dist/error.js
+// node_modules/@sigstore/tuf/dist/error.js
 var require_error8 = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/dist/error.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TUFError = void 0;
@@ -54589,9 +54589,9 @@ var require_error8 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/dist/target.js
+// node_modules/@sigstore/tuf/dist/target.js
 var require_target = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/dist/target.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/target.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -54650,16 +54650,16 @@ var require_target = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/seeds.json
+// node_modules/@sigstore/tuf/seeds.json
 var require_seeds = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/seeds.json"(exports, module) {
+  "node_modules/@sigstore/tuf/seeds.json"(exports, module) {
     module.exports = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NjAyMjEwMGUwNGM5NzA2Mjk5YmU1ZDhjMmIxNGZiNTBiY2Q1YjljMjQxZjEwNTk3MTUzZGZlMjJmOTQzZWZlODk2YjUxNTAwMjIxMDBjZmQ3YjlmMDZhNTkwMDc4NGUzMTJkMDJiOGUzMzZlZGJiM2IyZmFiNjFhYzE0NTUwYjMxMTJiNGY5ZTMzZGY0IgogIH0sCiAgewogICAia2V5aWQiOiAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICJzaWciOiAiIgogIH0sCiAgewogICAia2V5aWQiOiAiNjE2NDM4MzgxMjViNDQwYjQwZGI2OTQyZjVjYjVhMzFjMGRjMDQzNjgzMTZlYjJhYWE1OGI5NTkwNGE1ODIyMiIsCiAgICJzaWciOiAiMzA0NTAyMjEwMGNjMzA4YWU3ZDM5MGZhNzgyZWUzMzc2ZGRmYWE5Mjk4MzUwMTZlODZkYWQ4MWY2OWUyZGU3ZWMxZTE3NDQzMmUwMjIwNWZiMTk5MDZhMzFjY2UxNDZjMjk2MjQ0NDNjMGQwYzJmMzNlZTgwZGFjMzlkNzIxMTRmOTM5NjA3Y2MyMjkzNyIKICB9LAogIHsKICAgImtleWlkIjogImE2ODdlNWJmNGZhYjgyYjBlZTU4ZDQ2ZTA1Yzk1MzUxNDVhMmM5YWZiNDU4ZjQzZDQyYjQ1Y2EwZmRjZTJhNzAiLAogICAic2lnIjogIjMwNDUwMjIwM2Y4YWZmN2EzMGUwNWE4YzNkOTA0YjY3MWFiMWE2ZTRlOGE2ZjUwOGI3Y2ZhMGM3ODBlNzI5NzZiZWU3YTIyNzAyMjEwMGY2NGM5Yjc2NTUyNmYzNGQ5ZWExNjMzOWNmMjM4ODkzZTFjMzM2OGI0ZjA5MTBhNjFhMWFmMjdkZGEwMWViYjkiCiAgfSwKICB7CiAgICJrZXlpZCI6ICIxODNlNjRmMzc2NzBkYzEzY2EwZDI4OTk1YTMwNTNmMzc0MDk1NGRkY2U0NDMyMWE0MWU0NjUzNGNmNDRlNjMyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDIzNjNjYTI0OWFlZmE2ZDVmNjFjNDA4YTMyY2RkMDc5YjAzNGE3ODg4ZGRmMjEzNmRjNDUxNWVkNGE3Mjg0MTgwMjIxMDBiMDRlY2E0MmJjNTEwY2NiYmY1ZDMwNzgzYWFhOTM2YjFmMTM3Y2E3YTAxN2VlOWQ5MGQzNzEwNDMyZGEwNDI3IgogIH0KIF0sCiAic2lnbmVkIjogewogICJfdHlwZSI6ICJyb290IiwKICAiY29uc2lzdGVudF9zbmFwc2hvdCI6IHRydWUsCiAgImV4cGlyZXMiOiAiMjAyNi0wNi0yMlQxMzoyNzowMVoiLAogICJrZXlzIjogewogICAiMGM4NzQzMmMzYmYwOWZkOTkxODlmZGMzMmZhNWVhZWRmNGU0YTVmYWM3YmFiNzNmYTA0YTJlMGZjNjRhZjZmNSI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVdSaUdyNStqKzNKNVNzSCtadHI1bkUySDJ3TzdcbkJWK25PM3M5M2dMY2ExOHFUT3pIWTFvV3lBR0R5a01Tc0dUVUJTdDlEK0FuMEtmS3NEMm1mU000MlE9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1vbmxpbmUtdXJpIjogImdjcGttczpwcm9qZWN0cy9zaWdzdG9yZS1yb290LXNpZ25pbmcvbG9jYXRpb25zL2dsb2JhbC9rZXlSaW5ncy9yb290L2NyeXB0b0tleXMvdGltZXN0YW1wL2NyeXB0b0tleVZlcnNpb25zLzEiCiAgIH0sCiAgICIxODNlNjRmMzc2NzBkYzEzY2EwZDI4OTk1YTMwNTNmMzc0MDk1NGRkY2U0NDMyMWE0MWU0NjUzNGNmNDRlNjMyIjogewogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVNeHBQT0pDSVo1b3RHNDEwNmZHSnNlRVFpM1Y5XG5wa01ZUTR1eVY5VGoxTTdXSFhJeUxHK2prZnZ1RzBnbFExSlpiUlpaQlYzZ0FSNHNvamRHSElTZW93PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGxhbmNlIgogICB9LAogICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRXpCelZPbUhDUG9qTVZMU0kzNjRXaWlWOE5QckRcbjZJZ1J4Vmxpc2t6L3YreTNKRVI1bWNWR2NPTmxpRGNXTUM1SjJsZkhtalBOUGhiNEg3eG04THpmU0E9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAc2FudGlhZ290b3JyZXMiCiAgIH0sCiAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFaW5pa1NzQVFtWWtOZUg1ZVlxL0NuSXpMYWFjT1xueGxTYWF3UURPd3FLeS90Q3F4cTV4eFBTSmMyMUs0V0loczlHeU9rS2Z6dWVZM0dJTHpjTUpaNGNXdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBib2JjYWxsYXdheSIKICAgfSwKICAgImE2ODdlNWJmNGZhYjgyYjBlZTU4ZDQ2ZTA1Yzk1MzUxNDVhMmM5YWZiNDU4ZjQzZDQyYjQ1Y2EwZmRjZTJhNzAiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUwZ2hyaDkyTHcxWXIzaWRHVjVXcUN0TURCOEN4XG4rRDhoZEM0dzJaTE5JcGxWUm9WR0xza1lhM2doZU15T2ppSjhrUGkxNWFRMi8vN1Arb2o3VXZKUEd3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGpvc2h1YWdsIgogICB9LAogICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRUVYc3ozU1pYRmI4ak1WNDJqNnBKbHlqYmpSOEtcbk4zQndvY2V4cTZMTUliNXFzV0tPUXZMTjE2TlVlZkxjNEhzd09vdW1Sc1ZWYWFqU3BRUzZmb2JrUnc9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbW5tNjc4IgogICB9CiAgfSwKICAicm9sZXMiOiB7CiAgICJyb290IjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInNuYXBzaG90IjogewogICAgImtleWlkcyI6IFsKICAgICAiMGM4NzQzMmMzYmYwOWZkOTkxODlmZGMzMmZhNWVhZWRmNGU0YTVmYWM3YmFiNzNmYTA0YTJlMGZjNjRhZjZmNSIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMSwKICAgICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMzY1MCwKICAgICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDM2NQogICB9LAogICAidGFyZ2V0cyI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgImU3MWE1NGQ1NDM4MzViYTg2YWRhZDk0NjAzNzljNzY0MWZiODcyNmQxNjRlYTc2NjgwMWExYzUyMmFiYTdlYTIiLAogICAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IiwKICAgICAiNjE2NDM4MzgxMjViNDQwYjQwZGI2OTQyZjVjYjVhMzFjMGRjMDQzNjgzMTZlYjJhYWE1OGI5NTkwNGE1ODIyMiIsCiAgICAgImE2ODdlNWJmNGZhYjgyYjBlZTU4ZDQ2ZTA1Yzk1MzUxNDVhMmM5YWZiNDU4ZjQzZDQyYjQ1Y2EwZmRjZTJhNzAiLAogICAgICIxODNlNjRmMzc2NzBkYzEzY2EwZDI4OTk1YTMwNTNmMzc0MDk1NGRkY2U0NDMyMWE0MWU0NjUzNGNmNDRlNjMyIgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAzCiAgIH0sCiAgICJ0aW1lc3RhbXAiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiA3LAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogNgogICB9CiAgfSwKICAic3BlY192ZXJzaW9uIjogIjEuMCIsCiAgInZlcnNpb24iOiAxNCwKICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDE5NywKICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA0NgogfQp9", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/dist/client.js
+// node_modules/@sigstore/tuf/dist/client.js
 var require_client3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/dist/client.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/client.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -54750,9 +54750,9 @@ var require_client3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/tuf/dist/index.js
+// node_modules/@sigstore/tuf/dist/index.js
 var require_dist13 = __commonJS({
-  "../../work/main/node_modules/@sigstore/tuf/dist/index.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TUFError = exports.DEFAULT_MIRROR_URL = void 0;
@@ -54793,9 +54793,9 @@ var require_dist13 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/bundle/dsse.js
+// node_modules/@sigstore/verify/dist/bundle/dsse.js
 var require_dsse4 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSESignatureContent = void 0;
@@ -54826,9 +54826,9 @@ var require_dsse4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/bundle/message.js
+// node_modules/@sigstore/verify/dist/bundle/message.js
 var require_message2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MessageSignatureContent = void 0;
@@ -54868,9 +54868,9 @@ var require_message2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/bundle/index.js
+// node_modules/@sigstore/verify/dist/bundle/index.js
 var require_bundle3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toSignedEntity = toSignedEntity;
@@ -54932,9 +54932,9 @@ var require_bundle3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/error.js
+// node_modules/@sigstore/verify/dist/error.js
 var require_error9 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/error.js"(exports) {
+  "node_modules/@sigstore/verify/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PolicyError = exports.VerificationError = void 0;
@@ -54958,9 +54958,9 @@ var require_error9 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/trust/filter.js
+// node_modules/@sigstore/verify/dist/trust/filter.js
 var require_filter = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
+  "node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterCertAuthorities = filterCertAuthorities;
@@ -54981,9 +54981,9 @@ var require_filter = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/trust/index.js
+// node_modules/@sigstore/verify/dist/trust/index.js
 var require_trust = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
@@ -55054,9 +55054,9 @@ var require_trust = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/key/certificate.js
+// node_modules/@sigstore/verify/dist/key/certificate.js
 var require_certificate = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CertificateChainVerifier = void 0;
@@ -55231,9 +55231,9 @@ var require_certificate = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/key/sct.js
+// node_modules/@sigstore/verify/dist/key/sct.js
 var require_sct2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifySCTs = verifySCTs;
@@ -55281,9 +55281,9 @@ var require_sct2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/key/index.js
+// node_modules/@sigstore/verify/dist/key/index.js
 var require_key4 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/key/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyPublicKey = verifyPublicKey;
@@ -55344,9 +55344,9 @@ var require_key4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/policy.js
+// node_modules/@sigstore/verify/dist/policy.js
 var require_policy2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/policy.js"(exports) {
+  "node_modules/@sigstore/verify/dist/policy.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
@@ -55393,9 +55393,9 @@ var require_policy2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/timestamp/tsa.js
+// node_modules/@sigstore/verify/dist/timestamp/tsa.js
 var require_tsa3 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
+  "node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
@@ -55449,9 +55449,9 @@ var require_tsa3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/timestamp/index.js
+// node_modules/@sigstore/verify/dist/timestamp/index.js
 var require_timestamp5 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getTSATimestamp = getTSATimestamp;
@@ -55478,9 +55478,9 @@ var require_timestamp5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/dsse.js
+// node_modules/@sigstore/verify/dist/tlog/dsse.js
 var require_dsse5 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSE_API_VERSION_V1 = void 0;
@@ -55562,9 +55562,9 @@ var require_dsse5 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
+// node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
 var require_hashedrekord2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HASHEDREKORD_API_VERSION_V1 = void 0;
@@ -55636,9 +55636,9 @@ var require_hashedrekord2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/intoto.js
+// node_modules/@sigstore/verify/dist/tlog/intoto.js
 var require_intoto = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
@@ -55682,9 +55682,9 @@ var require_intoto = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/checkpoint.js
+// node_modules/@sigstore/verify/dist/tlog/checkpoint.js
 var require_checkpoint = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LogCheckpoint = void 0;
@@ -55791,9 +55791,9 @@ var require_checkpoint = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/merkle.js
+// node_modules/@sigstore/verify/dist/tlog/merkle.js
 var require_merkle = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyMerkleInclusion = verifyMerkleInclusion;
@@ -55867,9 +55867,9 @@ var require_merkle = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/set.js
+// node_modules/@sigstore/verify/dist/tlog/set.js
 var require_set2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyTLogSET = verifyTLogSET;
@@ -55906,9 +55906,9 @@ var require_set2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/tlog/index.js
+// node_modules/@sigstore/verify/dist/tlog/index.js
 var require_tlog2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyTLogBody = verifyTLogBody;
@@ -55983,9 +55983,9 @@ var require_tlog2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/verifier.js
+// node_modules/@sigstore/verify/dist/verifier.js
 var require_verifier2 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/verifier.js"(exports) {
+  "node_modules/@sigstore/verify/dist/verifier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Verifier = void 0;
@@ -56123,9 +56123,9 @@ var require_verifier2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@sigstore/verify/dist/index.js
+// node_modules/@sigstore/verify/dist/index.js
 var require_dist14 = __commonJS({
-  "../../work/main/node_modules/@sigstore/verify/dist/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Verifier = exports.toTrustMaterial = exports.VerificationError = exports.PolicyError = exports.toSignedEntity = void 0;
@@ -56151,9 +56151,9 @@ var require_dist14 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/sigstore/dist/config.js
+// node_modules/sigstore/dist/config.js
 var require_config3 = __commonJS({
-  "../../work/main/node_modules/sigstore/dist/config.js"(exports) {
+  "node_modules/sigstore/dist/config.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DEFAULT_TIMEOUT = exports.DEFAULT_RETRY = void 0;
@@ -56257,9 +56257,9 @@ var require_config3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/sigstore/dist/sigstore.js
+// node_modules/sigstore/dist/sigstore.js
 var require_sigstore = __commonJS({
-  "../../work/main/node_modules/sigstore/dist/sigstore.js"(exports) {
+  "node_modules/sigstore/dist/sigstore.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k2, k22) {
       if (k22 === void 0) k22 = k2;
@@ -56355,9 +56355,9 @@ var require_sigstore = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/sigstore/dist/index.js
+// node_modules/sigstore/dist/index.js
 var require_dist15 = __commonJS({
-  "../../work/main/node_modules/sigstore/dist/index.js"(exports) {
+  "node_modules/sigstore/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verify = exports.sign = exports.createVerifier = exports.attest = exports.VerificationError = exports.PolicyError = exports.TUFError = exports.InternalError = exports.DEFAULT_REKOR_URL = exports.DEFAULT_FULCIO_URL = exports.ValidationError = void 0;
@@ -56402,9 +56402,9 @@ var require_dist15 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/registry.js
+// node_modules/pacote/lib/registry.js
 var require_registry = __commonJS({
-  "../../work/main/node_modules/pacote/lib/registry.js"(exports, module) {
+  "node_modules/pacote/lib/registry.js"(exports, module) {
     var crypto = __require("node:crypto");
     var PackageJson = require_lib12();
     var pickManifest = require_lib10();
@@ -56741,9 +56741,9 @@ var require_registry = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/fetcher.js
+// node_modules/pacote/lib/fetcher.js
 var require_fetcher2 = __commonJS({
-  "../../work/main/node_modules/pacote/lib/fetcher.js"(exports, module) {
+  "node_modules/pacote/lib/fetcher.js"(exports, module) {
     var { basename: basename2, dirname: dirname3 } = __require("node:path");
     var { rm: rm3, mkdir } = __require("node:fs/promises");
     var PackageJson = require_lib12();
@@ -57122,9 +57122,9 @@ var require_fetcher2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/pacote/lib/index.js
+// node_modules/pacote/lib/index.js
 var require_lib29 = __commonJS({
-  "../../work/main/node_modules/pacote/lib/index.js"(exports, module) {
+  "node_modules/pacote/lib/index.js"(exports, module) {
     var { get } = require_fetcher2();
     var GitFetcher = require_git();
     var RegistryFetcher = require_registry();
@@ -57149,9 +57149,9 @@ var require_lib29 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/acorn-jsx/xhtml.js
+// node_modules/acorn-jsx/xhtml.js
 var require_xhtml = __commonJS({
-  "../../work/main/node_modules/acorn-jsx/xhtml.js"(exports, module) {
+  "node_modules/acorn-jsx/xhtml.js"(exports, module) {
     module.exports = {
       quot: '"',
       amp: "&",
@@ -57410,9 +57410,9 @@ var require_xhtml = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/acorn/dist/acorn.js
+// node_modules/acorn/dist/acorn.js
 var require_acorn = __commonJS({
-  "../../work/main/node_modules/acorn/dist/acorn.js"(exports, module) {
+  "node_modules/acorn/dist/acorn.js"(exports, module) {
     (function(global2, factory) {
       typeof exports === "object" && typeof module !== "undefined" ? factory(exports) : typeof define === "function" && define.amd ? define(["exports"], factory) : (global2 = typeof globalThis !== "undefined" ? globalThis : global2 || self, factory(global2.acorn = {}));
     })(exports, (function(exports2) {
@@ -63151,9 +63151,9 @@ var require_acorn = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/acorn-jsx/index.js
+// node_modules/acorn-jsx/index.js
 var require_acorn_jsx = __commonJS({
-  "../../work/main/node_modules/acorn-jsx/index.js"(exports, module) {
+  "node_modules/acorn-jsx/index.js"(exports, module) {
     "use strict";
     var XHTMLEntities = require_xhtml();
     var hexNumber = /^[\da-fA-F]+$/;
@@ -63574,9 +63574,9 @@ var require_acorn_jsx = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/shell.js
+// node_modules/@yarnpkg/parsers/lib/grammars/shell.js
 var require_shell = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/shell.js"(exports, module) {
+  "node_modules/@yarnpkg/parsers/lib/grammars/shell.js"(exports, module) {
     "use strict";
     function peg$subclass(child, parent) {
       function ctor() {
@@ -67155,9 +67155,9 @@ var require_shell = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/shell.js
+// node_modules/@yarnpkg/parsers/lib/shell.js
 var require_shell2 = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/shell.js"(exports) {
+  "node_modules/@yarnpkg/parsers/lib/shell.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseShell = parseShell;
@@ -67320,9 +67320,9 @@ var require_shell2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/resolution.js
+// node_modules/@yarnpkg/parsers/lib/grammars/resolution.js
 var require_resolution = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/resolution.js"(exports, module) {
+  "node_modules/@yarnpkg/parsers/lib/grammars/resolution.js"(exports, module) {
     "use strict";
     function peg$subclass(child, parent) {
       function ctor() {
@@ -67764,9 +67764,9 @@ var require_resolution = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/resolution.js
+// node_modules/@yarnpkg/parsers/lib/resolution.js
 var require_resolution2 = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/resolution.js"(exports) {
+  "node_modules/@yarnpkg/parsers/lib/resolution.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseResolution = parseResolution;
@@ -67800,9 +67800,9 @@ var require_resolution2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/common.js
+// node_modules/js-yaml/lib/common.js
 var require_common3 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/common.js"(exports, module) {
+  "node_modules/js-yaml/lib/common.js"(exports, module) {
     "use strict";
     function isNothing(subject) {
       return typeof subject === "undefined" || subject === null;
@@ -67844,9 +67844,9 @@ var require_common3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/exception.js
+// node_modules/js-yaml/lib/exception.js
 var require_exception = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/exception.js"(exports, module) {
+  "node_modules/js-yaml/lib/exception.js"(exports, module) {
     "use strict";
     function formatError(exception, compact) {
       let where = "";
@@ -67882,9 +67882,9 @@ var require_exception = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/snippet.js
+// node_modules/js-yaml/lib/snippet.js
 var require_snippet = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/snippet.js"(exports, module) {
+  "node_modules/js-yaml/lib/snippet.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
     function getLine(buffer, lineStart, lineEnd2, position2, maxLineLength) {
@@ -67962,9 +67962,9 @@ var require_snippet = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type.js
+// node_modules/js-yaml/lib/type.js
 var require_type = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type.js"(exports, module) {
+  "node_modules/js-yaml/lib/type.js"(exports, module) {
     "use strict";
     var YAMLException = require_exception();
     var TYPE_CONSTRUCTOR_OPTIONS = [
@@ -68026,9 +68026,9 @@ var require_type = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/schema.js
+// node_modules/js-yaml/lib/schema.js
 var require_schema4 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/schema.js"(exports, module) {
+  "node_modules/js-yaml/lib/schema.js"(exports, module) {
     "use strict";
     var YAMLException = require_exception();
     var Type = require_type();
@@ -68115,9 +68115,9 @@ var require_schema4 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/str.js
+// node_modules/js-yaml/lib/type/str.js
 var require_str = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/str.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/str.js"(exports, module) {
     "use strict";
     var Type = require_type();
     module.exports = new Type("tag:yaml.org,2002:str", {
@@ -68129,9 +68129,9 @@ var require_str = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/seq.js
+// node_modules/js-yaml/lib/type/seq.js
 var require_seq2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/seq.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/seq.js"(exports, module) {
     "use strict";
     var Type = require_type();
     module.exports = new Type("tag:yaml.org,2002:seq", {
@@ -68143,9 +68143,9 @@ var require_seq2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/map.js
+// node_modules/js-yaml/lib/type/map.js
 var require_map2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/map.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/map.js"(exports, module) {
     "use strict";
     var Type = require_type();
     module.exports = new Type("tag:yaml.org,2002:map", {
@@ -68157,9 +68157,9 @@ var require_map2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/schema/failsafe.js
+// node_modules/js-yaml/lib/schema/failsafe.js
 var require_failsafe = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/schema/failsafe.js"(exports, module) {
+  "node_modules/js-yaml/lib/schema/failsafe.js"(exports, module) {
     "use strict";
     var Schema = require_schema4();
     module.exports = new Schema({
@@ -68172,9 +68172,9 @@ var require_failsafe = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/null.js
+// node_modules/js-yaml/lib/type/null.js
 var require_null2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/null.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/null.js"(exports, module) {
     "use strict";
     var Type = require_type();
     function resolveYamlNull(data2) {
@@ -68215,9 +68215,9 @@ var require_null2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/bool.js
+// node_modules/js-yaml/lib/type/bool.js
 var require_bool3 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/bool.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/bool.js"(exports, module) {
     "use strict";
     var Type = require_type();
     function resolveYamlBoolean(data2) {
@@ -68252,9 +68252,9 @@ var require_bool3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/int.js
+// node_modules/js-yaml/lib/type/int.js
 var require_int3 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/int.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/int.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
     var Type = require_type();
@@ -68368,9 +68368,9 @@ var require_int3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/float.js
+// node_modules/js-yaml/lib/type/float.js
 var require_float3 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/float.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/float.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
     var Type = require_type();
@@ -68453,9 +68453,9 @@ var require_float3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/schema/json.js
+// node_modules/js-yaml/lib/schema/json.js
 var require_json2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/schema/json.js"(exports, module) {
+  "node_modules/js-yaml/lib/schema/json.js"(exports, module) {
     "use strict";
     module.exports = require_failsafe().extend({
       implicit: [
@@ -68468,17 +68468,17 @@ var require_json2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/schema/core.js
+// node_modules/js-yaml/lib/schema/core.js
 var require_core = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/schema/core.js"(exports, module) {
+  "node_modules/js-yaml/lib/schema/core.js"(exports, module) {
     "use strict";
     module.exports = require_json2();
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/timestamp.js
+// node_modules/js-yaml/lib/type/timestamp.js
 var require_timestamp6 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/timestamp.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/timestamp.js"(exports, module) {
     "use strict";
     var Type = require_type();
     var YAML_DATE_REGEXP = new RegExp(
@@ -68538,9 +68538,9 @@ var require_timestamp6 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/merge.js
+// node_modules/js-yaml/lib/type/merge.js
 var require_merge2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/merge.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/merge.js"(exports, module) {
     "use strict";
     var Type = require_type();
     function resolveYamlMerge(data2) {
@@ -68553,9 +68553,9 @@ var require_merge2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/binary.js
+// node_modules/js-yaml/lib/type/binary.js
 var require_binary2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/binary.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/binary.js"(exports, module) {
     "use strict";
     var Type = require_type();
     var BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
@@ -68645,9 +68645,9 @@ var require_binary2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/omap.js
+// node_modules/js-yaml/lib/type/omap.js
 var require_omap2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/omap.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/omap.js"(exports, module) {
     "use strict";
     var Type = require_type();
     var _hasOwnProperty = Object.prototype.hasOwnProperty;
@@ -68684,9 +68684,9 @@ var require_omap2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/pairs.js
+// node_modules/js-yaml/lib/type/pairs.js
 var require_pairs2 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/pairs.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/pairs.js"(exports, module) {
     "use strict";
     var Type = require_type();
     var _toString = Object.prototype.toString;
@@ -68722,9 +68722,9 @@ var require_pairs2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/type/set.js
+// node_modules/js-yaml/lib/type/set.js
 var require_set3 = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/type/set.js"(exports, module) {
+  "node_modules/js-yaml/lib/type/set.js"(exports, module) {
     "use strict";
     var Type = require_type();
     var _hasOwnProperty = Object.prototype.hasOwnProperty;
@@ -68749,9 +68749,9 @@ var require_set3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/schema/default.js
+// node_modules/js-yaml/lib/schema/default.js
 var require_default = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/schema/default.js"(exports, module) {
+  "node_modules/js-yaml/lib/schema/default.js"(exports, module) {
     "use strict";
     module.exports = require_core().extend({
       implicit: [
@@ -68768,9 +68768,9 @@ var require_default = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/loader.js
+// node_modules/js-yaml/lib/loader.js
 var require_loader = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/loader.js"(exports, module) {
+  "node_modules/js-yaml/lib/loader.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
     var YAMLException = require_exception();
@@ -70148,9 +70148,9 @@ var require_loader = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/lib/dumper.js
+// node_modules/js-yaml/lib/dumper.js
 var require_dumper = __commonJS({
-  "../../work/main/node_modules/js-yaml/lib/dumper.js"(exports, module) {
+  "node_modules/js-yaml/lib/dumper.js"(exports, module) {
     "use strict";
     var common2 = require_common3();
     var YAMLException = require_exception();
@@ -70801,9 +70801,9 @@ var require_dumper = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/js-yaml/index.js
+// node_modules/js-yaml/index.js
 var require_js_yaml = __commonJS({
-  "../../work/main/node_modules/js-yaml/index.js"(exports, module) {
+  "node_modules/js-yaml/index.js"(exports, module) {
     "use strict";
     var loader = require_loader();
     var dumper = require_dumper();
@@ -70843,9 +70843,9 @@ var require_js_yaml = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/syml.js
+// node_modules/@yarnpkg/parsers/lib/grammars/syml.js
 var require_syml = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/grammars/syml.js"(exports, module) {
+  "node_modules/@yarnpkg/parsers/lib/grammars/syml.js"(exports, module) {
     "use strict";
     function peg$subclass(child, parent) {
       function ctor() {
@@ -72655,9 +72655,9 @@ var require_syml = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/syml.js
+// node_modules/@yarnpkg/parsers/lib/syml.js
 var require_syml2 = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/syml.js"(exports) {
+  "node_modules/@yarnpkg/parsers/lib/syml.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PreserveOrdering = void 0;
@@ -72790,9 +72790,9 @@ ${fields}`;
   }
 });
 
-// ../../work/main/node_modules/@yarnpkg/parsers/lib/index.js
+// node_modules/@yarnpkg/parsers/lib/index.js
 var require_lib30 = __commonJS({
-  "../../work/main/node_modules/@yarnpkg/parsers/lib/index.js"(exports) {
+  "node_modules/@yarnpkg/parsers/lib/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.stringifySyml = exports.parseSyml = exports.stringifyResolution = exports.parseResolution = exports.stringifyValueArgument = exports.stringifyShellLine = exports.stringifyRedirectArgument = exports.stringifyEnvSegment = exports.stringifyCommandLineThen = exports.stringifyCommandLine = exports.stringifyCommandChainThen = exports.stringifyCommandChain = exports.stringifyCommand = exports.stringifyArithmeticExpression = exports.stringifyArgumentSegment = exports.stringifyArgument = exports.stringifyShell = exports.parseShell = void 0;
@@ -75798,8 +75798,9 @@ var FlowAnalysis = class {
   reads;
   /** Identifiers that reference a variable (not property names), in source order; gathered on first need. */
   referenceList;
-  /** The references by name, grouped when a wide scope is first searched (a bundle's top level). */
-  referencesByName;
+  /** The references of names searched in a wide scope (a bundle's top level); then of every name. */
+  referencesByName = /* @__PURE__ */ new Map();
+  groupedByName = false;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   carriers;
   derivedCandidates;
@@ -75911,8 +75912,16 @@ var FlowAnalysis = class {
       }
       return found;
     }
-    this.referencesByName ??= groupByName(all);
-    const named = this.referencesByName.get(name) ?? [];
+    let named = this.referencesByName.get(name);
+    if (named === void 0 && this.groupedByName) named = [];
+    else if (named === void 0 && this.referencesByName.size < LISTED_NAMES) {
+      named = all.filter((reference) => reference.name === name);
+      this.referencesByName.set(name, named);
+    } else if (named === void 0) {
+      this.referencesByName = groupByName(all);
+      this.groupedByName = true;
+      named = this.referencesByName.get(name) ?? [];
+    }
     from = firstAtOrAfter(named, scope.start);
     to2 = firstAtOrAfter(named, scope.end);
     return named.slice(from, to2);
@@ -76289,6 +76298,7 @@ function correlatingVisitors(flow, exit) {
   };
 }
 var NARROW_SCOPE_REFERENCES = 2e3;
+var LISTED_NAMES = 4;
 function groupByName(references2) {
   const groups = /* @__PURE__ */ new Map();
   for (const reference of references2) {
@@ -78413,7 +78423,7 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 
-// ../../work/main/node_modules/tar/dist/esm/index.min.js
+// node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
 import I from "fs";
 import { EventEmitter as Di } from "node:events";
@@ -82087,8 +82097,10 @@ function isRecord2(value) {
 // src/analysis/nesting-depth.ts
 var MAX_BRACKET_NESTING = 1e3;
 var MAX_TEMPLATE_NESTING = 100;
-var REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^".split("").map((c) => c.charCodeAt(0)));
+var REGEX_AFTER = new Uint8Array(128);
+for (const char of "(,=:[!&|?{};+-*%<>~^") REGEX_AFTER[char.charCodeAt(0)] = 1;
 var REGEX_AFTER_WORDS = /* @__PURE__ */ new Set(["return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await", "instanceof"]);
+var LONGEST_REGEX_WORD = Math.max(...[...REGEX_AFTER_WORDS].map((word) => word.length));
 var WORD_ASCII = new Uint8Array(128);
 for (let code2 = 0; code2 < 128; code2++) {
   WORD_ASCII[code2] = code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122 || code2 === 36 || code2 === 95 ? 1 : 0;
@@ -82096,135 +82108,135 @@ for (let code2 = 0; code2 < 128; code2++) {
 function isWordChar(code2) {
   return code2 > 127 || WORD_ASCII[code2] === 1;
 }
+var CODE_STOP = /['"`/()[\]{}]/g;
+var SINGLE_QUOTED_STOP = /['\\\n]/g;
+var DOUBLE_QUOTED_STOP = /["\\\n]/g;
+var TEMPLATE_STOP = /[`\\]|\$(?=\{)/g;
+var REGEX_STOP = /[\\\n[\]/]/g;
+var IS_CODE_STOP = new Uint8Array(128);
+var codeStop = new RegExp(CODE_STOP.source);
+for (let code2 = 0; code2 < 128; code2++) IS_CODE_STOP[code2] = codeStop.test(String.fromCharCode(code2)) ? 1 : 0;
+function nextStop(stops, source, from) {
+  stops.lastIndex = from;
+  return stops.test(source) ? stops.lastIndex - 1 : source.length;
+}
+function textEnd(stops, source, from) {
+  let i2 = nextStop(stops, source, from);
+  while (source.charCodeAt(i2) === 92 /* Backslash */) i2 = nextStop(stops, source, i2 + 2);
+  return i2;
+}
+function regexEnd(source, from) {
+  let inClass = false;
+  let i2 = from;
+  while (i2 < source.length) {
+    i2 = nextStop(REGEX_STOP, source, i2);
+    const code2 = source.charCodeAt(i2);
+    if (code2 === 92 /* Backslash */) {
+      i2 += 2;
+      continue;
+    }
+    if (code2 === 10 /* Newline */ || code2 === 47 /* Slash */ && !inClass) return i2;
+    if (code2 === 91 /* BracketOpen */) inClass = true;
+    else if (code2 === 93 /* BracketClose */) inClass = false;
+    i2 += 1;
+  }
+  return i2;
+}
+function significantBefore(source, at3, runStart, previous) {
+  let j2 = at3 - 1;
+  while (j2 >= runStart && source.charCodeAt(j2) <= 32 /* Space */) j2 -= 1;
+  return j2 >= runStart ? source.charCodeAt(j2) : previous;
+}
+function regexStartsAt(source, at3, runStart, previous) {
+  let end = at3;
+  while (end > runStart && source.charCodeAt(end - 1) <= 32 /* Space */) end -= 1;
+  if (end > runStart && isWordChar(source.charCodeAt(end - 1))) {
+    let start = end - 1;
+    while (start > runStart && end - start <= LONGEST_REGEX_WORD && isWordChar(source.charCodeAt(start - 1))) start -= 1;
+    return end - start <= LONGEST_REGEX_WORD && REGEX_AFTER_WORDS.has(source.slice(start, end));
+  }
+  const before = end > runStart ? source.charCodeAt(end - 1) : previous;
+  return before === 0 || before < 128 && REGEX_AFTER[before] === 1;
+}
 function exceedsParseNesting(source, maxBrackets = MAX_BRACKET_NESTING, maxTemplates = MAX_TEMPLATE_NESTING) {
   const length = source.length;
   let depth = 0;
   const substitutions = [];
+  let runStart = 0;
   let previous = 0;
-  let wordStart = -1;
-  let lastWordStart = -1;
-  let lastWordEnd = -1;
   let i2 = 0;
-  const templateText = () => {
-    while (i2 < length) {
-      const code2 = source.charCodeAt(i2);
-      if (code2 === 92 /* Backslash */) {
-        i2 += 2;
-      } else if (code2 === 96 /* Backtick */) {
-        i2 += 1;
-        previous = 96 /* Backtick */;
-        return false;
-      } else if (code2 === 36 /* Dollar */ && source.charCodeAt(i2 + 1) === 123 /* BraceOpen */) {
-        i2 += 2;
-        substitutions.push(depth);
-        depth += 1;
-        previous = 123 /* BraceOpen */;
-        return substitutions.length > maxTemplates || depth > maxBrackets;
-      } else {
-        i2 += 1;
-      }
-    }
-    return false;
-  };
   while (i2 < length) {
-    const code2 = source.charCodeAt(i2);
-    if (isWordChar(code2)) {
-      const start = i2;
-      do
-        i2 += 1;
-      while (i2 < length && isWordChar(source.charCodeAt(i2)));
-      if (wordStart < 0) wordStart = start;
-      previous = source.charCodeAt(i2 - 1);
-      continue;
-    }
-    if (wordStart >= 0) {
-      lastWordStart = wordStart;
-      lastWordEnd = i2;
-      wordStart = -1;
-    } else if (code2 > 32) {
-      lastWordEnd = -1;
+    let code2 = source.charCodeAt(i2);
+    if (code2 > 127 || IS_CODE_STOP[code2] === 0) {
+      i2 = nextStop(CODE_STOP, source, i2);
+      if (i2 === length) break;
+      code2 = source.charCodeAt(i2);
     }
     switch (code2) {
       case 34 /* Quote */:
-      case 39 /* Apostrophe */: {
-        i2 += 1;
-        while (i2 < length) {
-          const c = source.charCodeAt(i2);
-          if (c === 92 /* Backslash */) i2 += 2;
-          else if (c === code2 || c === 10 /* Newline */) break;
-          else i2 += 1;
-        }
-        i2 += 1;
+      case 39 /* Apostrophe */:
+        i2 = textEnd(code2 === 34 /* Quote */ ? DOUBLE_QUOTED_STOP : SINGLE_QUOTED_STOP, source, i2 + 1) + 1;
         previous = code2;
-        continue;
-      }
-      case 96 /* Backtick */:
-        i2 += 1;
-        if (templateText()) return true;
-        continue;
+        break;
       case 47 /* Slash */: {
         const next = source.charCodeAt(i2 + 1);
-        if (next === 47 /* Slash */) {
-          const end = source.indexOf("\n", i2);
-          i2 = end < 0 ? length : end;
-          continue;
-        }
-        if (next === 42 /* Star */) {
-          const end = source.indexOf("*/", i2 + 2);
-          i2 = end < 0 ? length : end + 2;
-          continue;
-        }
-        const word = lastWordEnd >= 0 && isWordChar(previous) ? source.slice(lastWordStart, lastWordEnd) : "";
-        const regexHere = previous === 0 || REGEX_AFTER.has(previous) || word !== "" && REGEX_AFTER_WORDS.has(word);
-        i2 += 1;
-        if (regexHere) {
-          let inClass = false;
-          while (i2 < length) {
-            const c = source.charCodeAt(i2);
-            if (c === 92 /* Backslash */) i2 += 2;
-            else if (c === 10 /* Newline */) break;
-            else if (c === 91 /* BracketOpen */) inClass = true, i2 += 1;
-            else if (c === 93 /* BracketClose */) inClass = false, i2 += 1;
-            else if (c === 47 /* Slash */ && !inClass) break;
-            else i2 += 1;
-          }
-          i2 += 1;
+        if (next === 47 /* Slash */ || next === 42 /* Star */) {
+          previous = significantBefore(source, i2, runStart, previous);
+          const end = next === 47 /* Slash */ ? source.indexOf("\n", i2 + 2) : source.indexOf("*/", i2 + 2);
+          i2 = end < 0 ? length : next === 47 /* Slash */ ? end : end + 2;
+        } else if (regexStartsAt(source, i2, runStart, previous)) {
+          i2 = regexEnd(source, i2 + 1) + 1;
           previous = 41 /* ParenClose */;
         } else {
+          i2 += 1;
           previous = code2;
         }
-        continue;
+        break;
       }
       case 40 /* ParenOpen */:
       case 91 /* BracketOpen */:
       case 123 /* BraceOpen */:
         depth += 1;
         if (depth > maxBrackets) return true;
+        i2 += 1;
+        previous = code2;
         break;
       case 125 /* BraceClose */:
-        if (substitutions.length > 0 && substitutions[substitutions.length - 1] === depth - 1) {
+      case 96 /* Backtick */:
+        if (code2 === 125 /* BraceClose */) {
+          if (substitutions.length === 0 || substitutions[substitutions.length - 1] !== depth - 1) {
+            depth = Math.max(0, depth - 1);
+            i2 += 1;
+            previous = code2;
+            break;
+          }
           substitutions.pop();
           depth -= 1;
-          i2 += 1;
-          if (templateText()) return true;
-          continue;
         }
-        depth = Math.max(0, depth - 1);
-        break;
-      case 41 /* ParenClose */:
-      case 93 /* BracketClose */:
-        depth = Math.max(0, depth - 1);
+        i2 = textEnd(TEMPLATE_STOP, source, i2 + 1);
+        if (source.charCodeAt(i2) === 96 /* Backtick */) {
+          i2 += 1;
+          previous = 96 /* Backtick */;
+        } else if (i2 < length) {
+          substitutions.push(depth);
+          depth += 1;
+          if (substitutions.length > maxTemplates || depth > maxBrackets) return true;
+          i2 += 2;
+          previous = 123 /* BraceOpen */;
+        }
         break;
       default:
+        depth = Math.max(0, depth - 1);
+        i2 += 1;
+        previous = code2;
         break;
     }
-    if (code2 > 32) previous = code2;
-    i2 += 1;
+    runStart = i2;
   }
   return false;
 }
 
-// ../../work/main/node_modules/acorn/dist/acorn.mjs
+// node_modules/acorn/dist/acorn.mjs
 var astralIdentifierCodes = [509, 0, 227, 0, 150, 4, 294, 9, 1368, 2, 2, 1, 6, 3, 41, 2, 5, 0, 166, 1, 574, 3, 9, 9, 7, 9, 32, 4, 318, 1, 31, 4, 33, 15, 71, 10, 50, 3, 123, 2, 54, 14, 32, 10, 3, 1, 11, 3, 46, 10, 8, 0, 46, 9, 7, 2, 37, 13, 2, 9, 6, 1, 45, 0, 13, 2, 49, 13, 9, 3, 2, 11, 83, 11, 7, 0, 3, 0, 158, 11, 6, 9, 7, 3, 56, 1, 2, 6, 3, 1, 3, 2, 10, 0, 11, 1, 3, 6, 4, 4, 68, 8, 2, 0, 3, 0, 2, 3, 2, 4, 2, 0, 15, 1, 83, 17, 10, 9, 5, 0, 82, 19, 13, 9, 214, 6, 3, 8, 28, 1, 83, 16, 16, 9, 82, 12, 9, 9, 7, 19, 58, 14, 5, 9, 243, 14, 166, 9, 71, 5, 2, 1, 3, 3, 2, 0, 2, 1, 13, 9, 120, 6, 3, 6, 4, 0, 29, 9, 41, 6, 2, 3, 9, 0, 10, 10, 47, 15, 199, 7, 137, 9, 54, 7, 2, 7, 17, 9, 57, 21, 2, 13, 123, 5, 4, 0, 2, 1, 2, 6, 2, 0, 9, 9, 49, 4, 2, 1, 2, 4, 9, 9, 55, 9, 7, 0, 259, 3, 10, 1, 2, 0, 49, 6, 4, 4, 14, 10, 5350, 0, 7, 14, 11465, 27, 2343, 9, 87, 9, 39, 4, 60, 6, 26, 9, 535, 9, 470, 0, 2, 54, 8, 3, 82, 0, 12, 1, 19628, 1, 4178, 9, 519, 45, 3, 22, 481, 1, 61, 4, 4, 5, 9, 7, 3, 6, 31, 3, 149, 2, 12, 2, 9, 1, 3, 0, 33, 1, 1357, 49, 513, 54, 5, 49, 9, 0, 15, 0, 23, 4, 2, 14, 1361, 6, 2, 16, 3, 6, 2, 1, 2, 4, 101, 0, 161, 6, 10, 9, 357, 0, 62, 13, 499, 13, 245, 1, 2, 9, 233, 0, 3, 0, 8, 1, 6, 0, 475, 6, 110, 6, 6, 9, 4759, 9, 787719, 239];
 var astralIdentifierStartCodes = [0, 11, 2, 25, 2, 18, 2, 1, 2, 14, 3, 13, 35, 122, 70, 52, 268, 28, 4, 48, 48, 31, 14, 29, 6, 37, 11, 29, 3, 35, 5, 7, 2, 4, 43, 157, 19, 35, 5, 35, 5, 39, 9, 51, 13, 10, 2, 14, 2, 6, 2, 1, 2, 10, 2, 14, 2, 6, 2, 1, 4, 51, 13, 310, 10, 21, 11, 7, 25, 5, 2, 41, 2, 13, 65, 5, 3, 0, 2, 43, 2, 1, 4, 0, 3, 22, 11, 22, 10, 30, 66, 18, 2, 1, 11, 21, 11, 25, 7, 25, 39, 55, 7, 1, 65, 0, 16, 3, 2, 2, 2, 28, 43, 28, 4, 28, 36, 7, 2, 27, 28, 53, 11, 21, 11, 18, 14, 17, 111, 72, 56, 50, 14, 50, 14, 35, 39, 27, 10, 22, 251, 41, 7, 1, 17, 5, 18, 21, 18, 28, 11, 0, 9, 21, 43, 17, 47, 20, 28, 22, 13, 52, 58, 1, 3, 0, 14, 44, 33, 24, 27, 35, 30, 0, 3, 0, 9, 34, 4, 0, 13, 47, 15, 3, 22, 0, 2, 0, 36, 17, 2, 24, 20, 1, 64, 6, 2, 0, 2, 3, 2, 14, 2, 9, 8, 46, 39, 7, 3, 1, 3, 21, 2, 6, 2, 1, 2, 4, 4, 0, 19, 0, 13, 4, 31, 9, 2, 0, 3, 0, 2, 37, 2, 0, 26, 0, 2, 0, 45, 52, 19, 3, 21, 2, 31, 47, 21, 1, 2, 0, 185, 46, 42, 3, 37, 47, 21, 0, 60, 42, 14, 0, 72, 26, 38, 6, 186, 43, 117, 63, 32, 7, 3, 0, 3, 7, 2, 1, 2, 23, 16, 0, 2, 0, 95, 7, 3, 38, 17, 0, 2, 0, 29, 0, 11, 39, 8, 0, 22, 0, 12, 45, 20, 0, 19, 72, 18, 0, 182, 32, 32, 8, 2, 36, 18, 0, 50, 29, 113, 6, 2, 1, 2, 37, 22, 0, 26, 5, 2, 1, 2, 31, 15, 0, 24, 43, 22, 0, 239, 18, 16, 0, 2, 12, 2, 33, 125, 0, 80, 921, 103, 111, 6, 206, 13, 310, 2314, 96, 16, 1071, 18, 5, 26, 3994, 6, 582, 6842, 29, 1763, 568, 8, 30, 18, 78, 18, 29, 19, 47, 17, 3, 32, 20, 6, 18, 433, 44, 212, 63, 33, 24, 3, 24, 45, 74, 6, 0, 67, 12, 65, 1, 2, 0, 15, 4, 10, 7386, 37, 33, 96, 114, 14, 913, 15, 50, 7710, 3, 2, 6, 2, 1, 2, 296, 10, 0, 30, 2, 3, 0, 15, 4, 8, 395, 2309, 106, 6, 12, 4, 8, 8, 9, 5991, 84, 2, 70, 2, 1, 3, 0, 3, 1, 3, 3, 2, 11, 2, 0, 2, 6, 2, 64, 2, 3, 3, 7, 2, 6, 2, 27, 2, 3, 2, 4, 2, 0, 4, 6, 2, 340, 2, 24, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 30, 2, 24, 2, 7, 1845, 129, 15, 6, 55, 50, 49, 61, 147, 44, 11, 6, 17, 0, 322, 29, 19, 43, 485, 27, 229, 29, 3, 0, 208, 30, 2, 2, 2, 1, 2, 6, 3, 4, 10, 1, 225, 6, 2, 3, 2, 1, 2, 14, 2, 196, 60, 67, 8, 0, 1205, 3, 2, 26, 2, 1, 2, 0, 3, 0, 2, 9, 2, 3, 2, 0, 2, 0, 7, 0, 5, 0, 2, 0, 2, 0, 2, 2, 2, 1, 2, 0, 3, 0, 2, 0, 2, 0, 2, 0, 2, 0, 2, 1, 2, 0, 3, 3, 2, 6, 2, 3, 2, 3, 2, 0, 2, 9, 2, 16, 6, 2, 2, 4, 2, 16, 4421, 42719, 33, 4382, 2, 5773, 3, 7472, 16, 621, 2467, 541, 1507, 4938, 6, 8489, 39815, 11327];
 var nonASCIIidentifierChars = "\u200C\u200D\xB7\u0300-\u036F\u0387\u0483-\u0487\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7-\u05C9\u0610-\u061A\u064B-\u0669\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED\u06F0-\u06F9\u0711\u0730-\u074A\u07A6-\u07B0\u07C0-\u07C9\u07EB-\u07F3\u07FD\u0816-\u0819\u081B-\u0823\u0825-\u0827\u0829-\u082D\u0859-\u085B\u0897-\u089F\u08CA-\u08E1\u08E3-\u0903\u093A-\u093C\u093E-\u094F\u0951-\u0957\u0962\u0963\u0966-\u096F\u0981-\u0983\u09BC\u09BE-\u09C4\u09C7\u09C8\u09CB-\u09CD\u09D7\u09E2\u09E3\u09E6-\u09EF\u09FE\u0A01-\u0A03\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A66-\u0A71\u0A75\u0A81-\u0A83\u0ABC\u0ABE-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AE2\u0AE3\u0AE6-\u0AEF\u0AFA-\u0AFF\u0B01-\u0B03\u0B3C\u0B3E-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B53-\u0B57\u0B62\u0B63\u0B66-\u0B6F\u0B82\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD7\u0BE6-\u0BEF\u0C00-\u0C04\u0C3C\u0C3E-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C62\u0C63\u0C66-\u0C6F\u0C81-\u0C83\u0CBC\u0CBE-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CE2\u0CE3\u0CE6-\u0CEF\u0CF3\u0D00-\u0D03\u0D3B\u0D3C\u0D3E-\u0D44\u0D46-\u0D48\u0D4A-\u0D4D\u0D57\u0D62\u0D63\u0D66-\u0D6F\u0D81-\u0D83\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0E50-\u0E59\u0EB1\u0EB4-\u0EBC\u0EC8-\u0ECE\u0ED0-\u0ED9\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E\u0F3F\u0F71-\u0F84\u0F86\u0F87\u0F8D-\u0F97\u0F99-\u0FBC\u0FC6\u102B-\u103E\u1040-\u1049\u1056-\u1059\u105E-\u1060\u1062-\u1064\u1067-\u106D\u1071-\u1074\u1082-\u108D\u108F-\u109D\u135D-\u135F\u1369-\u1371\u1712-\u1715\u1732-\u1734\u1752\u1753\u1772\u1773\u17B4-\u17D3\u17DD\u17E0-\u17E9\u180B-\u180D\u180F-\u1819\u18A9\u1920-\u192B\u1930-\u193B\u1946-\u194F\u19D0-\u19DA\u1A17-\u1A1B\u1A55-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AB0-\u1ABD\u1ABF-\u1AF0\u1B00-\u1B04\u1B34-\u1B44\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1B82\u1BA1-\u1BAD\u1BB0-\u1BB9\u1BE6-\u1BF3\u1C24-\u1C37\u1C40-\u1C49\u1C50-\u1C59\u1CD0-\u1CD2\u1CD4-\u1CE8\u1CED\u1CF4\u1CF7-\u1CF9\u1DC0-\u1DFF\u200C\u200D\u203F\u2040\u2054\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2CEF-\u2CF1\u2D7F\u2DE0-\u2DFF\u302A-\u302F\u3099\u309A\u30FB\uA620-\uA629\uA66F\uA674-\uA67D\uA69E\uA69F\uA6F0\uA6F1\uA802\uA806\uA80B\uA823-\uA827\uA82C\uA880\uA881\uA8B4-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F1\uA8FF-\uA909\uA926-\uA92D\uA947-\uA953\uA980-\uA983\uA9B3-\uA9C0\uA9D0-\uA9D9\uA9E5\uA9F0-\uA9F9\uAA29-\uAA36\uAA43\uAA4C\uAA4D\uAA50-\uAA59\uAA7B-\uAA7D\uAAB0\uAAB2-\uAAB4\uAAB7\uAAB8\uAABE\uAABF\uAAC1\uAAEB-\uAAEF\uAAF5\uAAF6\uABE3-\uABEA\uABEC\uABED\uABF0-\uABF9\uFB1E\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFF10-\uFF19\uFF3F\uFF65";
@@ -87954,7 +87966,7 @@ function parse3(input, options) {
 // src/analysis/parse.ts
 var import_acorn_jsx = __toESM(require_acorn_jsx(), 1);
 
-// ../../work/main/node_modules/acorn-loose/dist/acorn-loose.mjs
+// node_modules/acorn-loose/dist/acorn-loose.mjs
 var dummyValue = "\u2716";
 function isDummy(node) {
   return node.name === dummyValue;
@@ -89982,13 +89994,11 @@ function isLineBreak(code2) {
 function isLowSurrogate(code2) {
   return code2 >= 56320 && code2 <= 57343;
 }
+var LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
 function buildLineStarts(source) {
   const starts = [0];
-  for (let i2 = 0; i2 < source.length; i2++) {
-    const code2 = source.charCodeAt(i2);
-    if (code2 === 13 && source.charCodeAt(i2 + 1) === 10) i2++;
-    if (isLineBreak(code2)) starts.push(i2 + 1);
-  }
+  LINE_BREAK.lastIndex = 0;
+  while (LINE_BREAK.test(source)) starts.push(LINE_BREAK.lastIndex);
   return starts;
 }
 
@@ -90739,7 +90749,7 @@ function isPackageName(name) {
   return parts.every((part) => part !== "" && part !== "." && part !== ".." && !/[\s\\]/.test(part));
 }
 
-// ../../work/main/node_modules/jsonc-parser/lib/esm/impl/scanner.js
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text, ignoreTrivia = false) {
   const len = text.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
@@ -91160,7 +91170,7 @@ var CharacterCodes;
   CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
 })(CharacterCodes || (CharacterCodes = {}));
 
-// ../../work/main/node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
 var cachedSpaces = new Array(20).fill(0).map((_2, index) => {
   return " ".repeat(index);
 });
@@ -91190,7 +91200,7 @@ var cachedBreakLinesWithSpaces = {
   }
 };
 
-// ../../work/main/node_modules/jsonc-parser/lib/esm/impl/parser.js
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
 var ParseOptions;
 (function(ParseOptions2) {
   ParseOptions2.DEFAULT = {
@@ -91546,7 +91556,7 @@ function visit(text, visitor, options = ParseOptions.DEFAULT) {
   return true;
 }
 
-// ../../work/main/node_modules/jsonc-parser/lib/esm/main.js
+// node_modules/jsonc-parser/lib/esm/main.js
 var ScanError;
 (function(ScanError2) {
   ScanError2[ScanError2["None"] = 0] = "None";

@@ -17,8 +17,8 @@ export const MAX_TEMPLATE_NESTING = 100;
 
 const enum Code {
   Newline = 10,
+  Space = 32,
   Quote = 34,
-  Dollar = 36,
   Apostrophe = 39,
   ParenOpen = 40,
   ParenClose = 41,
@@ -33,9 +33,12 @@ const enum Code {
 }
 
 /** Characters after which a `/` starts a regex rather than a division. */
-const REGEX_AFTER = new Set('(,=:[!&|?{};+-*%<>~^'.split('').map((c) => c.charCodeAt(0)));
+const REGEX_AFTER = new Uint8Array(128);
+for (const char of '(,=:[!&|?{};+-*%<>~^') REGEX_AFTER[char.charCodeAt(0)] = 1;
 /** Words after which a `/` starts a regex. */
 const REGEX_AFTER_WORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof']);
+/** Longer names are not sliced to be looked up. */
+const LONGEST_REGEX_WORD = Math.max(...[...REGEX_AFTER_WORDS].map((word) => word.length));
 
 /** ASCII characters that can be part of a name (`$`, `_`, letters, digits); every non-ASCII one counts too. */
 const WORD_ASCII = new Uint8Array(128);
@@ -45,6 +48,83 @@ for (let code = 0; code < 128; code++) {
 
 function isWordChar(code: number): boolean {
   return code > 127 || WORD_ASCII[code] === 1;
+}
+
+// Each stretch is crossed by a global regex searching from `lastIndex` for the next character that
+// ends it or matters in it: V8's compiled regex loop is two to three times as fast per character
+// as a charCodeAt loop, and the JS below then runs once per such stop instead of once per character.
+// In ordinary code only quotes, slashes and brackets matter.
+const CODE_STOP = /['"`/()[\]{}]/g;
+const SINGLE_QUOTED_STOP = /['\\\n]/g;
+const DOUBLE_QUOTED_STOP = /["\\\n]/g;
+const TEMPLATE_STOP = /[`\\]|\$(?=\{)/g; // the lookahead keeps the match one character long
+const REGEX_STOP = /[\\\n[\]/]/g;
+
+/** `CODE_STOP` as a table: when the very next character is one, the regex call is not worth it. */
+const IS_CODE_STOP = new Uint8Array(128);
+const codeStop = new RegExp(CODE_STOP.source);
+for (let code = 0; code < 128; code++) IS_CODE_STOP[code] = codeStop.test(String.fromCharCode(code)) ? 1 : 0;
+
+/** Index of the first character at or after `from` that `stops` (one character long) matches, or the end of `source`. */
+function nextStop(stops: RegExp, source: string, from: number): number {
+  stops.lastIndex = from;
+  return stops.test(source) ? stops.lastIndex - 1 : source.length;
+}
+
+/**
+ * Index of the first character at or after `from` that `stops` matches and no backslash escapes, or
+ * the end: where the text of a string (quote, line end) or of a template (backtick, `${`) ends.
+ */
+function textEnd(stops: RegExp, source: string, from: number): number {
+  let i = nextStop(stops, source, from);
+  while (source.charCodeAt(i) === Code.Backslash) i = nextStop(stops, source, i + 2);
+  return i;
+}
+
+/** Index of the `/` or line end that closes the regex literal whose body starts at `from`, or the end. */
+function regexEnd(source: string, from: number): number {
+  let inClass = false;
+  let i = from;
+  while (i < source.length) {
+    i = nextStop(REGEX_STOP, source, i);
+    const code = source.charCodeAt(i);
+    if (code === Code.Backslash) {
+      i += 2;
+      continue;
+    }
+    if (code === Code.Newline || (code === Code.Slash && !inClass)) return i;
+    if (code === Code.BracketOpen) inClass = true;
+    else if (code === Code.BracketClose) inClass = false;
+    i += 1;
+  }
+  return i;
+}
+
+/**
+ * The last character above a space before `at`. Ordinary code since `runStart` is skipped unread,
+ * so it is looked up backwards (only the spaces just before `at` are read); `previous` is the one
+ * before `runStart` (0 at the start of the file).
+ */
+function significantBefore(source: string, at: number, runStart: number, previous: number): number {
+  let j = at - 1;
+  while (j >= runStart && source.charCodeAt(j) <= Code.Space) j -= 1;
+  return j >= runStart ? source.charCodeAt(j) : previous;
+}
+
+/**
+ * Whether a `/` at `at` (not a comment) starts a regex: after an operator, an opening bracket or a
+ * keyword (`return /a/`), spaces between them or not.
+ */
+function regexStartsAt(source: string, at: number, runStart: number, previous: number): boolean {
+  let end = at;
+  while (end > runStart && source.charCodeAt(end - 1) <= Code.Space) end -= 1;
+  if (end > runStart && isWordChar(source.charCodeAt(end - 1))) {
+    let start = end - 1;
+    while (start > runStart && end - start <= LONGEST_REGEX_WORD && isWordChar(source.charCodeAt(start - 1))) start -= 1;
+    return end - start <= LONGEST_REGEX_WORD && REGEX_AFTER_WORDS.has(source.slice(start, end));
+  }
+  const before = end > runStart ? source.charCodeAt(end - 1) : previous;
+  return before === 0 || (before < 128 && REGEX_AFTER[before] === 1);
 }
 
 /**
@@ -57,130 +137,80 @@ export function exceedsParseNesting(source: string, maxBrackets = MAX_BRACKET_NE
   let depth = 0;
   /** Bracket depth at which each open template substitution started. */
   const substitutions: number[] = [];
-  let previous = 0; // last significant character outside strings and comments, 0 at the start
-  let wordStart = -1;
-  /** The last word before the current character, as offsets: sliced only when a `/` needs it. */
-  let lastWordStart = -1;
-  let lastWordEnd = -1;
+  /** Start of the ordinary code being skipped, and the last significant character before it. */
+  let runStart = 0;
+  let previous = 0;
   let i = 0;
 
-  /** Scans template text from `i`; stops after the closing backtick or after a `${`. */
-  const templateText = (): boolean => {
-    while (i < length) {
-      const code = source.charCodeAt(i);
-      if (code === Code.Backslash) {
-        i += 2;
-      } else if (code === Code.Backtick) {
-        i += 1;
-        previous = Code.Backtick;
-        return false;
-      } else if (code === Code.Dollar && source.charCodeAt(i + 1) === Code.BraceOpen) {
-        i += 2;
-        substitutions.push(depth);
-        depth += 1;
-        previous = Code.BraceOpen;
-        return substitutions.length > maxTemplates || depth > maxBrackets;
-      } else {
-        i += 1;
-      }
-    }
-    return false;
-  };
-
   while (i < length) {
-    const code = source.charCodeAt(i);
-    if (isWordChar(code)) {
-      // Runs of name characters are most of a file: skip them in one tight loop.
-      const start = i;
-      do i += 1;
-      while (i < length && isWordChar(source.charCodeAt(i)));
-      if (wordStart < 0) wordStart = start;
-      previous = source.charCodeAt(i - 1);
-      continue;
-    }
-    if (wordStart >= 0) {
-      lastWordStart = wordStart;
-      lastWordEnd = i;
-      wordStart = -1;
-    } else if (code > 32) {
-      lastWordEnd = -1;
+    let code = source.charCodeAt(i);
+    if (code > 127 || IS_CODE_STOP[code] === 0) {
+      i = nextStop(CODE_STOP, source, i);
+      if (i === length) break;
+      code = source.charCodeAt(i);
     }
     switch (code) {
       case Code.Quote:
-      case Code.Apostrophe: {
-        i += 1;
-        while (i < length) {
-          const c = source.charCodeAt(i);
-          if (c === Code.Backslash) i += 2;
-          else if (c === code || c === Code.Newline) break;
-          else i += 1;
-        }
-        i += 1;
+      case Code.Apostrophe:
+        i = textEnd(code === Code.Quote ? DOUBLE_QUOTED_STOP : SINGLE_QUOTED_STOP, source, i + 1) + 1;
         previous = code;
-        continue;
-      }
-      case Code.Backtick:
-        i += 1;
-        if (templateText()) return true;
-        continue;
+        break;
       case Code.Slash: {
         const next = source.charCodeAt(i + 1);
-        if (next === Code.Slash) {
-          const end = source.indexOf('\n', i);
-          i = end < 0 ? length : end;
-          continue;
-        }
-        if (next === Code.Star) {
-          const end = source.indexOf('*/', i + 2);
-          i = end < 0 ? length : end + 2;
-          continue;
-        }
-        const word = lastWordEnd >= 0 && isWordChar(previous) ? source.slice(lastWordStart, lastWordEnd) : '';
-        const regexHere = previous === 0 || REGEX_AFTER.has(previous) || (word !== '' && REGEX_AFTER_WORDS.has(word));
-        i += 1;
-        if (regexHere) {
-          let inClass = false;
-          while (i < length) {
-            const c = source.charCodeAt(i);
-            if (c === Code.Backslash) i += 2;
-            else if (c === Code.Newline) break;
-            else if (c === Code.BracketOpen) (inClass = true), (i += 1);
-            else if (c === Code.BracketClose) (inClass = false), (i += 1);
-            else if (c === Code.Slash && !inClass) break;
-            else i += 1;
-          }
-          i += 1;
+        if (next === Code.Slash || next === Code.Star) {
+          // A comment leaves the last significant character as it was.
+          previous = significantBefore(source, i, runStart, previous);
+          const end = next === Code.Slash ? source.indexOf('\n', i + 2) : source.indexOf('*/', i + 2);
+          i = end < 0 ? length : next === Code.Slash ? end : end + 2;
+        } else if (regexStartsAt(source, i, runStart, previous)) {
+          i = regexEnd(source, i + 1) + 1;
           previous = Code.ParenClose; // a regex is a value: a `/` after it divides
         } else {
+          i += 1;
           previous = code;
         }
-        continue;
+        break;
       }
       case Code.ParenOpen:
       case Code.BracketOpen:
       case Code.BraceOpen:
         depth += 1;
         if (depth > maxBrackets) return true;
+        i += 1;
+        previous = code;
         break;
       case Code.BraceClose:
-        if (substitutions.length > 0 && substitutions[substitutions.length - 1] === depth - 1) {
-          substitutions.pop();
+      case Code.Backtick:
+        if (code === Code.BraceClose) {
+          if (substitutions.length === 0 || substitutions[substitutions.length - 1] !== depth - 1) {
+            depth = Math.max(0, depth - 1);
+            i += 1;
+            previous = code;
+            break;
+          }
+          substitutions.pop(); // this `}` closes a substitution: its template's text resumes
           depth -= 1;
-          i += 1;
-          if (templateText()) return true;
-          continue;
         }
-        depth = Math.max(0, depth - 1);
+        i = textEnd(TEMPLATE_STOP, source, i + 1);
+        if (source.charCodeAt(i) === Code.Backtick) {
+          i += 1;
+          previous = Code.Backtick;
+        } else if (i < length) {
+          // At `${`: a substitution opens.
+          substitutions.push(depth);
+          depth += 1;
+          if (substitutions.length > maxTemplates || depth > maxBrackets) return true;
+          i += 2;
+          previous = Code.BraceOpen;
+        }
         break;
-      case Code.ParenClose:
-      case Code.BracketClose:
+      default: // `)` and `]`
         depth = Math.max(0, depth - 1);
-        break;
-      default:
+        i += 1;
+        previous = code;
         break;
     }
-    if (code > 32) previous = code;
-    i += 1;
+    runStart = i;
   }
   return false;
 }

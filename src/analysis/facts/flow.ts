@@ -333,8 +333,9 @@ export class FlowAnalysis {
   private readonly reads: SourceReads;
   /** Identifiers that reference a variable (not property names), in source order; gathered on first need. */
   private referenceList: IdentifierNode[] | undefined;
-  /** The references by name, grouped when a wide scope is first searched (a bundle's top level). */
-  private referencesByName: Map<string, IdentifierNode[]> | undefined;
+  /** The references of names searched in a wide scope (a bundle's top level); then of every name. */
+  private referencesByName = new Map<string, IdentifierNode[]>();
+  private groupedByName = false;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
   private derivedCandidates: Candidates | undefined;
@@ -468,9 +469,18 @@ export class FlowAnalysis {
       }
       return found;
     }
-    // A wide scope (a bundle's top level): the references are grouped by name once for the file.
-    this.referencesByName ??= groupByName(all);
-    const named = this.referencesByName.get(name) ?? [];
+    // A wide scope (a bundle's top level). A name's references are listed by one pass over the
+    // file; once several names were asked for, all are grouped in one pass instead.
+    let named = this.referencesByName.get(name);
+    if (named === undefined && this.groupedByName) named = [];
+    else if (named === undefined && this.referencesByName.size < LISTED_NAMES) {
+      named = all.filter((reference) => reference.name === name);
+      this.referencesByName.set(name, named);
+    } else if (named === undefined) {
+      this.referencesByName = groupByName(all);
+      this.groupedByName = true;
+      named = this.referencesByName.get(name) ?? [];
+    }
     from = firstAtOrAfter(named, scope.start);
     to = firstAtOrAfter(named, scope.end);
     return named.slice(from, to);
@@ -892,6 +902,8 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
 
 /** Scopes holding up to this many references are scanned; wider ones are searched by name. */
 const NARROW_SCOPE_REFERENCES = 2_000;
+/** Names listed one pass each before grouping them all costs less (a pass is a few times cheaper). */
+const LISTED_NAMES = 4;
 
 function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
   const groups = new Map<string, IdentifierNode[]>();
