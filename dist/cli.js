@@ -58847,12 +58847,12 @@ var require_acorn = __commonJS({
           isGenerator = true;
         }
         if (!keyName && !isAsync && !isGenerator) {
-          var lastValue = this.value;
+          var lastValue2 = this.value;
           if (this.eatContextual("get") || this.eatContextual("set")) {
             if (this.isClassElementNameStart()) {
-              kind = lastValue;
+              kind = lastValue2;
             } else {
-              keyName = lastValue;
+              keyName = lastValue2;
             }
           }
         }
@@ -75239,12 +75239,20 @@ var STRING_SOURCES = Object.freeze([
   { pattern: /\bipecho\.net\b/i, kind: "public-ip", what: "ipecho.net" }
 ]);
 var STRING_PREFILTER = /machine-id|product_uuid|machineguid|ioplatformuuid|169\.254\.|metadata\.google|100\.100\.100\.200|resolv\.conf|user\.(?:email|name)|ipify|ifconfig\.me|icanhazip|ipinfo\.io|checkip\.amazonaws|ip-api\.com|ipecho\.net/i;
+var NO_MATCHES = Object.freeze([]);
+var lastValue;
+var lastMatches = NO_MATCHES;
 function stringSources(value) {
-  if (value.length < 7 || !STRING_PREFILTER.test(value)) return [];
-  const matches = [];
-  for (const entry of STRING_SOURCES) {
-    if (entry.pattern.test(value)) matches.push({ kind: entry.kind, what: entry.what });
+  if (value.length < 7) return NO_MATCHES;
+  if (value === lastValue) return lastMatches;
+  let matches = NO_MATCHES;
+  if (STRING_PREFILTER.test(value)) {
+    matches = Object.freeze(
+      STRING_SOURCES.filter((entry) => entry.pattern.test(value)).map((entry) => ({ kind: entry.kind, what: entry.what }))
+    );
   }
+  lastValue = value;
+  lastMatches = matches;
   return matches;
 }
 
@@ -76298,7 +76306,7 @@ function correlatingVisitors(flow, exit) {
   };
 }
 var NARROW_SCOPE_REFERENCES = 2e3;
-var LISTED_NAMES = 4;
+var LISTED_NAMES = 2;
 function groupByName(references2) {
   const groups = /* @__PURE__ */ new Map();
   for (const reference of references2) {
@@ -83687,12 +83695,12 @@ pp$8.parseClassElement = function(constructorAllowsSuper) {
     isGenerator = true;
   }
   if (!keyName && !isAsync && !isGenerator) {
-    var lastValue = this.value;
+    var lastValue2 = this.value;
     if (this.eatContextual("get") || this.eatContextual("set")) {
       if (this.isClassElementNameStart()) {
-        kind = lastValue;
+        kind = lastValue2;
       } else {
-        keyName = lastValue;
+        keyName = lastValue2;
       }
     }
   }
@@ -88597,12 +88605,12 @@ lp$1.parseClassElement = function() {
   }
   if (!keyName) {
     isGenerator = this.eat(types$1.star);
-    var lastValue = this.toks.value;
+    var lastValue2 = this.toks.value;
     if (this.eatContextual("get") || this.eatContextual("set")) {
       if (this.isClassElementNameStart()) {
-        kind = lastValue;
+        kind = lastValue2;
       } else {
-        keyName = lastValue;
+        keyName = lastValue2;
       }
     }
   }
@@ -90014,6 +90022,9 @@ function runDetectors(parsed, detectors) {
     failed[index] = true;
     const id = detectors[index]?.id ?? "unknown";
     problems.push({ file: parsed.file, reason: `rule ${id} failed on this file: ${errorMessage(error)}` });
+    for (const list2 of dispatch.values()) {
+      for (const registered of list2) registered.live = registered.detectors.some((detector) => failed[detector] !== true);
+    }
   };
   const dispatch = /* @__PURE__ */ new Map();
   const exits = [];
@@ -90046,18 +90057,19 @@ function runDetectors(parsed, detectors) {
       if (list2 === void 0) dispatch.set(type, list2 = []);
       const shared = list2.find((registered) => registered.handler === handler);
       if (shared !== void 0) shared.detectors.push(index);
-      else list2.push({ detectors: [index], handler });
+      else list2.push({ detectors: [index], handler, live: true });
     }
   });
   walk(parsed.program, (node, ancestors) => {
     const handlers = dispatch.get(node.type);
     if (handlers === void 0) return;
-    for (const { detectors: owners, handler } of handlers) {
-      if (owners.every((detector) => failed[detector] === true)) continue;
+    for (let i2 = 0; i2 < handlers.length; i2++) {
+      const registered = handlers[i2];
+      if (!registered.live) continue;
       try {
-        handler(node, ancestors);
+        registered.handler(node, ancestors);
       } catch (error) {
-        for (const detector of owners) fail(detector, error);
+        for (const detector of registered.detectors) fail(detector, error);
       }
     }
   });

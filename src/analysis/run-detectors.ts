@@ -36,6 +36,8 @@ export interface DetectorRun {
 interface Registered {
   readonly detectors: number[];
   readonly handler: VisitorHandler;
+  /** Cleared once every detector that registered it has failed. */
+  live: boolean;
 }
 
 export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[]): DetectorRun {
@@ -50,6 +52,9 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
     failed[index] = true;
     const id = detectors[index]?.id ?? 'unknown';
     problems.push({ file: parsed.file, reason: `rule ${id} failed on this file: ${errorMessage(error)}` });
+    for (const list of dispatch.values()) {
+      for (const registered of list) registered.live = registered.detectors.some((detector) => failed[detector] !== true);
+    }
   };
 
   const dispatch = new Map<string, Registered[]>();
@@ -83,19 +88,20 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
       if (list === undefined) dispatch.set(type, (list = []));
       const shared = list.find((registered) => registered.handler === handler);
       if (shared !== undefined) shared.detectors.push(index);
-      else list.push({ detectors: [index], handler });
+      else list.push({ detectors: [index], handler, live: true });
     }
   });
 
   walk(parsed.program, (node, ancestors) => {
     const handlers = dispatch.get(node.type);
     if (handlers === undefined) return;
-    for (const { detectors: owners, handler } of handlers) {
-      if (owners.every((detector) => failed[detector] === true)) continue;
+    for (let i = 0; i < handlers.length; i++) {
+      const registered = handlers[i] as Registered;
+      if (!registered.live) continue;
       try {
-        handler(node, ancestors);
+        registered.handler(node, ancestors);
       } catch (error) {
-        for (const detector of owners) fail(detector, error);
+        for (const detector of registered.detectors) fail(detector, error);
       }
     }
   });

@@ -4,11 +4,13 @@
  * code is the normal case), parameters fed by tainted arguments, and transforms (`new URL(x)
  * .hostname`, `.toLowerCase()`, `.split('.')`, templates, `||` defaults, hashing).
  *
- * Cost model: most files read no fingerprint. During the shared walk `observe` only asks whether a
- * node is a source (cheap name tests first, scope lookups memoised and shared with
- * `fingerprint-source`). Only a file that has a source pays for `analysis()`: one more
- * explicit-stack walk recording parents and the candidate nodes (comparisons, calls,
- * assignments), then demand-driven, memoised taint queries with a depth limit.
+ * Cost model: most files read no fingerprint. During the shared walk `observe` records the nodes
+ * that are reads (cheap name tests first, scope lookups memoised and shared with
+ * `fingerprint-source`). Only a file with a read pays for `analysis()`: the reads are followed
+ * forwards to the nodes that may carry them (`carriers.ts`), the comparisons and calls around
+ * those are the candidates, and the demand-driven, memoised, depth-limited taint queries run on
+ * carriers only. Parents are found on demand and identifiers gathered once: nothing is built
+ * for every node of a bundle that reads one fingerprint.
  */
 import type { AnyNode, Node, Program } from 'acorn';
 import { memberName, propertyKey } from './member-name.js';
@@ -903,7 +905,7 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
 /** Scopes holding up to this many references are scanned; wider ones are searched by name. */
 const NARROW_SCOPE_REFERENCES = 2_000;
 /** Names listed one pass each before grouping them all costs less (a pass is a few times cheaper). */
-const LISTED_NAMES = 4;
+const LISTED_NAMES = 2;
 
 function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
   const groups = new Map<string, IdentifierNode[]>();
