@@ -21966,8 +21966,8 @@ var require_entry_index = __commonJS({
     };
     module.exports.compact = compact;
     async function compact(cache, key, matchFn, opts = {}) {
-      const bucket = bucketPath(cache, key);
-      const entries = await bucketEntries(bucket);
+      const bucket2 = bucketPath(cache, key);
+      const entries = await bucketEntries(bucket2);
       const newEntries = [];
       for (let i2 = entries.length - 1; i2 >= 0; --i2) {
         const entry = entries[i2];
@@ -21998,8 +21998,8 @@ var require_entry_index = __commonJS({
       };
       const write = async (tmp2) => {
         await writeFile(tmp2.target, newIndex, { flag: "wx" });
-        await mkdir(path.dirname(bucket), { recursive: true });
-        await moveFile(tmp2.target, bucket);
+        await mkdir(path.dirname(bucket2), { recursive: true });
+        await moveFile(tmp2.target, bucket2);
         tmp2.moved = true;
       };
       const tmp = await setup();
@@ -22013,7 +22013,7 @@ var require_entry_index = __commonJS({
     module.exports.insert = insert;
     async function insert(cache, key, integrity, opts = {}) {
       const { metadata, size, time } = opts;
-      const bucket = bucketPath(cache, key);
+      const bucket2 = bucketPath(cache, key);
       const entry = {
         key,
         integrity: integrity && ssri.stringify(integrity),
@@ -22022,9 +22022,9 @@ var require_entry_index = __commonJS({
         metadata
       };
       try {
-        await mkdir(path.dirname(bucket), { recursive: true });
+        await mkdir(path.dirname(bucket2), { recursive: true });
         const stringified = JSON.stringify(entry);
-        await appendFile(bucket, `
+        await appendFile(bucket2, `
 ${hashEntry(stringified)}	${stringified}`);
       } catch (err) {
         if (err.code === "ENOENT") {
@@ -22036,9 +22036,9 @@ ${hashEntry(stringified)}	${stringified}`);
     }
     module.exports.find = find;
     async function find(cache, key) {
-      const bucket = bucketPath(cache, key);
+      const bucket2 = bucketPath(cache, key);
       try {
-        const entries = await bucketEntries(bucket);
+        const entries = await bucketEntries(bucket2);
         return entries.reduce((latest, next) => {
           if (next && next.key === key) {
             return formatEntry(cache, next);
@@ -22059,8 +22059,8 @@ ${hashEntry(stringified)}	${stringified}`);
       if (!opts.removeFully) {
         return insert(cache, key, null, opts);
       }
-      const bucket = bucketPath(cache, key);
-      return rm3(bucket, { recursive: true, force: true });
+      const bucket2 = bucketPath(cache, key);
+      return rm3(bucket2, { recursive: true, force: true });
     }
     module.exports.lsStream = lsStream;
     function lsStream(cache) {
@@ -22071,8 +22071,8 @@ ${hashEntry(stringified)}	${stringified}`);
         const buckets = await readdirOrEmpty(indexDir);
         await pMap2(
           buckets,
-          async (bucket) => {
-            const bucketPath2 = path.join(indexDir, bucket);
+          async (bucket2) => {
+            const bucketPath2 = path.join(indexDir, bucket2);
             const subbuckets = await readdirOrEmpty(bucketPath2);
             await pMap2(
               subbuckets,
@@ -22124,8 +22124,8 @@ ${hashEntry(stringified)}	${stringified}`);
       }, {});
     }
     module.exports.bucketEntries = bucketEntries;
-    async function bucketEntries(bucket, filter) {
-      const data2 = await readFile2(bucket, "utf8");
+    async function bucketEntries(bucket2, filter) {
+      const data2 = await readFile2(bucket2, "utf8");
       return _bucketEntries(data2, filter);
     }
     function _bucketEntries(data2) {
@@ -23985,9 +23985,9 @@ var require_verify = __commonJS({
       );
       return stats;
     }
-    async function rebuildBucket(cache, bucket, stats) {
-      await truncate(bucket._path);
-      for (const entry of bucket) {
+    async function rebuildBucket(cache, bucket2, stats) {
+      await truncate(bucket2._path);
+      for (const entry of bucket2) {
         const content = contentPath(cache, entry.integrity);
         try {
           await stat3(content);
@@ -33391,25 +33391,25 @@ var require_dbcs_codec = __commonJS({
       return this.encodeTable[high];
     };
     DBCSCodec.prototype._setEncodeChar = function(uCode, dbcsCode) {
-      var bucket = this._getEncodeBucket(uCode);
+      var bucket2 = this._getEncodeBucket(uCode);
       var low = uCode & 255;
-      if (bucket[low] <= SEQ_START) {
-        this.encodeTableSeq[SEQ_START - bucket[low]][DEF_CHAR] = dbcsCode;
-      } else if (bucket[low] == UNASSIGNED) {
-        bucket[low] = dbcsCode;
+      if (bucket2[low] <= SEQ_START) {
+        this.encodeTableSeq[SEQ_START - bucket2[low]][DEF_CHAR] = dbcsCode;
+      } else if (bucket2[low] == UNASSIGNED) {
+        bucket2[low] = dbcsCode;
       }
     };
     DBCSCodec.prototype._setEncodeSequence = function(seq, dbcsCode) {
       var uCode = seq[0];
-      var bucket = this._getEncodeBucket(uCode);
+      var bucket2 = this._getEncodeBucket(uCode);
       var low = uCode & 255;
       var node;
-      if (bucket[low] <= SEQ_START) {
-        node = this.encodeTableSeq[SEQ_START - bucket[low]];
+      if (bucket2[low] <= SEQ_START) {
+        node = this.encodeTableSeq[SEQ_START - bucket2[low]];
       } else {
         node = {};
-        if (bucket[low] !== UNASSIGNED) node[DEF_CHAR] = bucket[low];
-        bucket[low] = SEQ_START - this.encodeTableSeq.length;
+        if (bucket2[low] !== UNASSIGNED) node[DEF_CHAR] = bucket2[low];
+        bucket2[low] = SEQ_START - this.encodeTableSeq.length;
         this.encodeTableSeq.push(node);
       }
       for (var j2 = 1; j2 < seq.length - 1; j2++) {
@@ -75065,6 +75065,21 @@ function propertyKey2(key, computed) {
   }
   return computed ? staticString(node) : null;
 }
+function somePatternKey(pattern, test) {
+  const stack = [pattern];
+  while (stack.length > 0) {
+    const current2 = stack.pop();
+    if (current2.type === "AssignmentPattern") stack.push(current2.left);
+    if (current2.type !== "ObjectPattern") continue;
+    for (const property of current2.properties) {
+      if (property.type !== "Property") continue;
+      const key = propertyKey2(property.key, property.computed);
+      if (key !== null && test(key)) return true;
+      stack.push(property.value);
+    }
+  }
+  return false;
+}
 
 // src/analysis/facts/sources.ts
 var SOURCE_KIND_LABELS = Object.freeze({
@@ -75534,6 +75549,116 @@ function visitorKeys(node) {
   return KEYS_BY_TYPE.get(node.type) ?? Object.keys(node).filter((key) => !NON_CHILD_KEYS.has(key));
 }
 
+// src/analysis/facts/references.ts
+var SCANNED_REFERENCES = 2e3;
+var BUCKET_BITS = 16;
+var BUCKET_MASK = (1 << BUCKET_BITS) - 1;
+function bucketOf(name) {
+  const length = name.length;
+  if (length === 0) return 0;
+  return length * 961 + name.charCodeAt(0) * 31 + name.charCodeAt(length - 1) & BUCKET_MASK;
+}
+var References = class {
+  /** Every reference, in source order. */
+  all;
+  /** Built on the first wide search: reference indexes grouped by bucket, each group in source order. */
+  buckets;
+  /** A name's references, once listed from its bucket. */
+  byName = /* @__PURE__ */ new Map();
+  constructor(program) {
+    this.all = gather(program);
+  }
+  /** The references named `name` inside `scope`'s range, in source order. */
+  in(name, scope) {
+    const all = this.all;
+    const from = firstAtOrAfter(all, scope.start);
+    const to2 = firstAtOrAfter(all, scope.end);
+    if (to2 - from <= SCANNED_REFERENCES) {
+      const found = [];
+      for (let i2 = from; i2 < to2; i2++) {
+        const reference = all[i2];
+        if (reference.name === name) found.push(reference);
+      }
+      return found;
+    }
+    const named = this.named(name);
+    return named.slice(firstAtOrAfter(named, scope.start), firstAtOrAfter(named, scope.end));
+  }
+  named(name) {
+    const known = this.byName.get(name);
+    if (known !== void 0) return known;
+    const { starts, order } = this.buckets ??= bucket(this.all);
+    const key = bucketOf(name);
+    const found = [];
+    for (let i2 = starts[key]; i2 < starts[key + 1]; i2++) {
+      const reference = this.all[order[i2]];
+      if (reference.name === name) found.push(reference);
+    }
+    this.byName.set(name, found);
+    return found;
+  }
+};
+function gather(program) {
+  const found = [];
+  const stack = [program];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    switch (node.type) {
+      case "Identifier":
+        found.push(node);
+        continue;
+      case "MemberExpression":
+        if (node.computed) break;
+        stack.push(node.object);
+        continue;
+      case "Property":
+      case "MethodDefinition":
+      case "PropertyDefinition":
+        if (node.computed) break;
+        if (node.value) stack.push(node.value);
+        continue;
+      default:
+        break;
+    }
+    pushChildren(stack, node);
+  }
+  for (let i2 = 1; i2 < found.length; i2++) {
+    if (found[i2 - 1].start > found[i2].start) {
+      found.sort((a, b2) => a.start - b2.start);
+      break;
+    }
+  }
+  return found;
+}
+function bucket(all) {
+  const keys = new Int32Array(all.length);
+  const starts = new Int32Array((1 << BUCKET_BITS) + 1);
+  for (let i2 = 0; i2 < all.length; i2++) {
+    const key = bucketOf(all[i2].name);
+    keys[i2] = key;
+    starts[key + 1] = starts[key + 1] + 1;
+  }
+  for (let key = 1; key < starts.length; key++) starts[key] = starts[key] + starts[key - 1];
+  const cursor = starts.slice(0, -1);
+  const order = new Int32Array(all.length);
+  for (let i2 = 0; i2 < all.length; i2++) {
+    const key = keys[i2];
+    order[cursor[key]] = i2;
+    cursor[key] = cursor[key] + 1;
+  }
+  return { starts, order };
+}
+function firstAtOrAfter(list2, start) {
+  let low = 0;
+  let high = list2.length;
+  while (low < high) {
+    const middle = low + high >>> 1;
+    if (list2[middle].start < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // src/analysis/walk.ts
 function walk(program, visit2) {
   const ancestors = [];
@@ -75758,7 +75883,7 @@ function recordRead(reads, node, ancestors, scope) {
   }
 }
 function readsByDestructuring(declarator, ancestors, scope) {
-  if (declarator.id.type !== "ObjectPattern" || !declarator.init) return false;
+  if (declarator.id.type !== "ObjectPattern" || !declarator.init || !somePatternKey(declarator.id, mayNameSource)) return false;
   const base = scope.resolve(declarator.init, ancestors);
   if (base === null) return false;
   const stack = [{ pattern: declarator.id, path: [] }];
@@ -75804,11 +75929,8 @@ var FlowAnalysis = class {
   parents;
   parentOf = (node) => this.parents.get(node);
   reads;
-  /** Identifiers that reference a variable (not property names), in source order; gathered on first need. */
-  referenceList;
-  /** The references of names searched in a wide scope (a bundle's top level); then of every name. */
-  referencesByName = /* @__PURE__ */ new Map();
-  groupedByName = false;
+  /** The identifiers that reference a variable, gathered on first need. */
+  referenceIndex;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   carriers;
   derivedCandidates;
@@ -75871,68 +75993,10 @@ var FlowAnalysis = class {
     const ordered2 = (nodes) => [...nodes].sort((a, b2) => a.start - b2.start);
     return { calls: ordered2(calls), binaries: ordered2(binaries), switches: ordered2(switches), lookups: ordered2(lookups) };
   }
-  /** Every identifier that references a variable, in source order (gathered once, on first need). */
-  references() {
-    if (this.referenceList !== void 0) return this.referenceList;
-    const found = [];
-    const stack = [this.program];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      switch (node.type) {
-        case "Identifier":
-          found.push(node);
-          continue;
-        // `o.name`, `{name: v}`, `name() {}` name a property, not a variable.
-        case "MemberExpression":
-          if (node.computed) break;
-          stack.push(node.object);
-          continue;
-        case "Property":
-        case "MethodDefinition":
-        case "PropertyDefinition":
-          if (node.computed) break;
-          if (node.value) stack.push(node.value);
-          continue;
-        default:
-          break;
-      }
-      pushChildren(stack, node);
-    }
-    for (let i2 = 1; i2 < found.length; i2++) {
-      if (found[i2 - 1].start > found[i2].start) {
-        found.sort((a, b2) => a.start - b2.start);
-        break;
-      }
-    }
-    this.referenceList = found;
-    return found;
-  }
   /** The references named `name` inside `scope`'s range, in source order. */
   referencesIn(name, scope) {
-    const all = this.references();
-    let from = firstAtOrAfter(all, scope.start);
-    let to2 = firstAtOrAfter(all, scope.end);
-    if (to2 - from <= NARROW_SCOPE_REFERENCES) {
-      const found = [];
-      for (let i2 = from; i2 < to2; i2++) {
-        const reference = all[i2];
-        if (reference.name === name) found.push(reference);
-      }
-      return found;
-    }
-    let named = this.referencesByName.get(name);
-    if (named === void 0 && this.groupedByName) named = [];
-    else if (named === void 0 && this.referencesByName.size < LISTED_NAMES) {
-      named = all.filter((reference) => reference.name === name);
-      this.referencesByName.set(name, named);
-    } else if (named === void 0) {
-      this.referencesByName = groupByName(all);
-      this.groupedByName = true;
-      named = this.referencesByName.get(name) ?? [];
-    }
-    from = firstAtOrAfter(named, scope.start);
-    to2 = firstAtOrAfter(named, scope.end);
-    return named.slice(from, to2);
+    this.referenceIndex ??= new References(this.program);
+    return this.referenceIndex.in(name, scope);
   }
   /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
   callOf(reference) {
@@ -76304,27 +76368,6 @@ function correlatingVisitors(flow, exit) {
     VariableDeclarator: observe,
     "Program:exit": exit
   };
-}
-var NARROW_SCOPE_REFERENCES = 2e3;
-var LISTED_NAMES = 2;
-function groupByName(references2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const reference of references2) {
-    const group = groups.get(reference.name);
-    if (group === void 0) groups.set(reference.name, [reference]);
-    else group.push(reference);
-  }
-  return groups;
-}
-function firstAtOrAfter(list2, start) {
-  let low = 0;
-  let high = list2.length;
-  while (low < high) {
-    const middle = low + high >>> 1;
-    if (list2[middle].start < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 // src/analysis/facts/sinks.ts
@@ -77486,12 +77529,13 @@ var fingerprintSource = Object.freeze({
       VariableDeclarator(node, ancestors) {
         const declarator = node;
         if (declarator.id.type !== "ObjectPattern" || !declarator.init) return;
+        if (!somePatternKey(declarator.id, mayNameSource)) return;
         const base = ctx.facts.scope.resolve(declarator.init, ancestors);
         if (base !== null) recordPattern(declarator.id, base);
       },
       AssignmentExpression(node, ancestors) {
         const assignment = node;
-        if (assignment.left.type !== "ObjectPattern") return;
+        if (assignment.left.type !== "ObjectPattern" || !somePatternKey(assignment.left, mayNameSource)) return;
         const base = ctx.facts.scope.resolve(assignment.right, ancestors);
         if (base !== null) recordPattern(assignment.left, base);
       },

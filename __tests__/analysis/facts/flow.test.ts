@@ -5,6 +5,7 @@ import { FlowAnalysis, MAX_TAINT_DEPTH, type Taint } from '../../../src/analysis
 import { createScope } from '../../../src/analysis/facts/scope.js';
 import { parse } from '../../../src/analysis/parse.js';
 import { walk } from '../../../src/analysis/walk.js';
+import { pushChildren } from '../../../src/analysis/visitor-keys.js';
 
 /** The taint of the argument of the last `sink(...)` call in the code. */
 function taintAtSink(code: string): Taint | null {
@@ -74,5 +75,40 @@ describe('flowFacts', () => {
     expect(run('const h = location.hostname;')).toBe(true);
     expect(run("const { TZ } = process.env;")).toBe(true);
     expect(run("require('fs').readFileSync('/etc/machine-id');")).toBe(true);
+  });
+});
+
+describe('ParentLinks (found on demand by source range)', () => {
+  /** The true parent of every node, from one walk. */
+  function trueParents(root: Node): Map<Node, Node> {
+    const parents = new Map<Node, Node>();
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop() as Node;
+      const before = stack.length;
+      pushChildren(stack, node);
+      for (let i = before; i < stack.length; i++) parents.set(stack[i] as Node, node);
+    }
+    return parents;
+  }
+
+  it.each([
+    ['statements sharing a range with their expression', 'a; (b); c = d;'],
+    ['shorthand properties and defaults (key and value share a range)', 'const {a, b = 1, c: {d = 2} = {}} = x; f({a, b});'],
+    ['templates with empty text between substitutions', 'const t = `${a}${b}${`${c}`}`;'],
+    ['a wide top level and wide arrays (bisected)', `${'x;'.repeat(200)} const arr = [${'1,'.repeat(100)}, , y, ...z];`],
+    ['holes in a long array', `const holes = [${', '.repeat(50)}q, ${', '.repeat(50)}r];`],
+    ['classes, getters, optional chains, sequences', 'class K extends L { #p = 1; get g() { return this.#p?.q; } static { (0, m.n)(); } }'],
+    ['an empty program part and labels', 'outer: for (const k of ks) { if (k) continue outer; }'],
+  ])('%s: every node gets its true parent, asked in any order', (_name, code) => {
+    const outcome = parse(code);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const expected = trueParents(outcome.program);
+    const nodes = [...expected.keys()];
+    // Deepest first, then the rest in reverse: links made for one question serve the next.
+    const flow = new FlowAnalysis(outcome.program, createScope());
+    const asked = [...nodes].reverse();
+    for (const node of asked) expect(flow.parents.get(node)).toBe(expected.get(node));
+    expect(flow.parents.get(outcome.program)).toBeUndefined();
   });
 });

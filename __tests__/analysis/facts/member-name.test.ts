@@ -1,7 +1,8 @@
 import type { Expression } from 'acorn';
 import { parseExpressionAt } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { memberName, propertyKey } from '../../../src/analysis/facts/member-name.js';
+import { memberName, propertyKey, somePatternKey } from '../../../src/analysis/facts/member-name.js';
+import { parse } from '../../../src/analysis/parse.js';
 
 function expression(code: string): Expression {
   return parseExpressionAt(code, 0, { ecmaVersion: 'latest' });
@@ -41,5 +42,26 @@ describe('propertyKey', () => {
     if (object.type !== 'ObjectExpression') throw new Error('not an object');
     const keys = object.properties.map((p) => (p.type === 'Property' ? propertyKey(p.key, p.computed) : 'spread'));
     expect(keys).toEqual(['a', 'b', 'cd', null, '5', 'spread']);
+  });
+});
+
+describe('somePatternKey', () => {
+  function pattern(code: string) {
+    const outcome = parse(`const ${code} = x;`);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const declaration = outcome.program.body[0];
+    if (declaration?.type !== 'VariableDeclaration') throw new Error('no declaration');
+    return (declaration.declarations[0] as { id: Parameters<typeof somePatternKey>[0] }).id;
+  }
+  it.each([
+    ['{a, b}', ['a', 'b']],
+    ["{env: {TZ: zone = 'UTC'}, ['ho' + 'me']: h}", ['env', 'TZ', 'home']],
+    ['{a: {b: {c}} = {}, ...rest}', ['a', 'b', 'c']],
+    ['{[k]: v}', []],
+  ])('%s has the keys %j, nested ones included', (code, keys) => {
+    const seen: string[] = [];
+    expect(somePatternKey(pattern(code), (key) => (seen.push(key), false))).toBe(false);
+    expect(seen.sort()).toEqual([...keys].sort());
+    if (keys.length > 0) expect(somePatternKey(pattern(code), (key) => key === keys[keys.length - 1])).toBe(true);
   });
 });

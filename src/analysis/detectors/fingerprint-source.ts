@@ -25,7 +25,7 @@ import {
   type SourceKind,
   type SourceMatch,
 } from '../facts/sources.js';
-import { memberName, propertyKey } from '../facts/member-name.js';
+import { memberName, propertyKey, somePatternKey } from '../facts/member-name.js';
 import { staticString } from '../facts/values.js';
 
 const CODE_KIND_PHRASES: Readonly<Record<CodeKind, string>> = Object.freeze({
@@ -121,13 +121,15 @@ export const fingerprintSource: Detector = Object.freeze({
       VariableDeclarator(node, ancestors) {
         const declarator = node as Extract<AnyNode, { type: 'VariableDeclarator' }>;
         if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return;
+        // Only a catalogued key can make a read: most destructurings are not worth resolving.
+        if (!somePatternKey(declarator.id, mayNameSource)) return;
         const base = ctx.facts.scope.resolve(declarator.init, ancestors);
         if (base !== null) recordPattern(declarator.id, base);
       },
 
       AssignmentExpression(node, ancestors) {
         const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
-        if (assignment.left.type !== 'ObjectPattern') return;
+        if (assignment.left.type !== 'ObjectPattern' || !somePatternKey(assignment.left, mayNameSource)) return;
         const base = ctx.facts.scope.resolve(assignment.right, ancestors);
         if (base !== null) recordPattern(assignment.left, base);
       },

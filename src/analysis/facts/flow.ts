@@ -13,7 +13,7 @@
  * for every node of a bundle that reads one fingerprint.
  */
 import type { AnyNode, Node, Program } from 'acorn';
-import { memberName, propertyKey } from './member-name.js';
+import { memberName, propertyKey, somePatternKey } from './member-name.js';
 import type { Binding, FoundBinding, RefPath, Scope } from './scope.js';
 import {
   envSourceKind,
@@ -28,6 +28,7 @@ import {
 } from './sources.js';
 import type { NameResolver } from './values.js';
 import { type CarrierInputs, markCarriers, outermostWrapper } from './carriers.js';
+import { type IdentifierNode, References } from './references.js';
 import { walk } from '../walk.js';
 import type { Visitors } from '../detector.js';
 import { isNode, pushChildren, visitorKeys } from '../visitor-keys.js';
@@ -295,7 +296,7 @@ function readsByDestructuring(
   ancestors: readonly Node[],
   scope: Scope,
 ): boolean {
-  if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return false;
+  if (declarator.id.type !== 'ObjectPattern' || !declarator.init || !somePatternKey(declarator.id, mayNameSource)) return false;
   const base = scope.resolve(declarator.init, ancestors);
   if (base === null) return false;
   const stack: { pattern: AnyNode; path: string[] }[] = [{ pattern: declarator.id as AnyNode, path: [] }];
@@ -325,7 +326,6 @@ export function findReads(program: Program, scope: Scope): SourceReads {
   return reads;
 }
 
-type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
 type AssignmentNode = Extract<AnyNode, { type: 'AssignmentExpression' }>;
 
 /** The file's value flow, built only when a source was seen. */
@@ -333,11 +333,8 @@ export class FlowAnalysis {
   readonly parents: ParentLinks;
   private readonly parentOf = (node: Node): Node | undefined => this.parents.get(node);
   private readonly reads: SourceReads;
-  /** Identifiers that reference a variable (not property names), in source order; gathered on first need. */
-  private referenceList: IdentifierNode[] | undefined;
-  /** The references of names searched in a wide scope (a bundle's top level); then of every name. */
-  private referencesByName = new Map<string, IdentifierNode[]>();
-  private groupedByName = false;
+  /** The identifiers that reference a variable, gathered on first need. */
+  private referenceIndex: References | undefined;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
   private derivedCandidates: Candidates | undefined;
@@ -420,72 +417,10 @@ export class FlowAnalysis {
     return { calls: ordered(calls), binaries: ordered(binaries), switches: ordered(switches), lookups: ordered(lookups) };
   }
 
-  /** Every identifier that references a variable, in source order (gathered once, on first need). */
-  private references(): readonly IdentifierNode[] {
-    if (this.referenceList !== undefined) return this.referenceList;
-    const found: IdentifierNode[] = [];
-    const stack: Node[] = [this.program];
-    while (stack.length > 0) {
-      const node = stack.pop() as AnyNode;
-      switch (node.type) {
-        case 'Identifier':
-          found.push(node);
-          continue;
-        // `o.name`, `{name: v}`, `name() {}` name a property, not a variable.
-        case 'MemberExpression':
-          if (node.computed) break;
-          stack.push(node.object);
-          continue;
-        case 'Property':
-        case 'MethodDefinition':
-        case 'PropertyDefinition':
-          if (node.computed) break;
-          if (node.value) stack.push(node.value);
-          continue;
-        default:
-          break;
-      }
-      pushChildren(stack, node);
-    }
-    // The walk pops in source order; acorn-loose's repaired trees may not be.
-    for (let i = 1; i < found.length; i++) {
-      if ((found[i - 1] as Node).start > (found[i] as Node).start) {
-        found.sort((a, b) => a.start - b.start);
-        break;
-      }
-    }
-    this.referenceList = found;
-    return found;
-  }
-
   /** The references named `name` inside `scope`'s range, in source order. */
   referencesIn(name: string, scope: Node): IdentifierNode[] {
-    const all = this.references();
-    let from = firstAtOrAfter(all, scope.start);
-    let to = firstAtOrAfter(all, scope.end);
-    if (to - from <= NARROW_SCOPE_REFERENCES) {
-      const found: IdentifierNode[] = [];
-      for (let i = from; i < to; i++) {
-        const reference = all[i] as IdentifierNode;
-        if (reference.name === name) found.push(reference);
-      }
-      return found;
-    }
-    // A wide scope (a bundle's top level). A name's references are listed by one pass over the
-    // file; once several names were asked for, all are grouped in one pass instead.
-    let named = this.referencesByName.get(name);
-    if (named === undefined && this.groupedByName) named = [];
-    else if (named === undefined && this.referencesByName.size < LISTED_NAMES) {
-      named = all.filter((reference) => reference.name === name);
-      this.referencesByName.set(name, named);
-    } else if (named === undefined) {
-      this.referencesByName = groupByName(all);
-      this.groupedByName = true;
-      named = this.referencesByName.get(name) ?? [];
-    }
-    from = firstAtOrAfter(named, scope.start);
-    to = firstAtOrAfter(named, scope.end);
-    return named.slice(from, to);
+    this.referenceIndex ??= new References(this.program);
+    return this.referenceIndex.in(name, scope);
   }
 
   /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
@@ -900,31 +835,4 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
     VariableDeclarator: observe,
     'Program:exit': exit,
   };
-}
-
-/** Scopes holding up to this many references are scanned; wider ones are searched by name. */
-const NARROW_SCOPE_REFERENCES = 2_000;
-/** Names listed one pass each before grouping them all costs less (a pass is a few times cheaper). */
-const LISTED_NAMES = 2;
-
-function groupByName(references: readonly IdentifierNode[]): Map<string, IdentifierNode[]> {
-  const groups = new Map<string, IdentifierNode[]>();
-  for (const reference of references) {
-    const group = groups.get(reference.name);
-    if (group === undefined) groups.set(reference.name, [reference]);
-    else group.push(reference);
-  }
-  return groups;
-}
-
-/** Index of the first node starting at or after `start` (the list is sorted). */
-function firstAtOrAfter(list: readonly Node[], start: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((list[middle] as Node).start < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

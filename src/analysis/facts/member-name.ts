@@ -30,3 +30,20 @@ export function propertyKey(key: Node, computed: boolean): string | null {
   }
   return computed ? staticString(node) : null;
 }
+
+/** Whether some key of an object pattern, at any depth, passes `test` (`{env: {TZ}}` has `env` and `TZ`). */
+export function somePatternKey(pattern: Node, test: (key: string) => boolean): boolean {
+  const stack: AnyNode[] = [pattern as AnyNode];
+  while (stack.length > 0) {
+    const current = stack.pop() as AnyNode;
+    if (current.type === 'AssignmentPattern') stack.push(current.left);
+    if (current.type !== 'ObjectPattern') continue;
+    for (const property of current.properties) {
+      if (property.type !== 'Property') continue;
+      const key = propertyKey(property.key, property.computed);
+      if (key !== null && test(key)) return true;
+      stack.push(property.value);
+    }
+  }
+  return false;
+}
