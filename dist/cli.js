@@ -75449,6 +75449,108 @@ function enclosingScope(inputs, node) {
   return enclosingFunction(inputs, node) ?? inputs.program;
 }
 
+// src/analysis/facts/references.ts
+var SCANNED_REFERENCES = 2e3;
+var BUCKET_BITS = 16;
+var BUCKET_MASK = (1 << BUCKET_BITS) - 1;
+function bucketOf(name) {
+  const length = name.length;
+  if (length === 0) return 0;
+  return length * 961 + name.charCodeAt(0) * 31 + name.charCodeAt(length - 1) & BUCKET_MASK;
+}
+var References = class {
+  /** Every reference, in source order. */
+  all;
+  /** Built on the first wide search: reference indexes grouped by bucket, each group in source order. */
+  buckets;
+  /** A name's references, once listed from its bucket. */
+  byName = /* @__PURE__ */ new Map();
+  /** `identifiers`: the references as the shared walk met them (see `isPropertyName`). */
+  constructor(identifiers) {
+    this.all = inSourceOrder(identifiers);
+  }
+  /** The references named `name` inside `scope`'s range, in source order. */
+  in(name, scope) {
+    const all = this.all;
+    const from = firstAtOrAfter(all, scope.start);
+    const to2 = firstAtOrAfter(all, scope.end);
+    if (to2 - from <= SCANNED_REFERENCES) {
+      const found = [];
+      for (let i2 = from; i2 < to2; i2++) {
+        const reference = all[i2];
+        if (reference.name === name) found.push(reference);
+      }
+      return found;
+    }
+    const named = this.named(name);
+    return named.slice(firstAtOrAfter(named, scope.start), firstAtOrAfter(named, scope.end));
+  }
+  named(name) {
+    const known = this.byName.get(name);
+    if (known !== void 0) return known;
+    const { starts, order } = this.buckets ??= bucket(this.all);
+    const key = bucketOf(name);
+    const found = [];
+    for (let i2 = starts[key]; i2 < starts[key + 1]; i2++) {
+      const reference = this.all[order[i2]];
+      if (reference.name === name) found.push(reference);
+    }
+    this.byName.set(name, found);
+    return found;
+  }
+};
+function inSourceOrder(found) {
+  for (let i2 = 1; i2 < found.length; i2++) {
+    if (found[i2 - 1].start > found[i2].start) {
+      found.sort((a, b2) => a.start - b2.start);
+      break;
+    }
+  }
+  return found;
+}
+function isPropertyName(identifier, parent) {
+  const around = parent;
+  switch (around?.type) {
+    case "MemberExpression":
+      return around.property === identifier && !around.computed;
+    case "Property":
+      return around.key === identifier && !around.computed && around.value !== identifier;
+    case "MethodDefinition":
+    case "PropertyDefinition":
+      return around.key === identifier && !around.computed;
+    default:
+      return false;
+  }
+}
+function bucket(all) {
+  const keys = new Int32Array(all.length);
+  const starts = new Int32Array((1 << BUCKET_BITS) + 1);
+  for (let i2 = 0; i2 < all.length; i2++) {
+    const key = bucketOf(all[i2].name);
+    keys[i2] = key;
+    starts[key + 1] = starts[key + 1] + 1;
+  }
+  for (let key = 1; key < starts.length; key++) starts[key] = starts[key] + starts[key - 1];
+  const cursor = starts.slice(0, -1);
+  const order = new Int32Array(all.length);
+  for (let i2 = 0; i2 < all.length; i2++) {
+    const key = keys[i2];
+    order[cursor[key]] = i2;
+    cursor[key] = cursor[key] + 1;
+  }
+  return { starts, order };
+}
+function firstAtOrAfter(list2, start) {
+  let low = 0;
+  let high = list2.length;
+  while (low < high) {
+    const middle = low + high >>> 1;
+    if (list2[middle].start < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // src/analysis/visitor-keys.ts
 var VISITOR_KEYS = Object.freeze({
   Program: ["body"],
@@ -75547,116 +75649,6 @@ function pushChildren(stack, node) {
 }
 function visitorKeys(node) {
   return KEYS_BY_TYPE.get(node.type) ?? Object.keys(node).filter((key) => !NON_CHILD_KEYS.has(key));
-}
-
-// src/analysis/facts/references.ts
-var SCANNED_REFERENCES = 2e3;
-var BUCKET_BITS = 16;
-var BUCKET_MASK = (1 << BUCKET_BITS) - 1;
-function bucketOf(name) {
-  const length = name.length;
-  if (length === 0) return 0;
-  return length * 961 + name.charCodeAt(0) * 31 + name.charCodeAt(length - 1) & BUCKET_MASK;
-}
-var References = class {
-  /** Every reference, in source order. */
-  all;
-  /** Built on the first wide search: reference indexes grouped by bucket, each group in source order. */
-  buckets;
-  /** A name's references, once listed from its bucket. */
-  byName = /* @__PURE__ */ new Map();
-  constructor(program) {
-    this.all = gather(program);
-  }
-  /** The references named `name` inside `scope`'s range, in source order. */
-  in(name, scope) {
-    const all = this.all;
-    const from = firstAtOrAfter(all, scope.start);
-    const to2 = firstAtOrAfter(all, scope.end);
-    if (to2 - from <= SCANNED_REFERENCES) {
-      const found = [];
-      for (let i2 = from; i2 < to2; i2++) {
-        const reference = all[i2];
-        if (reference.name === name) found.push(reference);
-      }
-      return found;
-    }
-    const named = this.named(name);
-    return named.slice(firstAtOrAfter(named, scope.start), firstAtOrAfter(named, scope.end));
-  }
-  named(name) {
-    const known = this.byName.get(name);
-    if (known !== void 0) return known;
-    const { starts, order } = this.buckets ??= bucket(this.all);
-    const key = bucketOf(name);
-    const found = [];
-    for (let i2 = starts[key]; i2 < starts[key + 1]; i2++) {
-      const reference = this.all[order[i2]];
-      if (reference.name === name) found.push(reference);
-    }
-    this.byName.set(name, found);
-    return found;
-  }
-};
-function gather(program) {
-  const found = [];
-  const stack = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    switch (node.type) {
-      case "Identifier":
-        found.push(node);
-        continue;
-      case "MemberExpression":
-        if (node.computed) break;
-        stack.push(node.object);
-        continue;
-      case "Property":
-      case "MethodDefinition":
-      case "PropertyDefinition":
-        if (node.computed) break;
-        if (node.value) stack.push(node.value);
-        continue;
-      default:
-        break;
-    }
-    pushChildren(stack, node);
-  }
-  for (let i2 = 1; i2 < found.length; i2++) {
-    if (found[i2 - 1].start > found[i2].start) {
-      found.sort((a, b2) => a.start - b2.start);
-      break;
-    }
-  }
-  return found;
-}
-function bucket(all) {
-  const keys = new Int32Array(all.length);
-  const starts = new Int32Array((1 << BUCKET_BITS) + 1);
-  for (let i2 = 0; i2 < all.length; i2++) {
-    const key = bucketOf(all[i2].name);
-    keys[i2] = key;
-    starts[key + 1] = starts[key + 1] + 1;
-  }
-  for (let key = 1; key < starts.length; key++) starts[key] = starts[key] + starts[key - 1];
-  const cursor = starts.slice(0, -1);
-  const order = new Int32Array(all.length);
-  for (let i2 = 0; i2 < all.length; i2++) {
-    const key = keys[i2];
-    order[cursor[key]] = i2;
-    cursor[key] = cursor[key] + 1;
-  }
-  return { starts, order };
-}
-function firstAtOrAfter(list2, start) {
-  let low = 0;
-  let high = list2.length;
-  while (low < high) {
-    const middle = low + high >>> 1;
-    if (list2[middle].start < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 // src/analysis/walk.ts
@@ -75873,10 +75865,12 @@ function holdersIn(children, target) {
   }
   return found;
 }
-var READ_TYPES = /* @__PURE__ */ new Set(["MemberExpression", "CallExpression", "Literal", "TemplateElement", "VariableDeclarator"]);
+var READ_TYPES = /* @__PURE__ */ new Set(["MemberExpression", "CallExpression", "Literal", "TemplateElement", "VariableDeclarator", "Identifier"]);
 function recordRead(reads, node, ancestors, scope) {
   const current2 = node;
-  if (current2.type === "VariableDeclarator") {
+  if (current2.type === "Identifier") {
+    if (!isPropertyName(current2, ancestors[ancestors.length - 2])) reads.references.push(current2);
+  } else if (current2.type === "VariableDeclarator") {
     if (readsByDestructuring(current2, ancestors, scope)) reads.destructurings.push(current2);
   } else if (sourceAt(node, ancestors, scope) !== null) {
     reads.origins.push(node);
@@ -75904,7 +75898,7 @@ function readsByDestructuring(declarator, ancestors, scope) {
   return false;
 }
 function findReads(program, scope) {
-  const reads = { origins: [], destructurings: [] };
+  const reads = { origins: [], destructurings: [], references: [] };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -75929,7 +75923,7 @@ var FlowAnalysis = class {
   parents;
   parentOf = (node) => this.parents.get(node);
   reads;
-  /** The identifiers that reference a variable, gathered on first need. */
+  /** The identifiers that reference a variable, indexed on first need. */
   referenceIndex;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   carriers;
@@ -75995,7 +75989,7 @@ var FlowAnalysis = class {
   }
   /** The references named `name` inside `scope`'s range, in source order. */
   referencesIn(name, scope) {
-    this.referenceIndex ??= new References(this.program);
+    this.referenceIndex ??= new References(this.reads.references);
     return this.referenceIndex.in(name, scope);
   }
   /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
@@ -76343,7 +76337,7 @@ function isStatement(node) {
   return node.type.endsWith("Statement") || node.type === "SwitchCase" || node.type === "CatchClause" || node.type === "VariableDeclaration";
 }
 function flowFacts(scope) {
-  const reads = { origins: [], destructurings: [] };
+  const reads = { origins: [], destructurings: [], references: [] };
   let built;
   const saw = () => reads.origins.length > 0 || reads.destructurings.length > 0;
   return {
@@ -76366,6 +76360,7 @@ function correlatingVisitors(flow, exit) {
     Literal: observe,
     TemplateElement: observe,
     VariableDeclarator: observe,
+    Identifier: observe,
     "Program:exit": exit
   };
 }

@@ -1,6 +1,8 @@
 import type { AnyNode, Node } from 'acorn';
 import { describe, expect, it } from 'vitest';
+import { findReads } from '../../../src/analysis/facts/flow.js';
 import { References } from '../../../src/analysis/facts/references.js';
+import { createScope } from '../../../src/analysis/facts/scope.js';
 import { parse } from '../../../src/analysis/parse.js';
 import { walk } from '../../../src/analysis/walk.js';
 
@@ -33,7 +35,7 @@ describe('References', () => {
   it('lists variable references of a name in a scope, not property names', () => {
     const code = 'const a = 1; o.a = a; const p = { a: a, b() { return a; }, [a]: 2 }; function f(a) { return a + x.a; }';
     const root = program(code);
-    const refs = new References(root);
+    const refs = new References(findReads(root, createScope()).references);
     expect(refs.in('a', root).map((n) => n.start)).toEqual(expected(code, 'a', root));
     const fn = root.body[3] as Node;
     expect(refs.in('a', fn).map((n) => code.slice(n.start, n.end))).toEqual(['a', 'a']);
@@ -44,7 +46,7 @@ describe('References', () => {
     const names = ['ab', 'ba', 'aab', 'abb', 'a', 'b', '$a', '_b', 'élan', 'x'];
     const code = Array.from({ length: 3_000 }, (_, i) => `${names[i % names.length]}(${names[(i * 7) % names.length]}.ab);`).join('\n');
     const root = program(code);
-    const refs = new References(root);
+    const refs = new References(findReads(root, createScope()).references);
     for (const name of [...names, 'missing']) {
       expect(refs.in(name, root).map((n) => n.start)).toEqual(expected(code, name, root));
       const middle = { start: Math.floor(code.length / 3), end: Math.floor((2 * code.length) / 3) } as Node;

@@ -28,7 +28,7 @@ import {
 } from './sources.js';
 import type { NameResolver } from './values.js';
 import { type CarrierInputs, markCarriers, outermostWrapper } from './carriers.js';
-import { type IdentifierNode, References } from './references.js';
+import { type IdentifierNode, isPropertyName, References } from './references.js';
 import { walk } from '../walk.js';
 import type { Visitors } from '../detector.js';
 import { isNode, pushChildren, visitorKeys } from '../visitor-keys.js';
@@ -275,15 +275,23 @@ export interface Candidates {
 export interface SourceReads {
   readonly origins: Node[];
   readonly destructurings: Extract<AnyNode, { type: 'VariableDeclarator' }>[];
+  /** Every identifier that references a variable, in the order the walk met them. */
+  readonly references: IdentifierNode[];
 }
 
 /** Node types `recordRead` looks at (the handlers `correlatingVisitors` registers). */
-const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpression', 'Literal', 'TemplateElement', 'VariableDeclarator']);
+const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpression', 'Literal', 'TemplateElement', 'VariableDeclarator', 'Identifier']);
 
-/** Notes `node` in `reads` when it reads a fingerprint. */
+/**
+ * Notes `node` in `reads` when it reads a fingerprint, and every identifier that references a
+ * variable: the deep analysis follows variables through them, and a walk of its own would cost
+ * more than this one handler.
+ */
 export function recordRead(reads: SourceReads, node: Node, ancestors: readonly Node[], scope: Scope): void {
   const current = node as AnyNode;
-  if (current.type === 'VariableDeclarator') {
+  if (current.type === 'Identifier') {
+    if (!isPropertyName(current, ancestors[ancestors.length - 2])) reads.references.push(current);
+  } else if (current.type === 'VariableDeclarator') {
     if (readsByDestructuring(current, ancestors, scope)) reads.destructurings.push(current);
   } else if (sourceAt(node, ancestors, scope) !== null) {
     reads.origins.push(node);
@@ -319,7 +327,7 @@ function readsByDestructuring(
 
 /** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
 export function findReads(program: Program, scope: Scope): SourceReads {
-  const reads: SourceReads = { origins: [], destructurings: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [] };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -333,7 +341,7 @@ export class FlowAnalysis {
   readonly parents: ParentLinks;
   private readonly parentOf = (node: Node): Node | undefined => this.parents.get(node);
   private readonly reads: SourceReads;
-  /** The identifiers that reference a variable, gathered on first need. */
+  /** The identifiers that reference a variable, indexed on first need. */
   private referenceIndex: References | undefined;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
@@ -419,7 +427,7 @@ export class FlowAnalysis {
 
   /** The references named `name` inside `scope`'s range, in source order. */
   referencesIn(name: string, scope: Node): IdentifierNode[] {
-    this.referenceIndex ??= new References(this.program);
+    this.referenceIndex ??= new References(this.reads.references);
     return this.referenceIndex.in(name, scope);
   }
 
@@ -805,7 +813,7 @@ export interface FlowFacts {
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  const reads: SourceReads = { origins: [], destructurings: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [] };
   let built: FlowAnalysis | null | undefined;
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0;
   return {
@@ -833,6 +841,7 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
     Literal: observe,
     TemplateElement: observe,
     VariableDeclarator: observe,
+    Identifier: observe,
     'Program:exit': exit,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The identifiers of a file that reference a variable (not property names), and a way to find
- * those of one name inside a scope. The deep analysis asks this when a variable carries a
+ * The identifiers of a file that reference a variable (not property names; the shared walk
+ * collects them), and a way to find those of one name inside a scope. The deep analysis asks this when a variable carries a
  * fingerprint (every use of it does) and for the calls of a local function.
  *
  * A bundle's top level holds hundreds of thousands of references and is asked about dozens of
@@ -9,8 +9,7 @@
  * are bucketed by key with a counting sort into one typed array, and a name's references are its
  * bucket filtered by the name, still in source order.
  */
-import type { AnyNode, Node, Program } from 'acorn';
-import { pushChildren } from '../visitor-keys.js';
+import type { AnyNode, Node } from 'acorn';
 
 export type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
 
@@ -33,8 +32,9 @@ export class References {
   /** A name's references, once listed from its bucket. */
   private readonly byName = new Map<string, IdentifierNode[]>();
 
-  constructor(program: Program) {
-    this.all = gather(program);
+  /** `identifiers`: the references as the shared walk met them (see `isPropertyName`). */
+  constructor(identifiers: IdentifierNode[]) {
+    this.all = inSourceOrder(identifiers);
   }
 
   /** The references named `name` inside `scope`'s range, in source order. */
@@ -69,32 +69,8 @@ export class References {
   }
 }
 
-/** One walk, skipping the names of properties (`o.name`, `{name: v}`, `name() {}`). */
-function gather(program: Program): IdentifierNode[] {
-  const found: IdentifierNode[] = [];
-  const stack: Node[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop() as AnyNode;
-    switch (node.type) {
-      case 'Identifier':
-        found.push(node);
-        continue;
-      case 'MemberExpression':
-        if (node.computed) break;
-        stack.push(node.object);
-        continue;
-      case 'Property':
-      case 'MethodDefinition':
-      case 'PropertyDefinition':
-        if (node.computed) break;
-        if (node.value) stack.push(node.value);
-        continue;
-      default:
-        break;
-    }
-    pushChildren(stack, node);
-  }
-  // The walk pops in source order; acorn-loose's repaired trees may not be.
+/** Walks meet identifiers in source order; acorn-loose's repaired trees may not be. */
+function inSourceOrder(found: IdentifierNode[]): IdentifierNode[] {
   for (let i = 1; i < found.length; i++) {
     if ((found[i - 1] as Node).start > (found[i] as Node).start) {
       found.sort((a, b) => a.start - b.start);
@@ -102,6 +78,22 @@ function gather(program: Program): IdentifierNode[] {
     }
   }
   return found;
+}
+
+/** Whether an identifier names a property (`o.name`, `{name: v}`, `name() {}`) rather than a variable. */
+export function isPropertyName(identifier: Node, parent: Node | undefined): boolean {
+  const around = parent as AnyNode | undefined;
+  switch (around?.type) {
+    case 'MemberExpression':
+      return around.property === identifier && !around.computed;
+    case 'Property':
+      return around.key === identifier && !around.computed && around.value !== identifier;
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+      return around.key === identifier && !around.computed;
+    default:
+      return false;
+  }
 }
 
 /** Counting sort of reference indexes by bucket: stable, so each bucket stays in source order. */
