@@ -14,9 +14,8 @@
 import type { AnyNode, Node, Pattern, Program } from 'acorn';
 import { isFunctionNode, type FunctionNode, TEST_METHODS, TEXT_CONVERTER_NAMES, unwrap } from './flow.js';
 import { memberName } from './member-name.js';
+import type { IdentifierNode } from './references.js';
 import type { Binding, FoundBinding } from './scope.js';
-
-type IdentifierNode = Extract<AnyNode, { type: 'Identifier' }>;
 
 /** What the marking needs from the file's flow analysis. */
 export interface CarrierInputs {
