@@ -75205,6 +75205,9 @@ function mayNameSource(name) {
   if (code2 >= 128) return true;
   return ((PLAIN_NAME_LENGTHS[code2 | 32] ?? 0) & 1 << length) !== 0;
 }
+function isSourceName(name) {
+  return mayNameSource(name) && (envSourceKind(name) !== null || MEMBER_SOURCE_NAMES.has(name));
+}
 var INTL_CONSTRUCTORS = /* @__PURE__ */ new Set([
   "DateTimeFormat",
   "NumberFormat",
@@ -75293,23 +75296,20 @@ function markCarriers(inputs, origins, readingDeclarators) {
   const returns = (fn) => {
     if (returning.has(fn)) return;
     returning.add(fn);
-    const outer = outermostWrapper(inputs.parentOf, fn);
-    const parent = inputs.parentOf(outer);
-    if (parent?.type === "CallExpression" && parent.callee === outer) work.push(parent);
-    if (fn.type === "FunctionDeclaration" && fn.id) {
-      const around = inputs.parentOf(fn);
-      if (around !== void 0) callsByName(fn, fn.id.name, enclosingScope(inputs, around));
-    }
+    const called = inputs.callOf(fn);
+    if (called !== null) work.push(called);
+    if (fn.type === "FunctionDeclaration" && fn.id) callsByName(fn, fn.id.name, inputs.enclosingScope(fn));
     if (fn.type === "FunctionExpression" && fn.id) callsByName(fn, fn.id.name, fn);
+    const outer = inputs.outermostWrapper(fn);
+    const parent = inputs.parentOf(outer);
     if (parent?.type === "VariableDeclarator" && parent.init === outer && parent.id.type === "Identifier") {
-      callsByName(fn, parent.id.name, enclosingScope(inputs, parent));
+      callsByName(fn, parent.id.name, inputs.enclosingScope(parent));
     }
   };
   const callsByName = (fn, name, scope) => {
     for (const occurrence of inputs.referencesIn(name, scope)) {
-      const outer = outermostWrapper(inputs.parentOf, occurrence);
-      const call = inputs.parentOf(outer);
-      if (call?.type === "CallExpression" && call.callee === outer && inputs.functionOf(occurrence) === fn) work.push(call);
+      const call = inputs.callOf(occurrence);
+      if (call !== null && inputs.functionOf(occurrence) === fn) work.push(call);
     }
   };
   for (const declarator of readingDeclarators) taintPattern(declarator.id);
@@ -75368,7 +75368,7 @@ function markCarriers(inputs, origins, readingDeclarators) {
         break;
       }
       case "ReturnStatement": {
-        const fn = enclosingFunction(inputs, parent);
+        const fn = inputs.enclosingFunction(parent);
         if (fn !== null) returns(fn);
         break;
       }
@@ -75428,25 +75428,6 @@ function patternIdentifiers(pattern) {
     }
   }
   return identifiers;
-}
-function outermostWrapper(parentOf, node) {
-  let current2 = node;
-  for (; ; ) {
-    const parent = parentOf(current2);
-    if (parent === void 0) return current2;
-    const wraps = parent.type === "ParenthesizedExpression" || parent.type === "ChainExpression" || parent.type === "AwaitExpression" || parent.type === "SequenceExpression" && parent.expressions[parent.expressions.length - 1] === current2;
-    if (!wraps) return current2;
-    current2 = parent;
-  }
-}
-function enclosingFunction(inputs, node) {
-  for (let current2 = inputs.parentOf(node); current2 !== void 0; current2 = inputs.parentOf(current2)) {
-    if (isFunctionNode(current2)) return current2;
-  }
-  return null;
-}
-function enclosingScope(inputs, node) {
-  return enclosingFunction(inputs, node) ?? inputs.program;
 }
 
 // src/analysis/facts/references.ts
@@ -75712,7 +75693,7 @@ function sourceAt(node, ancestorsInput, scope) {
   switch (current2.type) {
     case "MemberExpression": {
       const name = memberName(current2);
-      if (name === null || !mayNameSource(name) || envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name)) return null;
+      if (name === null || !isSourceName(name)) return null;
       const path = scope.resolve(current2, ancestors());
       return path === null ? null : pathSource(path, current2.start);
     }
@@ -75789,7 +75770,7 @@ function unwrap2(node) {
     } else return current2;
   }
 }
-function isFunctionNode(node) {
+function isFunctionNode2(node) {
   const type = node?.type;
   return type === "FunctionDeclaration" || type === "FunctionExpression" || type === "ArrowFunctionExpression";
 }
@@ -75838,32 +75819,27 @@ function holds(node, target) {
   return node === target || node.start <= target.start && target.end <= node.end && node.end > node.start;
 }
 function holdersIn(children, target) {
-  let from = 0;
-  if (children.length > SCANNED_CHILDREN) {
-    let low = 0;
-    let high = children.length;
-    while (low < high) {
-      const middle = low + high >>> 1;
-      const child = children[middle];
-      if (!isNode(child)) {
-        low = 0;
-        break;
-      }
-      if (child.start > target.start) high = middle;
-      else low = middle + 1;
-    }
-    from = Math.max(0, low - 2);
-    while (from > 0 && isNode(children[from]) && children[from].start === target.start) from--;
-    if (low === 0) from = 0;
-  }
   const found = [];
-  for (let i2 = from; i2 < children.length; i2++) {
+  for (let i2 = lastStartingBy(children, target.start); i2 >= 0; i2--) {
     const child = children[i2];
-    if (!isNode(child)) continue;
-    if (child.start > target.start) break;
+    if (!isNode(child) || child.start > target.start) continue;
+    if (child.end < target.start) break;
     if (holds(child, target)) found.push(child);
   }
   return found;
+}
+function lastStartingBy(children, start) {
+  if (children.length <= SCANNED_CHILDREN) return children.length - 1;
+  let low = 0;
+  let high = children.length;
+  while (low < high) {
+    const middle = low + high >>> 1;
+    const child = children[middle];
+    if (!isNode(child)) return children.length - 1;
+    if (child.start > start) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 var READ_TYPES = /* @__PURE__ */ new Set(["MemberExpression", "CallExpression", "Literal", "TemplateElement", "VariableDeclarator", "Identifier"]);
 function recordRead(reads, node, ancestors, scope) {
@@ -75877,7 +75853,7 @@ function recordRead(reads, node, ancestors, scope) {
   }
 }
 function readsByDestructuring(declarator, ancestors, scope) {
-  if (declarator.id.type !== "ObjectPattern" || !declarator.init || !somePatternKey(declarator.id, mayNameSource)) return false;
+  if (declarator.id.type !== "ObjectPattern" || !declarator.init || !somePatternKey(declarator.id, isSourceName)) return false;
   const base = scope.resolve(declarator.init, ancestors);
   if (base === null) return false;
   const stack = [{ pattern: declarator.id, path: [] }];
@@ -75972,9 +75948,8 @@ var FlowAnalysis = class {
         case "MemberExpression": {
           if (parent.computed && parent.property === carrier) lookups.add(parent);
           if (parent.object !== carrier) break;
-          const callee = outermostWrapper(this.parentOf, parent);
-          const call = this.parents.get(callee);
-          if (call?.type === "CallExpression" && call.callee === callee) calls.add(call);
+          const call = this.callOf(parent);
+          if (call !== null) calls.add(call);
           break;
         }
         case "SwitchStatement":
@@ -75992,9 +75967,19 @@ var FlowAnalysis = class {
     this.referenceIndex ??= new References(this.reads.references);
     return this.referenceIndex.in(name, scope);
   }
-  /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
-  callOf(reference) {
-    const callee = outermostWrapper(this.parentOf, reference);
+  /** The outermost of the wrappers `unwrap` sees through (`(0, f)`, `(f)`, `f?.`) around a node. */
+  outermostWrapper(node) {
+    let current2 = node;
+    for (; ; ) {
+      const parent = this.parents.get(current2);
+      const wraps = parent?.type === "ParenthesizedExpression" || parent?.type === "ChainExpression" || parent?.type === "AwaitExpression" || parent?.type === "SequenceExpression" && parent.expressions[parent.expressions.length - 1] === current2;
+      if (parent === void 0 || !wraps) return current2;
+      current2 = parent;
+    }
+  }
+  /** The call whose callee `node` is, through those wrappers, or null. */
+  callOf(node) {
+    const callee = this.outermostWrapper(node);
     const call = this.parents.get(callee);
     return call?.type === "CallExpression" && call.callee === callee ? call : null;
   }
@@ -76058,16 +76043,16 @@ var FlowAnalysis = class {
   /** The function a callee refers to, when it is declared in this file. */
   functionOf(callee) {
     const target = unwrap2(callee);
-    if (isFunctionNode(target)) return target;
+    if (isFunctionNode2(target)) return target;
     if (target.type !== "Identifier") return null;
     const found = this.bindingOf(target);
     const binding = found?.binding;
     const declaration = binding?.declaration;
     if (found === void 0 || binding === null || binding === void 0 || declaration === void 0) return null;
-    if (binding.kind === "function" && isFunctionNode(declaration)) return declaration;
+    if (binding.kind === "function" && isFunctionNode2(declaration)) return declaration;
     if (binding.init !== null && binding.path?.length === 0) {
       const init = unwrap2(binding.init);
-      if (isFunctionNode(init) && this.assignmentsTo(target.name, found).length === 0) return init;
+      if (isFunctionNode2(init) && this.assignmentsTo(target.name, found).length === 0) return init;
     }
     return null;
   }
@@ -76099,12 +76084,16 @@ var FlowAnalysis = class {
     }
     return sites;
   }
+  /** The function around `node`, or null at the top level. */
+  enclosingFunction(node) {
+    for (let current2 = this.parents.get(node); current2 !== void 0; current2 = this.parents.get(current2)) {
+      if (isFunctionNode2(current2)) return current2;
+    }
+    return null;
+  }
   /** The function (or the program) whose range holds every use of a name declared at `node`. */
   enclosingScope(node) {
-    for (let current2 = this.parents.get(node); current2 !== void 0; current2 = this.parents.get(current2)) {
-      if (isFunctionNode(current2)) return current2;
-    }
-    return this.program;
+    return this.enclosingFunction(node) ?? this.program;
   }
   /** The expressions `fn` returns (not those of nested functions). */
   returnsOf(fn) {
@@ -76122,7 +76111,7 @@ var FlowAnalysis = class {
           if (current2.argument) found.push(current2.argument);
           continue;
         }
-        if (isFunctionNode(current2) || !isStatement(current2)) continue;
+        if (isFunctionNode2(current2) || !isStatement(current2)) continue;
         pushChildren(stack, current2);
       }
     }
@@ -76224,7 +76213,7 @@ var FlowAnalysis = class {
     const binding = found.binding;
     const declaration = binding.declaration;
     if (binding.kind === "param") {
-      if (binding.paramIndex === void 0 || !isFunctionNode(declaration)) return null;
+      if (binding.paramIndex === void 0 || !isFunctionNode2(declaration)) return null;
       for (const call of this.callSites(declaration)) {
         const argument = call.arguments[binding.paramIndex];
         const taint = argument === void 0 ? null : this.taintOf(argument, depth);
@@ -76249,8 +76238,11 @@ var FlowAnalysis = class {
   }
   carrierInputs() {
     return {
-      program: this.program,
       parentOf: this.parentOf,
+      outermostWrapper: (node) => this.outermostWrapper(node),
+      callOf: (node) => this.callOf(node),
+      enclosingFunction: (node) => this.enclosingFunction(node),
+      enclosingScope: (node) => this.enclosingScope(node),
       referencesIn: (name, scope) => this.referencesIn(name, scope),
       bindingOf: (identifier) => this.bindingOf(identifier),
       functionOf: (callee) => this.functionOf(callee)
@@ -76705,7 +76697,7 @@ function listOf(flow, operand, budget) {
       const fn = binding.declaration;
       const call = fn === void 0 ? void 0 : flow.parents.get(fn);
       if (call?.type !== "CallExpression" || call.arguments[0] !== fn) {
-        return isFunctionNode(fn) && binding.paramIndex !== void 0 ? argumentList(flow, fn, binding.paramIndex, budget) : null;
+        return isFunctionNode2(fn) && binding.paramIndex !== void 0 ? argumentList(flow, fn, binding.paramIndex, budget) : null;
       }
       if (binding.paramIndex !== 0) return null;
       const callee = unwrap2(call.callee);
@@ -76799,7 +76791,7 @@ function traceOutcome(flow, results) {
       case "ReturnStatement":
       case "ArrowFunctionExpression": {
         if (parent.type === "ArrowFunctionExpression" && parent.body !== current2) break;
-        const fn = parent.type === "ArrowFunctionExpression" ? parent : enclosingFunction2(flow, parent);
+        const fn = parent.type === "ArrowFunctionExpression" ? parent : flow.enclosingFunction(parent);
         if (fn === null) break;
         returned = true;
         worklist.push(...flow.callSites(fn));
@@ -76834,14 +76826,6 @@ function traceOutcome(flow, results) {
 function isExportTarget(flow, target) {
   const path = flow.resolvePath(target);
   return path !== null && (path[0] === "module" && path[1] === "exports" || path[0] === "exports");
-}
-function enclosingFunction2(flow, node) {
-  let current2 = flow.parents.get(node);
-  while (current2 !== void 0 && !isFunctionNode(current2)) current2 = flow.parents.get(current2);
-  return asFunction(current2);
-}
-function asFunction(node) {
-  return isFunctionNode(node) ? node : null;
 }
 function references(flow, declared) {
   const found = flow.bindingOf(declared);
@@ -77504,7 +77488,7 @@ var fingerprintSource = Object.freeze({
       MemberExpression(node, ancestors) {
         const name = memberName(node);
         if (name === null) return;
-        if (!mayNameSource(name) || envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name)) return;
+        if (!isSourceName(name)) return;
         const path = ctx.facts.scope.resolve(node, ancestors);
         if (path !== null) recordPath(node.start, path);
       },
@@ -77524,13 +77508,13 @@ var fingerprintSource = Object.freeze({
       VariableDeclarator(node, ancestors) {
         const declarator = node;
         if (declarator.id.type !== "ObjectPattern" || !declarator.init) return;
-        if (!somePatternKey(declarator.id, mayNameSource)) return;
+        if (!somePatternKey(declarator.id, isSourceName)) return;
         const base = ctx.facts.scope.resolve(declarator.init, ancestors);
         if (base !== null) recordPattern(declarator.id, base);
       },
       AssignmentExpression(node, ancestors) {
         const assignment = node;
-        if (assignment.left.type !== "ObjectPattern" || !somePatternKey(assignment.left, mayNameSource)) return;
+        if (assignment.left.type !== "ObjectPattern" || !somePatternKey(assignment.left, isSourceName)) return;
         const base = ctx.facts.scope.resolve(assignment.right, ancestors);
         if (base !== null) recordPattern(assignment.left, base);
       },

@@ -16,8 +16,7 @@ import {
   envSourceKind,
   INTL_CONSTRUCTORS,
   intlOptionKind,
-  MEMBER_SOURCE_NAMES,
-  mayNameSource,
+  isSourceName,
   memberSource,
   methodSource,
   SOURCE_KIND_LABELS,
@@ -99,7 +98,7 @@ export const fingerprintSource: Detector = Object.freeze({
         const name = memberName(node);
         if (name === null) return;
         // Cheap name tests first: only a catalogued name is worth resolving the object.
-        if (!mayNameSource(name) || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return;
+        if (!isSourceName(name)) return;
         const path = ctx.facts.scope.resolve(node, ancestors);
         if (path !== null) recordPath(node.start, path);
       },
@@ -122,14 +121,14 @@ export const fingerprintSource: Detector = Object.freeze({
         const declarator = node as Extract<AnyNode, { type: 'VariableDeclarator' }>;
         if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return;
         // Only a catalogued key can make a read: most destructurings are not worth resolving.
-        if (!somePatternKey(declarator.id, mayNameSource)) return;
+        if (!somePatternKey(declarator.id, isSourceName)) return;
         const base = ctx.facts.scope.resolve(declarator.init, ancestors);
         if (base !== null) recordPattern(declarator.id, base);
       },
 
       AssignmentExpression(node, ancestors) {
         const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
-        if (assignment.left.type !== 'ObjectPattern' || !somePatternKey(assignment.left, mayNameSource)) return;
+        if (assignment.left.type !== 'ObjectPattern' || !somePatternKey(assignment.left, isSourceName)) return;
         const base = ctx.facts.scope.resolve(assignment.right, ancestors);
         if (base !== null) recordPattern(assignment.left, base);
       },

@@ -11,7 +11,7 @@
  * backward search has limits (call sites examined, depth), this side has none, so it marks a
  * superset. `__tests__/analysis/facts/carriers.test.ts` holds it to that against `taintOf`.
  */
-import type { AnyNode, Node, Pattern, Program } from 'acorn';
+import type { AnyNode, Node, Pattern } from 'acorn';
 import { isFunctionNode, type FunctionNode, TEST_METHODS, TEXT_CONVERTER_NAMES, unwrap } from './flow.js';
 import { memberName } from './member-name.js';
 import type { IdentifierNode } from './references.js';
@@ -19,8 +19,14 @@ import type { Binding, FoundBinding } from './scope.js';
 
 /** What the marking needs from the file's flow analysis. */
 export interface CarrierInputs {
-  readonly program: Program;
   parentOf(node: Node): Node | undefined;
+  /** The outermost wrapper `unwrap` sees through around a node (`(0, f)`), or the node. */
+  outermostWrapper(node: Node): Node;
+  /** The call whose callee the node is, through those wrappers, or null. */
+  callOf(node: Node): Extract<AnyNode, { type: 'CallExpression' }> | null;
+  enclosingFunction(node: Node): FunctionNode | null;
+  /** The function (or the program) whose range holds every use of a name declared at `node`. */
+  enclosingScope(node: Node): Node;
   /** The identifiers named `name` that reference a variable inside `scope`'s range, in source order. */
   referencesIn(name: string, scope: Node): readonly IdentifierNode[];
   bindingOf(identifier: IdentifierNode): FoundBinding | undefined;
@@ -61,25 +67,22 @@ export function markCarriers(
     if (returning.has(fn)) return;
     returning.add(fn);
     // Called where it is written: `(() => tz)()`.
-    const outer = outermostWrapper(inputs.parentOf, fn);
-    const parent = inputs.parentOf(outer) as AnyNode | undefined;
-    if (parent?.type === 'CallExpression' && parent.callee === outer) work.push(parent);
+    const called = inputs.callOf(fn);
+    if (called !== null) work.push(called);
     // Called by a name: its declaration's, its variable's, or (inside) a function expression's own.
-    if (fn.type === 'FunctionDeclaration' && fn.id) {
-      const around = inputs.parentOf(fn);
-      if (around !== undefined) callsByName(fn, fn.id.name, enclosingScope(inputs, around));
-    }
+    if (fn.type === 'FunctionDeclaration' && fn.id) callsByName(fn, fn.id.name, inputs.enclosingScope(fn));
     if (fn.type === 'FunctionExpression' && fn.id) callsByName(fn, fn.id.name, fn);
+    const outer = inputs.outermostWrapper(fn);
+    const parent = inputs.parentOf(outer) as AnyNode | undefined;
     if (parent?.type === 'VariableDeclarator' && parent.init === outer && parent.id.type === 'Identifier') {
-      callsByName(fn, parent.id.name, enclosingScope(inputs, parent));
+      callsByName(fn, parent.id.name, inputs.enclosingScope(parent));
     }
   };
 
   const callsByName = (fn: FunctionNode, name: string, scope: Node): void => {
     for (const occurrence of inputs.referencesIn(name, scope)) {
-      const outer = outermostWrapper(inputs.parentOf, occurrence);
-      const call = inputs.parentOf(outer) as AnyNode | undefined;
-      if (call?.type === 'CallExpression' && call.callee === outer && inputs.functionOf(occurrence) === fn) work.push(call);
+      const call = inputs.callOf(occurrence);
+      if (call !== null && inputs.functionOf(occurrence) === fn) work.push(call);
     }
   };
 
@@ -140,7 +143,7 @@ export function markCarriers(
         break;
       }
       case 'ReturnStatement': {
-        const fn = enclosingFunction(inputs, parent);
+        const fn = inputs.enclosingFunction(parent);
         if (fn !== null) returns(fn);
         break;
       }
@@ -207,33 +210,4 @@ function patternIdentifiers(pattern: Pattern): IdentifierNode[] {
     }
   }
   return identifiers;
-}
-
-/** The outermost of the wrappers `unwrap` sees through (`(0, f)`, `(f)`, `f?.`) around a node. */
-export function outermostWrapper(parentOf: (node: Node) => Node | undefined, node: Node): Node {
-  let current = node;
-  for (;;) {
-    const parent = parentOf(current) as AnyNode | undefined;
-    if (parent === undefined) return current;
-    const wraps =
-      parent.type === 'ParenthesizedExpression' ||
-      parent.type === 'ChainExpression' ||
-      parent.type === 'AwaitExpression' ||
-      (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === current);
-    if (!wraps) return current;
-    current = parent;
-  }
-}
-
-/** The function around `node`, or null at the top level. */
-function enclosingFunction(inputs: CarrierInputs, node: Node): FunctionNode | null {
-  for (let current = inputs.parentOf(node); current !== undefined; current = inputs.parentOf(current)) {
-    if (isFunctionNode(current)) return current;
-  }
-  return null;
-}
-
-/** The function (or the program) whose range holds every use of a name declared at `node`. */
-function enclosingScope(inputs: CarrierInputs, node: Node): Node {
-  return enclosingFunction(inputs, node) ?? inputs.program;
 }

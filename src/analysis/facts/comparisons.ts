@@ -405,7 +405,7 @@ function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: E
       case 'ReturnStatement':
       case 'ArrowFunctionExpression': {
         if (parent.type === 'ArrowFunctionExpression' && parent.body !== current) break;
-        const fn = parent.type === 'ArrowFunctionExpression' ? parent : enclosingFunction(flow, parent);
+        const fn = parent.type === 'ArrowFunctionExpression' ? parent : flow.enclosingFunction(parent);
         if (fn === null) break;
         returned = true;
         worklist.push(...flow.callSites(fn));
@@ -443,16 +443,6 @@ function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: E
 function isExportTarget(flow: FlowAnalysis, target: Node): boolean {
   const path = flow.resolvePath(target);
   return path !== null && ((path[0] === 'module' && path[1] === 'exports') || path[0] === 'exports');
-}
-
-function enclosingFunction(flow: FlowAnalysis, node: Node): ReturnType<typeof asFunction> {
-  let current = flow.parents.get(node);
-  while (current !== undefined && !isFunctionNode(current)) current = flow.parents.get(current);
-  return asFunction(current);
-}
-
-function asFunction(node: Node | undefined): Extract<AnyNode, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }> | null {
-  return isFunctionNode(node) ? node : null;
 }
 
 /** Reads of the variable a declared identifier names, within its scope (bounded). */

@@ -20,14 +20,14 @@ import {
   INTL_CONSTRUCTORS,
   intlOptionKind,
   MEMBER_SOURCE_NAMES,
-  mayNameSource,
+  isSourceName,
   memberSource,
   methodSource,
   stringSources,
   type SourceKind,
 } from './sources.js';
 import type { NameResolver } from './values.js';
-import { type CarrierInputs, markCarriers, outermostWrapper } from './carriers.js';
+import { type CarrierInputs, markCarriers } from './carriers.js';
 import { type IdentifierNode, isPropertyName, References } from './references.js';
 import { walk } from '../walk.js';
 import type { Visitors } from '../detector.js';
@@ -85,7 +85,7 @@ export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scop
   switch (current.type) {
     case 'MemberExpression': {
       const name = memberName(current);
-      if (name === null || !mayNameSource(name) || (envSourceKind(name) === null && !MEMBER_SOURCE_NAMES.has(name))) return null;
+      if (name === null || !isSourceName(name)) return null;
       const path = scope.resolve(current, ancestors());
       return path === null ? null : pathSource(path, current.start);
     }
@@ -179,7 +179,7 @@ export function isFunctionNode(node: Node | null | undefined): node is FunctionN
 const PARENT: unique symbol = Symbol('parent');
 type Linked = Node & { [PARENT]?: Node };
 
-/** Arrays of children up to this length are scanned; longer ones (a bundle's top level) are bisected. */
+/** Arrays of children up to this length are scanned from the end; longer ones (a bundle's top level) are bisected. */
 const SCANNED_CHILDREN = 32;
 
 /**
@@ -231,36 +231,35 @@ function holds(node: Node, target: Node): boolean {
   return node === target || (node.start <= target.start && target.end <= node.end && node.end > node.start);
 }
 
-/** The children of a position-ordered array whose range holds the target. */
+/**
+ * The children of a position-ordered array whose range holds the target. Siblings do not
+ * overlap, so only the last ones starting at or before the target can (zero-width ones share a
+ * start): found by bisecting a long array, then stepping back until a child ends before it.
+ */
 function holdersIn(children: readonly unknown[], target: Node): Node[] {
-  let from = 0;
-  if (children.length > SCANNED_CHILDREN) {
-    // The last child starting at or before the target; holes (`[, a]`) stop the bisection.
-    let low = 0;
-    let high = children.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const child = children[middle];
-      if (!isNode(child)) {
-        low = 0;
-        break;
-      }
-      if (child.start > target.start) high = middle;
-      else low = middle + 1;
-    }
-    from = Math.max(0, low - 2);
-    // Zero-width siblings can share a start: step back over them.
-    while (from > 0 && isNode(children[from]) && (children[from] as Node).start === target.start) from--;
-    if (low === 0) from = 0;
-  }
   const found: Node[] = [];
-  for (let i = from; i < children.length; i++) {
+  for (let i = lastStartingBy(children, target.start); i >= 0; i--) {
     const child = children[i];
-    if (!isNode(child)) continue;
-    if (child.start > target.start) break;
+    if (!isNode(child) || child.start > target.start) continue;
+    if (child.end < target.start) break;
     if (holds(child, target)) found.push(child);
   }
   return found;
+}
+
+/** The index of the last child starting at or before `start`; the last index for short arrays or holes (`[, a]`). */
+function lastStartingBy(children: readonly unknown[], start: number): number {
+  if (children.length <= SCANNED_CHILDREN) return children.length - 1;
+  let low = 0;
+  let high = children.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const child = children[middle];
+    if (!isNode(child)) return children.length - 1;
+    if (child.start > start) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 
 /** The nodes the deep analysis compares or hands on: those with an operand that may carry a fingerprint. */
@@ -304,7 +303,7 @@ function readsByDestructuring(
   ancestors: readonly Node[],
   scope: Scope,
 ): boolean {
-  if (declarator.id.type !== 'ObjectPattern' || !declarator.init || !somePatternKey(declarator.id, mayNameSource)) return false;
+  if (declarator.id.type !== 'ObjectPattern' || !declarator.init || !somePatternKey(declarator.id, isSourceName)) return false;
   const base = scope.resolve(declarator.init, ancestors);
   if (base === null) return false;
   const stack: { pattern: AnyNode; path: string[] }[] = [{ pattern: declarator.id as AnyNode, path: [] }];
@@ -409,9 +408,8 @@ export class FlowAnalysis {
           if (parent.computed && parent.property === carrier) lookups.add(parent);
           if (parent.object !== carrier) break;
           // A receiver: `carrier.includes(x)`, also as `(0, carrier.includes)(x)`.
-          const callee = outermostWrapper(this.parentOf, parent);
-          const call = this.parents.get(callee) as AnyNode | undefined;
-          if (call?.type === 'CallExpression' && call.callee === callee) calls.add(call);
+          const call = this.callOf(parent);
+          if (call !== null) calls.add(call);
           break;
         }
         case 'SwitchStatement':
@@ -431,9 +429,24 @@ export class FlowAnalysis {
     return this.referenceIndex.in(name, scope);
   }
 
-  /** The call whose callee is `reference` (through `(0, f)` and the like), or null. */
-  private callOf(reference: Node): CallNode | null {
-    const callee = outermostWrapper(this.parentOf, reference);
+  /** The outermost of the wrappers `unwrap` sees through (`(0, f)`, `(f)`, `f?.`) around a node. */
+  outermostWrapper(node: Node): Node {
+    let current = node;
+    for (;;) {
+      const parent = this.parents.get(current) as AnyNode | undefined;
+      const wraps =
+        parent?.type === 'ParenthesizedExpression' ||
+        parent?.type === 'ChainExpression' ||
+        parent?.type === 'AwaitExpression' ||
+        (parent?.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === current);
+      if (parent === undefined || !wraps) return current;
+      current = parent;
+    }
+  }
+
+  /** The call whose callee `node` is, through those wrappers, or null. */
+  callOf(node: Node): CallNode | null {
+    const callee = this.outermostWrapper(node);
     const call = this.parents.get(callee) as AnyNode | undefined;
     return call?.type === 'CallExpression' && call.callee === callee ? call : null;
   }
@@ -546,12 +559,17 @@ export class FlowAnalysis {
     return sites;
   }
 
-  /** The function (or the program) whose range holds every use of a name declared at `node`. */
-  enclosingScope(node: Node): Node {
+  /** The function around `node`, or null at the top level. */
+  enclosingFunction(node: Node): FunctionNode | null {
     for (let current = this.parents.get(node); current !== undefined; current = this.parents.get(current)) {
       if (isFunctionNode(current)) return current;
     }
-    return this.program;
+    return null;
+  }
+
+  /** The function (or the program) whose range holds every use of a name declared at `node`. */
+  enclosingScope(node: Node): Node {
+    return this.enclosingFunction(node) ?? this.program;
   }
 
   /** The expressions `fn` returns (not those of nested functions). */
@@ -703,8 +721,11 @@ export class FlowAnalysis {
 
   private carrierInputs(): CarrierInputs {
     return {
-      program: this.program,
       parentOf: this.parentOf,
+      outermostWrapper: (node) => this.outermostWrapper(node),
+      callOf: (node) => this.callOf(node),
+      enclosingFunction: (node) => this.enclosingFunction(node),
+      enclosingScope: (node) => this.enclosingScope(node),
       referencesIn: (name, scope) => this.referencesIn(name, scope),
       bindingOf: (identifier) => this.bindingOf(identifier),
       functionOf: (callee) => this.functionOf(callee),

@@ -197,6 +197,11 @@ export function mayNameSource(name: string): boolean {
   return ((PLAIN_NAME_LENGTHS[code | 0x20] ?? 0) & (1 << length)) !== 0;
 }
 
+/** Whether a member name is an environment variable or a member the catalogue lists: the cheap test before any resolving. */
+export function isSourceName(name: string): boolean {
+  return mayNameSource(name) && (envSourceKind(name) !== null || MEMBER_SOURCE_NAMES.has(name));
+}
+
 /**
  * `Intl.<Constructor>().resolvedOptions()`: DateTimeFormat carries the timezone; every Intl
  * formatter carries the locale.
