@@ -29799,7 +29799,7 @@ var require_lib19 = __commonJS({
     var path = __require("path");
     var EE = __require("events").EventEmitter;
     var Minimatch = require_commonjs4().Minimatch;
-    var Walker = class _Walker extends EE {
+    var Walker2 = class _Walker extends EE {
       constructor(opts) {
         opts = opts || {};
         super(opts);
@@ -29987,7 +29987,7 @@ var require_lib19 = __commonJS({
         return included;
       }
     };
-    var WalkerSync = class _WalkerSync extends Walker {
+    var WalkerSync = class _WalkerSync extends Walker2 {
       start() {
         this.onReaddir(fs2.readdirSync(this.path));
         return this;
@@ -30012,14 +30012,14 @@ var require_lib19 = __commonJS({
     };
     var walk2 = (opts, callback) => {
       const p2 = new Promise((resolve2, reject) => {
-        new Walker(opts).on("done", resolve2).on("error", reject).start();
+        new Walker2(opts).on("done", resolve2).on("error", reject).start();
       });
       return callback ? p2.then((res) => callback(null, res), callback) : p2;
     };
     var walkSync = (opts) => new WalkerSync(opts).start().result;
     module.exports = walk2;
     walk2.sync = walkSync;
-    walk2.Walker = Walker;
+    walk2.Walker = Walker2;
     walk2.WalkerSync = WalkerSync;
   }
 });
@@ -75229,7 +75229,9 @@ var METHOD_SOURCES = Object.freeze({
 function intlOptionKind(name) {
   return own(INTL_RESOLVED_OPTIONS, name) ?? null;
 }
+var METHOD_NAME_LENGTHS = new Set(Object.keys(METHOD_SOURCES).map((name) => name.length));
 function methodSource(name) {
+  if (!METHOD_NAME_LENGTHS.has(name.length)) return null;
   return own(METHOD_SOURCES, name) ?? null;
 }
 function own(table2, key) {
@@ -75633,23 +75635,168 @@ function visitorKeys(node) {
 }
 
 // src/analysis/walk.ts
-function walk(program, visit2) {
-  const ancestors = [];
-  const stack = [program];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (item === void 0) break;
-    if (item === EXIT) {
-      const node = ancestors[ancestors.length - 1];
-      if (node !== void 0) visit2(node, ancestors);
-      ancestors.pop();
-      continue;
-    }
-    ancestors.push(item);
-    stack.push(EXIT);
-    pushChildren(stack, item);
-  }
+var RECURSION_LIMIT = 400;
+function walk(root, visit2) {
+  new Walker(visit2, visit2, visit2, visit2, () => visit2).node(root);
 }
+function walkByType(root, visitors) {
+  new Walker(
+    visitors.get("Identifier"),
+    visitors.get("MemberExpression"),
+    visitors.get("CallExpression"),
+    visitors.get("Literal"),
+    (type) => visitors.get(type)
+  ).node(root);
+}
+var Walker = class {
+  constructor(onIdentifier, onMember, onCall, onLiteral, visitorFor) {
+    this.onIdentifier = onIdentifier;
+    this.onMember = onMember;
+    this.onCall = onCall;
+    this.onLiteral = onLiteral;
+    this.visitorFor = visitorFor;
+  }
+  onIdentifier;
+  onMember;
+  onCall;
+  onLiteral;
+  visitorFor;
+  ancestors = [];
+  node(node) {
+    const ancestors = this.ancestors;
+    if (ancestors.length >= RECURSION_LIMIT) {
+      this.deep(node);
+      return;
+    }
+    ancestors.push(node);
+    switch (node.type) {
+      // The four most common types: three of every four nodes.
+      case "Identifier":
+        if (this.onIdentifier !== void 0) this.onIdentifier(node, ancestors);
+        ancestors.pop();
+        return;
+      case "MemberExpression":
+        this.node(node.object);
+        this.node(node.property);
+        if (this.onMember !== void 0) this.onMember(node, ancestors);
+        ancestors.pop();
+        return;
+      case "Literal":
+        if (this.onLiteral !== void 0) this.onLiteral(node, ancestors);
+        ancestors.pop();
+        return;
+      case "CallExpression":
+        this.node(node.callee);
+        this.list(node.arguments);
+        if (this.onCall !== void 0) this.onCall(node, ancestors);
+        ancestors.pop();
+        return;
+      case "ThisExpression":
+      case "TemplateElement":
+        break;
+      case "NewExpression":
+        this.node(node.callee);
+        this.list(node.arguments);
+        break;
+      case "ExpressionStatement":
+        this.node(node.expression);
+        break;
+      case "BinaryExpression":
+      case "LogicalExpression":
+      case "AssignmentExpression":
+        this.node(node.left);
+        this.node(node.right);
+        break;
+      case "Property":
+        this.node(node.key);
+        this.node(node.value);
+        break;
+      case "ObjectExpression":
+        this.list(node.properties);
+        break;
+      case "ArrayExpression":
+        this.list(node.elements);
+        break;
+      case "BlockStatement":
+        this.list(node.body);
+        break;
+      case "VariableDeclaration":
+        this.list(node.declarations);
+        break;
+      case "VariableDeclarator":
+        this.node(node.id);
+        this.optional(node.init);
+        break;
+      case "ReturnStatement":
+      case "UnaryExpression":
+        this.optional(node.argument);
+        break;
+      case "FunctionExpression":
+      case "FunctionDeclaration":
+        this.optional(node.id);
+        this.list(node.params);
+        this.node(node.body);
+        break;
+      case "ArrowFunctionExpression":
+        this.list(node.params);
+        this.node(node.body);
+        break;
+      case "IfStatement":
+      case "ConditionalExpression":
+        this.node(node.test);
+        this.node(node.consequent);
+        this.optional(node.alternate);
+        break;
+      case "SequenceExpression":
+        this.list(node.expressions);
+        break;
+      default:
+        this.byKeys(node);
+    }
+    const visit2 = this.visitorFor(node.type);
+    if (visit2 !== void 0) visit2(node, ancestors);
+    ancestors.pop();
+  }
+  /** A child array; holes (`[, a]`) are null. */
+  list(children) {
+    const nodes = children;
+    for (let i2 = 0; i2 < nodes.length; i2++) {
+      const child = nodes[i2];
+      if (child != null) this.node(child);
+    }
+  }
+  optional(child) {
+    if (child != null) this.node(child);
+  }
+  /** Any other type, through the table (or, for a type it does not know, every own key). */
+  byKeys(node) {
+    for (const key of visitorKeys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const child of value) if (isNode(child)) this.node(child);
+      } else if (isNode(value)) this.node(value);
+    }
+  }
+  /** The subtree under `node` with an explicit stack, sharing `ancestors` with the recursion. */
+  deep(root) {
+    const ancestors = this.ancestors;
+    const stack = [root];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      if (item === void 0) break;
+      if (item === EXIT) {
+        const node = ancestors[ancestors.length - 1];
+        const visit2 = node === void 0 ? void 0 : this.visitorFor(node.type);
+        if (node !== void 0 && visit2 !== void 0) visit2(node, ancestors);
+        ancestors.pop();
+        continue;
+      }
+      ancestors.push(item);
+      stack.push(EXIT);
+      pushChildren(stack, item);
+    }
+  }
+};
 var EXIT = /* @__PURE__ */ Symbol("exit");
 
 // src/analysis/facts/flow.ts
@@ -75688,24 +75835,23 @@ var TEXT_CONVERTERS = /* @__PURE__ */ new Set([
 ]);
 var TEXT_CONVERTER_NAMES = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf(".") + 1)));
 function sourceAt(node, ancestorsInput, scope) {
-  const ancestors = () => typeof ancestorsInput === "function" ? ancestorsInput() : ancestorsInput;
   const current2 = node;
   switch (current2.type) {
     case "MemberExpression": {
       const name = memberName(current2);
       if (name === null || !isSourceName(name)) return null;
-      const path = scope.resolve(current2, ancestors());
+      const path = scope.resolve(current2, ancestorsOf(ancestorsInput));
       return path === null ? null : pathSource(path, current2.start);
     }
     case "CallExpression": {
       const callee = current2.callee;
       if (callee.type === "MemberExpression") {
         const name = memberName(callee);
-        if (name === "resolvedOptions") return intlSource(callee.object, current2.start, ancestors(), scope);
+        if (name === "resolvedOptions") return intlSource(callee.object, current2.start, ancestorsOf(ancestorsInput), scope);
         const method2 = name === null ? null : methodSource(name);
         if (method2 !== null) return { start: current2.start, kind: method2.kind, what: method2.what };
       } else if (callee.type === "Identifier" && MEMBER_SOURCE_NAMES.has(callee.name)) {
-        const path = scope.resolve(callee, ancestors());
+        const path = scope.resolve(callee, ancestorsOf(ancestorsInput));
         return path === null ? null : pathSource(path, current2.start);
       }
       return null;
@@ -75716,7 +75862,7 @@ function sourceAt(node, ancestorsInput, scope) {
       return typeof current2.value.cooked === "string" ? literalSource(current2.value.cooked, current2.start) : null;
     case "VariableDeclarator": {
       if (current2.id.type !== "ObjectPattern" || !current2.init) return null;
-      const base = scope.resolve(current2.init, ancestors());
+      const base = scope.resolve(current2.init, ancestorsOf(ancestorsInput));
       if (base === null) return null;
       for (const property of current2.id.properties) {
         if (property.type !== "Property") continue;
@@ -75729,6 +75875,9 @@ function sourceAt(node, ancestorsInput, scope) {
     default:
       return null;
   }
+}
+function ancestorsOf(input) {
+  return typeof input === "function" ? input() : input;
 }
 function pathSource(path, start) {
   const name = path[path.length - 1];
@@ -90083,19 +90232,7 @@ function runDetectors(parsed, detectors) {
       else list2.push({ detectors: [index], handler, live: true });
     }
   });
-  walk(parsed.program, (node, ancestors) => {
-    const handlers = dispatch.get(node.type);
-    if (handlers === void 0) return;
-    for (let i2 = 0; i2 < handlers.length; i2++) {
-      const registered = handlers[i2];
-      if (!registered.live) continue;
-      try {
-        registered.handler(node, ancestors);
-      } catch (error) {
-        for (const detector of registered.detectors) fail(detector, error);
-      }
-    }
-  });
+  walkByType(parsed.program, composeByType(dispatch, fail));
   for (const { detector, handler } of exits) {
     if (failed[detector] === true) continue;
     try {
@@ -90106,6 +90243,23 @@ function runDetectors(parsed, detectors) {
   }
   findings.sort(compareFindings);
   return { findings, problems };
+}
+function composeByType(dispatch, fail) {
+  const composed = /* @__PURE__ */ new Map();
+  for (const [type, handlers] of dispatch) {
+    composed.set(type, (node, ancestors) => {
+      for (let i2 = 0; i2 < handlers.length; i2++) {
+        const registered = handlers[i2];
+        if (!registered.live) continue;
+        try {
+          registered.handler(node, ancestors);
+        } catch (error) {
+          for (const detector of registered.detectors) fail(detector, error);
+        }
+      }
+    });
+  }
+  return composed;
 }
 function toFinding(detector, report2, parsed, position2, snippet) {
   const { line, column } = position2(report2.start);

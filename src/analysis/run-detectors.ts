@@ -11,7 +11,7 @@ import { errorMessage } from '../errors.js';
 import { codeKindPhrase } from './entry-points.js';
 import { fileFacts } from './facts/file-facts.js';
 import { sourceLocator } from './source-locator.js';
-import { walk } from './walk.js';
+import { type NodeVisitor, walkByType } from './walk.js';
 
 export interface ParsedFile {
   /** Path inside the package, `/`-separated. */
@@ -92,19 +92,7 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
     }
   });
 
-  walk(parsed.program, (node, ancestors) => {
-    const handlers = dispatch.get(node.type);
-    if (handlers === undefined) return;
-    for (let i = 0; i < handlers.length; i++) {
-      const registered = handlers[i] as Registered;
-      if (!registered.live) continue;
-      try {
-        registered.handler(node, ancestors);
-      } catch (error) {
-        for (const detector of registered.detectors) fail(detector, error);
-      }
-    }
-  });
+  walkByType(parsed.program, composeByType(dispatch, fail));
 
   for (const { detector, handler } of exits) {
     if (failed[detector] === true) continue;
@@ -119,6 +107,30 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
   return { findings, problems };
 }
 
+/**
+ * One visitor per node type, calling every live handler registered for it. A throw fails the
+ * detectors that registered the handler and leaves the rest of the walk to the others.
+ */
+function composeByType(
+  dispatch: ReadonlyMap<string, readonly Registered[]>,
+  fail: (detector: number, error: unknown) => void,
+): Map<string, NodeVisitor> {
+  const composed = new Map<string, NodeVisitor>();
+  for (const [type, handlers] of dispatch) {
+    composed.set(type, (node, ancestors) => {
+      for (let i = 0; i < handlers.length; i++) {
+        const registered = handlers[i] as Registered;
+        if (!registered.live) continue;
+        try {
+          registered.handler(node, ancestors);
+        } catch (error) {
+          for (const detector of registered.detectors) fail(detector, error);
+        }
+      }
+    });
+  }
+  return composed;
+}
 
 function toFinding(
   detector: Detector,

@@ -70,35 +70,36 @@ const TEXT_CONVERTERS: ReadonlySet<string> = new Set([
 export const TEXT_CONVERTER_NAMES: ReadonlySet<string> = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf('.') + 1)));
 
 /**
- * The fingerprint a node reads by itself (not through a variable), or null. Cheap name tests run
- * before any scope lookup.
- */
-/**
  * Ancestors, or a function that builds them: building the chain costs more than the name checks
  * that rule out almost every node, so the deep analysis passes it lazily.
  */
 export type AncestorsInput = readonly Node[] | (() => readonly Node[]);
 
+/**
+ * The fingerprint a node reads by itself (not through a variable), or null. Cheap name tests run
+ * before any scope lookup. Asked about every member, call and literal of a file, it allocates
+ * nothing (not even a closure for the ancestors) until a name matches: garbage made during the
+ * walk is paid for in collections that copy the file's young AST.
+ */
 export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scope): SourceRead | null {
-  const ancestors = (): readonly Node[] => (typeof ancestorsInput === 'function' ? ancestorsInput() : ancestorsInput);
   const current = node as AnyNode;
   switch (current.type) {
     case 'MemberExpression': {
       const name = memberName(current);
       if (name === null || !isSourceName(name)) return null;
-      const path = scope.resolve(current, ancestors());
+      const path = scope.resolve(current, ancestorsOf(ancestorsInput));
       return path === null ? null : pathSource(path, current.start);
     }
     case 'CallExpression': {
       const callee = current.callee as AnyNode;
       if (callee.type === 'MemberExpression') {
         const name = memberName(callee);
-        if (name === 'resolvedOptions') return intlSource(callee.object, current.start, ancestors(), scope);
+        if (name === 'resolvedOptions') return intlSource(callee.object, current.start, ancestorsOf(ancestorsInput), scope);
         const method = name === null ? null : methodSource(name);
         if (method !== null) return { start: current.start, kind: method.kind, what: method.what };
       } else if (callee.type === 'Identifier' && MEMBER_SOURCE_NAMES.has(callee.name)) {
         // `const {hostname} = require('os'); hostname()`.
-        const path = scope.resolve(callee, ancestors());
+        const path = scope.resolve(callee, ancestorsOf(ancestorsInput));
         return path === null ? null : pathSource(path, current.start);
       }
       return null;
@@ -110,7 +111,7 @@ export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scop
     case 'VariableDeclarator': {
       // `const {TZ} = process.env`: the pattern's keys are reads.
       if (current.id.type !== 'ObjectPattern' || !current.init) return null;
-      const base = scope.resolve(current.init, ancestors());
+      const base = scope.resolve(current.init, ancestorsOf(ancestorsInput));
       if (base === null) return null;
       for (const property of current.id.properties) {
         if (property.type !== 'Property') continue;
@@ -123,6 +124,10 @@ export function sourceAt(node: Node, ancestorsInput: AncestorsInput, scope: Scop
     default:
       return null;
   }
+}
+
+function ancestorsOf(input: AncestorsInput): readonly Node[] {
+  return typeof input === 'function' ? input() : input;
 }
 
 function pathSource(path: RefPath, start: number): SourceRead | null {

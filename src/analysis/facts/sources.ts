@@ -233,8 +233,14 @@ export function intlOptionKind(name: string): SourceKind | null {
   return own(INTL_RESOLVED_OPTIONS, name) ?? null;
 }
 
+/** Lengths of `METHOD_SOURCES` names: every method call of a file asks, most fail this first. */
+const METHOD_NAME_LENGTHS: ReadonlySet<number> = new Set(Object.keys(METHOD_SOURCES).map((name) => name.length));
+
 /** The source a call of method `name` reads on any object, or null. */
 export function methodSource(name: string): SourceMatch | null {
+  // A property lookup by a name read from the code first interns the string: not worth it for
+  // the many names of the wrong length.
+  if (!METHOD_NAME_LENGTHS.has(name.length)) return null;
   return own(METHOD_SOURCES, name) ?? null;
 }
 
