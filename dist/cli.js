@@ -75670,7 +75670,6 @@ var Walker = class {
     }
     ancestors.push(node);
     switch (node.type) {
-      // The four most common types: three of every four nodes.
       case "Identifier":
         if (this.onIdentifier !== void 0) this.onIdentifier(node, ancestors);
         ancestors.pop();

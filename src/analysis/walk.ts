@@ -1,9 +1,9 @@
 /**
  * The post-order walk the detectors share. It is the one pass over every node of every file, so
  * it is built for speed: it recurses (cheaper than an explicit stack) and reads the children of
- * the most common node types by name (a table lookup of `node[key]` is a megamorphic load, the
- * single largest cost of the old walk). Below `RECURSION_LIMIT` levels it switches to an explicit
- * stack: a hostile file nested 100k deep must not overflow the JS stack.
+ * the most common node types by name (a table lookup of `node[key]` is a megamorphic load).
+ * Deeper than `RECURSION_LIMIT` levels it goes on with an explicit stack: a hostile file nested
+ * 100k deep must not overflow the JS stack.
  */
 import type { Node } from 'acorn';
 import { pushChildren, visitorKeys, isNode } from './visitor-keys.js';
@@ -58,9 +58,9 @@ class Walker {
       return;
     }
     ancestors.push(node);
-    // The most frequent types, children in `VISITOR_KEYS` order (a test holds the two equal).
+    // Common types read their children by name, in `VISITOR_KEYS` order (a test holds the two
+    // equal); the first four are three of every four nodes and have their visitor at hand.
     switch (node.type) {
-      // The four most common types: three of every four nodes.
       case 'Identifier':
         if (this.onIdentifier !== undefined) this.onIdentifier(node, ancestors);
         ancestors.pop();
