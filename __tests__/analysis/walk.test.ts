@@ -1,7 +1,7 @@
 import type { Node, Program } from 'acorn';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/analysis/parse.js';
-import { isNode, visitorKeys } from '../../src/analysis/visitor-keys.js';
+import { pushChildren } from '../../src/analysis/visitor-keys.js';
 import { RECURSION_LIMIT, walk, walkByType } from '../../src/analysis/walk.js';
 
 function program(source: string): Program {
@@ -56,24 +56,18 @@ describe('walk', () => {
   });
 });
 
-/** The reference order: children by `VISITOR_KEYS`, with an explicit stack and no shortcuts. */
+/** The reference order: children by `VISITOR_KEYS` (`pushChildren`), with an explicit stack and no shortcuts. */
 function tableOrder(root: Node): Node[] {
   const order: Node[] = [];
-  const stack: { node: Node; done: boolean }[] = [{ node: root, done: false }];
+  const stack: (Node | { exit: Node })[] = [root];
   while (stack.length > 0) {
-    const top = stack.pop() as { node: Node; done: boolean };
-    if (top.done) {
-      order.push(top.node);
+    const top = stack.pop() as Node | { exit: Node };
+    if ('exit' in top) {
+      order.push(top.exit);
       continue;
     }
-    stack.push({ node: top.node, done: true });
-    const children: Node[] = [];
-    for (const key of visitorKeys(top.node)) {
-      const value = (top.node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) for (const child of value) { if (isNode(child)) children.push(child); }
-      else if (isNode(value)) children.push(value);
-    }
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Node, done: false });
+    stack.push({ exit: top });
+    pushChildren(stack, top);
   }
   return order;
 }
