@@ -10,6 +10,18 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'per call: a pass-through helper fed the zone at the comparing call only',
+    code: `function norm(v){return v?String(v).trim():""}\nconst shown=norm(opts.label);log(shown);\nif(["Europe/Moscow","Europe/Minsk"].includes(norm(${TZ})))process.exit(1);`,
+    expect: [{ severity: 'high', line: 3, sourceKind: 'timezone', messageIncludes: 'exits the process' }],
+    twin: { code: `function norm(v){return v?String(v).trim():""}\nconst shown=norm(${TZ});log(shown);\nif(["Europe/Moscow","Europe/Minsk"].includes(norm(opts.zone)))process.exit(1);` },
+  },
+  {
+    name: 'per call: a truthiness helper called with the CI flag does not taint its other calls',
+    code: `function on(q){if(!q)return!1;if(typeof q==="boolean")return q;let k=q.toLowerCase().trim();return["1","true","yes","on"].includes(k)}\nconst ci=on(process.env.GITHUB_ACTIONS)?"gha":"local";\nif(["ru","by"].includes(on(process.env.LANG)))process.exit(1);`,
+    expect: [{ severity: 'high', line: 3, sourceKind: 'locale' }],
+    twin: { code: `function on(q){if(!q)return!1;if(typeof q==="boolean")return q;let k=q.toLowerCase().trim();return["1","true","yes","on"].includes(k)}\nconst ci=on(process.env.GITHUB_ACTIONS)?"gha":"local";\nif(["ru","by"].includes(on(opts.flag)))process.exit(1);` },
+  },
+  {
     name: 'protestware: one country\'s zones overwrite files',
     code: `const fs = require('fs');\nconst zone = ${TZ};\nif (['Europe/Moscow', 'Europe/Samara', 'Asia/Yekaterinburg'].includes(zone)) {\n  fs.writeFileSync('data.json', '{}');\n}`,
     expect: [{ severity: 'high', line: 3, sourceKind: 'timezone', messageIncludes: 'writes or deletes files' }],

@@ -350,16 +350,13 @@ export class FlowAnalysis {
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
   private derivedCandidates: Candidates | undefined;
-  private readonly taints = new Map<Node, Taint | null>();
-  private readonly inProgress = new Set<Node>();
+  /** Answers outside any followed call; a followed call keeps its own (see `CallContext`). */
+  private readonly topFrame: CallContext = newContext(null, null, null);
   private readonly returns = new Map<FunctionNode, Node[]>();
   // Minified code reuses one-letter names thousands of times: every question about a name is
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
   private readonly assignmentsOf = new Map<Binding, AssignmentNode[]>();
-  /** A variable's taint is the same at every use (the analysis is flow-insensitive): compute it once. */
-  private readonly bindingTaints = new Map<Binding, Taint | null>();
-  private readonly bindingsInProgress = new Set<Binding>();
 
   /**
    * `reads` come from the shared walk; without them the file is walked for them here.
@@ -601,63 +598,89 @@ export class FlowAnalysis {
     return found;
   }
 
-  /** The fingerprint `node`'s value carries, or null. Memoised; depth-limited. */
+  /**
+   * The fingerprint `node`'s value carries, or null. Memoised; depth-limited. A parameter here
+   * carries what any call site hands it (a comparison inside a helper is asked this way); the
+   * result of a call is asked per call (`CallContext`).
+   */
   taintOf(node: Node, depth = 0): Taint | null {
+    return this.taintIn(node, depth, null);
+  }
+
+  private taintIn(node: Node, depth: number, context: CallContext | null): Taint | null {
     if (this.options.exhaustive !== true && !this.mayCarry(node)) return null;
-    const cached = this.taints.get(node);
+    const frame = innermostHolding(context, node) ?? this.topFrame;
+    const cached = frame.taints.get(node);
     if (cached !== undefined) return cached;
-    if (depth > MAX_TAINT_DEPTH || this.inProgress.has(node)) return null;
-    this.inProgress.add(node);
+    if (depth > MAX_TAINT_DEPTH || frame.inProgress.has(node)) return null;
+    frame.inProgress.add(node);
     let result: Taint | null = null;
     try {
-      result = this.computeTaint(node as AnyNode, depth + 1);
+      result = this.computeTaint(node as AnyNode, depth + 1, frame.fn === null ? null : frame);
     } finally {
-      this.inProgress.delete(node);
+      frame.inProgress.delete(node);
     }
-    this.taints.set(node, result);
+    frame.taints.set(node, result);
     return result;
   }
 
-  private computeTaint(node: AnyNode, depth: number): Taint | null {
+  /**
+   * The frame for following a call of `fn` made in `caller`: the parameters are this call's
+   * arguments. Beyond `MAX_CALL_CONTEXT` nested calls the parameters fall back to every call site.
+   */
+  private contextFor(fn: FunctionNode, call: CallNode, caller: CallContext | null): CallContext | null {
+    const depth = caller === null ? 1 : caller.length + 1;
+    if (depth > MAX_CALL_CONTEXT) return null;
+    const callees = (caller ?? this.topFrame).callees;
+    let context = callees.get(call);
+    if (context === undefined) {
+      context = newContext(fn, call, caller);
+      callees.set(call, context);
+    }
+    return context;
+  }
+
+  private computeTaint(node: AnyNode, depth: number, context: CallContext | null): Taint | null {
     switch (node.type) {
       case 'ParenthesizedExpression':
       case 'ChainExpression':
-        return this.taintOf(node.expression, depth);
+        return this.taintIn(node.expression, depth, context);
       case 'AwaitExpression':
       case 'SpreadElement':
-        return this.taintOf(node.argument, depth);
+        return this.taintIn(node.argument, depth, context);
       case 'SequenceExpression': {
         const last = node.expressions[node.expressions.length - 1];
-        return last === undefined ? null : this.taintOf(last, depth);
+        return last === undefined ? null : this.taintIn(last, depth, context);
       }
       case 'AssignmentExpression':
-        return this.taintOf(node.right, depth);
+        return this.taintIn(node.right, depth, context);
       case 'LogicalExpression':
-        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+        return this.taintIn(node.left, depth, context) ?? this.taintIn(node.right, depth, context);
       case 'ConditionalExpression':
-        return this.taintOf(node.consequent, depth) ?? this.taintOf(node.alternate, depth);
+        return this.taintIn(node.consequent, depth, context) ?? this.taintIn(node.alternate, depth, context);
       case 'BinaryExpression':
         if (node.operator !== '+' || node.left.type === 'PrivateIdentifier') return null;
-        return this.taintOf(node.left, depth) ?? this.taintOf(node.right, depth);
+        return this.taintIn(node.left, depth, context) ?? this.taintIn(node.right, depth, context);
       case 'TemplateLiteral':
-        return this.firstTainted(node.expressions, depth);
+        return this.firstTainted(node.expressions, depth, context);
       case 'ArrayExpression':
-        return this.firstTainted(node.elements, depth);
+        return this.firstTainted(node.elements, depth, context);
       case 'ObjectExpression':
         return this.firstTainted(
           node.properties.map((property) => (property.type === 'Property' ? property.value : property.argument)),
           depth,
+          context,
         );
       case 'Identifier':
-        return this.identifierTaint(node, depth);
+        return this.identifierTaint(node, depth, context);
       case 'MemberExpression':
-        return this.memberTaint(node, depth);
+        return this.memberTaint(node, depth, context);
       case 'CallExpression':
-        return this.callTaint(node, depth);
+        return this.callTaint(node, depth, context);
       case 'NewExpression': {
         const callee = unwrap(node.callee);
         if (callee.type === 'Identifier' && (callee.name === 'URL' || callee.name === 'String')) {
-          return this.firstTainted(node.arguments, depth);
+          return this.firstTainted(node.arguments, depth, context);
         }
         return null;
       }
@@ -669,41 +692,54 @@ export class FlowAnalysis {
     }
   }
 
-  private firstTainted(nodes: readonly (Node | null)[], depth: number): Taint | null {
+  private firstTainted(nodes: readonly (Node | null)[], depth: number, context: CallContext | null): Taint | null {
     for (const item of nodes) {
       if (item === null) continue;
-      const taint = this.taintOf(item, depth);
+      const taint = this.taintIn(item, depth, context);
       if (taint !== null) return taint;
     }
     return null;
   }
 
-  private identifierTaint(node: Extract<AnyNode, { type: 'Identifier' }>, depth: number): Taint | null {
+  private identifierTaint(node: Extract<AnyNode, { type: 'Identifier' }>, depth: number, context: CallContext | null): Taint | null {
     const found = this.bindingOf(node);
     const binding = found?.binding;
-    if (binding === null || binding === undefined) return null;
-    const cached = this.bindingTaints.get(binding);
+    if (found === undefined || binding === null || binding === undefined) return null;
+    // A variable's taint is the same at every use (flow-insensitive), within one followed call.
+    const frame = innermostHolding(context, found.scopeNode) ?? this.topFrame;
+    const cached = frame.bindingTaints.get(binding);
     if (cached !== undefined) return cached;
-    if (this.bindingsInProgress.has(binding)) return null;
-    this.bindingsInProgress.add(binding);
+    if (frame.bindingsInProgress.has(binding)) return null;
+    frame.bindingsInProgress.add(binding);
     let taint: Taint | null;
     try {
-      taint = this.bindingTaint(node, found as FoundBinding & { binding: Binding }, depth);
+      taint = this.bindingTaint(node, found as FoundBinding & { binding: Binding }, depth, frame.fn === null ? null : frame);
     } finally {
-      this.bindingsInProgress.delete(binding);
+      frame.bindingsInProgress.delete(binding);
     }
-    this.bindingTaints.set(binding, taint);
+    frame.bindingTaints.set(binding, taint);
     return taint;
   }
 
-  private bindingTaint(node: Extract<AnyNode, { type: 'Identifier' }>, found: FoundBinding & { binding: Binding }, depth: number): Taint | null {
+  private bindingTaint(
+    node: Extract<AnyNode, { type: 'Identifier' }>,
+    found: FoundBinding & { binding: Binding },
+    depth: number,
+    context: CallContext | null,
+  ): Taint | null {
     const binding = found.binding;
     const declaration = binding.declaration;
     if (binding.kind === 'param') {
       if (binding.paramIndex === undefined || !isFunctionNode(declaration)) return null;
-      for (const call of this.callSites(declaration)) {
-        const argument = call.arguments[binding.paramIndex];
-        const taint = argument === undefined ? null : this.taintOf(argument, depth);
+      const call = callFollowing(context, declaration);
+      if (call !== null) {
+        // Followed from one call: the parameter is that call's argument, nothing else.
+        const argument = call.call?.arguments[binding.paramIndex];
+        return argument === undefined ? null : this.taintIn(argument, depth, call.caller);
+      }
+      for (const site of this.callSites(declaration)) {
+        const argument = site.arguments[binding.paramIndex];
+        const taint = argument === undefined ? null : this.taintIn(argument, depth, null);
         if (taint !== null) return taint;
       }
       return null;
@@ -714,11 +750,11 @@ export class FlowAnalysis {
         const own = this.destructuredSource(declaration, binding.path);
         if (own !== null) return { source: own };
       }
-      const taint = this.taintOf(binding.init, depth);
+      const taint = this.taintIn(binding.init, depth, context);
       if (taint !== null) return binding.path.length > 0 ? refine(taint, binding.path[0] ?? '') : taint;
     }
     for (const assignment of this.assignmentsTo(node.name, found)) {
-      const taint = this.taintOf(assignment.right, depth);
+      const taint = this.taintIn(assignment.right, depth, context);
       if (taint !== null) return taint;
     }
     return null;
@@ -744,18 +780,18 @@ export class FlowAnalysis {
     return base === null ? null : pathSource([...base, ...path], current.start);
   }
 
-  private memberTaint(node: Extract<AnyNode, { type: 'MemberExpression' }>, depth: number): Taint | null {
+  private memberTaint(node: Extract<AnyNode, { type: 'MemberExpression' }>, depth: number, context: CallContext | null): Taint | null {
     const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read };
     if (node.object.type === 'Super') return null;
-    const taint = this.taintOf(node.object, depth);
+    const taint = this.taintIn(node.object, depth, context);
     if (taint === null) return null;
     const name = memberName(node);
     // `.length` of a hostname is a number, still derived; but `.constructor` etc. are not worth keeping.
     return name === null ? taint : refine(taint, name);
   }
 
-  private callTaint(node: CallNode, depth: number): Taint | null {
+  private callTaint(node: CallNode, depth: number, context: CallContext | null): Taint | null {
     const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read, ...(read.what.endsWith('resolvedOptions()') ? { intlOptions: true } : {}) };
     const callee = unwrap(node.callee);
@@ -764,17 +800,20 @@ export class FlowAnalysis {
       const reference = sourceAt(callee, () => this.ancestorsOf(callee), this.scope);
       if (reference !== null) return { source: { ...reference, start: node.start } };
       const name = memberName(callee);
-      if (name === 'digest') return this.digestTaint(callee.object, depth);
+      if (name === 'digest') return this.digestTaint(callee.object, depth, context);
       if (name !== null && TEST_METHODS.has(name)) return null;
       if (callee.object.type !== 'Super') {
-        const receiver = this.taintOf(callee.object, depth);
+        const receiver = this.taintIn(callee.object, depth, context);
         if (receiver !== null) return receiver;
       }
     }
     const fn = this.functionOf(callee);
     if (fn !== null) {
+      // Per call: the helper's parameters are this call's arguments, so a helper one caller
+      // feeds a fingerprint does not taint what it returns to its other callers.
+      const inner = this.contextFor(fn, node, context);
       for (const returned of this.returnsOf(fn)) {
-        const taint = this.taintOf(returned, depth);
+        const taint = this.taintIn(returned, depth, inner);
         if (taint !== null) return taint;
       }
       return null;
@@ -782,7 +821,7 @@ export class FlowAnalysis {
     const last = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
     if (last !== null && TEXT_CONVERTER_NAMES.has(last)) {
       const path = this.scope.resolve(callee, this.ancestorsOf(node));
-      if (path !== null && TEXT_CONVERTERS.has(path.join('.'))) return this.firstTainted(node.arguments, depth);
+      if (path !== null && TEXT_CONVERTERS.has(path.join('.'))) return this.firstTainted(node.arguments, depth, context);
     }
     // A call handed a catalogued path or command (`readFileSync('/etc/machine-id')`) returns what it reads.
     for (const argument of node.arguments) {
@@ -796,13 +835,13 @@ export class FlowAnalysis {
   }
 
   /** `createHash(alg).update(value).digest(enc)`: the value, hashed. */
-  private digestTaint(updated: Node, depth: number): Taint | null {
+  private digestTaint(updated: Node, depth: number, context: CallContext | null): Taint | null {
     const update = unwrap(updated);
     if (update.type !== 'CallExpression') return null;
     const updateCallee = unwrap(update.callee);
     if (updateCallee.type !== 'MemberExpression' || memberName(updateCallee) !== 'update') return null;
     const value = update.arguments[0];
-    const taint = value === undefined ? null : this.taintOf(value, depth);
+    const taint = value === undefined ? null : this.taintIn(value, depth, context);
     if (taint === null) return null;
     const created = unwrap(updateCallee.object);
     let algorithm = 'unknown';
@@ -815,6 +854,53 @@ export class FlowAnalysis {
 }
 
 const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(['===', '!==', '==', '!=', 'in']);
+
+/** Nested calls followed with their own arguments before parameters fall back to every call site. */
+export const MAX_CALL_CONTEXT = 8;
+
+/**
+ * One call being followed into its function (`fn` null: no call, the file as a whole). Answers
+ * about nodes inside `fn` are kept here because they hold for this call only.
+ */
+interface CallContext {
+  readonly fn: FunctionNode | null;
+  readonly call: CallNode | null;
+  readonly caller: CallContext | null;
+  readonly length: number;
+  readonly taints: Map<Node, Taint | null>;
+  readonly inProgress: Set<Node>;
+  readonly bindingTaints: Map<Binding, Taint | null>;
+  readonly bindingsInProgress: Set<Binding>;
+  /** The contexts of calls made from this one, by call node. */
+  readonly callees: Map<Node, CallContext>;
+}
+
+function newContext(fn: FunctionNode | null, call: CallNode | null, caller: CallContext | null): CallContext {
+  return {
+    fn,
+    call,
+    caller,
+    length: caller === null ? (fn === null ? 0 : 1) : caller.length + 1,
+    taints: new Map(),
+    inProgress: new Set(),
+    bindingTaints: new Map(),
+    bindingsInProgress: new Set(),
+    callees: new Map(),
+  };
+}
+
+/** The innermost followed call whose function holds `node`; null outside all of them. */
+function innermostHolding(context: CallContext | null, node: Node): CallContext | null {
+  let current = context;
+  while (current !== null && (current.fn === null || node.start < current.fn.start || node.end > current.fn.end)) current = current.caller;
+  return current;
+}
+
+/** The followed call of `fn` itself among `context` and its callers (closures read outer parameters). */
+function callFollowing(context: CallContext | null, fn: FunctionNode): CallContext | null {
+  for (let current = context; current !== null; current = current.caller) if (current.fn === fn) return current;
+  return null;
+}
 
 /** A member of `Intl.*().resolvedOptions()` is the timezone or the locale; of anything else, the same read. */
 function refine(taint: Taint, member: string): Taint {
