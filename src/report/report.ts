@@ -25,6 +25,16 @@ export interface EvidenceLink {
   description: string;
 }
 
+/** One list a fingerprint is compared with. */
+export interface EvidenceList {
+  encoding: string;
+  values: string[];
+  /** The reads compared with it (`process.env.X`, `Intl...timeZone`). */
+  comparedWith: string[];
+  /** How: `equality`, `includes`, `endsWith`, ... */
+  methods: string[];
+}
+
 export interface Evidence {
   /** What kind of identity signal is read: `timezone`, `locale`, `hostname`, ... */
   sourceKind?: string;
@@ -39,6 +49,11 @@ export interface Evidence {
     /** For hashed lists: the algorithm and how many digests there are (the values stay unknown). */
     hashed?: { algorithm: string; count: number };
   };
+  /**
+   * Every list of the decision on its own, complete and in code order, with what it was compared
+   * with (`list` above holds them merged). Present when a decision compares with more than one list.
+   */
+  lists?: EvidenceList[];
   /** Free-form facts a detector adds (the URL of an unverifiable source, limits hit, ...). */
   details?: Record<string, string | number | boolean>;
 }

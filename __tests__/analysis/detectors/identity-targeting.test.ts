@@ -10,6 +10,42 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'early return: readable timer callback, the effect after the guard',
+    code: `setTimeout(function () {\n  var zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\n  if (zones.indexOf(new Intl.DateTimeFormat().resolvedOptions().timeZone) === -1) {\n    return;\n  }\n  alert('a message');\n  window.open('https://example.org/page');\n}, 15000);`,
+    expect: [{ severity: 'high', line: 3, sourceKind: 'timezone', messageIncludes: 'changes or blocks the page' }],
+    twin: { code: `setTimeout(function () {\n  var zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\n  if (zones.indexOf(settings.zone) === -1) {\n    return;\n  }\n  alert('a message');\n  window.open('https://example.org/page');\n}, 15000);` },
+  },
+  {
+    name: 'early return: minified twin of the timer guard',
+    code: 'setTimeout(function(){if(-1===["Europe/Moscow","Europe/Samara"].indexOf((new Intl.DateTimeFormat).resolvedOptions().timeZone))return;alert("a message")},15e3);',
+    expect: [{ severity: 'high', sourceKind: 'timezone' }],
+    twin: { code: 'setTimeout(function(){if(-1===["Europe/Moscow","Europe/Samara"].indexOf(cfg.tz))return;alert("a message")},15e3);' },
+  },
+  {
+    name: 'early throw in a promise callback, files written after it',
+    code: `const fs = require('fs');\nload().then(function () {\n  if (!['Europe/Minsk', 'Europe/Moscow'].includes(${TZ})) throw new Error('skip');\n  fs.writeFileSync('out.txt', 'x');\n});`,
+    expect: [{ severity: 'high', line: 3, messageIncludes: 'writes or deletes files' }],
+    twin: { code: `const fs = require('fs');\nload().then(function () {\n  if (!['Europe/Minsk', 'Europe/Moscow'].includes(job.zone)) throw new Error('skip');\n  fs.writeFileSync('out.txt', 'x');\n});` },
+  },
+  {
+    name: 'continue in a loop skips the files of other countries',
+    code: `const fs = require('fs');\nconst lang = (process.env.LANG || '').slice(0, 2);\nfor (const file of files) {\n  if (!['ru', 'by'].includes(lang)) continue;\n  fs.unlinkSync(file);\n}`,
+    expect: [{ severity: 'high', line: 4, sourceKind: 'locale', messageIncludes: 'writes or deletes files' }],
+    twin: { code: `const fs = require('fs');\nconst lang = (process.env.LANG || '').slice(0, 2);\nfor (const file of files) {\n  if (!['ru', 'by'].includes(file.lang)) continue;\n  fs.unlinkSync(file);\n}` },
+  },
+  {
+    name: 'process.exit guard at the top of a script, a page change after it',
+    code: `if (['Europe/Moscow', 'Europe/Volgograd'].indexOf(${TZ}) < 0) process.exit(0);\ndocument.title = 'changed';`,
+    expect: [{ severity: 'high', messageIncludes: 'exits the process' }],
+    twin: { code: `if (['Europe/Moscow', 'Europe/Volgograd'].indexOf(argv.zone) < 0) process.exit(0);\ndocument.title = 'changed';` },
+  },
+  {
+    name: 'guard inside try in an event handler',
+    code: `window.addEventListener('load', () => {\n  try {\n    if (['Europe/Moscow', 'Europe/Minsk'].indexOf(${TZ}) === -1) return;\n    document.body.innerHTML = '<h1>message</h1>';\n  } catch (e) {}\n});`,
+    expect: [{ severity: 'high', line: 3, messageIncludes: 'changes or blocks the page' }],
+    twin: { code: `window.addEventListener('load', () => {\n  try {\n    if (['Europe/Moscow', 'Europe/Minsk'].indexOf(page.zone) === -1) return;\n    document.body.innerHTML = '<h1>message</h1>';\n  } catch (e) {}\n});` },
+  },
+  {
     name: 'per call: a pass-through helper fed the zone at the comparing call only',
     code: `function norm(v){return v?String(v).trim():""}\nconst shown=norm(opts.label);log(shown);\nif(["Europe/Moscow","Europe/Minsk"].includes(norm(${TZ})))process.exit(1);`,
     expect: [{ severity: 'high', line: 3, sourceKind: 'timezone', messageIncludes: 'exits the process' }],

@@ -17,22 +17,32 @@ export const encodedListMatch: Detector = Object.freeze({
   create(ctx: DetectorContext): Visitors {
     return correlatingVisitors(ctx.facts.flow, () => {
         for (const decision of ctx.facts.decisions(ctx.program)) {
-          const matches = decision.matches.filter((match) => match.hashed === undefined && isHidden(match.list.encoding));
-          const first = matches[0];
+          const readable = decision.matches.filter((match) => match.hashed === undefined);
+          const hidden = readable.filter((match) => isHidden(match.list.encoding));
+          const first = hidden[0];
           if (first === undefined) continue;
-          const evidence = describeMatches(ctx, matches, decision);
+          // The decision as a whole: plain comparisons joined to it (a timezone check stored beside
+          // the hidden-list check) are part of what it decides, so they are named here, not apart.
+          const plain = readable.filter((match) => !isHidden(match.list.encoding));
+          const evidence = describeMatches(ctx, [...hidden, ...plain], decision);
+          const hiddenEvidence = describeMatches(ctx, hidden, decision);
+          const joined = plain.length === 0 ? '' : `, joined to a comparison of ${describeMatches(ctx, plain, decision).sourcesText} with ${describeMatches(ctx, plain, decision).valuesText}`;
           const destructive = decision.effect !== null && DESTRUCTIVE_EFFECTS.has(decision.effect.kind);
           ctx.report({
             start: first.start,
-            message: `Compares ${evidence.sourcesText} with a hidden list decoded from ${evidence.encoding} (${evidence.valuesText})${evidence.outcomeText}.`,
+            message: `Compares ${hiddenEvidence.sourcesText} with ${hiddenEvidence.lists.length > 1 ? `${hiddenEvidence.lists.length} hidden lists` : 'a hidden list'} decoded from ${hiddenEvidence.encoding} (${hiddenEvidence.valuesText})${joined}${evidence.outcomeText}.`,
             ...(destructive ? { severityByCodeKind: { install: 'critical' } } : {}),
             evidence: {
               sourceKind: evidence.sourceKinds,
               links: evidence.links,
-              list: { encoding: evidence.encoding, values: evidence.values },
-              details: { effect: decision.effect?.kind ?? (decision.returned ? 'returned' : 'none') },
+              list: { encoding: hiddenEvidence.encoding, values: hiddenEvidence.values },
+              ...(evidence.lists.length > 1 ? { lists: evidence.lists } : {}),
+              details: {
+                effect: decision.effect?.kind ?? (decision.returned ? 'returned' : 'none'),
+                ...(decision.effect?.detail === undefined ? {} : { effectDetail: decision.effect.detail }),
+              },
             },
-            identity: `${evidence.sourceKinds}|${[...evidence.values].sort().join(',')}|${decision.effect?.kind ?? 'none'}`,
+            identity: `${evidence.sourceKinds}|${[...hiddenEvidence.values].sort().join(',')}|${decision.effect?.kind ?? 'none'}`,
           });
         }
     });

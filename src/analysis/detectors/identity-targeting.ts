@@ -31,6 +31,8 @@ export const identityTargeting: Detector = Object.freeze({
 });
 
 function report(ctx: DetectorContext, decision: Decision): void {
+  // A decision that also compares with a hidden list is reported whole by `encoded-list-match`.
+  if (decision.matches.some((match) => match.hashed === undefined && isHidden(match.list.encoding))) return;
   const plain = decision.matches.filter((match) => match.hashed === undefined && !isHidden(match.list.encoding));
   const classified = plain
     .map((match) => ({ match, list: classifyList(match.list.values, match.source.kind) }))

@@ -13,8 +13,8 @@ import type { AnyNode, Node } from 'acorn';
 import { type FlowAnalysis, type SourceRead, isFunctionNode, unwrap } from './flow.js';
 import { pushChildren } from '../visitor-keys.js';
 import { memberName } from './member-name.js';
-import type { EvidenceLink } from '../../report/report.js';
-import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike } from './sinks.js';
+import type { EvidenceLink, EvidenceList } from '../../report/report.js';
+import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike, lookAlikeMarks } from './sinks.js';
 import { SOURCE_KIND_LABELS } from './sources.js';
 import { type EvaluationBudget, evaluateDecoded, type StaticValue, stringsOf } from './values.js';
 
@@ -41,6 +41,8 @@ export interface Match {
 export interface Effect {
   readonly kind: EffectKind;
   readonly start: number;
+  /** What exactly it does, where one phrase per kind says too little ("picks look-alike characters (’, ʹ)"). */
+  readonly detail?: string;
 }
 
 /** One decision: the comparisons joined by logical operators, and what their outcome changes. */
@@ -101,10 +103,24 @@ export function findDecisions(flow: FlowAnalysis): Decision[] {
     if (group === undefined) byTop.set(top, [match]);
     else group.push(match);
   }
+  // Outcomes stored in one object literal (`{known: ..., cnTZ: ...}`) travel and act together.
+  const byObject = new Map<Node, Decision & { objects: Node[] }>();
   for (const group of byTop.values()) {
     const traced = traceOutcome(flow, group.map((match) => match.result));
-    decisions.push({ matches: group, ...traced });
+    let decision: Decision & { objects: Node[] } = { matches: group, effect: traced.effect, returned: traced.returned, objects: traced.objects };
+    for (const object of traced.objects) {
+      const other = byObject.get(object);
+      if (other === undefined || other === decision) continue;
+      other.matches.push(...decision.matches);
+      const merged = { matches: other.matches, effect: better(other.effect, decision.effect), returned: other.returned || decision.returned, objects: [...other.objects, ...decision.objects] };
+      const index = decisions.indexOf(other);
+      if (index >= 0) decisions.splice(index, 1);
+      decision = merged;
+    }
+    for (const object of decision.objects) byObject.set(object, decision);
+    decisions.push(decision);
   }
+  for (const decision of decisions) (decision.matches as Match[]).sort((a, b) => a.start - b.start);
   for (const node of flow.candidates.switches) {
     const decision = switchDecision(flow, node as Extract<AnyNode, { type: 'SwitchStatement' }>, budget);
     if (decision !== null) decisions.push(decision);
@@ -355,21 +371,60 @@ function isIndexComparison(parent: Extract<AnyNode, { type: 'BinaryExpression' }
   return (value.type === 'Literal' && typeof value.value === 'number') || (value.type === 'UnaryExpression' && value.operator === '-');
 }
 
-/** Follows a decision's outcome to the code it guards and scans that code for effects. */
-function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: Effect | null; returned: boolean } {
+/** Where a decision's outcome was followed to, besides the code it guards. */
+interface Trace {
+  effect: Effect | null;
+  returned: boolean;
+  /** Object literals the outcome was stored in: decisions stored in one object are one decision. */
+  objects: Node[];
+}
+
+/**
+ * A value being followed: the outcome itself (`key` null), or an object holding it under `key`
+ * (`{known: list.some(...)}` is returned, and its callers read `.known`).
+ */
+interface TraceItem {
+  readonly node: Node;
+  readonly key: string | null;
+}
+
+/**
+ * Follows a decision's outcome to the code it guards and scans that code for effects: branches
+ * (`if`, `?:`, `&&`), the rest of a function after a guard that leaves it early, variables, object
+ * properties read back elsewhere, returns to the call sites, and parameters of local helpers it
+ * is handed to.
+ */
+function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): Trace {
   const guarded: Node[] = [];
+  const objects: Node[] = [];
   let returned = false;
-  const worklist: Node[] = [...results];
-  const seen = new Set<Node>();
+  let effect: Effect | null = null;
+  const worklist: TraceItem[] = results.map((node) => ({ node, key: null }));
+  const seenNodes = new Map<Node, Set<string | null>>();
   let items = 0;
   while (worklist.length > 0 && items++ < MAX_TRACE_ITEMS) {
-    let current = worklist.pop();
-    if (current === undefined || seen.has(current)) continue;
-    seen.add(current);
-    // Up through the operators that keep the outcome a condition.
+    const item = worklist.pop();
+    if (item === undefined) continue;
+    const keys = seenNodes.get(item.node) ?? new Set<string | null>();
+    if (keys.has(item.key)) continue;
+    keys.add(item.key);
+    seenNodes.set(item.node, keys);
+    let current = item.node;
+    let key = item.key;
+    // Up through the operators that keep the outcome a condition, or the object that holds it.
     for (;;) {
       const parent = flow.parents.get(current) as AnyNode | undefined;
       if (parent === undefined) break;
+      if (key !== null) {
+        if (parent.type === 'ParenthesizedExpression' || parent.type === 'ChainExpression' || parent.type === 'AwaitExpression') {
+          current = parent;
+        } else if (parent.type === 'MemberExpression' && parent.object === current && memberName(parent) === key) {
+          // `result.known`: the outcome again.
+          current = parent;
+          key = null;
+        } else break;
+        continue;
+      }
       if (parent.type === 'LogicalExpression') {
         if (parent.left === current) guarded.push(parent.right);
         current = parent;
@@ -386,21 +441,31 @@ function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: E
     }
     const parent = flow.parents.get(current) as AnyNode | undefined;
     if (parent === undefined) continue;
+    const follow = (node: Node, nextKey: string | null = key): void => {
+      if (seenNodes.get(node)?.has(nextKey) !== true) worklist.push({ node, key: nextKey });
+    };
     switch (parent.type) {
       case 'IfStatement':
-        if (parent.test === current) {
+        if (parent.test === current && key === null) {
           guarded.push(parent.consequent);
           if (parent.alternate) guarded.push(parent.alternate);
+          // `if (!LIST.includes(tz)) return;`: what follows the guard runs only on the other outcome.
+          if (leavesEarly(parent.consequent)) guarded.push(...codeAfter(flow, parent));
         }
         break;
       case 'ConditionalExpression':
-        if (parent.test === current) guarded.push(parent.consequent, parent.alternate);
+        if (parent.test === current && key === null) {
+          guarded.push(parent.consequent, parent.alternate);
+          if (rewritesText(parent.consequent, parent.alternate)) {
+            effect = better(effect, { kind: 'alters-text', start: parent.start, detail: 'rewrites the text it returns (replace)' });
+          }
+        }
         break;
       case 'WhileStatement':
       case 'DoWhileStatement':
       case 'ForStatement':
         // The loop itself: an empty one is a busy wait on the match.
-        if (parent.test === current) guarded.push(parent);
+        if (parent.test === current && key === null) guarded.push(parent);
         break;
       case 'ReturnStatement':
       case 'ArrowFunctionExpression': {
@@ -408,35 +473,137 @@ function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): { effect: E
         const fn = parent.type === 'ArrowFunctionExpression' ? parent : flow.enclosingFunction(parent);
         if (fn === null) break;
         returned = true;
-        worklist.push(...flow.callSites(fn));
+        for (const site of flow.callSites(fn)) follow(site);
         break;
       }
       case 'VariableDeclarator':
         if (parent.init === current && parent.id.type === 'Identifier') {
-          if (flow.parents.get(flow.parents.get(parent) ?? parent)?.type === 'ExportNamedDeclaration') returned = true;
-          worklist.push(...references(flow, parent.id));
+          if (key === null && flow.parents.get(flow.parents.get(parent) ?? parent)?.type === 'ExportNamedDeclaration') returned = true;
+          for (const reference of references(flow, parent.id)) follow(reference);
         }
         break;
       case 'AssignmentExpression':
         if (parent.right !== current) break;
-        if (parent.left.type === 'Identifier') worklist.push(...references(flow, parent.left));
-        else if (isExportTarget(flow, parent.left)) returned = true;
+        if (parent.left.type === 'Identifier') for (const reference of references(flow, parent.left)) follow(reference);
+        else if (key === null && isExportTarget(flow, parent.left)) returned = true;
         break;
       case 'Property': {
-        // `module.exports = { inRegion: ... }`
         const object = flow.parents.get(parent) as AnyNode | undefined;
-        const assignment = object === undefined ? undefined : (flow.parents.get(object) as AnyNode | undefined);
-        if (parent.value === current && assignment?.type === 'AssignmentExpression' && isExportTarget(flow, assignment.left)) returned = true;
+        if (parent.value !== current || object?.type !== 'ObjectExpression') break;
+        const assignment = flow.parents.get(object) as AnyNode | undefined;
+        // `module.exports = { inRegion: ... }`
+        if (key === null && assignment?.type === 'AssignmentExpression' && isExportTarget(flow, assignment.left)) returned = true;
+        const name = key === null ? propertyName(parent) : null;
+        if (name !== null) {
+          objects.push(object);
+          follow(object, name);
+        }
+        break;
+      }
+      case 'CallExpression':
+      case 'NewExpression': {
+        // Handed to a local helper: its parameter is the outcome there (`pick(r.known, r.lab)`).
+        const index = (parent.arguments as Node[]).indexOf(current);
+        if (index < 0 || key !== null) break;
+        const fn = flow.functionOf(parent.callee);
+        const param = fn === null ? undefined : (fn.params[index] as AnyNode | undefined);
+        const name = param?.type === 'Identifier' ? param : param?.type === 'AssignmentPattern' && param.left.type === 'Identifier' ? param.left : null;
+        if (name !== null) for (const reference of references(flow, name)) follow(reference);
         break;
       }
       case 'ExportDefaultDeclaration':
-        returned = true;
+        if (key === null) returned = true;
         break;
       default:
         break;
     }
   }
-  return { effect: scanEffects(flow, guarded), returned };
+  return { effect: better(effect, scanEffects(flow, guarded)), returned, objects };
+}
+
+function better(a: Effect | null, b: Effect | null): Effect | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  if (a.kind === b.kind && a.detail !== undefined && b.detail !== undefined && a.detail !== b.detail) {
+    // Both ways of marking text are worth naming: "picks look-alike characters and rewrites it".
+    const first = a.start <= b.start ? a : b;
+    const second = first === a ? b : a;
+    const details = [...new Set([...(first.detail ?? '').split('; '), ...(second.detail ?? '').split('; ')])];
+    return { kind: a.kind, start: first.start, detail: details.join('; ') };
+  }
+  return EFFECT_KINDS.indexOf(b.kind) < EFFECT_KINDS.indexOf(a.kind) ? b : a;
+}
+
+/** A plain property key (`known:`, `"known":`), or null for computed and spread ones. */
+function propertyName(property: Extract<AnyNode, { type: 'Property' }>): string | null {
+  if (property.computed) return null;
+  if (property.key.type === 'Identifier') return property.key.name;
+  return property.key.type === 'Literal' && typeof property.key.value === 'string' ? property.key.value : null;
+}
+
+/** A statement that leaves the function, loop iteration or process: the guard of an early exit. */
+function leavesEarly(statement: Node): boolean {
+  const node = statement as AnyNode;
+  switch (node.type) {
+    case 'ReturnStatement':
+    case 'ThrowStatement':
+    case 'ContinueStatement':
+    case 'BreakStatement':
+      return true;
+    case 'BlockStatement': {
+      const last = node.body[node.body.length - 1];
+      return last !== undefined && leavesEarly(last);
+    }
+    case 'ExpressionStatement': {
+      const call = unwrap(node.expression);
+      if (call.type !== 'CallExpression') return false;
+      const callee = unwrap(call.callee);
+      return callee.type === 'MemberExpression' && memberName(callee) === 'exit';
+    }
+    default:
+      return false;
+  }
+}
+
+/** The statements after `statement` in its block, up to the end of the enclosing function body. */
+function codeAfter(flow: FlowAnalysis, statement: Node): Node[] {
+  const after: Node[] = [];
+  let current: Node = statement;
+  for (;;) {
+    const parent = flow.parents.get(current) as AnyNode | undefined;
+    if (parent === undefined) break;
+    if (parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock') {
+      const index = (parent.body as Node[]).indexOf(current);
+      after.push(...(parent.body as Node[]).slice(index + 1));
+    } else if (parent.type === 'SwitchCase') {
+      const index = (parent.consequent as Node[]).indexOf(current);
+      after.push(...(parent.consequent as Node[]).slice(index + 1));
+    }
+    if (isFunctionNode(parent) || parent.type === 'Program') break;
+    // A loop body ends the iteration a `continue` skips; past the loop, the code runs either way.
+    if (parent.type.endsWith('Statement') && /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(parent.type)) break;
+    current = parent;
+  }
+  return after;
+}
+
+/**
+ * `match ? text.replace(/-/g, '/') : text`: the outcome picks between two spellings of the same
+ * text, a covert mark in text that is sent on.
+ */
+function rewritesText(consequent: Node, alternate: Node): boolean {
+  const rewrites = (changed: AnyNode, plain: AnyNode): boolean => {
+    if (changed.type !== 'CallExpression') return false;
+    const callee = unwrap(changed.callee);
+    if (callee.type !== 'MemberExpression') return false;
+    const name = memberName(callee);
+    if (name !== 'replace' && name !== 'replaceAll') return false;
+    const receiver = unwrap(callee.object);
+    return receiver.type === 'Identifier' && plain.type === 'Identifier' && receiver.name === plain.name;
+  };
+  const a = unwrap(consequent);
+  const b = unwrap(alternate);
+  return rewrites(a, b) || rewrites(b, a);
 }
 
 /** `module.exports`, `module.exports.x`, `exports.x`. */
@@ -472,6 +639,13 @@ export function scanEffects(flow: FlowAnalysis, roots: readonly Node[]): Effect 
   let best: Effect | null = null;
   const consider = (kind: EffectKind, start: number): void => {
     if (best === null || EFFECT_KINDS.indexOf(kind) < EFFECT_KINDS.indexOf(best.kind)) best = { kind, start };
+  };
+  const marks: string[] = [];
+  let firstMark = -1;
+  const lookAlike = (text: string, start: number): void => {
+    consider('alters-text', start);
+    if (firstMark < 0) firstMark = start;
+    for (const mark of lookAlikeMarks(text)) if (!marks.includes(mark) && marks.length < 8) marks.push(mark);
   };
   const stack: { node: Node; depth: number }[] = roots.map((node) => ({ node, depth: 0 }));
   const enteredFunctions = new Set<Node>();
@@ -514,10 +688,10 @@ export function scanEffects(flow: FlowAnalysis, roots: readonly Node[]): Effect 
         }
         break;
       case 'Literal':
-        if (typeof node.value === 'string' && hasLookAlike(node.value)) consider('alters-text', node.start);
+        if (typeof node.value === 'string' && hasLookAlike(node.value)) lookAlike(node.value, node.start);
         break;
       case 'TemplateElement':
-        if (typeof node.value.cooked === 'string' && hasLookAlike(node.value.cooked)) consider('alters-text', node.start);
+        if (typeof node.value.cooked === 'string' && hasLookAlike(node.value.cooked)) lookAlike(node.value.cooked, node.start);
         break;
       default:
         break;
@@ -530,7 +704,11 @@ export function scanEffects(flow: FlowAnalysis, roots: readonly Node[]): Effect 
       if (child !== undefined) stack.push({ node: child, depth: item.depth });
     }
   }
-  return best;
+  const found = best as Effect | null;
+  if (found?.kind === 'alters-text' && marks.length > 0) {
+    return { kind: 'alters-text', start: firstMark, detail: `picks look-alike characters (${marks.map((mark) => `U+${mark.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')} ${mark}`).join(', ')})` };
+  }
+  return found;
 }
 
 /** What a report needs to place links: the detector context's offset-to-position helpers. */
@@ -542,8 +720,24 @@ export interface Locator {
 /** Values named in a message; the evidence keeps them all. */
 export const MESSAGE_VALUES = 8;
 
+/** One list of a decision, as the JSON evidence keeps it. */
+interface ListEvidenceEntry {
+  start: number;
+  encoding: string;
+  values: readonly string[];
+  comparedWith: string[];
+  methods: string[];
+}
+
+/** The effect in words, with its detail when there is one. */
+export function effectPhrase(effect: Effect): string {
+  return effect.detail === undefined ? EFFECT_PHRASES[effect.kind] : `${EFFECT_PHRASES[effect.kind]}: ${effect.detail}`;
+}
+
 export interface DecisionEvidence {
   links: EvidenceLink[];
+  /** Each list of the decision on its own, complete, with what it was compared with. */
+  lists: EvidenceList[];
   /** Every list value, in list order, without repeats. */
   values: string[];
   encoding: string;
@@ -569,8 +763,21 @@ export function describeMatches(locator: Locator, matches: readonly Match[], dec
   };
   const values: string[] = [];
   const encodings: string[] = [];
+  const lists: ListEvidenceEntry[] = [];
   const sources = new Map<string, SourceRead>();
   for (const match of matches) {
+    // `tz === 'A' || tz === 'B'` is one list of two, spelled as two comparisons.
+    const listed = lists.find((entry) =>
+      entry.start === match.list.start ||
+      (match.method === 'equality' && entry.methods.length === 1 && entry.methods[0] === 'equality' && entry.encoding === match.list.encoding && entry.comparedWith.length === 1 && entry.comparedWith[0] === match.source.what),
+    );
+    if (listed === undefined) {
+      lists.push({ start: match.list.start, encoding: match.list.encoding, values: match.list.values, comparedWith: [match.source.what], methods: [match.method] });
+    } else {
+      if (listed.start !== match.list.start) listed.values = [...listed.values, ...match.list.values.filter((value) => !listed.values.includes(value))];
+      if (!listed.comparedWith.includes(match.source.what)) listed.comparedWith.push(match.source.what);
+      if (!listed.methods.includes(match.method)) listed.methods.push(match.method);
+    }
     link('source', match.source.start, `reads ${SOURCE_KIND_LABELS[match.source.kind]} (${match.source.what})`);
     link('list', match.list.start, `a list of ${match.list.values.length} value(s), ${match.list.encoding}`);
     link('comparison', match.start, `compared with ${match.method}`);
@@ -578,7 +785,7 @@ export function describeMatches(locator: Locator, matches: readonly Match[], dec
     if (!encodings.includes(match.list.encoding)) encodings.push(match.list.encoding);
     sources.set(`${match.source.kind}|${match.source.what}`, match.source);
   }
-  if (decision.effect !== null) link('effect', decision.effect.start, EFFECT_PHRASES[decision.effect.kind]);
+  if (decision.effect !== null) link('effect', decision.effect.start, effectPhrase(decision.effect));
   const kinds = [...new Set([...sources.values()].map((source) => source.kind))].sort();
   const sourcesText = [...sources.values()]
     .map((source) => `${SOURCE_KIND_LABELS[source.kind]} (${source.what})`)
@@ -587,9 +794,18 @@ export function describeMatches(locator: Locator, matches: readonly Match[], dec
   const valuesText = values.length > MESSAGE_VALUES ? `${shown} and ${values.length - MESSAGE_VALUES} more` : shown;
   const outcomeText =
     decision.effect !== null
-      ? `; on a match it ${EFFECT_PHRASES[decision.effect.kind]}`
+      ? `; on a match it ${effectPhrase(decision.effect)}`
       : decision.returned
         ? '; the outcome is returned to callers'
         : '';
-  return { links, values, encoding: encodings.join(', '), sourceKinds: kinds.join('+'), sourcesText, valuesText, outcomeText };
+  return {
+    links,
+    values,
+    lists: lists.map(({ encoding, values: listValues, comparedWith, methods }) => ({ encoding, values: [...listValues], comparedWith, methods })),
+    encoding: encodings.join(', '),
+    sourceKinds: kinds.join('+'),
+    sourcesText,
+    valuesText,
+    outcomeText,
+  };
 }

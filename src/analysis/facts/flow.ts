@@ -489,7 +489,11 @@ export class FlowAnalysis {
     if (binding.kind === 'param') return identifier;
     if (declaration.type === 'VariableDeclarator') {
       if (binding.path === null || binding.path.length > 0) return null;
-      if (this.assignmentsTo(identifier.name, found).length > 0) return null;
+      const assignments = this.assignmentsTo(identifier.name, found);
+      // `var L; ... L = make()` inside a bundler's lazy initialiser: assigned once, that is its value.
+      const only = assignments.length === 1 ? assignments[0] : undefined;
+      if (binding.init === null && only !== undefined && only.operator === '=') return only.right;
+      if (assignments.length > 0) return null;
     }
     return declaration;
   };

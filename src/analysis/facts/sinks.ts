@@ -135,7 +135,9 @@ export function assignmentEffect(path: RefPath | null, member: string | null): E
 }
 
 /** Typographic look-alikes of ASCII punctuation, zero-width and bidi controls, odd spaces. */
-const INVISIBLE_MARKS = /[\u2018\u2019\u201A\u201B\u201C\u201D\u2032\u2035\u02BC\u200B-\u200F\u2060\u2062-\u2064\uFEFF\u202A-\u202E\u00A0\u2009\u202F]/;
+const INVISIBLE_MARK_CLASS = '[\\u2018\\u2019\\u201A\\u201B\\u201C\\u201D\\u2032\\u2033\\u2035\\u02B9\\u02BB\\u02BC\\u00B4\\uFF07\\u200B-\\u200F\\u2060\\u2062-\\u2064\\uFEFF\\u202A-\\u202E\\u00A0\\u2009\\u202F]';
+const INVISIBLE_MARKS = new RegExp(INVISIBLE_MARK_CLASS);
+const INVISIBLE_MARKS_ALL = new RegExp(INVISIBLE_MARK_CLASS, 'g');
 /** Cyrillic and Greek letters drawn like Latin ones: a mark only when mixed into Latin text. */
 const LOOK_ALIKE_LETTERS = /[\u0430\u0435\u043E\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u03BF\u03B1]/;
 const LATIN = /[A-Za-z]/;
@@ -147,6 +149,13 @@ const LATIN = /[A-Za-z]/;
  */
 export function hasLookAlike(text: string): boolean {
   return INVISIBLE_MARKS.test(text) || (LOOK_ALIKE_LETTERS.test(text) && LATIN.test(text));
+}
+
+/** The marking characters in a text (look-alike punctuation, invisible controls, look-alike letters). */
+export function lookAlikeMarks(text: string): string[] {
+  const marks = new Set<string>(text.match(INVISIBLE_MARKS_ALL) ?? []);
+  if (LATIN.test(text)) for (const letter of text.match(new RegExp(LOOK_ALIKE_LETTERS.source, 'g')) ?? []) marks.add(letter);
+  return [...marks];
 }
 
 /** A fingerprint reaching a sink: which sink, where, and the value's source. */

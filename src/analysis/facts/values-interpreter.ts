@@ -43,6 +43,7 @@ import {
   type Value,
   DATA_UNITS_PER_STEP,
   Env,
+  NotStatic,
   checkLength,
   checkString,
   isRef,
@@ -486,7 +487,34 @@ export class Interpreter implements Runtime {
     return node.property.type === 'Identifier' ? node.property.name : unknown('member name');
   }
 
+  /**
+   * A call handed a function literal first (`memoize(() => decode(X))`, `once(fn)`, a bundler's
+   * lazy initialiser) whose own code cannot be followed is taken as that function: what such a
+   * wrapper returns is called later, and calling it runs the literal. The wrapper's code is tried
+   * first (a helper that really computes a value from a callback keeps its answer).
+   */
   private callExpression(node: CallExpression, env: Env | null): Value {
+    const first = node.arguments[0];
+    if (first === undefined || (first.type !== 'ArrowFunctionExpression' && first.type !== 'FunctionExpression')) {
+      return this.plainCall(node, env);
+    }
+    const saved = { depth: this.depth, callDepth: this.callDepth, active: this.activeFunctions, length: this.activeFunctions.length };
+    const resolving = [...this.resolving];
+    try {
+      return this.plainCall(node, env);
+    } catch (error) {
+      if (!(error instanceof NotStatic) || this.budget.steps < 0) throw error;
+      this.depth = saved.depth;
+      this.callDepth = saved.callDepth;
+      this.activeFunctions = saved.active;
+      this.activeFunctions.length = saved.length;
+      this.resolving.clear();
+      for (const definition of resolving) this.resolving.add(definition);
+      return this.evaluate(first, env);
+    }
+  }
+
+  private plainCall(node: CallExpression, env: Env | null): Value {
     const callee = node.callee;
     if (callee.type === 'Super') return unknown('super');
     let fn: Value;
