@@ -92,10 +92,16 @@ function pacoteOptions(options: LoadOptions): pacote.Options {
   };
 }
 
-async function loadOne(entry: CorpusEntry, options: LoadOptions): Promise<LoadedPackage | CorpusFailure> {
+/** Fetches one pinned tarball (served from `bench/.cache/` when it is there). */
+export function fetchTarball(spec: string, options: LoadOptions): Promise<Buffer> {
+  return pacote.tarball(spec, pacoteOptions(options));
+}
+
+/** Fetches and unpacks one pin; a failure is returned with its stage, never thrown. */
+export async function loadPackage(entry: CorpusEntry, options: LoadOptions): Promise<LoadedPackage | CorpusFailure> {
   let tgz: Buffer;
   try {
-    tgz = await pacote.tarball(entry.spec, pacoteOptions(options));
+    tgz = await fetchTarball(entry.spec, options);
   } catch (error) {
     return { ...entry, stage: 'fetch', reason: describeError(error) };
   }
@@ -108,17 +114,12 @@ async function loadOne(entry: CorpusEntry, options: LoadOptions): Promise<Loaded
 }
 
 export async function loadCorpus(entries: readonly CorpusEntry[], options: LoadOptions): Promise<LoadedCorpus> {
-  const results: (LoadedPackage | CorpusFailure)[] = new Array(entries.length);
-  let next = 0;
   let done = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < entries.length; i = next++) {
-      const entry = entries[i] as CorpusEntry;
-      results[i] = await loadOne(entry, options);
-      options.onProgress?.(++done, entries.length, entry.spec);
-    }
-  };
-  await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
+  const results = await mapBounded(entries, FETCH_CONCURRENCY, async (entry) => {
+    const result = await loadPackage(entry, options);
+    options.onProgress?.(++done, entries.length, entry.spec);
+    return result;
+  });
   const packages: LoadedPackage[] = [];
   const failures: CorpusFailure[] = [];
   for (const result of results) {
@@ -126,6 +127,17 @@ export async function loadCorpus(entries: readonly CorpusEntry[], options: LoadO
     else packages.push(result);
   }
   return { packages, failures };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 export function describeError(error: unknown): string {

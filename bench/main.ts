@@ -3,10 +3,13 @@
  *   speed (default)  full analysis vs bare acorn parse, interleaved rounds, medians
  *   survey           every corpus package analysed, medium-or-above findings listed for review
  *   fetch            only fetch and unpack the corpus (fills bench/.cache/)
+ *   cases            the real-package suite of bench/real-cases.json (see cases.ts); first
+ *                    argument only, with its own flags: --only <name>[,<name>...], --offline
  * Flags: --quick (3 rounds, every 4th package), --rounds N, --offline (cache only).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { casesCommand } from './cases.js';
 import { loadCorpus, readCorpus, type LoadedCorpus } from './corpus.js';
 import { renderSpeedMarkdown, runSpeed } from './speed.js';
 import { renderSurveyMarkdown, runSurvey } from './survey.js';
@@ -40,7 +43,7 @@ function parseArgs(argv: readonly string[]): Args {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a positive integer');
       rounds = value;
-    } else throw new Error(`unknown argument "${arg}"; use: ${COMMANDS.join('|')} [--quick] [--rounds N] [--offline]`);
+    } else throw new Error(`unknown argument "${arg}"; use: ${COMMANDS.join('|')} [--quick] [--rounds N] [--offline], or cases [--only <name>] [--offline]`);
   }
   return {
     command,
@@ -76,14 +79,18 @@ async function writeResults(benchDir: string, name: string, json: unknown, markd
   log(`wrote bench/results/${name}.json and bench/results/${name}.md`);
 }
 
-export async function main(argv: readonly string[], benchDir: string): Promise<void> {
+/** Returns the process's exit code: non-zero when a real-package case fails. */
+export async function main(argv: readonly string[], benchDir: string): Promise<number> {
+  if (argv[0] === 'cases') {
+    return casesCommand(argv.slice(1), benchDir, log, (name, json, markdown) => writeResults(benchDir, name, json, markdown));
+  }
   const args = parseArgs(argv);
   const corpus = await load(benchDir, args.offline);
   if (args.command === 'fetch') {
     const MB = 1024 * 1024;
     const bytes = corpus.packages.reduce((n, p) => n + p.tarballBytes, 0);
     log(`${corpus.packages.length} packages loaded, ${(bytes / MB).toFixed(1)} MB of tarballs`);
-    return;
+    return 0;
   }
   if (args.command === 'survey') {
     const result = runSurvey(corpus.packages, corpus.failures, log);
@@ -91,7 +98,7 @@ export async function main(argv: readonly string[], benchDir: string): Promise<v
     log('');
     log(markdown);
     await writeResults(benchDir, 'survey', result, markdown);
-    return;
+    return 0;
   }
   const result = runSpeed(corpus.packages, { rounds: args.rounds, stride: args.stride, log });
   const failed = corpus.failures.map((f) => `- \`${f.spec}\` (${f.stage}): ${f.reason}`);
@@ -100,4 +107,5 @@ export async function main(argv: readonly string[], benchDir: string): Promise<v
   log('');
   log(markdown);
   await writeResults(benchDir, 'speed', { ...result, corpusFailures: corpus.failures }, markdown);
+  return 0;
 }

@@ -1,6 +1,7 @@
-// `npm run bench [-- survey|fetch] [--quick] [--rounds N] [--offline]`: bundles the TypeScript
-// harness (and the analyzer it calls) with esbuild into .tmp/bench/ and runs it in one node
-// process, with the bundle settings dist/ is built with (scripts/bundle-options.mjs).
+// `npm run bench [-- survey|fetch] [--quick] [--rounds N] [--offline]` and
+// `npm run bench -- cases [--only <name>] [--offline]`: bundles the TypeScript harness (and the
+// analyzer it calls) with esbuild into .tmp/bench/ and runs it in one node process, with the
+// bundle settings dist/ is built with (scripts/bundle-options.mjs).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
