@@ -42,3 +42,33 @@ describe('markIntroduced', () => {
     expect(current[0]?.introduced).toBe(false);
   });
 });
+
+describe('markIntroduced with edited lists', () => {
+  const listed = (values: string[], effect = 'alters-text'): Finding => ({
+    ...finding(`encoded|${[...values].sort().join(',')}|${effect}`),
+    ruleId: 'encoded-list-match',
+    severity: 'high',
+    evidence: { snippet: '', sourceKind: 'endpoint', list: { encoding: 'base64+xor', values }, details: { effect } },
+  });
+
+  it('a list that gained and lost entries is the same mechanism, with the change named', () => {
+    const [marked] = markIntroduced([listed(['a.example', 'b.example', 'c.example', 'd.example'])], [listed(['a.example', 'b.example', 'c.example', 'x.example'])]);
+    expect(marked?.introduced).toBe(false);
+    expect(marked?.evidence.details?.listChange).toBe(
+      'the list changed since the previous version: 1 added, 1 removed; added d.example; removed x.example',
+    );
+  });
+
+  it.each([
+    ['mostly other values', ['a.example', 'q.example', 'r.example', 's.example'], 'alters-text'],
+    ['another effect', ['a.example', 'b.example', 'c.example', 'x.example'], 'exits'],
+  ])('%s: new', (_label, values, effect) => {
+    const [marked] = markIntroduced([listed(values, effect)], [listed(['a.example', 'b.example', 'c.example', 'x.example'])]);
+    expect(marked?.introduced).toBe(true);
+  });
+
+  it('a previous finding pairs with one current finding only', () => {
+    const marked = markIntroduced([listed(['a.example', 'b.example']), listed(['a.example', 'c.example'])], [listed(['a.example', 'd.example'])]);
+    expect(marked.map((f) => f.introduced)).toEqual([false, true]);
+  });
+});
