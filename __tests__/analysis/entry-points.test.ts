@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeKindPhrase, entryPoints, exportTargets, normalizePath, scriptFiles } from '../../src/analysis/entry-points.js';
+import { codeKindPhrase, entryPoints, exportTargets } from '../../src/analysis/entry-points.js';
 
 describe('entryPoints.codeKind', () => {
   const manifest = {
@@ -83,44 +83,12 @@ describe('entryPoints.codeKind', () => {
   });
 });
 
-describe('scriptFiles', () => {
-  it.each([
-    ['node install.js', ['install.js']],
-    ['node --max-old-space-size 4096 ./a.js arg', ['a.js']],
-    ['node --require=./hook.js main.js', ['hook.js', 'main.js']],
-    ['node -e "require(\'./x\')"', []],
-    ['node-gyp rebuild', []],
-    ['./scripts/post.js', ['scripts/post.js']],
-    ['FOO=1 node "dir with space/x.js"', ['dir with space/x.js']],
-    ['husky install || node fallback.mjs; nodejs other.js', ['fallback.mjs', 'other.js']],
-    ['node /usr/lib/x.js', []],
-    ['node ../outside.js', []],
-  ])('%s runs %j', (command, files) => {
-    expect(scriptFiles(command)).toEqual(files);
-  });
-});
-
 describe('exportTargets', () => {
   it('collects every string, nested, and survives deep or odd shapes', () => {
     let deep: unknown = './deep.js';
     for (let i = 0; i < 1_000; i++) deep = { default: deep };
     expect(exportTargets({ a: ['./x.js', { b: './y.js' }], c: null, d: 4 })).toEqual(['./x.js', './y.js']);
     expect(exportTargets(deep)).toEqual([]);
-  });
-});
-
-describe('normalizePath', () => {
-  it.each([
-    ['./a/b.js', 'a/b.js'],
-    ['a//b/./c.js', 'a/b/c.js'],
-    ['a/../b.js', 'b.js'],
-    ['a\\b.js', 'a/b.js'],
-    ['../x.js', null],
-    ['/etc/passwd', null],
-    ['C:/x.js', null],
-    ['.', null],
-  ])('%s -> %s', (spec, path) => {
-    expect(normalizePath(spec)).toBe(path);
   });
 });
 

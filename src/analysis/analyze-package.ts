@@ -6,6 +6,10 @@
  *
  * Files are analysed in the order `reachability` hands them out (install code, entry points, what
  * they import, the rest), so each is parsed and walked once with its code kind already known.
+ *
+ * Code written in the install scripts themselves (`node -e "..."`) is analysed as one more file,
+ * named after where it is written (`package.json#scripts.postinstall`, see `install-commands.ts`),
+ * and counted in `files` like the package's own.
  */
 import type { Detector } from './detector.js';
 import type { PackageFile, PackageFiles } from '../fetch/types.js';
@@ -73,11 +77,21 @@ export function analyzePackage(
       });
     }
   }
-  const entries = entryPoints(manifest);
+  const firstCopies = new Map<string, PackageFile>();
+  for (const file of files.files) if (!firstCopies.has(file.path)) firstCopies.set(file.path, file);
+  // The install scripts are followed into the shell scripts they run (`sh ./setup.sh`).
+  const readFile = (path: string): string | null => {
+    const file = firstCopies.get(path);
+    return file === undefined ? null : decodeSource(file.content);
+  };
+  const entries = entryPoints(manifest, { readFile });
+  problems.push(...entries.problems);
 
-  const selected = files.files.filter(
-    (file) => isJavaScript(file.path) || (!hasExtension(file.path) && entries.declared.has(file.path)),
-  );
+  const inlineFiles: PackageFile[] = entries.inline.map((code) => ({ path: code.name, content: Buffer.from(code.code) }));
+  const selected = [
+    ...files.files.filter((file) => isJavaScript(file.path) || (!hasExtension(file.path) && entries.declared.has(file.path))),
+    ...inlineFiles,
+  ];
   // A tarball may hold the same path twice; every copy is analysed and counted.
   const byPath = new Map<string, PackageFile[]>();
   for (const file of selected) {

@@ -8,12 +8,17 @@
  * walk, see `importCollector`). A `require` whose argument is not a literal makes the graph
  * incomplete; the attacker model is a payload moved into `test/x.js` and loaded by a computed
  * name, so such files are treated as reachable (never `unreached`), not guessed away.
+ *
+ * Inline code of the install scripts (`node -e "require('./x')"`) is a node of the graph like a
+ * file: its imports resolve from the directory it runs in, as node resolves them.
  */
 import type { Node } from 'acorn';
 import type { Detector, Visitors } from './detector.js';
-import type { EntryPoints, InstallScript } from './entry-points.js';
+import type { EntryPoints } from './entry-points.js';
+import type { InstallScript } from './install-commands.js';
 import type { CodeKind } from '../report/report.js';
-import { normalizePath, resolveSegments } from './entry-points.js';
+import { EVAL_MODULE, evalModulePath } from './install-commands.js';
+import { dirname, normalizePath, resolveSegments } from './package-paths.js';
 import { walk } from './walk.js';
 
 /** The imports one file declares. */
@@ -80,6 +85,9 @@ export function reachability(
   allFiles: ReadonlySet<string>,
 ): Reachability {
   const analysedSet = new Set(analysed);
+  // node resolves the imports of `-e` code as those of a module `[eval]` in its working directory;
+  // with that directory unknown (`cd "$INIT_CWD" && node -e ...`), its relative imports name nothing here.
+  const importers = new Map(entries.inline.map((code) => [code.name, code.directory === null ? null : evalModulePath(code.directory)]));
   const ordered = [...analysed].sort(compareText);
   const pending = new Map<string, Pending>();
   const done = new Set<string>();
@@ -131,16 +139,20 @@ export function reachability(
       // Imports of unreached code reach nothing that runs.
       if (current === null || current.file !== file) return;
       const { pending: state } = current;
+      const importer = importers.has(file) ? (importers.get(file) ?? null) : file;
       const install = state.kind === 'install';
       const reached: Pending = install
         ? { rank: RANK.install, kind: 'install', reach: 'install', script: state.script, from: file }
         : { rank: RANK.static, kind: 'reachable', reach: 'static', script: undefined, from: file };
       const dynamicReach: Pending = { rank: RANK.dynamic, kind: 'reachable', reach: 'dynamic', script: undefined, from: file };
       for (const specifier of scan?.specifiers ?? []) {
-        for (const target of resolveImport(file, specifier, entries, allFiles)) offer(target, reached);
+        if (importer === null && isRelative(specifier)) continue;
+        // Only relative specifiers depend on the importer's directory.
+        for (const target of resolveImport(importer ?? EVAL_MODULE, specifier, entries, allFiles)) offer(target, reached);
       }
+      if (importer === null) return;
       for (const prefix of new Set(scan?.dynamic ?? [OWN_DIRECTORY])) {
-        const directory = dynamicDirectory(file, prefix);
+        const directory = dynamicDirectory(importer, prefix);
         if (directory === null) continue;
         for (const target of ordered) {
           if (directory === '' || target.startsWith(`${directory}/`)) offer(target, dynamicReach);
@@ -175,7 +187,7 @@ export function resolveImport(
     return entries.importTargets.flatMap((target) => expandTarget(target, allFiles));
   }
   let path: string | null;
-  if (specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../')) {
+  if (isRelative(specifier)) {
     const base = dirname(from);
     path = normalizePath(base === '' ? specifier : `${base}/${specifier}`);
   } else if (entries.name !== null && specifier.startsWith(`${entries.name}/`)) {
@@ -217,9 +229,8 @@ function dynamicDirectory(from: string, prefix: string): string | null {
   return resolveSegments(`${base}/${prefix.slice(0, lastSlash + 1)}`);
 }
 
-function dirname(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
+function isRelative(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
 }
 
 interface AnyNode extends Node {
