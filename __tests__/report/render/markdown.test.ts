@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { COMMENT_MARKER, MAX_COMMENT_LENGTH, renderMarkdown } from '../../../src/report/render/markdown.js';
-import type { PackageReport, Report } from '../../../src/report/report.js';
+import {
+  COMMENT_MARKER,
+  MAX_COMMENT_LENGTH,
+  MAX_LIST_CHARACTERS,
+  MAX_LIST_VALUES,
+  renderMarkdown,
+} from '../../../src/report/render/markdown.js';
+import type { Finding, PackageReport, Report } from '../../../src/report/report.js';
 import type { Severity } from '../../../src/report/severity.js';
 import { makeFinding, makePackage, makeReport } from '../report-factory.js';
 
@@ -19,7 +25,7 @@ const REPORT = makeReport({
           message: 'Exits when the time zone is in a hidden list',
           evidence: {
             snippet: 'if (L.includes(tz)) process.exit(0)',
-            list: { encoding: 'base64', values: Array.from({ length: 13 }, (_, i) => `Zone/City${i}`) },
+            list: { encoding: 'base64', values: Array.from({ length: 60 }, (_, i) => `Zone/City${i}`) },
           },
         }),
         makeFinding({ severity: 'high', introduced: false, message: 'Reads the host name' }),
@@ -83,9 +89,9 @@ describe('renderMarkdown: content', () => {
     expect(critical).toBeGreaterThan(0);
     expect(high).toBeGreaterThan(critical);
     expect(low).toBeGreaterThan(high);
-    expect(details).toContain('Decoded list (base64, 13 values): `Zone/City0`, ');
-    expect(details).toContain('`Zone/City9`, and 3 more');
-    expect(details).not.toContain('Zone/City10');
+    expect(details).toContain('Decoded list (base64, 60 values): `Zone/City0`, ');
+    expect(details).toContain('`Zone/City49`, and 10 more');
+    expect(details).not.toContain('Zone/City50');
     expect(details).toContain('```js\nif (L.includes(tz)) process.exit(0)\n```');
     expect(details).toContain('- `dist/broken.js`: Unexpected token \\(1\\:7\\)');
   });
@@ -191,6 +197,54 @@ function severePackage(index: number, severity: Severity, findings: number): Pac
     ),
   });
 }
+
+describe('renderMarkdown: decoded lists', () => {
+  const listed = (values: string[], extra: Partial<Finding['evidence']['list']> = {}, at: Partial<Finding> = {}): Finding =>
+    makeFinding({ message: 'Compares the time zone with a list', evidence: { snippet: 'x', list: { encoding: 'literal', values, ...extra } }, ...at });
+  const render = (...findings: Finding[]): string => renderMarkdown(makeReport({ packages: [makePackage({ findings })] }));
+
+  it('shows at least 50 values', () => {
+    expect(MAX_LIST_VALUES).toBeGreaterThanOrEqual(50);
+    const body = render(listed(Array.from({ length: 55 }, (_, i) => `host${i}`)));
+    expect(body).toContain('`host49`, and 5 more');
+    expect(body).not.toContain('host50');
+  });
+
+  it('stops at the character budget, showing at least one value', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, '0')}${'x'.repeat(98)}`);
+    const body = render(listed(long));
+    const shown = Math.floor(MAX_LIST_CHARACTERS / 100);
+    expect(body).toContain(`\`${long[shown - 1]}\`, and ${40 - shown} more`);
+    expect(body).not.toContain(long[shown]);
+    // Clipped to the field cap, the value is no longer tame text: it is escaped prose, not code.
+    expect(render(listed(['y'.repeat(5_000)]))).toMatch(/Decoded list \(literal, 1 value\): y{200,}…\n/);
+  });
+
+  it('names the country of a zone list and shows its zones by country, most first', () => {
+    const body = render(listed(['Europe/Kyiv', 'Europe/Moscow', 'Asia/Omsk']));
+    expect(body).toContain(
+      'Decoded list (literal, 3 values) — **3 zones in 2 countries\\: RU \\(Russia\\) 2\\, UA \\(Ukraine\\) 1**, telling entries first: `Europe/Moscow`, `Asia/Omsk`, `Europe/Kyiv`',
+    );
+  });
+
+  it('keeps a list whose order is already telling as it is, and says nothing when there is nothing to say', () => {
+    expect(render(listed(['alpha', 'beta']))).toContain('Decoded list (literal, 2 values): `alpha`, `beta`');
+  });
+
+  it('shows hashed lists in their own order, without targets', () => {
+    const digests = ['ffff0000ffff0000ffff0000ffff0000', '0000ffff0000ffff0000ffff0000ffff'];
+    const body = render(listed(digests, { encoding: 'hash:md5', hashed: { algorithm: 'md5', count: 2 } }));
+    expect(body).toContain(`Decoded list (hash\\:md5, 2 values): \`${digests[0]}\`, \`${digests[1]}\``);
+    expect(body).toContain('Hashed list: 2 digests (md5); the values are unknown');
+  });
+
+  it('refers to a list already shown for the same package instead of repeating it', () => {
+    const zones = ['Asia/Shanghai', 'Asia/Urumqi'];
+    const body = render(listed(zones, {}, { line: 10, column: 0 }), listed(zones, {}, { line: 20, column: 4 }));
+    expect(body.match(/`Asia\/Urumqi`/g)).toHaveLength(1);
+    expect(body).toContain('Decoded list (literal, 2 values): the same list as at `lib/index.js:10:1`');
+  });
+});
 
 describe('renderMarkdown: truncation', () => {
   it('drops detail blocks from the least severe and stays within the limit', () => {

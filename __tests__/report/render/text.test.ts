@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clip, printable, renderText } from '../../../src/report/render/text.js';
+import type { Finding } from '../../../src/report/report.js';
 import { makeFinding, makePackage, makeReport } from '../report-factory.js';
 
 const REPORT = makeReport({
@@ -44,6 +45,7 @@ describe('renderText', () => {
     const text = renderText(REPORT);
     expect(text).toContain(
       '\n    high fingerprint-source lib/tz.js:12:5 Compares the time zone with a hidden list (new in this version)\n' +
+        '      targets: 2 zones in 2 countries: CN (China) 1, RU (Russia) 1\n' +
         '      decoded list (base64, 2 values): Asia/Shanghai, Europe/Moscow\n',
     );
     expect(text).toContain('\n    low fingerprint-source lib/index.js:3:10 Reads the locale\n');
@@ -79,6 +81,27 @@ describe('renderText', () => {
     expect(text).toContain('a\\u202egnp.js');
     expect(text).toContain('line one\\nline two\\r');
     expect(text).not.toMatch(/[\x1b\u202e\r]/);
+  });
+});
+
+describe('renderText: decoded lists', () => {
+  const withList = (list: NonNullable<Finding['evidence']['list']>): string =>
+    renderText(makeReport({ packages: [makePackage({ findings: [makeFinding({ evidence: { snippet: 'x', list } })] })] }));
+
+  it('prints 50 values, the telling ones first, and names what the list targets', () => {
+    const hosts = [...Array.from({ length: 55 }, (_, i) => `h${i}.acme.com`), 'globex.cn'];
+    const text = withList({ encoding: 'base64+xor+split', values: hosts });
+    expect(text).toContain('      targets: 56 domains under 2 registrable names; country TLDs: CN (China) 1\n');
+    // The shortest host of each owner first: one line tells both companies apart.
+    expect(text).toContain('decoded list (base64+xor+split, 56 values): h0.acme.com, globex.cn, h1.acme.com, ');
+    expect(text).toContain(', h48.acme.com, ... and 6 more\n');
+    expect(text).not.toContain('h49.acme.com');
+  });
+
+  it('prints hashed lists in their own order and without targets', () => {
+    const text = withList({ encoding: 'hash:sha1', values: ['b'.repeat(40), '1'.repeat(40)], hashed: { algorithm: 'sha1', count: 2 } });
+    expect(text).not.toContain('targets:');
+    expect(text).toContain(`decoded list (hash:sha1, 2 values): ${'b'.repeat(40)}, ${'1'.repeat(40)}\n`);
   });
 });
 

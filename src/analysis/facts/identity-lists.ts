@@ -6,7 +6,9 @@
  *
  * A full table (every zone, every locale) is a lookup, not a hidden list: size separates them.
  */
+import { countryOfCode, isCountryCodeTld, isCountryOrLanguageCode, isLanguageCode } from './iso-codes.js';
 import type { SourceKind } from './sources.js';
+import { countriesOfZone } from './zone-countries.js';
 
 export const LIST_CATEGORIES = [
   'timezones',
@@ -69,10 +71,49 @@ export interface ListClass {
 const TIMEZONE =
   /^(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|Brazil|Canada|Chile|Mexico|US)\/[A-Za-z0-9_+\-/]+$/;
 const LEGACY_ZONES: ReadonlySet<string> = new Set(['W-SU', 'Israel', 'Iran', 'Turkey', 'PRC', 'ROC', 'ROK', 'Japan', 'Egypt', 'Cuba', 'Hongkong', 'Singapore', 'Eire', 'Poland', 'Portugal']);
-const TWO_LETTERS = /^[A-Za-z]{2,3}$/;
-const LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})+(?:\.[\w-]+)?(?:@\w+)?$/i;
-const TLD = /^\.[a-z]{2,24}$/i;
-const DOMAIN = /^\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\.?$/i;
+/** `ru_RU.UTF-8`, `zh-Hant-TW`, `sr_RS@latin`: the subtags, then an optional charset and modifier. */
+const LOCALE = /^([a-z]{2,3})((?:[-_][A-Za-z0-9]{2,8})+)(?:\.[\w-]+)?(?:@\w+)?$/i;
+const TLD = /^\.([a-z]{2,24}|xn--[a-z0-9-]{1,59}|\p{L}{2,24})$/iu;
+const DOMAIN = /^\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\.?$/i;
+/**
+ * Alone in a list, a bare word this short (`ask`, `zed`, `sdk`, `env`) or an identifier with an
+ * underscore (`max_tokens`) is a keyword, a command or a key, not a person or a company.
+ */
+const KEYWORD = /^(?:[a-z]{1,5}|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)$/;
+/** Hashes, ids and keys in hex: never a name, however many letters they start with. */
+const HEX_TOKEN = /^[0-9a-f]{16,}$/i;
+/** `TAB_CLOSED`, `MAX_RETRIES`: constants, never anyone's name. */
+const CONSTANT_CASE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/**
+ * TLDs that name a place or a kind of organisation without being a country code: internationalised
+ * country codes (`.рф`, `.укр`, `.бел`, `.中国`, in Unicode and punycode), city and region TLDs,
+ * and the government, military and university TLDs.
+ */
+const IDENTITY_TLDS: ReadonlySet<string> = new Set([
+  'рф', 'xn--p1ai', 'рус', 'xn--p1acf', 'укр', 'xn--j1amh', 'бел', 'xn--90ais', 'срб', 'xn--90a3ac', 'қаз', 'xn--80ao21a',
+  'москва', 'xn--80adxhks', '中国', 'xn--fiqs8s', '中國', 'xn--fiqz9s', '台灣', 'xn--kpry57d', '台湾', 'xn--kprw13d',
+  '香港', 'xn--j6w193g', '한국', 'xn--3e0b707e', 'ایران', 'xn--mgba3a4f16a',
+  'moscow', 'tatar', 'berlin', 'london', 'paris', 'tokyo', 'nyc', 'istanbul', 'amsterdam', 'kyoto',
+  'gov', 'mil', 'edu', 'int',
+]);
+
+/**
+ * Country codes that are also everyday file extensions: `.md` is Moldova and Markdown, `.sh`
+ * Saint Helena and shell. Alone they say nothing about a place, so they count neither way.
+ */
+const EXTENSION_TLDS: ReadonlySet<string> = new Set([
+  'ac', 'ai', 'am', 'ar', 'bz', 'cc', 'cl', 'cr', 'gn', 'gs', 'in', 'io', 'la', 'md', 'mk', 'ml', 'mm', 'mo', 'pl', 'pm',
+  'ps', 'py', 'rs', 'sh', 'so', 'sv', 'tf',
+]);
+
+/** File extensions that are no TLD at all: `index.js` or `data.jsonl` is a file, not a host. */
+const FILE_EXTENSIONS: ReadonlySet<string> = new Set([
+  'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'json', 'jsonl', 'json5', 'map', 'css', 'scss', 'less', 'html',
+  'htm', 'txt', 'yml', 'yaml', 'toml', 'ini', 'cfg', 'conf', 'lock', 'log', 'xml', 'svg', 'png', 'jpg', 'jpeg', 'gif',
+  'webp', 'ico', 'wasm', 'node', 'mdx', 'markdown', 'csv', 'tsv', 'env', 'vue', 'svelte', 'tgz', 'gz', 'tar', 'zip',
+  'exe', 'dll', 'dylib', 'bin', 'dat', 'bak', 'tmp', 'swp', 'pem', 'key', 'crt', 'cjsx', 'coffee', 'hbs', 'ejs', 'pug',
+]);
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){1,3}\.?$/;
 const MAC_PREFIX = /^[0-9a-f]{2}(?:[:-][0-9a-f]{2}){2,5}$/i;
 
@@ -108,18 +149,42 @@ export function valueCategory(value: string): ListCategory | null {
   if (PLATFORMS.has(lower)) return 'platforms';
   if (CI_VENDORS.has(lower)) return 'ci-vendors';
   if (TIMEZONE.test(value) || LEGACY_ZONES.has(value)) return 'timezones';
-  if (TLD.test(value)) return 'tlds';
+  const zoneOwners = value.length > 3 ? countriesOfZone(value) : null;
+  // `Universal`, `Zulu`, `Greenwich`: other names of UTC.
+  if (zoneOwners !== null) return zoneOwners.length > 0 ? 'timezones' : 'defaults';
+  const tld = TLD.exec(value);
+  if (tld !== null) return isPlaceTld(tld[1] ?? '') ? 'tlds' : null;
   if (IPV4.test(value) || MAC_PREFIX.test(value)) return 'addresses';
-  if (DOMAIN.test(value)) return 'domains';
-  if (LOCALE.test(value)) return 'locales';
-  if (TWO_LETTERS.test(value)) return 'countries-or-languages';
-  if (/^[\p{L}][\p{L}\p{N} ._&'-]{1,63}$/u.test(value)) return 'names';
+  const domain = DOMAIN.exec(value);
+  if (domain !== null && !FILE_EXTENSIONS.has((domain[1] ?? '').toLowerCase())) return 'domains';
+  if (isLocale(value)) return 'locales';
+  if (isCountryOrLanguageCode(value)) return 'countries-or-languages';
+  if (domain === null && !CONSTANT_CASE.test(value) && !HEX_TOKEN.test(value) && /^[\p{L}][\p{L}\p{N} ._&'-]{1,63}$/u.test(value)) return 'names';
   return null;
 }
 
+/** A country-code TLD that is not also a file extension, or a TLD of a place or a kind of organisation. */
+function isPlaceTld(label: string): boolean {
+  const lower = label.toLowerCase();
+  if (EXTENSION_TLDS.has(lower)) return false;
+  return isCountryCodeTld(lower) || IDENTITY_TLDS.has(lower);
+}
+
+/** A real language subtag and a real region (`ru-RU`, `zh_CN`, `zh-Hant-TW`, `es-419`), not `max_tokens`. */
+function isLocale(value: string): boolean {
+  const match = LOCALE.exec(value);
+  if (match === null) return false;
+  if (!isLanguageCode(match[1] ?? '')) return false;
+  const subtags = (match[2] ?? '').slice(1).split(/[-_]/);
+  return subtags.some((subtag) => /^\d{3}$/.test(subtag) || (subtag.length === 2 && countryOfCode(subtag) !== null));
+}
+
 /**
- * The category of a list and whether comparing `sourceKind` with it is identity targeting. The
- * majority category wins; timezones and locales count together as "where the user is".
+ * The category of a list and whether comparing `sourceKind` with it is identity targeting,
+ * decided by the values, never by the variable: the category with the most values wins (zones,
+ * codes, locales and TLDs count together as "where the user is", identity before capability on
+ * a tie), and it must hold at least half of the distinct values. A single short lower-case word
+ * (`ask`, `env`) or identifier (`max_tokens`) is a keyword, not a name.
  */
 export function classifyList(values: readonly string[], sourceKind: SourceKind): ListClass | null {
   const distinct = [...new Set(values)];
@@ -129,17 +194,30 @@ export function classifyList(values: readonly string[], sourceKind: SourceKind):
     const category = valueCategory(value);
     if (category !== null) counts.set(category, (counts.get(category) ?? 0) + 1);
   }
+  const support = (category: ListCategory): number =>
+    PLACE_CATEGORIES.has(category)
+      ? [...PLACE_CATEGORIES].reduce((sum, place) => sum + (counts.get(place) ?? 0), 0)
+      : (counts.get(category) ?? 0);
   let category: ListCategory | null = null;
-  let best = 0;
   for (const [candidate, count] of counts) {
-    if (count > best || (count === best && category !== null && precedence(candidate) < precedence(category))) {
+    if (category === null) {
       category = candidate;
-      best = count;
+      continue;
     }
+    const bySupport = support(candidate) - support(category);
+    const byCount = count - (counts.get(category) ?? 0);
+    const byPrecedence = precedence(category) - precedence(candidate);
+    if (bySupport > 0 || (bySupport === 0 && (byPrecedence > 0 || (byPrecedence === 0 && byCount > 0)))) category = candidate;
   }
   if (category === null) return null;
+  // A list is of a kind only when most of its values are: one code among free text is free text.
+  if (support(category) * 2 < distinct.length) return null;
   // Names compared with a timezone or a proxy are noise words, not identities.
   if (category === 'names' && !NAME_SOURCES.has(sourceKind)) return { category: 'defaults', identity: false, fullTable: false };
+  const [only] = distinct;
+  if (category === 'names' && distinct.length === 1 && only !== undefined && KEYWORD.test(only)) {
+    return { category, identity: false, fullTable: false };
+  }
   if (category === 'domains' && isFirstParty(distinct, sourceKind)) {
     return { category: 'first-party', identity: false, fullTable: false };
   }
@@ -152,6 +230,9 @@ export function classifyList(values: readonly string[], sourceKind: SourceKind):
 // Not `endpoint`: a base-URL or host setting compared with a bare word (`staging`, `production`)
 // is a configuration switch; endpoint targeting compares domains, which are classified as such.
 const NAME_SOURCES: ReadonlySet<SourceKind> = new Set(['hostname', 'user', 'git-identity', 'network']);
+
+/** Where the user is, by zone, language, locale or TLD: mixed lists of these are one kind. */
+const PLACE_CATEGORIES: ReadonlySet<ListCategory> = new Set(['timezones', 'countries-or-languages', 'locales', 'tlds']);
 
 /** Identity categories first: a mixed list with one timezone among defaults still targets. */
 function precedence(category: ListCategory): number {
@@ -171,8 +252,17 @@ function isFirstParty(values: readonly string[], sourceKind: SourceKind): boolea
   return bases.size === 1;
 }
 
-/** The last two labels of a host name: a good-enough registrable name for grouping. */
-function registrableName(host: string): string {
+/**
+ * Second-level labels under which country registries sell names (`acme.co.uk`, `acme.com.cn`):
+ * enough of the public suffix list to group hosts by company without shipping it.
+ */
+const SECOND_LEVEL_SUFFIXES: ReadonlySet<string> = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go', 'gob', 'gouv', 'mil', 'nic', 'ltd', 'plc']);
+
+/** The registrable part of a host name (`acme.com`, `acme.co.uk`): good enough for grouping hosts by owner. */
+export function registrableName(host: string): string {
   const labels = host.replace(/^\.|\.$/g, '').toLowerCase().split('.');
-  return labels.slice(-2).join('.');
+  const last = labels[labels.length - 1] ?? '';
+  const second = labels[labels.length - 2] ?? '';
+  const take = last.length === 2 && SECOND_LEVEL_SUFFIXES.has(second) && labels.length > 2 ? 3 : 2;
+  return labels.slice(-take).join('.');
 }

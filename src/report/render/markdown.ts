@@ -13,6 +13,7 @@
  *   - `html`: inside the raw HTML line of `<summary>`, where markdown is not parsed: entities only.
  *   - `fence`: a code block whose fence is longer than any backtick run in the snippet.
  */
+import { describeListTargets, orderForReview } from '../../analysis/facts/list-presentation.js';
 import { highestSeverity, severityRank, type Severity } from '../severity.js';
 import type { Finding, PackageReport, Report } from '../report.js';
 import { countBlocking, isUnscanned, tallyReport } from '../verdict.js';
@@ -22,8 +23,17 @@ export const COMMENT_MARKER = '<!-- fingerprint-gate:comment -->';
 /** GitHub rejects issue comments longer than this many characters. */
 export const MAX_COMMENT_LENGTH = 65_536;
 
-/** Decoded list values shown per finding; the JSON report and the terminal show more. */
-export const MAX_LIST_VALUES = 10;
+/**
+ * Decoded list values shown per finding, within MAX_LIST_CHARACTERS; the JSON report has them
+ * all. Enough for the telling entries of a long list (one host per company, the zones of each
+ * country) to be read without opening the artifact.
+ */
+export const MAX_LIST_VALUES = 50;
+/**
+ * Characters of list values (before escaping) shown per finding: fifty long host names must not
+ * take the room other findings and packages need under MAX_COMMENT_LENGTH.
+ */
+export const MAX_LIST_CHARACTERS = 1_500;
 /** Findings listed per package before "and N more". */
 export const MAX_FINDINGS_PER_PACKAGE = 30;
 /** Files that did not parse, listed per package. */
@@ -147,16 +157,46 @@ function notesSection(notes: readonly string[]): string | null {
   return ['**Notes**', '', ...notes.map((note) => `- ${prose(note)}`)].join('\n');
 }
 
-function listParagraph(finding: Finding): string | null {
+/** The values shown for a list: as many of the reviewer's order as fit both caps, at least one. */
+function shownValues(values: readonly string[]): string[] {
+  const shown: string[] = [];
+  let used = 0;
+  for (const value of values) {
+    const clipped = clip(value, MAX_FIELD_LENGTH);
+    if (shown.length >= MAX_LIST_VALUES || (shown.length > 0 && used + clipped.length > MAX_LIST_CHARACTERS)) break;
+    shown.push(clipped);
+    used += clipped.length;
+  }
+  return shown;
+}
+
+/**
+ * The decoded list: what it targets, then its values with the telling ones first. A list already
+ * shown for an earlier finding of the same package is referred to, not repeated: a bundle
+ * compares one list at many places.
+ */
+function listParagraph(finding: Finding, shownLists: Map<string, string>): string | null {
   const list = finding.evidence.list;
   if (!list) return null;
   const parts: string[] = [];
   if (list.values.length > 0) {
-    const shown = list.values.slice(0, MAX_LIST_VALUES).map((value) => code(value));
-    const more = list.values.length - shown.length;
-    parts.push(
-      `Decoded list (${prose(list.encoding, MAX_FIELD_LENGTH)}, ${plural(list.values.length, 'value')}): ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
-    );
+    const heading = `Decoded list (${prose(list.encoding, MAX_FIELD_LENGTH)}, ${plural(list.values.length, 'value')})`;
+    const key = JSON.stringify([list.encoding, list.values]);
+    const earlier = shownLists.get(key);
+    if (earlier !== undefined) {
+      parts.push(`${heading}: the same list as at ${earlier}`);
+    } else {
+      shownLists.set(key, code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity));
+      // Digests are not decoded values: their order and "targets" mean nothing.
+      const ordered = list.hashed ? [...list.values] : orderForReview(list.values);
+      const targets = list.hashed ? null : describeListTargets(list.values);
+      const shown = shownValues(ordered).map((value) => code(value));
+      const more = list.values.length - shown.length;
+      const regrouped = ordered.some((value, index) => value !== list.values[index]) ? ', telling entries first' : '';
+      parts.push(
+        `${heading}${targets === null ? '' : ` — **${prose(targets)}**`}${regrouped}: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
+      );
+    }
   }
   if (list.hashed) {
     parts.push(`Hashed list: ${plural(list.hashed.count, 'digest')} (${prose(list.hashed.algorithm, MAX_FIELD_LENGTH)}); the values are unknown`);
@@ -164,14 +204,14 @@ function listParagraph(finding: Finding): string | null {
   return parts.length > 0 ? parts.join('\n\n') : null;
 }
 
-function findingSection(finding: Finding): string {
+function findingSection(finding: Finding, shownLists: Map<string, string>): string {
   const introduced = finding.introduced ? ' · **new in this version**' : '';
   const location = code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity);
   const head = `**${finding.severity}** · \`${finding.ruleId}\` · ${location} — ${prose(finding.message)}${introduced}`;
   const parts = [head];
   const chain = chainSummary(finding);
   if (chain !== null) parts.push(`Chain in ${code(clip(finding.file, MAX_FIELD_LENGTH))}: ${chain}`);
-  const list = listParagraph(finding);
+  const list = listParagraph(finding, shownLists);
   if (list !== null) parts.push(list);
   if (finding.evidence.snippet.trim() !== '') parts.push(fence(finding.evidence.snippet));
   return parts.join('\n\n');
@@ -199,7 +239,8 @@ function detailsBlock(pkg: PackageReport): string {
 
   const sections = [`<details><summary>${summary.join(' · ')}</summary>`];
   const findings = [...pkg.findings].sort(byDisplayOrder);
-  for (const finding of findings.slice(0, MAX_FINDINGS_PER_PACKAGE)) sections.push(findingSection(finding));
+  const shownLists = new Map<string, string>();
+  for (const finding of findings.slice(0, MAX_FINDINGS_PER_PACKAGE)) sections.push(findingSection(finding, shownLists));
   if (findings.length > MAX_FINDINGS_PER_PACKAGE) {
     sections.push(`_and ${plural(findings.length - MAX_FINDINGS_PER_PACKAGE, 'more finding')}, in the full report_`);
   }

@@ -3,11 +3,12 @@
  * control characters are made visible before they reach a terminal: an escape sequence in a file
  * name must not recolour, move the cursor or rewrite the lines above it.
  */
+import { describeListTargets, orderForReview } from '../../analysis/facts/list-presentation.js';
 import type { Finding, PackageReport, Report } from '../report.js';
 import type { Severity } from '../severity.js';
 import { tallyReport, type ReportTally } from '../verdict.js';
 
-/** Decoded list values printed per finding; the JSON report has them all. */
+/** Decoded list values printed per finding, the telling ones first; the JSON report has them all, in list order. */
 export const MAX_TEXT_LIST_VALUES = 50;
 
 // C0/C1 controls, plus the bidirectional overrides and isolates that reorder what a reader sees
@@ -128,7 +129,11 @@ function listLines(finding: Finding): string[] {
     lines.push(`hashed list: ${plural(list.hashed.count, `${printable(list.hashed.algorithm)} digest`)}`);
   }
   if (list.values.length > 0) {
-    const shown = list.values.slice(0, MAX_TEXT_LIST_VALUES).map((value) => printable(value));
+    // Digests are not decoded values: their order and "targets" mean nothing.
+    const targets = list.hashed ? null : describeListTargets(list.values);
+    if (targets !== null) lines.push(`targets: ${printable(targets)}`);
+    const ordered = list.hashed ? list.values : orderForReview(list.values);
+    const shown = ordered.slice(0, MAX_TEXT_LIST_VALUES).map((value) => printable(value));
     const more = list.values.length - shown.length;
     lines.push(
       `decoded list (${printable(list.encoding)}, ${plural(list.values.length, 'value')}): ${shown.join(', ')}${more > 0 ? `, ... and ${more} more` : ''}`,
