@@ -10,6 +10,18 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'decision in an object property, read back by destructuring, gates a message box',
+    code: `function check(){const z=${TZ};return{inList:["Europe/Moscow","Europe/Minsk"].includes(z),zone:z}}\nconst {inList}=check();\nif(inList)alert("a message");`,
+    expect: [{ severity: 'high', line: 1, messageIncludes: 'changes or blocks the page' }],
+    twin: { code: `function check(){const z=opts.zone;return{inList:["Europe/Moscow","Europe/Minsk"].includes(z),zone:z}}\nconst {inList}=check();\nif(inList)alert("a message");` },
+  },
+  {
+    name: 'decision in an object property, read with optional chaining and ?? into a helper that picks a character',
+    code: `function check(){const z=${TZ};return{hit:["Asia/Shanghai","Asia/Urumqi"].includes(z)}}\nfunction mark(f){return f?"\\u2019":"\\x27"}\nexport function line(){const r=check();return "It"+mark(r?.hit??false)+"s today"}`,
+    expect: [{ severity: 'high', line: 1, messageIncludes: 'look-alike characters (U+2019' }],
+    twin: { code: `function check(){const z=job.zone;return{hit:["Asia/Shanghai","Asia/Urumqi"].includes(z)}}\nfunction mark(f){return f?"\\u2019":"\\x27"}\nexport function line(){const r=check();return "It"+mark(r?.hit??false)+"s today"}` },
+  },
+  {
     name: 'early return: readable timer callback, the effect after the guard',
     code: `setTimeout(function () {\n  var zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\n  if (zones.indexOf(new Intl.DateTimeFormat().resolvedOptions().timeZone) === -1) {\n    return;\n  }\n  alert('a message');\n  window.open('https://example.org/page');\n}, 15000);`,
     expect: [{ severity: 'high', line: 3, sourceKind: 'timezone', messageIncludes: 'changes or blocks the page' }],
@@ -205,5 +217,16 @@ describe('identity-targeting evidence', () => {
 
   it('stays quiet on a file without any fingerprint source', () => {
     expect(findingsFor(identityTargeting, "if (['Europe/Moscow'].includes(x)) process.exit(1);")).toEqual([]);
+  });
+});
+
+describe('identity-targeting follows an object property by its key only', () => {
+  it.each([
+    ['destructured', `function check(){const z=${TZ};return{inList:["Europe/Moscow","Europe/Minsk"].includes(z),zone:z}}\nconst {zone}=check();\nif(zone)alert("a message");`],
+    ['member read', `function check(){const z=${TZ};return{hit:["Asia/Shanghai","Asia/Urumqi"].includes(z)}}\nfunction mark(f){return f?"\\u2019":"\\x27"}\nexport function line(){const r=check();return "It"+mark(r?.other??false)+"s today"}`],
+  ])('another key of the same object (%s) carries no effect', (_label, code) => {
+    const findings = findingsFor(identityTargeting, code);
+    expect(findings.map((f) => f.severity)).toEqual(['low']);
+    expect(findings[0]?.evidence.details?.effect).toBe('none');
   });
 });

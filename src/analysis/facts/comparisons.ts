@@ -472,14 +472,21 @@ function traceOutcome(flow: FlowAnalysis, results: readonly Node[]): Trace {
         if (parent.type === 'ArrowFunctionExpression' && parent.body !== current) break;
         const fn = parent.type === 'ArrowFunctionExpression' ? parent : flow.enclosingFunction(parent);
         if (fn === null) break;
-        returned = true;
-        for (const site of flow.callSites(fn)) follow(site);
+        const sites = flow.callSites(fn);
+        // An object holding the outcome goes to callers who may read another key: returned only
+        // when no caller in the file can be followed.
+        if (key === null || sites.length === 0) returned = true;
+        for (const site of sites) follow(site);
         break;
       }
       case 'VariableDeclarator':
         if (parent.init === current && parent.id.type === 'Identifier') {
           if (key === null && flow.parents.get(flow.parents.get(parent) ?? parent)?.type === 'ExportNamedDeclaration') returned = true;
           for (const reference of references(flow, parent.id)) follow(reference);
+        } else if (parent.init === current && parent.id.type === 'ObjectPattern' && key !== null) {
+          // `const {known} = check()`: the variable bound to the key holds the outcome.
+          const bound = destructuredName(parent.id, key);
+          if (bound !== null) for (const reference of references(flow, bound)) follow(reference, null);
         }
         break;
       case 'AssignmentExpression':
@@ -532,6 +539,17 @@ function better(a: Effect | null, b: Effect | null): Effect | null {
     return { kind: a.kind, start: first.start, detail: details.join('; ') };
   }
   return EFFECT_KINDS.indexOf(b.kind) < EFFECT_KINDS.indexOf(a.kind) ? b : a;
+}
+
+/** The identifier a destructuring binds to `key` (`{known}`, `{known: k}`, `{known: k = false}`), or null. */
+function destructuredName(pattern: Extract<AnyNode, { type: 'ObjectPattern' }>, key: string): Extract<AnyNode, { type: 'Identifier' }> | null {
+  for (const property of pattern.properties) {
+    if (property.type !== 'Property' || propertyName(property) !== key) continue;
+    const value = property.value as AnyNode;
+    if (value.type === 'Identifier') return value;
+    if (value.type === 'AssignmentPattern' && value.left.type === 'Identifier') return value.left;
+  }
+  return null;
 }
 
 /** A plain property key (`known:`, `"known":`), or null for computed and spread ones. */
