@@ -242,3 +242,92 @@ describe('analyzePackage', () => {
     ]);
   });
 });
+
+describe('analyzePackage: install scripts', () => {
+  /** Written fresh in the shape of issue 11: an early-return timezone guard that prints a message. */
+  const GUARD = [
+    "'use strict';",
+    'var ZONES = [',
+    "  'America/Argentina/Buenos_Aires', 'America/Argentina/Cordoba', 'America/Argentina/Salta',",
+    "  'America/Argentina/Jujuy', 'America/Argentina/Tucuman', 'America/Argentina/Mendoza',",
+    '];',
+    "var msg = '\\n  A word for the users of this package in your region.\\n';",
+    'function notice() {',
+    '  var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;',
+    '  if (ZONES.indexOf(tz) === -1) return;',
+    '  console.log(msg);',
+    '}',
+    'notice();',
+  ].join('\n');
+  const manifest = (scripts: Record<string, string>): PackageFile =>
+    file('package.json', JSON.stringify({ name: 'tz-notice', version: '1.0.1', main: 'index.js', scripts }));
+  const kinds = (result: ReturnType<typeof analyzePackage>, path: string): string[] => [
+    ...new Set(result.findings.filter((f) => f.file === path).map((f) => f.evidence.codeKind ?? 'none')),
+  ];
+
+  it.each([
+    ['is install code when a node -e requires it (issue 11)', `node -e "try{require('./_postinstall')}catch(e){}" || exit 0`, 'install'],
+    ['is install code when run as a file', 'node _postinstall.js || exit 0', 'install'],
+    ['is install code when a script run by npm runs it', 'npm run notice', 'install'],
+    ['stays unreached when the install script only prints', `node -e "console.log('thanks')" || exit 0`, 'unreached'],
+    ['stays unreached beside a native build', 'node-gyp rebuild', 'unreached'],
+  ])('a file holding a timezone guard %s', (_label, postinstall, kind) => {
+    const result = analyzePackage(
+      pkg([manifest({ postinstall, notice: 'node ./_postinstall.js' }), file('_postinstall.js', GUARD), file('index.js', 'module.exports = 1;')]),
+      DETECTORS,
+    );
+    expect(result.findings.filter((f) => f.file === '_postinstall.js').length).toBeGreaterThan(0);
+    expect(kinds(result, '_postinstall.js')).toEqual([kind]);
+    expect(result.files.problems).toEqual([]);
+  });
+
+  it('analyses the inline code itself as package.json#scripts.<name>, counted among the files', () => {
+    const postinstall = `node -e "if (Intl.DateTimeFormat().resolvedOptions().timeZone === 'Asia/Tokyo') console.log('hi')"`;
+    const result = analyzePackage(pkg([manifest({ postinstall })]), DETECTORS);
+    expect(result.files).toEqual({ total: 1, parsed: 1, problems: [] });
+    const reads = result.findings.filter((f) => f.ruleId === 'fingerprint-source');
+    expect(reads.map((f) => `${f.file}:${f.line}:${f.column} ${f.evidence.codeKind} ${f.evidence.sourceKind}`)).toEqual([
+      'package.json#scripts.postinstall:1:4 install timezone',
+    ]);
+    expect(result.findings.every((f) => f.file === 'package.json#scripts.postinstall' && f.evidence.codeKind === 'install')).toBe(true);
+  });
+
+  it('finds nothing in inline code that only prints', () => {
+    const result = analyzePackage(pkg([manifest({ postinstall: `node -e "console.log('Thanks for installing!')"` })]), DETECTORS);
+    expect(result.findings).toEqual([]);
+    expect(result.files).toEqual({ total: 1, parsed: 1, problems: [] });
+  });
+
+  it('reports a command line it cannot read in full against package.json, and still analyses what it read', () => {
+    const result = analyzePackage(pkg([manifest({ postinstall: 'node -e "process.env.TZ' })]), DETECTORS);
+    expect(result.files.problems).toEqual([
+      { file: 'package.json', reason: 'scripts.postinstall: command line not readable in full (unterminated double quote): read as far as it goes' },
+    ]);
+    expect(result.findings.map((f) => `${f.file} ${f.evidence.codeKind} ${f.evidence.sourceKind}`)).toEqual([
+      'package.json#scripts.postinstall install timezone',
+    ]);
+  });
+
+  it('lists inline code that does not parse, searches it as text and reports it as analysis evasion', () => {
+    const result = analyzePackage(pkg([manifest({ postinstall: `node -e "os.hostname( ))) {{"` })]), DETECTORS);
+    expect(result.files.total).toBe(1);
+    expect(result.files.problems.map((p) => p.file)).toContain('package.json#scripts.postinstall');
+    expect(result.findings.map((f) => `${f.ruleId} ${f.file} ${f.evidence.codeKind}`).sort()).toEqual([
+      'analysis-evasion package.json#scripts.postinstall install',
+      'fingerprint-source package.json#scripts.postinstall install',
+    ]);
+  });
+
+  it('follows an install script into the shell script it runs', () => {
+    const result = analyzePackage(
+      pkg([
+        manifest({ install: 'sh ./scripts/install.sh' }),
+        file('scripts/install.sh', '#!/bin/sh\nset -e\ncd lib && node setup.js\n'),
+        file('lib/setup.js', 'require("os").hostname();'),
+      ]),
+      DETECTORS,
+    );
+    expect(result.findings.map((f) => `${f.file} ${f.evidence.codeKind} ${f.evidence.sourceKind}`)).toEqual(['lib/setup.js install hostname']);
+    expect(result.files.total).toBe(1);
+  });
+});

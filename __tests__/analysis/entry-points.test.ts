@@ -58,6 +58,37 @@ describe('entryPoints.codeKind', () => {
     expect(entryPoints({ scripts }).installScript(file)).toBe(script);
   });
 
+  it.each([
+    ['a node -e', { postinstall: `node -e "require('./_postinstall')" || exit 0` }, 'package.json#scripts.postinstall', 'postinstall'],
+    ['a script run by name', { preinstall: 'npm run setup', setup: 'node -p 1' }, 'package.json#scripts.setup', 'preinstall'],
+    ['prepare', { prepare: 'node -e "build()"' }, 'package.json#scripts.prepare', undefined],
+    ['a file of that name', { postinstall: 'node x.js' }, 'package.json#scripts.postinstall', undefined],
+  ])('names the install script of inline code in %s', (_label, scripts, name, script) => {
+    expect(entryPoints({ scripts }).installScript(name)).toBe(script);
+    expect(entryPoints({ scripts }).codeKind(name)).toBe(script === undefined ? 'reachable' : 'install');
+  });
+
+  it('hands out inline code with the directory it runs in, and the files of followed scripts as declared', () => {
+    const entries = entryPoints({ scripts: { postinstall: `cd lib && node -e "require('./x')" && cd .. && npm run build`, build: 'node tools/build' } });
+    expect(entries.inline).toEqual([{ name: 'package.json#scripts.postinstall', code: "require('./x')", script: 'postinstall', directory: 'lib' }]);
+    expect([...entries.declared]).toContain('tools/build');
+    expect(entries.codeKind('tools/build/index.js')).toBe('install');
+    expect(entries.problems).toEqual([]);
+  });
+
+  it('follows install scripts into the shell scripts they run, through readFile', () => {
+    const files: Record<string, string> = { 'scripts/install.sh': '#!/bin/sh\nnode scripts/real.js "$@"\n' };
+    const entries = entryPoints({ scripts: { install: 'sh scripts/install.sh' } }, { readFile: (path) => files[path] ?? null });
+    expect(entries.installScript('scripts/real.js')).toBe('install');
+    expect(entryPoints({ scripts: { install: 'sh scripts/install.sh' } }).install.size).toBe(0);
+  });
+
+  it('passes on the problems of command lines it could not read in full', () => {
+    const entries = entryPoints({ scripts: { postinstall: 'node a.js && node "b.js' } });
+    expect(entries.problems).toEqual([{ file: 'package.json', reason: expect.stringContaining('scripts.postinstall: command line not readable in full') }]);
+    expect([...entries.install]).toEqual(['a.js', 'b.js']);
+  });
+
   it('reads the package name and the targets of `imports`', () => {
     const entries = entryPoints({ name: '@s/p', imports: { '#db': { node: './lib/db.js', default: './lib/db-web.js' }, '#x/*': './x/*.js' } });
     expect(entries.name).toBe('@s/p');

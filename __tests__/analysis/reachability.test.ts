@@ -4,15 +4,21 @@ import { entryPoints } from '../../src/analysis/entry-points.js';
 import { parse } from '../../src/analysis/parse.js';
 import { reachability, resolveImport, scanImports, type ReachStep } from '../../src/analysis/reachability.js';
 
-/** Plans a package of `files` (path -> source) and feeds each file's real imports back. */
+/**
+ * Plans a package of `files` (path -> source) and feeds each file's real imports back. The install
+ * scripts' inline code joins the analysed files under its name, as `analyzePackage` adds it.
+ */
 function plan(manifest: unknown, files: Record<string, string>, extra: string[] = []): Record<string, string> {
-  const paths = Object.keys(files);
-  const planner = reachability(entryPoints(manifest), paths, new Set([...paths, ...extra, 'package.json']));
+  const entries = entryPoints(manifest);
+  const sources: Record<string, string> = { ...files };
+  for (const code of entries.inline) sources[code.name] = code.code;
+  const paths = Object.keys(sources);
+  const planner = reachability(entries, paths, new Set([...Object.keys(files), ...extra, 'package.json']));
   const kinds: Record<string, string> = {};
   const order: ReachStep[] = [];
   for (let step = planner.next(); step !== undefined; step = planner.next()) {
     order.push(step);
-    const outcome = parse(files[step.file] ?? '');
+    const outcome = parse(sources[step.file] ?? '');
     planner.record(step.file, outcome.ok && outcome.partial === undefined ? scanImports(outcome.program) : null);
     kinds[step.file] = step.script === undefined ? `${step.kind}/${step.reach}` : `${step.kind}/${step.script}`;
   }
@@ -131,6 +137,53 @@ describe('reachability', () => {
         // node's default main, even beside `exports`: older resolvers and bundlers still load it.
         'index.js': 'entry/entry',
       },
+    ],
+  ])('%s', (_label, manifest, files, expected) => {
+    expect(plan(manifest, files)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'inline code requiring a file, its failure swallowed (issue 11)',
+      { main: 'index.js', scripts: { postinstall: `node -e "try{require('./_postinstall')}catch(e){}" || exit 0` } },
+      { '_postinstall.js': "require('./lib/msg')", 'lib/msg.js': '', 'index.js': '', 'other.js': '' },
+      {
+        'package.json#scripts.postinstall': 'install/postinstall',
+        '_postinstall.js': 'install/postinstall',
+        'lib/msg.js': 'install/postinstall',
+        'index.js': 'entry/entry',
+        'other.js': 'unreached/none',
+      },
+    ],
+    [
+      'inline code requires from the directory it runs in',
+      { scripts: { install: `cd lib && node -p "require('./x')"` } },
+      { 'lib/x.js': '', 'x.js': '' },
+      { 'package.json#scripts.install': 'install/install', 'lib/x.js': 'install/install', 'x.js': 'unreached/none' },
+    ],
+    [
+      'inline code run in an unknown directory reaches the package only by its name',
+      { name: 'p', scripts: { postinstall: `cd "$INIT_CWD" && node -e "require('./x'); require('p/lib/y')"` } },
+      { 'x.js': '', 'lib/y.js': '' },
+      { 'package.json#scripts.postinstall': 'install/postinstall', 'lib/y.js': 'install/postinstall', 'x.js': 'unreached/none' },
+    ],
+    [
+      'a computed require in inline code makes its directory reachable',
+      { scripts: { postinstall: `cd tools && node -e "require('./' + process.argv[1])" setup` } },
+      { 'tools/setup.js': '', 'lib/a.js': '' },
+      { 'package.json#scripts.postinstall': 'install/postinstall', 'tools/setup.js': 'reachable/dynamic', 'lib/a.js': 'unreached/none' },
+    ],
+    [
+      'a script run by name, its inline code and its files',
+      { scripts: { postinstall: 'npm run setup', setup: `node -e "require('./a')" && node b.js` } },
+      { 'a.js': '', 'b.js': '' },
+      { 'package.json#scripts.setup': 'install/postinstall', 'a.js': 'install/postinstall', 'b.js': 'install/postinstall' },
+    ],
+    [
+      'a node -e that only prints reaches nothing',
+      { scripts: { postinstall: `node -e "console.log('thanks')"` } },
+      { 'index.js': '', 'lib/a.js': '' },
+      { 'package.json#scripts.postinstall': 'install/postinstall', 'index.js': 'entry/entry', 'lib/a.js': 'unreached/none' },
     ],
   ])('%s', (_label, manifest, files, expected) => {
     expect(plan(manifest, files)).toEqual(expected);

@@ -79,10 +79,15 @@ export function analyzePackage(
   }
   const firstCopies = new Map<string, PackageFile>();
   for (const file of files.files) if (!firstCopies.has(file.path)) firstCopies.set(file.path, file);
-  // The install scripts are followed into the shell scripts they run (`sh ./setup.sh`).
+  // The install scripts are followed into the shell scripts they run (`sh ./setup.sh`), each
+  // decoded once however many directories run it.
+  const decoded = new Map<string, string>();
   const readFile = (path: string): string | null => {
     const file = firstCopies.get(path);
-    return file === undefined ? null : decodeSource(file.content);
+    if (file === undefined) return null;
+    const text = decoded.get(path) ?? decodeSource(file.content);
+    decoded.set(path, text);
+    return text;
   };
   const entries = entryPoints(manifest, { readFile });
   problems.push(...entries.problems);

@@ -76,7 +76,7 @@ export const MAX_SHELL_SCRIPT_CHARS = 1_000_000;
  * script can run itself from ever new directories (`cd a && sh ../s.sh`), each a fresh reading:
  * without a total, lines written for that fan out exponentially with the nesting.
  */
-export const MAX_TOTAL_CHARS = 20_000_000;
+export const MAX_TOTAL_CHARS = 4_000_000;
 
 const MANIFEST = 'package.json';
 /** node's `-e` code resolves relative requires from the working directory, as a module of this name. */
@@ -380,16 +380,11 @@ class CommandReader {
 
   /** `npm run x`, `npm run-script x`, `npm test`: the package's own scripts, with pre and post. */
   private runNpm(args: readonly Word[], ctx: Context, cwd: Directory): void {
-    const rest = afterOptions(args);
-    if (rest === null || cwd === null) return;
-    const [command, ...more] = rest;
-    if (command === undefined) return;
-    if (NPM_RUN.has(command.text)) {
-      const name = afterOptions(more)?.[0];
-      if (name !== undefined && !name.expanded) this.runNamedScript(name.text, true, ctx);
-      return;
-    }
-    const named = NPM_SCRIPT_COMMANDS[command.text];
+    const call = managerCommand(args);
+    if (call === null || cwd === null) return;
+    const name = NPM_RUN.has(call.command.text) ? call.operands[0] : undefined;
+    if (name !== undefined && !name.expanded) this.runNamedScript(name.text, true, ctx);
+    const named = NPM_SCRIPT_COMMANDS[call.command.text];
     if (named !== undefined) this.runNamedScript(named, true, ctx);
   }
 
@@ -403,32 +398,29 @@ class CommandReader {
     ctx: Context,
     cwd: Directory,
   ): void {
-    const rest = afterOptions(args);
-    if (rest === null || cwd === null) return;
-    const [command, ...more] = rest;
-    if (command === undefined || command.expanded) return;
+    const call = managerCommand(args);
+    if (call === null || cwd === null) return;
+    const command = call.command.text;
     const inner: Context = { script: ctx.script, depth: ctx.depth + 1 };
     // yarn runs pre and post scripts; pnpm does not unless configured to (off by default since v7).
     const prePost = manager === 'yarn';
-    if (command.text === 'run' || command.text === 'run-script') {
-      const name = afterOptions(more)?.[0];
+    if (command === 'run' || command === 'run-script') {
+      const name = call.operands[0];
       if (name !== undefined && !name.expanded) this.runNamedScript(name.text, prePost, inner);
-    } else if (manager === 'yarn' && command.text === 'node') {
-      this.runNode(more, redirects, input, origin, inner, cwd);
-    } else if (manager === 'pnpm' && NPM_SCRIPT_COMMANDS[command.text] !== undefined) {
-      this.runNamedScript(NPM_SCRIPT_COMMANDS[command.text] ?? command.text, false, inner);
-    } else if (!(manager === 'yarn' ? YARN_COMMANDS : PNPM_COMMANDS).has(command.text) && this.hasScript(command.text)) {
-      this.runNamedScript(command.text, prePost, inner);
+    } else if (manager === 'yarn' && command === 'node') {
+      this.runNode(call.rest, redirects, input, origin, inner, cwd);
+    } else if (manager === 'pnpm' && NPM_SCRIPT_COMMANDS[command] !== undefined) {
+      this.runNamedScript(NPM_SCRIPT_COMMANDS[command] ?? command, false, inner);
+    } else if (!(manager === 'yarn' ? YARN_COMMANDS : PNPM_COMMANDS).has(command) && this.hasScript(command)) {
+      this.runNamedScript(command, prePost, inner);
     }
   }
 
   /** `bun run x` runs the script `x` or, without one, the file `x`; `bun x.js` runs the file. */
   private runBun(args: readonly Word[], ctx: Context, cwd: Directory): void {
-    const rest = afterOptions(args);
-    if (rest === null || cwd === null) return;
-    const [command, ...more] = rest;
-    if (command === undefined || command.expanded) return;
-    const target = command.text === 'run' ? afterOptions(more)?.[0] : BUN_COMMANDS.has(command.text) ? undefined : command;
+    const call = managerCommand(args);
+    if (call === null || cwd === null) return;
+    const target = call.command.text === 'run' ? call.operands[0] : BUN_COMMANDS.has(call.command.text) ? undefined : call.command;
     if (target === undefined || target.expanded) return;
     if (this.hasScript(target.text)) this.runNamedScript(target.text, false, ctx);
     else this.addFile(target, ctx, cwd);
@@ -504,21 +496,47 @@ function withoutPrefixes(words: readonly Word[]): Word[] {
   }
 }
 
+interface ManagerCommand {
+  readonly command: Word;
+  /** The words after the command that are no options (nor option values): `run build` gives `build`. */
+  readonly operands: readonly Word[];
+  /** Every word after the command, as written. */
+  readonly rest: readonly Word[];
+}
+
 /**
- * The words after a package manager's leading options; null when an option points it at another
- * package (`npm --prefix ../x run build`), whose scripts are not this package's.
+ * A package manager's command and its operands. Options may stand anywhere before `--`; null when
+ * one points the manager at another package (`npm --prefix ../x run build`, `npm run build -w a`),
+ * whose scripts are not this package's.
  */
-function afterOptions(words: readonly Word[]): Word[] | null {
-  let i = 0;
-  while (i < words.length) {
-    const text = words[i]?.text ?? '';
-    if (!text.startsWith('-') || text === '-' || text === '--') break;
-    const [option, inline] = splitOption(text);
-    if (OTHER_PACKAGE_OPTIONS.has(option)) return null;
-    i += inline === undefined && PACKAGE_MANAGER_OPTIONS_WITH_VALUE.has(option) ? 2 : 1;
+function managerCommand(words: readonly Word[]): ManagerCommand | null {
+  let command: Word | undefined;
+  let commandAt = -1;
+  const operands: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word === undefined) break;
+    if (word.text === '--') {
+      operands.push(...words.slice(i + 1));
+      break;
+    }
+    if (word.text.startsWith('-') && word.text !== '-') {
+      const [option, inline] = splitOption(word.text);
+      if (OTHER_PACKAGE_OPTIONS.has(option)) return null;
+      if (inline === undefined && PACKAGE_MANAGER_OPTIONS_WITH_VALUE.has(option)) i++;
+      continue;
+    }
+    if (command !== undefined) {
+      operands.push(word);
+      continue;
+    }
+    command = word;
+    commandAt = i;
+    // `yarn node -r ./x y.js`: what follows is node's, options included.
+    if (word.text === 'node') break;
   }
-  if (words[i]?.text === '--') i++;
-  return words.slice(i);
+  if (command === undefined || command.expanded) return null;
+  return { command, operands, rest: words.slice(commandAt + 1) };
 }
 
 function changeDirectory(args: readonly Word[], cwd: Directory): Directory {

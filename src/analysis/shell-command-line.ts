@@ -19,6 +19,11 @@ export interface Word {
   readonly expanded: boolean;
 }
 
+// Sticky (`y`): matched where the reader stands, never on a copy of the rest of a long line.
+const REDIRECT_OPERATOR = /<<<|<<-|<<|<&|<>|<|&>>|&>|>>|>&|>\||>/y;
+const HEREDOC_DELIMITER = /[ \t]*(?:'[^'\n]*'|"[^"\n]*"|\\.|[^\s;&|<>()])+/y;
+const PARAMETER_NAME = /[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]/y;
+
 type Operator = '&&' | '||' | ';' | ';;' | '|' | '&' | '\n' | '(' | ')';
 
 interface RedirectToken {
@@ -190,7 +195,7 @@ function lexCommandLine(line: string): LexedLine {
         started = false;
       }
       finishWord();
-      const op = /^(?:<<<|<<-|<<|<&|<>|<|&>>|&>|>>|>&|>\||>)/.exec(line.slice(i))?.[0] ?? c;
+      const op = matchAt(REDIRECT_OPERATOR, line, i) ?? c;
       i += op.length;
       const token: RedirectToken = { kind: 'redirect', op, body: undefined };
       tokens.push(token);
@@ -216,8 +221,7 @@ function lexCommandLine(line: string): LexedLine {
 
 /** The delimiter word of a here-document, without its quotes (`<<'EOF'` and `<<EOF` close alike). */
 function heredocDelimiter(line: string, from: number): string {
-  const match = /^[ \t]*((?:'[^'\n]*'|"[^"\n]*"|\\.|[^\s;&|<>()])+)/.exec(line.slice(from));
-  return (match?.[1] ?? '').replace(/['"\\]/g, '');
+  return (matchAt(HEREDOC_DELIMITER, line, from) ?? '').trimStart().replace(/['"\\]/g, '');
 }
 
 interface Expansion {
@@ -264,7 +268,7 @@ function expansionAt(line: string, start: number): Expansion | null {
     const close = line.indexOf('}', start + 2);
     return { end: close < 0 ? line.length : close + 1, what: 'parameter expansion', unterminated: close < 0 };
   }
-  const name = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(line.slice(start + 1))?.[0];
+  const name = matchAt(PARAMETER_NAME, line, start + 1);
   if (name === undefined) return null;
   return { end: start + 1 + name.length, what: 'parameter', unterminated: false };
 }
@@ -343,4 +347,9 @@ function commandItems(tokens: readonly Token[]): Item[] {
   }
   finish(';');
   return items;
+}
+
+function matchAt(pattern: RegExp, line: string, at: number): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(line)?.[0];
 }
