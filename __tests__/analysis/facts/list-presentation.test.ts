@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { identityTargeting } from '../../../src/analysis/detectors/identity-targeting.js';
 import { describeListTargets, orderForReview } from '../../../src/analysis/facts/list-presentation.js';
+import { findingsFor } from '../../support/detector-cases.js';
 
 describe('orderForReview', () => {
   it('puts one host per registrable name first, the shortest, then the other hosts in list order', () => {
@@ -17,7 +19,8 @@ describe('orderForReview', () => {
 
   it('groups zones by country, the country with most zones first', () => {
     const zones = ['Europe/Kyiv', 'Europe/Moscow', 'Europe/Minsk', 'Asia/Omsk', 'Europe/Samara'];
-    expect(orderForReview(zones)).toEqual(['Europe/Moscow', 'Asia/Omsk', 'Europe/Samara', 'Europe/Minsk', 'Europe/Kyiv']);
+    // Ukraine and Belarus tie: the list's own order decides.
+    expect(orderForReview(zones)).toEqual(['Europe/Moscow', 'Asia/Omsk', 'Europe/Samara', 'Europe/Kyiv', 'Europe/Minsk']);
   });
 
   it('shows places before parties, and both before the rest', () => {
@@ -53,12 +56,26 @@ describe('describeListTargets', () => {
     ['upper-case country codes', ['RU', 'BY', 'KP', 'RUS'], 'country codes: RU (Russia), BY (Belarus), KP (North Korea)'],
     // `be` is Belarusian and Belgium: lower-case codes are not named as countries.
     ['lower-case codes', ['ru', 'be'], null],
-    ['country TLDs', ['.ru', '.by', '.su'], '3 TLDs in 3 countries: BY (Belarus) 1, RU (Russia) 1, SU (Soviet Union) 1'],
+    ['country TLDs', ['.ru', '.by', '.su'], '3 TLDs in 3 countries: RU (Russia) 1, BY (Belarus) 1, SU (Soviet Union) 1'],
     ['internationalised TLDs', ['.рф', '.xn--p1ai'], '2 TLDs, all in one country: RU (Russia)'],
     ['platforms', ['linux', 'darwin'], null],
     ['mostly not zones', ['Europe/Moscow', 'a?b', 'c?d'], null],
     ['nothing', [], null],
   ])('%s', (_name, values, expected) => {
     expect(describeListTargets(values)).toBe(expected);
+  });
+});
+
+describe('finding messages', () => {
+  it('name the telling values first and what the list targets', () => {
+    const code =
+      "const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n" +
+      "if (['Europe/Kyiv', 'Europe/Moscow', 'Asia/Omsk', 'Europe/Samara', 'Asia/Tomsk', 'Asia/Chita', 'Asia/Yakutsk', 'Asia/Anadyr', 'Asia/Irkutsk'].includes(tz)) process.exit(1);";
+    const [finding] = findingsFor(identityTargeting, code);
+    expect(finding?.message).toContain(
+      '(Europe/Moscow, Asia/Omsk, Europe/Samara, Asia/Tomsk, Asia/Chita, Asia/Yakutsk, Asia/Anadyr, Asia/Irkutsk and 1 more — 9 zones in 2 countries: RU (Russia) 8, UA (Ukraine) 1)',
+    );
+    // The evidence keeps the list as written.
+    expect(finding?.evidence.list?.values[0]).toBe('Europe/Kyiv');
   });
 });

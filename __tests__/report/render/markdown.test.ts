@@ -238,6 +238,27 @@ describe('renderMarkdown: decoded lists', () => {
     expect(body).toContain('Hashed list: 2 digests (md5); the values are unknown');
   });
 
+  it('shows each list of a decision that compares several on its own, with what it was compared with', () => {
+    const hosts = ['a.acme.com', 'b.acme.com', 'globex.cn'];
+    const words = ['lab', 'research'];
+    const finding = makeFinding({
+      evidence: {
+        snippet: 'x',
+        list: { encoding: 'base64+xor+split', values: [...hosts, ...words] },
+        lists: [
+          { encoding: 'base64+xor+split', values: hosts, comparedWith: ['process.env.ANTHROPIC_BASE_URL'], methods: ['endsWith'] },
+          { encoding: 'base64+xor+split', values: words, comparedWith: ['process.env.ANTHROPIC_BASE_URL'], methods: ['includes'] },
+        ],
+      },
+    });
+    const body = render(finding);
+    expect(body).toContain(
+      'Decoded list 1 of 2 (base64\\+xor\\+split, 3 values, compared with `process.env.ANTHROPIC_BASE_URL`) — **3 domains under 2 registrable names\\; country TLDs\\: CN \\(China\\) 1**, telling entries first: `a.acme.com`, `globex.cn`, `b.acme.com`',
+    );
+    expect(body).toContain('Decoded list 2 of 2 (base64\\+xor\\+split, 2 values, compared with `process.env.ANTHROPIC_BASE_URL`): `lab`, `research`');
+    expect(body).not.toContain('Decoded list (');
+  });
+
   it('refers to a list already shown for the same package instead of repeating it', () => {
     const zones = ['Asia/Shanghai', 'Asia/Urumqi'];
     const body = render(listed(zones, {}, { line: 10, column: 0 }), listed(zones, {}, { line: 20, column: 4 }));

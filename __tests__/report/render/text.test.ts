@@ -98,6 +98,34 @@ describe('renderText: decoded lists', () => {
     expect(text).not.toContain('h49.acme.com');
   });
 
+  it('prints each list of a decision that compares several on its own', () => {
+    const text = renderText(
+      makeReport({
+        packages: [
+          makePackage({
+            findings: [
+              makeFinding({
+                evidence: {
+                  snippet: 'x',
+                  list: { encoding: 'literal', values: ['Asia/Shanghai', 'Asia/Urumqi', 'acme.com'] },
+                  lists: [
+                    { encoding: 'literal', values: ['Asia/Shanghai', 'Asia/Urumqi'], comparedWith: ['Intl...timeZone'], methods: ['equality'] },
+                    { encoding: 'literal', values: ['acme.com'], comparedWith: ['process.env.X_BASE_URL'], methods: ['endsWith'] },
+                  ],
+                },
+              }),
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(text).toContain(
+      '      targets: 2 zones, all in one country: CN (China)\n' +
+        '      decoded list 1 of 2 (literal, 2 values, compared with Intl...timeZone): Asia/Shanghai, Asia/Urumqi\n' +
+        '      decoded list 2 of 2 (literal, 1 value, compared with process.env.X_BASE_URL): acme.com\n',
+    );
+  });
+
   it('prints hashed lists in their own order and without targets', () => {
     const text = withList({ encoding: 'hash:sha1', values: ['b'.repeat(40), '1'.repeat(40)], hashed: { algorithm: 'sha1', count: 2 } });
     expect(text).not.toContain('targets:');

@@ -13,6 +13,7 @@ import type { AnyNode, Node } from 'acorn';
 import { type FlowAnalysis, type SourceRead, isFunctionNode, unwrap } from './flow.js';
 import { pushChildren } from '../visitor-keys.js';
 import { memberName } from './member-name.js';
+import { describeListTargets, orderForReview } from './list-presentation.js';
 import type { EvidenceLink, EvidenceList } from '../../report/report.js';
 import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike, lookAlikeMarks } from './sinks.js';
 import { SOURCE_KIND_LABELS } from './sources.js';
@@ -808,8 +809,10 @@ export function describeMatches(locator: Locator, matches: readonly Match[], dec
   const sourcesText = [...sources.values()]
     .map((source) => `${SOURCE_KIND_LABELS[source.kind]} (${source.what})`)
     .join(' and ');
-  const shown = values.slice(0, MESSAGE_VALUES).join(', ');
-  const valuesText = values.length > MESSAGE_VALUES ? `${shown} and ${values.length - MESSAGE_VALUES} more` : shown;
+  // The telling values first (one host per owner, the main country's zones), then what they target.
+  const shown = orderForReview(values).slice(0, MESSAGE_VALUES).join(', ');
+  const targets = describeListTargets(values);
+  const valuesText = `${values.length > MESSAGE_VALUES ? `${shown} and ${values.length - MESSAGE_VALUES} more` : shown}${targets === null ? '' : ` — ${targets}`}`;
   const outcomeText =
     decision.effect !== null
       ? `; on a match it ${effectPhrase(decision.effect)}`

@@ -147,7 +147,7 @@ function describeCountries(countries: readonly (string | null)[], noun: string):
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   if (total === 0) return null;
   const nouns = `${total} ${noun}${total === 1 ? '' : 's'}`;
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
   const [first] = ranked;
   if (ranked.length === 1 && first !== undefined) {
     return total === 1 ? `1 ${noun}, in ${countryLabel(first[0])}` : `${nouns}, all in one country: ${countryLabel(first[0])}`;
@@ -178,7 +178,7 @@ function describeDomains(hosts: readonly string[]): string | null {
     if (country !== null) countries.set(country, (countries.get(country) ?? 0) + 1);
   }
   if (countries.size > 0) {
-    const ranked = [...countries].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const ranked = [...countries].sort((a, b) => b[1] - a[1]);
     const named = ranked.slice(0, MAX_SUMMARY_COUNTRIES).map(([code, count]) => `${countryLabel(code)} ${count}`);
     const rest = ranked.length - named.length;
     parts.push(`country TLDs: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`);

@@ -30,7 +30,7 @@ export interface ZoneCountries {
   /** Values that are not zone names. */
   readonly others: string[];
   /**
-   * Zones per country, most zones first (ties by code). Each zone with a country counts once:
+   * Zones per country, most zones first (ties in list order). Each zone with a country counts once:
    * for the country all zones share when there is one, otherwise for the first country the
    * tables give it (the one whose city names it).
    */
@@ -99,7 +99,7 @@ export function zoneCountries(values: readonly string[]): ZoneCountries {
   }
   const countries = [...byCountry]
     .map(([code, names]) => ({ code, name: countryName(code), zones: names }))
-    .sort((a, b) => b.zones.length - a.zones.length || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    .sort((a, b) => b.zones.length - a.zones.length);
   return { zones: listed, countryless, others, countries, common };
 }
 

@@ -170,36 +170,61 @@ function shownValues(values: readonly string[]): string[] {
   return shown;
 }
 
+/** One list to show: the finding's list, or one of the separate lists of a decision that compares several. */
+interface ShownList {
+  label: string;
+  encoding: string;
+  values: readonly string[];
+  comparedWith: readonly string[];
+  /** Digests are not decoded values: their order and "targets" mean nothing. */
+  hashed: boolean;
+}
+
+/** The lists of a finding: each one on its own when the decision compares several (`evidence.lists`). */
+function listsOf(finding: Finding): ShownList[] {
+  const { list, lists = [] } = finding.evidence;
+  if (lists.length > 1) {
+    return lists.map((entry, index) => ({
+      label: `Decoded list ${index + 1} of ${lists.length}`,
+      encoding: entry.encoding,
+      values: entry.values,
+      comparedWith: entry.comparedWith,
+      hashed: false,
+    }));
+  }
+  if (!list || list.values.length === 0) return [];
+  return [{ label: 'Decoded list', encoding: list.encoding, values: list.values, comparedWith: [], hashed: list.hashed !== undefined }];
+}
+
 /**
- * The decoded list: what it targets, then its values with the telling ones first. A list already
- * shown for an earlier finding of the same package is referred to, not repeated: a bundle
- * compares one list at many places.
+ * The decoded lists: what each targets, then its values with the telling ones first. A list
+ * already shown for an earlier finding of the same package is referred to, not repeated: a
+ * bundle compares one list at many places.
  */
 function listParagraph(finding: Finding, shownLists: Map<string, string>): string | null {
-  const list = finding.evidence.list;
-  if (!list) return null;
   const parts: string[] = [];
-  if (list.values.length > 0) {
-    const heading = `Decoded list (${prose(list.encoding, MAX_FIELD_LENGTH)}, ${plural(list.values.length, 'value')})`;
+  for (const list of listsOf(finding)) {
+    const compared = list.comparedWith.map((what) => code(what)).join(', ');
+    const heading = `${list.label} (${prose(list.encoding, MAX_FIELD_LENGTH)}, ${plural(list.values.length, 'value')}${compared === '' ? '' : `, compared with ${compared}`})`;
     const key = JSON.stringify([list.encoding, list.values]);
     const earlier = shownLists.get(key);
     if (earlier !== undefined) {
       parts.push(`${heading}: the same list as at ${earlier}`);
-    } else {
-      shownLists.set(key, code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity));
-      // Digests are not decoded values: their order and "targets" mean nothing.
-      const ordered = list.hashed ? [...list.values] : orderForReview(list.values);
-      const targets = list.hashed ? null : describeListTargets(list.values);
-      const shown = shownValues(ordered).map((value) => code(value));
-      const more = list.values.length - shown.length;
-      const regrouped = ordered.some((value, index) => value !== list.values[index]) ? ', telling entries first' : '';
-      parts.push(
-        `${heading}${targets === null ? '' : ` — **${prose(targets)}**`}${regrouped}: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
-      );
+      continue;
     }
+    shownLists.set(key, code(formatLocation({ ...finding, file: clip(finding.file, MAX_FIELD_LENGTH) }), Infinity));
+    const ordered = list.hashed ? [...list.values] : orderForReview(list.values);
+    const targets = list.hashed ? null : describeListTargets(list.values);
+    const shown = shownValues(ordered).map((value) => code(value));
+    const more = list.values.length - shown.length;
+    const regrouped = ordered.some((value, index) => value !== list.values[index]) ? ', telling entries first' : '';
+    parts.push(
+      `${heading}${targets === null ? '' : ` — **${prose(targets)}**`}${regrouped}: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
+    );
   }
-  if (list.hashed) {
-    parts.push(`Hashed list: ${plural(list.hashed.count, 'digest')} (${prose(list.hashed.algorithm, MAX_FIELD_LENGTH)}); the values are unknown`);
+  const hashed = finding.evidence.list?.hashed;
+  if (hashed) {
+    parts.push(`Hashed list: ${plural(hashed.count, 'digest')} (${prose(hashed.algorithm, MAX_FIELD_LENGTH)}); the values are unknown`);
   }
   return parts.length > 0 ? parts.join('\n\n') : null;
 }

@@ -117,26 +117,30 @@ export function chainSummary(finding: Finding): string | null {
 }
 
 function listLines(finding: Finding): string[] {
-  const list = finding.evidence.list;
-  if (!list) {
-    const chain = chainSummary(finding);
-    return chain === null ? [] : [`chain: ${chain}`];
-  }
   const lines: string[] = [];
   const chain = chainSummary(finding);
   if (chain !== null) lines.push(`chain: ${chain}`);
-  if (list.hashed) {
+  const { list, lists = [] } = finding.evidence;
+  if (list?.hashed) {
     lines.push(`hashed list: ${plural(list.hashed.count, `${printable(list.hashed.algorithm)} digest`)}`);
   }
-  if (list.values.length > 0) {
+  // A decision that compares several lists shows each on its own (`evidence.lists`).
+  const shown =
+    lists.length > 1
+      ? lists.map((entry, index) => ({ label: `decoded list ${index + 1} of ${lists.length}`, ...entry, hashed: false }))
+      : list && list.values.length > 0
+        ? [{ label: 'decoded list', encoding: list.encoding, values: list.values, comparedWith: [], hashed: list.hashed !== undefined }]
+        : [];
+  for (const entry of shown) {
     // Digests are not decoded values: their order and "targets" mean nothing.
-    const targets = list.hashed ? null : describeListTargets(list.values);
+    const targets = entry.hashed ? null : describeListTargets(entry.values);
     if (targets !== null) lines.push(`targets: ${printable(targets)}`);
-    const ordered = list.hashed ? list.values : orderForReview(list.values);
-    const shown = ordered.slice(0, MAX_TEXT_LIST_VALUES).map((value) => printable(value));
-    const more = list.values.length - shown.length;
+    const ordered = entry.hashed ? entry.values : orderForReview(entry.values);
+    const values = ordered.slice(0, MAX_TEXT_LIST_VALUES).map((value) => printable(value));
+    const more = entry.values.length - values.length;
+    const compared = entry.comparedWith.length > 0 ? `, compared with ${entry.comparedWith.map((what) => printable(what)).join(', ')}` : '';
     lines.push(
-      `decoded list (${printable(list.encoding)}, ${plural(list.values.length, 'value')}): ${shown.join(', ')}${more > 0 ? `, ... and ${more} more` : ''}`,
+      `${entry.label} (${printable(entry.encoding)}, ${plural(entry.values.length, 'value')}${compared}): ${values.join(', ')}${more > 0 ? `, ... and ${more} more` : ''}`,
     );
   }
   return lines;
