@@ -10,6 +10,24 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'esbuild __commonJS: the list is another module\'s exports',
+    code: `var __keys=Object.getOwnPropertyNames;var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__keys(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,e}};\nvar require_zones=__commonJS({"zones.js"(exports2,module2){module2.exports=["Europe/Moscow","Europe/Minsk"]}});\nvar zones=require_zones();\nif(zones.includes(${TZ}))process.exit(1);`,
+    expect: [{ severity: 'high', line: 4, messageIncludes: 'Europe/Moscow, Europe/Minsk' }],
+    twin: { code: `var __keys=Object.getOwnPropertyNames;var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__keys(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,e}};\nvar require_zones=__commonJS({"zones.js"(exports2,module2){module2.exports=["Europe/Moscow","Europe/Minsk"]}});\nvar zones=require_zones();\nif(zones.includes(cli.zone))process.exit(1);` },
+  },
+  {
+    name: 'webpack module table: the list comes through the loader',
+    code: `(()=>{var m={812:e=>{e.exports=["Europe/Moscow","Europe/Minsk"]},77:(e,t,r)=>{const z=r(812);if(z.includes(${TZ}))process.exit(1)}},c={};function r(n){var o=c[n];if(void 0!==o)return o.exports;var i=c[n]={exports:{}};return m[n](i,i.exports,r),i.exports}r(77)})();`,
+    expect: [{ severity: 'high', messageIncludes: 'exits the process' }],
+    twin: { code: `(()=>{var m={812:e=>{e.exports=["Europe/Moscow","Europe/Minsk"]},77:(e,t,r)=>{const z=r(812);if(z.includes(e.zone))process.exit(1)}},c={};function r(n){var o=c[n];if(void 0!==o)return o.exports;var i=c[n]={exports:{}};return m[n](i,i.exports,r),i.exports}r(77)})();` },
+  },
+  {
+    name: 'rollup IIFE: module-level list read by an exported function',
+    code: `var app=(function(){'use strict';var zones=["Europe/Moscow","Europe/Minsk"];function zone(){return ${TZ}}function run(){if(zones.indexOf(zone())===-1)return;document.body.innerHTML=''}return{run:run}})();`,
+    expect: [{ severity: 'high', messageIncludes: 'changes or blocks the page' }],
+    twin: { code: `var app=(function(){'use strict';var zones=["Europe/Moscow","Europe/Minsk"];function zone(){return app.config.zone}function run(){if(zones.indexOf(zone())===-1)return;document.body.innerHTML=''}return{run:run}})();` },
+  },
+  {
     name: 'decision in an object property, read back by destructuring, gates a message box',
     code: `function check(){const z=${TZ};return{inList:["Europe/Moscow","Europe/Minsk"].includes(z),zone:z}}\nconst {inList}=check();\nif(inList)alert("a message");`,
     expect: [{ severity: 'high', line: 1, messageIncludes: 'changes or blocks the page' }],

@@ -39,6 +39,12 @@ const DOMAIN_LIST = DOMAINS.join(',');
 describe('decoding helpers called with literal arguments', () => {
   it.each<[string, string, string[]]>([
     [
+      'a decoder whose loop sits in a try block that completes (bundlers wrap module code in try)',
+      `function d(s) { let o = ''; try { for (const c of s) o += String.fromCharCode(c.charCodeAt(0) ^ 1); } finally { o += ''; } return o.split(','); }
+       const L = d(${literal(Array.from('a.example,b.example', (c) => String.fromCharCode(c.charCodeAt(0) ^ 1)).join(''))});`,
+      ['a.example', 'b.example'],
+    ],
+    [
       'XOR over base64 bytes, key in a module const',
       `const K = 42;
        function d(s) { return Array.from(Buffer.from(s, 'base64'), b => String.fromCharCode(b ^ K)).join(''); }
@@ -176,7 +182,7 @@ describe('unknowns are null, never a guess', () => {
     ['a parameter of a helper called without it', 'function d(s) { return s; } const x = d();'],
     ['a helper reading the environment', 'function d(s) { return s + process.env.HOME; } const x = d("a");'],
     ['a helper that throws', 'function d() { throw new Error("no"); } const x = d();'],
-    ['try/catch', 'function d() { try { return "a"; } catch { return "b"; } } const x = d();'],
+    ['a try block that throws', 'function d() { try { throw new Error("x"); } catch { return "b"; } } const x = d();'],
     ['Math.random inside a map', "const x = ['a'].map(c => c + Math.random());"],
     ['an inherited member', 'const x = ({}).toString();'],
     ['an infinite loop', 'function d() { let i = 0; for (;;) { i++; } } const x = d();'],

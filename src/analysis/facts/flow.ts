@@ -486,7 +486,7 @@ export class FlowAnalysis {
     if (found === undefined || binding === null || binding === undefined) return null;
     const declaration = binding.declaration;
     if (declaration === undefined) return null;
-    if (binding.kind === 'param') return identifier;
+    if (binding.kind === 'param') return this.moduleTableArgument(binding) ?? identifier;
     if (declaration.type === 'VariableDeclarator') {
       if (binding.path === null || binding.path.length > 0) return null;
       const assignments = this.assignmentsTo(identifier.name, found);
@@ -497,6 +497,33 @@ export class FlowAnalysis {
     }
     return declaration;
   };
+
+  /**
+   * webpack's module table: `var m = {812: (module, exports, require) => {...}}` is run by one
+   * loader as `m[id](module, module.exports, loader)`, so a module function's parameter is what
+   * that call passes (the loader itself, for `require`): a function declared in the file, or null.
+   */
+  private moduleTableArgument(binding: Binding): Node | null {
+    const fn = binding.declaration;
+    if (!isFunctionNode(fn) || binding.paramIndex === undefined) return null;
+    const property = this.parents.get(fn) as AnyNode | undefined;
+    const table = property?.type === 'Property' && property.value === fn ? (this.parents.get(property) as AnyNode | undefined) : undefined;
+    const declarator = table?.type === 'ObjectExpression' ? (this.parents.get(table) as AnyNode | undefined) : undefined;
+    if (declarator?.type !== 'VariableDeclarator' || declarator.id.type !== 'Identifier' || declarator.init !== table) return null;
+    const name = declarator.id.name;
+    let examined = 0;
+    for (const reference of this.referencesIn(name, this.enclosingScope(declarator))) {
+      if (++examined > MAX_SITES) break;
+      const member = this.parents.get(reference) as AnyNode | undefined;
+      if (member?.type !== 'MemberExpression' || member.object !== reference || !member.computed) continue;
+      const call = this.callOf(member);
+      const argument = call?.arguments[binding.paramIndex] as AnyNode | undefined;
+      if (argument?.type !== 'Identifier') continue;
+      const loader = this.functionOf(argument);
+      if (loader !== null) return loader;
+    }
+    return null;
+  }
 
   /**
    * Assignments to the variable `found` declares (`cached = ...` in a memoising getter): among

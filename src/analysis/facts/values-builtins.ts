@@ -66,7 +66,7 @@ const STATIC_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.freez
   String: ['fromCharCode', 'fromCodePoint', 'prototype'],
   Number: ['parseInt', 'parseFloat'],
   Array: ['from', 'of', 'isArray', 'prototype'],
-  Object: ['keys', 'values', 'entries', 'fromEntries', 'freeze'],
+  Object: ['keys', 'values', 'entries', 'fromEntries', 'freeze', 'getOwnPropertyNames'],
   Math: ['floor', 'ceil', 'round', 'abs', 'min', 'max', 'pow', 'trunc', 'sign'],
   JSON: ['parse'],
   Buffer: ['from', 'concat'],
@@ -361,6 +361,9 @@ export function callBuiltin(builtin: BuiltinRef, args: readonly Value[], runtime
     case 'Object.values':
     case 'Object.entries':
       return objectListing(name, arg(args, 0), runtime);
+    case 'Object.getOwnPropertyNames':
+      // Own keys of the plain objects modelled here (no hidden ones); esbuild's `__commonJS` reads them.
+      return objectListing('Object.keys', arg(args, 0), runtime);
     case 'Object.fromEntries': {
       const entries = new Map<string, Value>();
       for (const entry of iterate(arg(args, 0), runtime)) {

@@ -678,6 +678,16 @@ export class Interpreter implements Runtime {
         return NORMAL;
       case 'BlockStatement':
         return this.execList(node.body, new Env(env, false));
+      case 'TryStatement': {
+        // Thrown values are not modelled: a block that completes is the whole story, and one that
+        // cannot be followed leaves the value unknown. Bundlers wrap module bodies in `try`.
+        const completion = this.execList(node.block.body, new Env(env, false));
+        if (node.finalizer) {
+          const final = this.execList(node.finalizer.body, new Env(env, false));
+          if (final.type !== 'normal') return final;
+        }
+        return completion;
+      }
       case 'IfStatement':
         if (truthy(this.evaluate(node.test, env))) return this.exec(node.consequent, env);
         return node.alternate ? this.exec(node.alternate, env) : NORMAL;
