@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installCommands, MAX_NESTING, type InstallCommands } from '../../src/analysis/install-commands.js';
+import { installCommands, MAX_NESTING, MAX_SHELL_SCRIPT_CHARS, type InstallCommands } from '../../src/analysis/install-commands.js';
 
 /** Files as `path (script)`, inline code as `name @directory: code`. */
 function summary(result: InstallCommands): { files: string[]; inline: string[] } {
@@ -153,6 +153,12 @@ describe('installCommands: scripts running scripts', () => {
     expect(summary(result).files).toEqual(['s.js (preinstall)', 'post.js (install)']);
   });
 
+  it('reports a limit met on many branches once', () => {
+    const scripts: Record<string, string> = { postinstall: 'npm run s0' };
+    for (let i = 0; i < MAX_NESTING + 5; i++) scripts[`s${i}`] = `sh -c "sh -c 'true'" && npm run s${i + 1}`;
+    expect(run(scripts).problems).toHaveLength(1);
+  });
+
   it(`stops past ${MAX_NESTING} levels and says so`, () => {
     const scripts: Record<string, string> = { postinstall: 'npm run s0' };
     for (let i = 0; i < MAX_NESTING + 5; i++) scripts[`s${i}`] = `node f${i}.js && npm run s${i + 1}`;
@@ -202,7 +208,14 @@ describe('installCommands: shell scripts', () => {
     const lines: string[] = [];
     for (let k = 1; k <= MAX_NESTING; k++) for (const d of ['a', 'b']) lines.push(`(cd ${d} && sh ${'../'.repeat(k)}s.sh)`);
     const result = run({ postinstall: 'cd x && sh ../s.sh' }, { 's.sh': lines.join('\n') });
-    expect(result.problems).toEqual([{ file: expect.any(String), reason: expect.stringContaining('not followed further') }]);
+    expect(result.problems).toEqual([{ file: 'package.json', reason: expect.stringContaining('characters in all') }]);
+  });
+
+  it('reads only the head of a very long shell script, and says so', () => {
+    const text = `node a.js\n${'#'.repeat(MAX_SHELL_SCRIPT_CHARS)}\nnode b.js`;
+    const result = run({ postinstall: 'sh long.sh' }, { 'long.sh': text });
+    expect(summary(result).files).toEqual(['a.js (postinstall)']);
+    expect(result.problems).toEqual([{ file: 'long.sh', reason: expect.stringContaining('only its head was read') }]);
   });
 
   it('reports an unreadable line in the shell script against that file', () => {

@@ -1,10 +1,10 @@
 /**
  * What a package's install scripts run. npm hands each lifecycle command line to `sh -c` (cmd.exe
  * on Windows); the attacker writes that line, so it is read as a POSIX shell would read it
- * (`shell-command-line.ts`), and every piece of JavaScript it reaches is install-time code: files (`node x.js`,
- * `node -r ./pre.js x`, a script path run through its hashbang), inline code (`node -e "..."`,
- * `node -p`, a here-document or `echo ... |` fed to `node`), and whatever the line runs in turn
- * (`npm run x`, `yarn x`, `pnpm run x`, `sh -c "..."`, `bash setup.sh`).
+ * (`shell-command-line.ts`), and every piece of JavaScript it reaches is install-time code: files
+ * (`node x.js`, `node -r ./pre.js x`, a script path run through its hashbang), inline code
+ * (`node -e "..."`, `node -p`, a here-document or `echo ... |` fed to `node`), and whatever the
+ * line runs in turn (`npm run x`, `yarn x`, `pnpm run x`, `sh -c "..."`, `bash setup.sh`).
  *
  * Package code is data: nothing is executed and nothing is expanded. A word built from `$VAR`,
  * `$(...)` or a backquote names no file here; the command inside `$(...)` still runs at install,
@@ -206,11 +206,11 @@ class CommandReader {
   private readonly files = new Map<string, InstallScript>();
   private readonly inline: InlineCode[] = [];
   private readonly inlineCounts = new Map<string, number>();
-  private readonly problems: FileProblem[] = [];
+  /** Keyed by file and reason, or by the limit met: a limit met on many branches is one problem. */
+  private readonly problems = new Map<string, FileProblem>();
   /** Each script and each shell script (per directory) is read once: that also ends every cycle. */
   private readonly visited = new Set<string>();
   private charsRead = 0;
-  private budgetReported = false;
 
   constructor(
     private readonly scripts: Readonly<Record<string, unknown>>,
@@ -221,8 +221,12 @@ class CommandReader {
     return {
       files: [...this.files].map(([path, script]) => ({ path, script })),
       inline: this.inline,
-      problems: this.problems,
+      problems: [...this.problems.values()],
     };
+  }
+
+  private report(file: string, reason: string, key = `${file}\0${reason}`): void {
+    if (!this.problems.has(key)) this.problems.set(key, { file, reason });
   }
 
   /** A script of the manifest, by name; npm runs every script in the package root. */
@@ -243,26 +247,18 @@ class CommandReader {
 
   private runLine(line: string, origin: Origin, ctx: Context, cwd: Directory): void {
     if (ctx.depth > MAX_NESTING) {
-      this.problems.push({
-        file: origin.file,
-        reason: `${origin.where}commands nested more than ${MAX_NESTING} levels deep (npm run, sh -c, shell scripts): not followed further`,
-      });
+      const reason = `${origin.where}commands nested more than ${MAX_NESTING} levels deep (npm run, sh -c, shell scripts): not followed further`;
+      this.report(origin.file, reason, 'nesting');
       return;
     }
     this.charsRead += line.length;
     if (this.charsRead > MAX_TOTAL_CHARS) {
-      if (!this.budgetReported) {
-        this.problems.push({
-          file: origin.file,
-          reason: `${origin.where}install commands longer than ${MAX_TOTAL_CHARS} characters in all (a script running itself from many directories?): not followed further`,
-        });
-      }
-      this.budgetReported = true;
+      this.report(MANIFEST, `install commands longer than ${MAX_TOTAL_CHARS} characters in all (a script running itself from many directories?): not followed further`);
       return;
     }
     const lexed = readCommandLine(line);
     for (const problem of lexed.problems) {
-      this.problems.push({ file: origin.file, reason: `${origin.where}command line not readable in full (${problem}): read as far as it goes` });
+      this.report(origin.file, `${origin.where}command line not readable in full (${problem}): read as far as it goes`);
     }
     const inner: Context = { script: ctx.script, depth: ctx.depth + 1 };
     for (const substitution of lexed.substitutions) this.runLine(substitution, origin, inner, cwd);
@@ -286,9 +282,9 @@ class CommandReader {
     if (NODE_COMMANDS.has(name)) this.runNode(args, command.redirects, input, origin, ctx, cwd);
     else if (SHELLS.has(name)) this.runShell(args, command.redirects, input, origin, inner, cwd);
     else if (name === 'cross-env-shell') this.runLine(args.map((word) => word.text).join(' '), origin, inner, cwd);
-    else if (name === 'npm') this.runNpm(args, inner, cwd);
+    else if (name === 'npm') this.runNpm(args, ctx, cwd);
     else if (name === 'yarn' || name === 'pnpm') this.runYarnOrPnpm(name, args, command.redirects, input, origin, ctx, cwd);
-    else if (name === 'bun') this.runBun(args, inner, cwd);
+    else if (name === 'bun') this.runBun(args, ctx, cwd);
     else if (SCRIPT_PATH.test(head.text)) this.runPath(head, inner, cwd);
     return cwd;
   }
@@ -313,8 +309,9 @@ class CommandReader {
           return;
         }
         if (option === '--run') {
+          // node runs the script alone, without its pre and post scripts.
           const name = inline ?? args[i + 1]?.text;
-          if (name !== undefined && cwd !== null) this.runManifestScript(name, { script: ctx.script, depth: ctx.depth + 1 });
+          if (name !== undefined && cwd !== null) this.runNamedScript(name, false, ctx);
           return;
         }
         const value = inline !== undefined ? literalWord(inline) : NODE_OPTIONS_WITH_VALUE.has(option) ? args[++i] : undefined;
@@ -382,10 +379,9 @@ class CommandReader {
   private runNpm(args: readonly Word[], ctx: Context, cwd: Directory): void {
     const call = managerCommand(args);
     if (call === null || cwd === null) return;
-    const name = NPM_RUN.has(call.command.text) ? call.operands[0] : undefined;
-    if (name !== undefined && !name.expanded) this.runNamedScript(name.text, true, ctx);
-    const named = NPM_SCRIPT_COMMANDS[call.command.text];
-    if (named !== undefined) this.runNamedScript(named, true, ctx);
+    const { command, operands } = call;
+    const name = NPM_RUN.has(command.text) ? knownText(operands[0]) : NPM_SCRIPT_COMMANDS[command.text];
+    if (name !== undefined) this.runNamedScript(name, true, ctx);
   }
 
   /** `yarn x`, `yarn run x`, `pnpm run x`, `pnpm x`, `yarn node x.js`. */
@@ -401,18 +397,17 @@ class CommandReader {
     const call = managerCommand(args);
     if (call === null || cwd === null) return;
     const command = call.command.text;
-    const inner: Context = { script: ctx.script, depth: ctx.depth + 1 };
     // yarn runs pre and post scripts; pnpm does not unless configured to (off by default since v7).
     const prePost = manager === 'yarn';
     if (command === 'run' || command === 'run-script') {
-      const name = call.operands[0];
-      if (name !== undefined && !name.expanded) this.runNamedScript(name.text, prePost, inner);
+      const name = knownText(call.operands[0]);
+      if (name !== undefined) this.runNamedScript(name, prePost, ctx);
     } else if (manager === 'yarn' && command === 'node') {
-      this.runNode(call.rest, redirects, input, origin, inner, cwd);
+      this.runNode(call.rest, redirects, input, origin, ctx, cwd);
     } else if (manager === 'pnpm' && NPM_SCRIPT_COMMANDS[command] !== undefined) {
-      this.runNamedScript(NPM_SCRIPT_COMMANDS[command] ?? command, false, inner);
+      this.runNamedScript(NPM_SCRIPT_COMMANDS[command] ?? command, false, ctx);
     } else if (!(manager === 'yarn' ? YARN_COMMANDS : PNPM_COMMANDS).has(command) && this.hasScript(command)) {
-      this.runNamedScript(command, prePost, inner);
+      this.runNamedScript(command, prePost, ctx);
     }
   }
 
@@ -427,8 +422,9 @@ class CommandReader {
   }
 
   private runNamedScript(name: string, prePost: boolean, ctx: Context): void {
+    const inner: Context = { script: ctx.script, depth: ctx.depth + 1 };
     const names = prePost ? [`pre${name}`, name, `post${name}`] : [name];
-    for (const script of names) this.runManifestScript(script, ctx);
+    for (const script of names) this.runManifestScript(script, inner);
   }
 
   /** A path as the command: a shell script (by extension or hashbang) is read, anything else is JavaScript. */
@@ -453,7 +449,7 @@ class CommandReader {
     if (text === null) return;
     const fileOrigin: Origin = { inlineName: `${path}#eval`, file: path, where: '' };
     if (text.length > MAX_SHELL_SCRIPT_CHARS) {
-      this.problems.push({ file: path, reason: `shell script an install script runs is longer than ${MAX_SHELL_SCRIPT_CHARS} characters: only its head was read` });
+      this.report(path, `shell script an install script runs is longer than ${MAX_SHELL_SCRIPT_CHARS} characters: only its head was read`);
     }
     this.runLine(text.slice(0, MAX_SHELL_SCRIPT_CHARS), fileOrigin, ctx, cwd);
   }
@@ -565,6 +561,11 @@ export function evalModulePath(directory: string): string {
 /** `-r ./hook.js` preloads a file; `-r dotenv/config` preloads another package. */
 function isRelativeSpecifier(text: string): boolean {
   return text === '.' || text === '..' || text.startsWith('./') || text.startsWith('../') || /^\.{1,2}\\/.test(text);
+}
+
+/** The text of a word whose value is known here. */
+function knownText(word: Word | undefined): string | undefined {
+  return word === undefined || word.expanded ? undefined : word.text;
 }
 
 function literalWord(text: string): Word {
