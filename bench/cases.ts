@@ -37,7 +37,10 @@ export interface ExpectedFinding {
   lines: [number, number];
   /** Against `previous`: true when the behaviour is new in this version, false when it was there before. */
   introduced?: boolean;
-  /** `evidence.sourceKind` of the finding: what is read (`timezone`, `locale`, `endpoint`, ...). */
+  /**
+   * What the finding names as read (`timezone`, `locale`, `endpoint`, ...): one of the kinds in its
+   * `evidence.sourceKind`, where sources joined in one decision are listed with `+`.
+   */
   sourceKind?: string;
   /** `evidence.codeKind`: `install` for a lifecycle script, `entry` for `main`/`bin`/`exports`. */
   codeKind?: string;
@@ -259,7 +262,9 @@ function judgeExpected(e: ExpectedFinding, findings: readonly Finding[]): Expect
     const p: string[] = [];
     if (!atLeast(f.severity, e.minSeverity)) p.push(`is ${f.severity}`);
     if (e.introduced !== undefined && f.introduced !== e.introduced) p.push(f.introduced ? 'is marked introduced' : 'is not marked introduced');
-    if (e.sourceKind !== undefined && f.evidence.sourceKind !== e.sourceKind) p.push(`source is ${f.evidence.sourceKind ?? 'unnamed'}`);
+    if (e.sourceKind !== undefined && !(f.evidence.sourceKind ?? '').split('+').includes(e.sourceKind)) {
+      p.push(`source is ${f.evidence.sourceKind ?? 'unnamed'}`);
+    }
     if (e.codeKind !== undefined && f.evidence.codeKind !== e.codeKind) p.push(`code kind is ${f.evidence.codeKind ?? 'unknown'}`);
     return p;
   };
@@ -304,6 +309,8 @@ export interface CaseResult {
   /** The finding that decided the case: the match (or nearest) for a positive, the top one for a negative. */
   finding: JudgedFinding | null;
   counts: Record<Severity, number>;
+  /** What the package reads, by source kind, over all its findings (shows a negative reads a lot). */
+  reads: Record<string, number>;
   recordedMedium: number | null;
   files: { total: number; parsed: number; problems: number } | null;
   analysisMs: number;
@@ -326,8 +333,18 @@ function describeCounts(counts: Record<Severity, number>, from: Severity): strin
   return shown.length === 0 ? `nothing at ${from} or above` : shown.reverse().join(', ');
 }
 
-export function judgeCase(c: RealCase, findings: readonly Finding[]): Pick<CaseResult, 'expected' | 'got' | 'pass' | 'reasons' | 'finding' | 'counts'> {
+function readsOf(findings: readonly Finding[]): Record<string, number> {
+  const reads: Record<string, number> = {};
+  for (const f of findings) for (const kind of (f.evidence.sourceKind ?? '').split('+')) if (kind !== '') reads[kind] = (reads[kind] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(reads).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+export function judgeCase(
+  c: RealCase,
+  findings: readonly Finding[],
+): Pick<CaseResult, 'expected' | 'got' | 'pass' | 'reasons' | 'finding' | 'counts' | 'reads'> {
   const counts = countsOf(findings);
+  const reads = readsOf(findings);
   if (c.expect === 'negative') {
     const over = bySeverity(findings.filter((f) => atLeast(f.severity, c.noneAtOrAbove)));
     const top = bySeverity(findings)[0];
@@ -338,6 +355,7 @@ export function judgeCase(c: RealCase, findings: readonly Finding[]): Pick<CaseR
       reasons: over.slice(0, 5).map((f) => `${f.ruleId} ${f.severity} at ${f.file}:${f.line}:${f.column}`),
       finding: top ? judged(top) : null,
       counts,
+      reads,
     };
   }
   const outcomes = c.findings.map((e) => judgeExpected(e, findings));
@@ -352,6 +370,7 @@ export function judgeCase(c: RealCase, findings: readonly Finding[]): Pick<CaseR
     reasons: outcomes.filter((o) => !o.pass).map((o) => o.reason),
     finding: first?.finding ? judged(first.finding) : null,
     counts,
+    reads,
   };
 }
 
@@ -449,7 +468,7 @@ export async function runCases(cases: readonly RealCase[], options: RunCasesOpti
     const failedLoad = [current, previous].filter((a): a is string => typeof a === 'string');
     if (typeof current === 'string' || typeof previous === 'string') {
       const expected = c.expect === 'negative' ? `nothing at ${c.noneAtOrAbove} or above` : c.findings.map(describeExpected).join('; ');
-      results.push({ ...base, expected, got: 'not analysed', pass: false, reasons: failedLoad, finding: null, counts: emptyCounts(), files: null, analysisMs: 0 });
+      results.push({ ...base, expected, got: 'not analysed', pass: false, reasons: failedLoad, finding: null, counts: emptyCounts(), reads: {}, files: null, analysisMs: 0 });
       options.log(`FAIL ${label}: ${failedLoad.join('; ')}`);
       continue;
     }
@@ -517,11 +536,15 @@ export function renderCasesMarkdown(r: CasesResult): string {
     lines.push(`| \`${c.label}\` | ${cell(c.expected)} | ${cell(c.got)} | ${c.pass ? 'PASS' : `**FAIL**${cell(why)}`} | ${cell(findingText(c))} |`);
   }
   lines.push('', '## Negatives: findings by severity, measured now and when recorded', '');
-  lines.push('| case | critical | high | medium | low | info | medium when recorded | analysis |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| case | critical | high | medium | low | info | medium when recorded | reads (findings by source kind) | analysis |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|',
+  );
   for (const c of r.cases.filter((x) => x.expect === 'negative')) {
     const k = c.counts;
+    const reads = Object.entries(c.reads).map(([kind, n]) => `${kind} ${n}`).join(', ');
     lines.push(
-      `| \`${c.label}\` | ${k.critical} | ${k.high} | ${k.medium} | ${k.low} | ${k.info} | ${c.recordedMedium ?? ''} | ${(c.analysisMs / 1000).toFixed(1)} s |`,
+      `| \`${c.label}\` | ${k.critical} | ${k.high} | ${k.medium} | ${k.low} | ${k.info} | ${c.recordedMedium ?? ''} | ${reads} | ${(c.analysisMs / 1000).toFixed(1)} s |`,
     );
   }
   lines.push('', '## Why each case, and where it was reported', '');
