@@ -10,6 +10,13 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'install script: a message printed only for one language is aimed at its users',
+    code: "if (Intl.DateTimeFormat().resolvedOptions().locale.includes('ru')) {\n  console.log('a message for you');\n}",
+    codeKind: 'install',
+    expect: [{ severity: 'high', sourceKind: 'locale', messageIncludes: 'prints a message' }],
+    twin: { code: "if (cfg.locale.includes('ru')) {\n  console.log('a message for you');\n}" },
+  },
+  {
     name: 'esbuild __commonJS: the list is another module\'s exports',
     code: `var __keys=Object.getOwnPropertyNames;var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__keys(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,e}};\nvar require_zones=__commonJS({"zones.js"(exports2,module2){module2.exports=["Europe/Moscow","Europe/Minsk"]}});\nvar zones=require_zones();\nif(zones.includes(${TZ}))process.exit(1);`,
     expect: [{ severity: 'high', line: 4, messageIncludes: 'Europe/Moscow, Europe/Minsk' }],

@@ -10,6 +10,11 @@ import { describeMatches, isHidden } from '../facts/comparisons.js';
 import { correlatingVisitors } from '../facts/flow.js';
 import { DESTRUCTIVE_EFFECTS } from '../facts/sinks.js';
 
+/** At least two letters or digits: a value a reviewer can read (a domain, a zone, a word). */
+function isReadable(value: string): boolean {
+  return (value.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2;
+}
+
 export const encodedListMatch: Detector = Object.freeze({
   id: 'encoded-list-match',
   severity: 'high',
@@ -18,7 +23,8 @@ export const encodedListMatch: Detector = Object.freeze({
     return correlatingVisitors(ctx.facts.flow, () => {
         for (const decision of ctx.facts.decisions(ctx.program)) {
           const readable = decision.matches.filter((match) => match.hashed === undefined);
-          const hidden = readable.filter((match) => isHidden(match.list.encoding));
+          // A decoded "list" of control or private-use characters (a sentinel picked in a loop) says nothing about anyone.
+          const hidden = readable.filter((match) => isHidden(match.list.encoding) && match.list.values.some(isReadable));
           const first = hidden[0];
           if (first === undefined) continue;
           // The decision as a whole: plain comparisons joined to it (a timezone check stored beside

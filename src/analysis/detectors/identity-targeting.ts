@@ -51,10 +51,13 @@ function report(ctx: DetectorContext, decision: Decision): void {
   if (identity.length > 0) {
     const destructive = decision.effect !== null && DESTRUCTIVE_EFFECTS.has(decision.effect.kind);
     // Printing in the user's language is how CLIs localise (postcss greets LANG=zh users in
-    // Chinese); printing on a timezone or host match is a message aimed at people.
+    // Chinese); printing on a timezone or host match is a message aimed at people. Install
+    // scripts have no interface to localise: a message there only for one language's users is
+    // aimed at them (a protest message printed on `npm install`).
     const localisedMessage = decision.effect?.kind === 'prints' && matches.every((match) => match.source.kind === 'locale');
     if (localisedMessage) {
       severity = 'low';
+      severityByCodeKind = { install: 'high' };
     } else if (decision.effect !== null) {
       severity = 'high';
       severityByCodeKind = { install: destructive ? 'critical' : 'high' };

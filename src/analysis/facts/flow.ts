@@ -357,6 +357,7 @@ export class FlowAnalysis {
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
   private readonly assignmentsOf = new Map<Binding, AssignmentNode[]>();
+  private readonly updated = new Map<Binding, boolean>();
 
   /**
    * `reads` come from the shared walk; without them the file is walked for them here.
@@ -489,6 +490,8 @@ export class FlowAnalysis {
     if (binding.kind === 'param') return this.moduleTableArgument(binding) ?? identifier;
     if (declaration.type === 'VariableDeclarator') {
       if (binding.path === null || binding.path.length > 0) return null;
+      // A loop counter (`i++`) is no constant, whatever its initialiser says.
+      if (this.isUpdated(identifier.name, found)) return null;
       const assignments = this.assignmentsTo(identifier.name, found);
       // `var L; ... L = make()` inside a bundler's lazy initialiser: assigned once, that is its value.
       const only = assignments.length === 1 ? assignments[0] : undefined;
@@ -544,6 +547,30 @@ export class FlowAnalysis {
     }
     this.assignmentsOf.set(binding, assignments);
     return assignments;
+  }
+
+  /** Whether the variable `found` declares is changed by `++`/`--` or a destructuring assignment. */
+  private isUpdated(name: string, found: FoundBinding): boolean {
+    const binding = found.binding;
+    if (binding === null) return false;
+    const cached = this.updated.get(binding);
+    if (cached !== undefined) return cached;
+    let updated = false;
+    for (const reference of this.referencesIn(name, found.scopeNode)) {
+      const parent = this.parents.get(reference) as AnyNode | undefined;
+      const changes =
+        parent?.type === 'UpdateExpression' ||
+        parent?.type === 'ArrayPattern' ||
+        (parent?.type === 'Property' && parent.value === reference && this.parents.get(parent)?.type === 'ObjectPattern') ||
+        (parent?.type === 'ForInStatement' && parent.left === reference) ||
+        (parent?.type === 'ForOfStatement' && parent.left === reference);
+      if (changes && this.bindingOf(reference)?.binding === binding) {
+        updated = true;
+        break;
+      }
+    }
+    this.updated.set(binding, updated);
+    return updated;
   }
 
   /** The function a callee refers to, when it is declared in this file. */
