@@ -144,3 +144,22 @@ describe('encoded-list-match on the bundle shape', () => {
     expect(String(finding?.evidence.details?.effectDetail)).toContain('rewrites the text');
   });
 });
+
+describe('encoded-list-match stays quiet on decoding that hides nothing', () => {
+  it.each([
+    [
+      'a loop picking unused private-use characters as sentinels (the counter is no constant)',
+      'function pair(h){const free=[];for(let c=57344;c<=63743&&free.length<2;c++){const ch=String.fromCharCode(c);if(!h.includes(ch))free.push(ch)}return free}\npair(process.env.GH_HOST);',
+    ],
+    [
+      'a decoded separator character compared with the host',
+      'const SEP=String.fromCharCode(31);\nif(process.env.API_HOST.includes(SEP))throw new Error("bad host");',
+    ],
+    [
+      'a destructured loop variable is not its first value',
+      'let [i]=[0];for(const x of xs){[i]=[i+1]}\nconst s=String.fromCharCode(65+i);\nif(process.env.API_HOST===s)process.exit(1);',
+    ],
+  ])('%s', (_label, code) => {
+    expect(findingsFor(encodedListMatch, code)).toEqual([]);
+  });
+});
