@@ -23,12 +23,13 @@ describe('orderForReview', () => {
     expect(orderForReview(zones)).toEqual(['Europe/Moscow', 'Asia/Omsk', 'Europe/Samara', 'Europe/Kyiv', 'Europe/Minsk']);
   });
 
-  it('shows places before parties, and both before the rest', () => {
-    expect(orderForReview(['linux', 'acme.com', 'a/b?c', 'Europe/Moscow', 'true'])).toEqual([
+  it('shows places before parties and values of no known kind, and defaults and platforms last', () => {
+    expect(orderForReview(['linux', 'a/b?c', 'acme.com', '01ai', 'Europe/Moscow', 'true'])).toEqual([
       'Europe/Moscow',
-      'acme.com',
-      'linux',
       'a/b?c',
+      'acme.com',
+      '01ai',
+      'linux',
       'true',
     ]);
   });
@@ -52,6 +53,11 @@ describe('describeListTargets', () => {
       '6 domains under 4 registrable names; country TLDs: CN (China) 2, RU (Russia) 1',
     ],
     ['distinct hosts under generic TLDs say nothing more', ['acme.com', 'startup.io'], null],
+    [
+      'a few extra hosts and one country TLD among many .com hosts say nothing more',
+      [...Array.from({ length: 20 }, (_, i) => `company${i}.com`), 'www.company0.com', 'shop.cn'],
+      null,
+    ],
     ['locales', ['ru-RU', 'be-BY', 'ru_RU.UTF-8'], '3 locales in 2 countries: RU (Russia) 2, BY (Belarus) 1'],
     ['upper-case country codes', ['RU', 'BY', 'KP', 'RUS'], 'country codes: RU (Russia), BY (Belarus), KP (North Korea)'],
     // `be` is Belarusian and Belgium: lower-case codes are not named as countries.

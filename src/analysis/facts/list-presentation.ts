@@ -14,14 +14,19 @@ const PLACE: ReadonlySet<ListCategory> = new Set(['timezones', 'countries-or-lan
 /** Who the user is or works for: shown next. */
 const PARTY: ReadonlySet<ListCategory> = new Set(['domains', 'addresses', 'names']);
 
+/**
+ * Values of no known kind (`01ai`, `*.cn`, a pattern) rank with the parties: they are often the
+ * keywords a list is about. Defaults, platforms and the like go last.
+ */
 function rankOf(category: ListCategory | null): number {
-  if (category === null) return 2;
+  if (category === null) return 1;
   if (PLACE.has(category)) return 0;
   return PARTY.has(category) ? 1 : 2;
 }
 
 /**
- * The values in the order a reviewer should read them: places, then parties, then the rest.
+ * The values in the order a reviewer should read them: places, then parties (and values of no
+ * known kind), then defaults, platforms and the like.
  * Zones are grouped by country, the country with most zones first; hosts show one entry per
  * registrable name (the shortest) before the other hosts of the same names. Otherwise the
  * list's own order holds. A permutation: nothing is added or dropped.
@@ -59,7 +64,7 @@ function domainLeaders(hosts: readonly string[]): Set<string> {
 /**
  * One line naming what a list targets, or null when its values say nothing more than themselves:
  * "28 zones, all in one country: RU (Russia)", "147 domains under 96 registrable names; country
- * TLDs: CN (China) 12", "2 locales, all in one country: RU (Russia)", "country codes: RU
+ * TLDs: CN (China) 52", "2 locales, all in one country: RU (Russia)", "country codes: RU
  * (Russia), BY (Belarus)". Only for lists most of whose values are of the kind described.
  */
 export function describeListTargets(values: readonly string[]): string | null {
@@ -165,11 +170,17 @@ const GENERIC_COUNTRY_TLDS: ReadonlySet<string> = new Set([
   'ai', 'am', 'cc', 'co', 'fm', 'gg', 'gs', 'io', 'la', 'ly', 'md', 'me', 'ms', 'nu', 'sh', 'so', 'tk', 'to', 'tv', 'vc', 'ws',
 ]);
 
-/** "147 domains under 96 registrable names; country TLDs: CN (China) 12, RU (Russia) 3". */
+/**
+ * "147 domains under 96 registrable names; country TLDs: CN (China) 12, RU (Russia) 3". Each part
+ * only when it holds for a quarter of the hosts at least: "146 domains under 143 names" or one
+ * `.cn` among a hundred `.com` hosts would tell a reviewer nothing.
+ */
 function describeDomains(hosts: readonly string[]): string | null {
   const names = new Set(hosts.map(registrableName));
   const parts: string[] = [];
-  if (names.size < hosts.length) parts.push(`${hosts.length} domains under ${names.size} registrable names`);
+  if ((hosts.length - names.size) * 4 >= hosts.length && names.size < hosts.length) {
+    parts.push(`${hosts.length} domains under ${names.size} registrable names`);
+  }
   const countries = new Map<string, number>();
   for (const host of hosts) {
     const tld = host.replace(/\.$/, '').split('.').pop()?.toLowerCase() ?? '';
@@ -177,7 +188,8 @@ function describeDomains(hosts: readonly string[]): string | null {
     const country = tldCountry(tld);
     if (country !== null) countries.set(country, (countries.get(country) ?? 0) + 1);
   }
-  if (countries.size > 0) {
+  const underCountries = [...countries.values()].reduce((sum, count) => sum + count, 0);
+  if (countries.size > 0 && underCountries * 4 >= hosts.length) {
     const ranked = [...countries].sort((a, b) => b[1] - a[1]);
     const named = ranked.slice(0, MAX_SUMMARY_COUNTRIES).map(([code, count]) => `${countryLabel(code)} ${count}`);
     const rest = ranked.length - named.length;
