@@ -27,6 +27,11 @@ describe('envSourceKind', () => {
     ['npm_config_registry', 'endpoint'],
     ['ANTHROPIC_BASE_URL', 'endpoint'],
     ['GITHUB_API_URL', 'ci'],
+    ['GITHUB_REPOSITORY', 'ci'],
+    ['GITHUB_ACTOR', 'ci'],
+    // A credential and a vendor's client id: not who or where the user is.
+    ['GITHUB_TOKEN', null],
+    ['GITHUB_COPILOT_INTEGRATION_ID', null],
     ['REDIS_HOST', 'endpoint'],
     ['USERDOMAIN', 'user'],
     ['COMPUTERNAME', 'hostname'],

@@ -79,16 +79,27 @@ export const ENV_EXACT: Readonly<Record<string, SourceKind>> = Object.freeze({
   BUILDKITE: 'ci',
   JENKINS_URL: 'ci',
   TF_BUILD: 'ci',
+  // GitHub Actions' default variables (the runner sets these): which repository, run, actor.
+  // Not every GITHUB_* name: GITHUB_TOKEN is a credential a tool sends as its login, and
+  // GITHUB_COPILOT_INTEGRATION_ID a vendor's client id; neither says who or where the user is.
+  ...Object.fromEntries(
+    [
+      'ACTIONS', 'ACTION', 'ACTION_PATH', 'ACTION_REPOSITORY', 'ACTOR', 'ACTOR_ID', 'API_URL', 'BASE_REF', 'ENV',
+      'EVENT_NAME', 'EVENT_PATH', 'GRAPHQL_URL', 'HEAD_REF', 'JOB', 'OUTPUT', 'PATH', 'REF', 'REF_NAME',
+      'REF_PROTECTED', 'REF_TYPE', 'REPOSITORY', 'REPOSITORY_ID', 'REPOSITORY_OWNER', 'REPOSITORY_OWNER_ID',
+      'RETENTION_DAYS', 'RUN_ATTEMPT', 'RUN_ID', 'RUN_NUMBER', 'SERVER_URL', 'SHA', 'STEP_SUMMARY',
+      'TRIGGERING_ACTOR', 'WORKFLOW', 'WORKFLOW_REF', 'WORKFLOW_SHA', 'WORKSPACE',
+    ].map((name) => [`GITHUB_${name}`, 'ci' as const]),
+  ),
   GIT_AUTHOR_NAME: 'git-identity',
   GIT_AUTHOR_EMAIL: 'git-identity',
   GIT_COMMITTER_NAME: 'git-identity',
   GIT_COMMITTER_EMAIL: 'git-identity',
 });
 
-/** Checked in order after the exact names: CI prefixes before endpoint suffixes (`GITHUB_API_URL` is CI). */
+/** Checked in order after the exact names (`GITHUB_API_URL` is CI by name, before the endpoint suffixes). */
 export const ENV_PREFIXES: readonly (readonly [prefix: string, kind: SourceKind])[] = Object.freeze([
   ['LC_', 'locale'],
-  ['GITHUB_', 'ci'],
   ['RUNNER_', 'ci'],
 ] as const);
 
