@@ -86,8 +86,9 @@ describe('a package that would leave markers if executed', () => {
     const analysis = analyzePackage(files, DETECTORS);
 
     expect(files.files.map((file) => file.path).sort()).toEqual(['bin/trap.js', 'index.js', 'install.js', 'package.json', 'postinstall.js', 'preinstall.js', 'prepare.js']);
-    expect(analysis.files.total).toBe(6);
-    expect(analysis.files.parsed).toBe(6);
+    // Six files, and the code of the two `node -e` install commands, read as files of their own.
+    expect(analysis.files.total).toBe(8);
+    expect(analysis.files.parsed).toBe(8);
     expect(new Set(analysis.findings.map((finding) => finding.file))).toContain('index.js');
     expect(markersIn(markerDir)).toEqual([]);
     for (const marker of MARKERS) expect(existsSync(join(markerDir, `${marker}.ran`))).toBe(false);
@@ -116,7 +117,8 @@ describe('a package that would leave markers if executed', () => {
     // The CLI names a local tarball after its file (fg-trap-1.0.0), not its manifest.
     expect(pkg?.name).toContain('fg-trap');
     expect(pkg?.status).toBe('scanned');
-    expect(pkg?.files?.total).toBe(6);
+    // Six files, and the code of the two `node -e` install commands, read as files of their own.
+    expect(pkg?.files?.total).toBe(8);
     expect(pkg?.findings.length).toBeGreaterThan(0);
     expect(markersIn(markerDir)).toEqual([]);
   });
