@@ -10,6 +10,13 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'install script: a zone guard prints a message in Russian with a Latin link (prints, not look-alike marks)',
+    code: `const zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\nif (zones.indexOf(${TZ}) === -1) return;\nconsole.log('\u041f\u0440\u0438\u0432\u0435\u0442! \u041f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435: https://example.org/peace');`,
+    codeKind: 'install',
+    expect: [{ severity: 'high', sourceKind: 'timezone', messageIncludes: 'prints a message' }],
+    twin: { code: `const zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\nif (zones.indexOf(process.argv[2]) === -1) return;\nconsole.log('\u041f\u0440\u0438\u0432\u0435\u0442! \u041f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435: https://example.org/peace');` },
+  },
+  {
     name: 'install script: a message printed only for one language is aimed at its users',
     code: "if (Intl.DateTimeFormat().resolvedOptions().locale.includes('ru')) {\n  console.log('a message for you');\n}",
     codeKind: 'install',

@@ -53,6 +53,9 @@ describe('hasLookAlike', () => {
     ['zero\u200bwidth', true],
     ["plain 'ascii'", false],
     ['Привет', false],
+    // Russian sentences with a Latin link mix scripts across words, not inside one: a message, no mark.
+    ['Привет! Подробнее: https://example.org/peace', false],
+    ['Sign in to p\u0430ypal today', true],
   ])('%j -> %s', (text, expected) => {
     expect(hasLookAlike(text)).toBe(expected);
   });

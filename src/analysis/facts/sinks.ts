@@ -148,13 +148,22 @@ const LATIN = /[A-Za-z]/;
  * Plain Russian or Greek text is not a mark.
  */
 export function hasLookAlike(text: string): boolean {
-  return INVISIBLE_MARKS.test(text) || (LOOK_ALIKE_LETTERS.test(text) && LATIN.test(text));
+  return INVISIBLE_MARKS.test(text) || mixedWords(text).length > 0;
+}
+
+/**
+ * Words that mix Latin letters with Cyrillic or Greek look-alikes (`pаypal`): the homoglyph
+ * mark. A message with Russian sentences and a Latin URL mixes scripts across words, not inside one.
+ */
+function mixedWords(text: string): string[] {
+  if (!LOOK_ALIKE_LETTERS.test(text) || !LATIN.test(text)) return [];
+  return (text.match(/[\p{L}]+/gu) ?? []).filter((word) => LATIN.test(word) && LOOK_ALIKE_LETTERS.test(word));
 }
 
 /** The marking characters in a text (look-alike punctuation, invisible controls, look-alike letters). */
 export function lookAlikeMarks(text: string): string[] {
   const marks = new Set<string>(text.match(INVISIBLE_MARKS_ALL) ?? []);
-  if (LATIN.test(text)) for (const letter of text.match(new RegExp(LOOK_ALIKE_LETTERS.source, 'g')) ?? []) marks.add(letter);
+  for (const word of mixedWords(text)) for (const letter of word.match(new RegExp(LOOK_ALIKE_LETTERS.source, 'g')) ?? []) marks.add(letter);
   return [...marks];
 }
 
