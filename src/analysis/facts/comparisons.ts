@@ -17,7 +17,7 @@ import { describeListTargets, orderForReview } from './list-presentation.js';
 import type { EvidenceLink, EvidenceList } from '../../report/report.js';
 import { assignmentEffect, callEffect, EFFECT_KINDS, EFFECT_PHRASES, type EffectKind, hasLookAlike, lookAlikeMarks } from './sinks.js';
 import { SOURCE_KIND_LABELS } from './sources.js';
-import { type EvaluationBudget, evaluateDecoded, type StaticValue, stringsOf } from './values.js';
+import { type EvaluationBudget, evaluateDecoded, type StaticValue, stringsOf } from './values/evaluate.js';
 
 export interface ListEvidence {
   readonly values: string[];

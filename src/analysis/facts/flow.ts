@@ -26,7 +26,7 @@ import {
   stringSources,
   type SourceKind,
 } from './sources.js';
-import type { NameResolver } from './values.js';
+import type { NameResolver } from './values/evaluate.js';
 import { type CarrierInputs, markCarriers } from './carriers.js';
 import { type IdentifierNode, isPropertyName, References } from './references.js';
 import { walk } from '../walk.js';

@@ -1,10 +1,10 @@
 /**
  * Static names of member accesses and object keys, the cheap question every handler asks first:
  * `o.name`, `o['name']`, `o['na' + 'me']`, `{ ['na' + 'me']: x }`. Constant evaluation of the
- * computed part is `staticString` from `values.ts`.
+ * computed part is `staticString` from `values/evaluate.ts`.
  */
 import type { AnyNode, Node } from 'acorn';
-import { staticString } from './values.js';
+import { staticString } from './values/evaluate.js';
 
 /** The static name of a member access, or null (non-constant computed key, `#private`, not a member). */
 export function memberName(node: Node): string | null {

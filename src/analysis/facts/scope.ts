@@ -14,7 +14,7 @@
  */
 import type { AnyNode, Node, Pattern } from 'acorn';
 import { memberName, propertyKey } from './member-name.js';
-import { staticString } from './values.js';
+import { staticString } from './values/evaluate.js';
 
 /** A canonical reference: a global or module and the member names read from it. */
 export type RefPath = readonly string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Runtime } from '../../../src/analysis/facts/values-model.js';
-import { NotStatic } from '../../../src/analysis/facts/values-model.js';
+import type { Runtime } from '../../../../src/analysis/facts/values/model.js';
+import { NotStatic } from '../../../../src/analysis/facts/values/model.js';
 import {
   MAX_REGEX_ALTERNATIVES,
   REGEX_WORK_LIMIT,
@@ -8,7 +8,7 @@ import {
   makeRegex,
   regexAlternatives,
   regexWorkLog2,
-} from '../../../src/analysis/facts/values-regex.js';
+} from '../../../../src/analysis/facts/values/regex.js';
 
 describe('regexAlternatives', () => {
   it.each<[string, string, string[] | null]>([

@@ -7,8 +7,8 @@ import {
   evaluateStatic,
   staticString,
   stringsOf,
-} from '../../../src/analysis/facts/values.js';
-import { readSnippet, topLevelResolver } from './values-resolver.js';
+} from '../../../../src/analysis/facts/values/evaluate.js';
+import { readSnippet, topLevelResolver } from './resolver.js';
 
 describe('staticString', () => {
   const expression = (code: string) => parseExpressionAt(code, 0, { ecmaVersion: 'latest' });

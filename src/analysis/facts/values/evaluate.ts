@@ -2,15 +2,15 @@
  * Static evaluation of values the code spells out in pieces or hides behind an encoding: the
  * lists of timezones, company domains or country codes a package compares the environment
  * with, decoded at run time from base64, hex, XOR, char codes or a reversed string. We recover
- * them by safe partial evaluation (`values-interpreter.ts`): the scanned code never runs.
+ * them by safe partial evaluation (`interpreter.ts`): the scanned code never runs.
  *
  * Answers are all-or-nothing: a value, or null when any part is unknown or a limit was hit.
  * These functions never throw.
  */
 import type { AnyNode, Identifier, Node } from 'acorn';
-import { Interpreter } from './values-interpreter.js';
-import { type Value, MAX_VALUE_DEPTH, isRef, ownKeys } from './values-model.js';
-import { regexAlternatives } from './values-regex.js';
+import { Interpreter } from './interpreter.js';
+import { type Value, MAX_VALUE_DEPTH, isRef, ownKeys } from './model.js';
+import { regexAlternatives } from './regex.js';
 
 export type StaticValue =
   | { kind: 'string'; value: string }

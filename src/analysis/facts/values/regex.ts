@@ -3,7 +3,7 @@
  * catastrophic backtracking, and we read the lists they spell (`/^(Europe\/Moscow|Asia\/Omsk)$/`)
  * without running them at all.
  */
-import { type RegexRef, type Runtime, unknown } from './values-model.js';
+import { type RegexRef, type Runtime, unknown } from './model.js';
 
 /**
  * Backtracking over `q` quantified atoms (none of them a group) costs at most about

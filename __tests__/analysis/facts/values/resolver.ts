@@ -10,7 +10,7 @@ import {
   type NameResolver,
   evaluateDecoded,
   stringsOf,
-} from '../../../src/analysis/facts/values.js';
+} from '../../../../src/analysis/facts/values/evaluate.js';
 
 export function topLevelResolver(program: Program): NameResolver {
   const definitions = new Map<string, Node>();

@@ -32,8 +32,8 @@ import {
   toStr,
   truthy,
   unknown,
-} from './values-model.js';
-import { compileSafeRegex, makeRegex } from './values-regex.js';
+} from './model.js';
+import { compileSafeRegex, makeRegex } from './regex.js';
 
 /** Globals an identifier the resolver does not know may stand for (`String`, `atob` ...). */
 const GLOBALS: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSnippet, snippetStrings } from './values-resolver.js';
+import { decodeSnippet, snippetStrings } from './resolver.js';
 
 // Each row: a snippet whose final expression is evaluated, and the strings it denotes. Where a
 // minifier would rename things, the row has a one-letter twin.

@@ -11,7 +11,7 @@ import {
   ownKeys,
   toStr,
   typeOf,
-} from '../../../src/analysis/facts/values-model.js';
+} from '../../../../src/analysis/facts/values/model.js';
 
 const runtime: Runtime = { call: () => undefined, charge: () => undefined, tag: () => undefined, topLevel: true };
 

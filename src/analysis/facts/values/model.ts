@@ -2,7 +2,7 @@
  * The interpreter's own value model, shared by the evaluator and the builtins. Primitives are
  * plain JS primitives so native operators give exact JS semantics on them; everything else is a
  * tagged record that never wraps a live object of the scanned code. Not part of the public API:
- * `values.ts` converts these to `StaticValue` at the boundary.
+ * `evaluate.ts` converts these to `StaticValue` at the boundary.
  */
 import { Buffer } from 'node:buffer';
 import type {

@@ -2,9 +2,9 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import type { Node } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { type StaticValue, evaluateDecoded, evaluateStatic, stringsOf } from '../../../src/analysis/facts/values.js';
-import { MAX_CALL_DEPTH } from '../../../src/analysis/facts/values-interpreter.js';
-import { decodeSnippet, literal, readSnippet, snippetStrings } from './values-resolver.js';
+import { type StaticValue, evaluateDecoded, evaluateStatic, stringsOf } from '../../../../src/analysis/facts/values/evaluate.js';
+import { MAX_CALL_DEPTH } from '../../../../src/analysis/facts/values/interpreter.js';
+import { decodeSnippet, literal, readSnippet, snippetStrings } from './resolver.js';
 
 // Encoders the test applies to a known list; the evaluator must give the list back.
 function xorBytesBase64(text: string, key: number): string {

@@ -34,7 +34,7 @@ import {
   getMember,
   globalValue,
   setMember,
-} from './values-builtins.js';
+} from './builtins.js';
 import {
   type FunctionRef,
   type Meter,
@@ -57,8 +57,8 @@ import {
   truthy,
   typeOf,
   unknown,
-} from './values-model.js';
-import type { EvaluationBudget, NameResolver } from './values.js';
+} from './model.js';
+import type { EvaluationBudget, NameResolver } from './evaluate.js';
 
 /** Helpers calling helpers (and callbacks) deeper than this are not a decoder. */
 export const MAX_CALL_DEPTH = 8;
