@@ -28,6 +28,7 @@ describe('callEffect', () => {
     [['setTimeout'], LONG_DELAY_MS, 'delays'],
     [['setTimeout'], 10, null],
     [['console', 'log'], null, 'prints'],
+    [['process', '_rawDebug'], null, 'prints'],
     [['https', 'get'], null, 'sends'],
   ])('%j (delay %s) -> %s', (path, delay, effect) => {
     expect(callEffect(path, delay)).toBe(effect);

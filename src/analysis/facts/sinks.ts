@@ -92,7 +92,8 @@ const PROCESS_EXITS: ReadonlySet<string> = new Set(['exit', 'abort', 'kill', 're
 const UI_CALLS: ReadonlySet<string> = new Set(['alert', 'confirm', 'prompt', 'document.write', 'document.writeln']);
 const URL_OPENERS: ReadonlySet<string> = new Set(['open', 'window.open', 'location.assign', 'location.replace']);
 const TIMERS: ReadonlySet<string> = new Set(['setTimeout', 'setInterval']);
-const PRINTERS: ReadonlySet<string> = new Set(['console.log', 'console.warn', 'console.error', 'console.info', 'process.stdout.write', 'process.stderr.write']);
+// `process._rawDebug` writes to stderr with no formatting: install-time messages use it to get past npm's output handling.
+const PRINTERS: ReadonlySet<string> = new Set(['console.log', 'console.warn', 'console.error', 'console.info', 'console.debug', 'console.trace', 'process.stdout.write', 'process.stderr.write', 'process._rawDebug']);
 
 /** A delay this long is a stall, not a debounce. */
 export const LONG_DELAY_MS = 10_000;
