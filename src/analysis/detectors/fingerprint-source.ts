@@ -25,7 +25,7 @@ import {
   type SourceMatch,
 } from '../facts/sources.js';
 import { memberName, propertyKey, somePatternKey } from '../facts/member-name.js';
-import { staticString } from '../facts/values.js';
+import { staticString } from '../facts/values/evaluate.js';
 
 const CODE_KIND_PHRASES: Readonly<Record<CodeKind, string>> = Object.freeze({
   install: 'install-time code',
