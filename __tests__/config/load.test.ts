@@ -14,6 +14,7 @@ describe('parsePolicyFile', () => {
         'comment: always',
         'registry: https://npm.example.test/',
         'concurrency: 2',
+        'allowed-hosts: [npm.mirror.example.test, "Mirror.Example.Test:8443"]',
         'allow:',
         '  - package: moment-timezone',
         '    rules: [fingerprint-source]',
@@ -26,6 +27,7 @@ describe('parsePolicyFile', () => {
       comment: 'always',
       registry: 'https://npm.example.test/',
       concurrency: 2,
+      allowedHosts: ['npm.mirror.example.test', 'mirror.example.test:8443'],
       allow: [{ package: 'moment-timezone', rules: ['fingerprint-source'], reason: 'guesses the zone to format dates' }],
     });
   });
@@ -42,6 +44,13 @@ describe('parsePolicyFile', () => {
     ['allow:\n  - package: x\n    reason: y\n    rules: [nope]', /unknown rule "nope"/],
     ['registry: https://user:pw@host/', /must not contain credentials/],
     ['concurrency: 0', /concurrency must be an integer/],
+    ['allowed-hosts: mirror.example.test', /p\.yml:1: allowed-hosts must be a list of host names/],
+    ['allowed-hosts: [https://mirror.example.test/]', /allowed-hosts\[0\] must be a host name .*no scheme, no path.*"https:\/\/mirror/],
+    ['allowed-hosts: [mirror.example.test/npm]', /allowed-hosts\[0\] must be a host name/],
+    ['allowed-hosts: ["*.example.test"]', /allowed-hosts\[0\] must be a host name/],
+    ['allowed-hosts: [mirror.example.test:99999]', /allowed-hosts\[0\] has no valid port/],
+    ['allowed-hosts: [1]', /allowed-hosts\[0\] must be a host name .*got 1/],
+    [`allowed-hosts: [${'a'.repeat(300)}]`, /allowed-hosts\[0\] must be a host name/],
     ['fail-on: [high', /p\.yml:1:\d+: invalid YAML/],
     ['- a\n- b', /p\.yml: the policy must be a mapping/],
   ])('rejects %j naming the file and the problem', (text, message) => {
@@ -67,7 +76,8 @@ describe('loadPolicyFile', () => {
 
 describe('resolvePolicy', () => {
   it('layers input over file over defaults', () => {
-    expect(resolvePolicy({}, {})).toEqual({ ...DEFAULT_POLICY, allow: [] });
+    expect(resolvePolicy({}, {})).toEqual({ ...DEFAULT_POLICY, allow: [], allowedHosts: [] });
+    expect(resolvePolicy({}, { allowedHosts: ['mirror.example.test'] }).allowedHosts).toEqual(['mirror.example.test']);
     expect(resolvePolicy({}, { failOn: 'low', comment: 'never' })).toMatchObject({ failOn: 'low', comment: 'never' });
     expect(resolvePolicy({ failOn: 'critical', comment: '' }, { failOn: 'low', comment: 'never' })).toMatchObject({
       failOn: 'critical',
@@ -87,5 +97,20 @@ describe('allow-list package specs', () => {
   });
   it('accepts scoped names with ranges', () => {
     expect(parsePolicyFile('allow:\n  - package: "@scope/pkg@^1.2"\n    reason: x', 'p.yml').allow?.[0]?.package).toBe('@scope/pkg@^1.2');
+  });
+});
+
+describe('allowed-hosts', () => {
+  it('takes IPv6 literals and loopback ports, lower-cased', () => {
+    expect(parsePolicyFile('allowed-hosts: ["[::1]:4873", 127.0.0.1:4873, LOCALHOST]', 'p.yml').allowedHosts).toEqual([
+      '[::1]:4873',
+      '127.0.0.1:4873',
+      'localhost',
+    ]);
+  });
+
+  it('rejects a list longer than any real set of mirrors', () => {
+    const hosts = Array.from({ length: 101 }, (_, index) => `m${index}.example.test`).join(', ');
+    expect(() => parsePolicyFile(`allowed-hosts: [${hosts}]`, 'p.yml')).toThrow(/p\.yml:1: allowed-hosts lists more than 100 hosts/);
   });
 });

@@ -130,6 +130,9 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
       case 'allow':
         policy.allow = parseAllowList(value, at);
         break;
+      case 'allowed-hosts':
+        policy.allowedHosts = parseAllowedHosts(value, at);
+        break;
       default:
         throw new ConfigError(`${at}: unknown setting ${JSON.stringify(key)}; known: ${POLICY_FILE_KEYS.join(', ')}`);
     }
@@ -153,6 +156,35 @@ function parseRegistry(value: unknown, at: string): string {
     throw new ConfigError(`${at}: registry must not contain credentials; put the token in .npmrc`);
   }
   return value;
+}
+
+/**
+ * `host` or `host:port`, lower-case as URLs compare them. A scheme or a path is refused rather
+ * than trimmed: `https://mirror.example/npm/` reads as if it allowed only that path, but the check
+ * is by host, as lockfile-lint's allowed-hosts is.
+ */
+const HOST_ENTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+/** DNS names stop at 253 characters; a port adds 6. */
+const MAX_HOST_LENGTH = 259;
+/** A list longer than this is not a list of mirrors a team uses. */
+const MAX_ALLOWED_HOSTS = 100;
+
+function parseAllowedHosts(value: unknown, at: string): string[] {
+  if (!Array.isArray(value)) throw new ConfigError(`${at}: allowed-hosts must be a list of host names`);
+  if (value.length > MAX_ALLOWED_HOSTS) throw new ConfigError(`${at}: allowed-hosts lists more than ${MAX_ALLOWED_HOSTS} hosts`);
+  return value.map((entry: unknown, index) => {
+    const host = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
+    if (host.length > MAX_HOST_LENGTH || !HOST_ENTRY.test(host)) {
+      throw new ConfigError(
+        `${at}: allowed-hosts[${index}] must be a host name such as npm.example.com or mirror.example.com:8443 (no scheme, no path); got ${describeValue(entry)}`,
+      );
+    }
+    const port = /:(\d+)$/.exec(host)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) {
+      throw new ConfigError(`${at}: allowed-hosts[${index}] has no valid port: ${describeValue(entry)}`);
+    }
+    return host;
+  });
 }
 
 function parseAllowList(value: unknown, at: string): AllowEntry[] {
@@ -189,7 +221,7 @@ function parseAllowList(value: unknown, at: string): AllowEntry[] {
 
 /** Layers explicit inputs over the file over the defaults. `source` names the inputs in errors. */
 export function resolvePolicy(inputs: PolicyInputs, file: Partial<Policy>, source = 'input'): Policy {
-  const policy: Policy = { ...DEFAULT_POLICY, allow: [...DEFAULT_POLICY.allow], ...file };
+  const policy: Policy = { ...DEFAULT_POLICY, allow: [...DEFAULT_POLICY.allow], allowedHosts: [...DEFAULT_POLICY.allowedHosts], ...file };
   const failOn = inputs.failOn?.trim();
   if (failOn) {
     if (!isFailOn(failOn)) {

@@ -33,6 +33,12 @@ export interface Policy {
   registry?: string;
   /** How many packages are fetched at once. */
   concurrency: number;
+  /**
+   * Hosts (`host` or `host:port`) a lockfile's `resolved` URL may name besides the registry the
+   * base commit configures for the package's scope: mirrors a team really installs from. Any other
+   * host is reported, since `npm ci` installs from the URL, not from the registry the gate reads.
+   */
+  allowedHosts: string[];
 }
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
@@ -41,7 +47,8 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   onUnscanned: 'warn',
   allow: [],
   concurrency: 4,
+  allowedHosts: [],
 });
 
 /** Keys the policy file may hold, as written there (kebab-case, like the action inputs). */
-export const POLICY_FILE_KEYS = ['fail-on', 'comment', 'on-unscanned', 'allow', 'registry', 'concurrency'] as const;
+export const POLICY_FILE_KEYS = ['fail-on', 'comment', 'on-unscanned', 'allow', 'registry', 'concurrency', 'allowed-hosts'] as const;
