@@ -6,7 +6,9 @@ import { ConfigError } from '../../src/errors.js';
 import {
   authKindFor,
   describeRegistries,
+  npmrcFromBase,
   npmrcSecrets,
+  npmrcSettingChanges,
   parseNpmrc,
   readNpmrc,
   redactNpmrc,
@@ -174,5 +176,88 @@ describe('registry helpers', () => {
     const scrubbed = scrubSecrets(text, { ...config, '@url:registry': 'https://me:url-secret@host.invalid/' });
     expect(scrubbed).not.toMatch(/SECRET|corp-token-value|basic-password|plain-password|url-secret/);
     expect(scrubbed).toContain('https://me:(redacted)@host.invalid/x');
+  });
+});
+
+describe('npmrcFromBase', () => {
+  let workspace: string;
+  let homeDir: string;
+  beforeEach(async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'fg-npmrc-workspace-'));
+    homeDir = await mkdtemp(join(tmpdir(), 'fg-npmrc-home-'));
+  });
+  afterEach(async () => {
+    await rm(workspace, { recursive: true, force: true });
+    await rm(homeDir, { recursive: true, force: true });
+  });
+
+  it("reads the base text over the user's file and never the checkout's .npmrc", async () => {
+    await writeFile(join(workspace, '.npmrc'), 'registry=https://collector.invalid/\n//collector.invalid/:_authToken=${NPM_TOKEN}\n');
+    await writeFile(join(homeDir, '.npmrc'), '//registry.invalid/:_authToken=${NPM_TOKEN}\n');
+    const { config, notes } = npmrcFromBase({
+      baseText: 'registry=https://registry.invalid/\n',
+      baseLabel: '.npmrc (base 1234567)',
+      env: { NPM_TOKEN: TOKEN },
+      homeDir,
+      untrustedDir: workspace,
+    });
+    expect(config).toEqual({ registry: REG, '//registry.invalid/:_authToken': TOKEN });
+    expect(notes).toEqual([]);
+  });
+
+  it('is the user config alone when the base has no .npmrc', async () => {
+    await writeFile(join(homeDir, '.npmrc'), 'registry=https://registry.invalid/\n');
+    expect(npmrcFromBase({ baseText: null, baseLabel: 'x', env: {}, homeDir, untrustedDir: workspace }).config).toEqual({ registry: REG });
+  });
+
+  it("does not read a user config that lies inside the pull request's checkout, and says so", async () => {
+    const inside = join(workspace, 'ci', 'npmrc');
+    await mkdir(join(workspace, 'ci'));
+    await writeFile(inside, 'registry=https://collector.invalid/\n');
+    const { config, notes } = npmrcFromBase({ baseText: null, baseLabel: 'x', env: { NPM_CONFIG_USERCONFIG: inside }, untrustedDir: workspace });
+    expect(config).toEqual({});
+    expect(notes).toEqual([expect.stringContaining(`${inside} lies inside the pull request's checkout`)]);
+  });
+
+  it('names the base file in a ConfigError', () => {
+    expect(() => npmrcFromBase({ baseText: 'registry=nope', baseLabel: '.npmrc (base 1234567)', env: {}, homeDir, untrustedDir: workspace })).toThrow(
+      /^\.npmrc \(base 1234567\): the registry "nope" is not a URL/,
+    );
+  });
+});
+
+describe('npmrcSettingChanges', () => {
+  const BASE = 'registry=https://registry.invalid/\n//registry.invalid/:_authToken=${NPM_TOKEN}\n';
+
+  it('is empty when the head keeps the settings (comments and unrelated keys aside)', () => {
+    expect(npmrcSettingChanges(BASE, BASE)).toEqual([]);
+    expect(npmrcSettingChanges(BASE, `# mirror\n${BASE}save-exact=true\n`)).toEqual([]);
+    expect(npmrcSettingChanges(null, null)).toEqual([]);
+    expect(npmrcSettingChanges(null, 'save-exact=true\n')).toEqual([]);
+  });
+
+  it('names added, changed and removed registries, scopes and tokens; URLs shown, credentials never', () => {
+    const head = [
+      'registry=https://collector.invalid/',
+      '@corp:registry=https://me:pa55word@collector.invalid/corp',
+      `//collector.invalid/:_authToken=${TOKEN}`,
+    ].join('\n');
+    const changes = npmrcSettingChanges(BASE, head);
+    expect(changes).toEqual([
+      { key: '//collector.invalid/:_authToken', change: 'adds' },
+      { key: '//registry.invalid/:_authToken', change: 'removes' },
+      { key: '@corp:registry', change: 'adds', value: 'https://me:(redacted)@collector.invalid/corp/' },
+      { key: 'registry', change: 'changes', value: 'https://collector.invalid/' },
+    ]);
+    expect(JSON.stringify(changes)).not.toContain(TOKEN);
+    expect(JSON.stringify(changes)).not.toContain('pa55word');
+  });
+
+  it('compares as written: a token from another variable is a change, and no variable is expanded', () => {
+    expect(npmrcSettingChanges(BASE, BASE.replace('NPM_TOKEN', 'OTHER'))).toEqual([{ key: '//registry.invalid/:_authToken', change: 'changes' }]);
+  });
+
+  it('reports a head file npm could not read as a change of the whole file', () => {
+    expect(npmrcSettingChanges(BASE, 'registry=gopher://x.invalid/')).toEqual([{ key: '.npmrc', change: 'changes' }]);
   });
 });

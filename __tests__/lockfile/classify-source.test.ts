@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifySource, isRegistryTarballUrl } from '../../src/lockfile/classify-source.js';
-import type { DependencySource } from '../../src/lockfile/types.js';
+import { classifySource, confineRegistryHosts, isRegistryTarballUrl } from '../../src/lockfile/classify-source.js';
+import type { DependencySource, LockedPackage } from '../../src/lockfile/types.js';
 
 describe('classifySource', () => {
   it.each<[string | null, string, string, DependencySource]>([
@@ -34,5 +34,45 @@ describe('classifySource', () => {
   it('does not throw on a malformed URL', () => {
     expect(isRegistryTarballUrl('https://%zz', 'a', '1.0.0')).toBe(false);
     expect(classifySource('https://%zz/a/-/a-1.0.0.tgz', 'a', '1.0.0')).toBe('remote');
+  });
+});
+
+describe('confineRegistryHosts', () => {
+  const pkg = (name: string, resolved: string | null, source: DependencySource = 'registry'): LockedPackage => ({
+    name,
+    version: '1.0.0',
+    integrity: null,
+    resolved,
+    source,
+    dev: false,
+    optional: false,
+    path: `node_modules/${name}`,
+  });
+  const onlyRegistry = (_name: string, host: string): boolean => host === 'registry.invalid';
+
+  it('turns a registry-shaped URL on another host into a remote source, naming the host', () => {
+    const injected = pkg('a', 'https://collector.invalid:8443/a/-/a-1.0.0.tgz');
+    const { packages, foreign } = confineRegistryHosts([injected], onlyRegistry);
+    expect(packages).toEqual([{ ...injected, source: 'remote' }]);
+    expect(foreign).toEqual([{ name: 'a', version: '1.0.0', host: 'collector.invalid:8443', resolved: injected.resolved }]);
+  });
+
+  it('keeps registry packages on an allowed host, packages without a URL and other sources', () => {
+    const kept = [
+      pkg('a', 'https://REGISTRY.invalid/a/-/a-1.0.0.tgz'),
+      pkg('b', null),
+      pkg('c', 'https://elsewhere.invalid/c.tgz', 'remote'),
+      pkg('d', 'git+ssh://git@elsewhere.invalid/d.git', 'git'),
+    ];
+    expect(confineRegistryHosts(kept, onlyRegistry)).toEqual({ packages: kept, foreign: [] });
+  });
+
+  it('asks about each package by its own name (scopes have their own registries)', () => {
+    const asked: string[] = [];
+    confineRegistryHosts([pkg('@corp/a', 'https://registry.invalid/@corp/a/-/a-1.0.0.tgz')], (name, host) => {
+      asked.push(`${name} ${host}`);
+      return true;
+    });
+    expect(asked).toEqual(['@corp/a registry.invalid']);
   });
 });

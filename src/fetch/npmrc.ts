@@ -6,7 +6,7 @@
  * logs and errors go through `describeRegistries`, `redactNpmrc` and `scrubSecrets`.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
 
 /** Option keys and values as npm-registry-fetch reads them; booleans for `true`/`false`. */
@@ -36,24 +36,122 @@ const REDACTED = '(redacted)';
  * The project's `.npmrc` over the user's (`NPM_CONFIG_USERCONFIG` or `homeDir/.npmrc`), with
  * `npm_config_registry` from `env` over both: npm's own precedence. A missing file is no error;
  * an unreadable one or a registry that is not an http(s) URL is a ConfigError naming the file.
+ * For the CLI, whose user trusts the directory it runs in; the action reads the project's file
+ * from the base commit instead (`npmrcFromBase`).
  */
 export function readNpmrc(
   projectDir: string,
   env: Record<string, string | undefined>,
   homeDir?: string,
 ): NpmrcConfig {
-  const home = homeDir ?? env.HOME ?? env.USERPROFILE;
-  const userFile = envValue(env, 'userconfig') ?? (home === undefined ? undefined : join(home, NPMRC_FILE));
   const projectFile = join(projectDir, NPMRC_FILE);
-  const merged: Record<string, string | boolean> = {};
-  if (userFile !== undefined && userFile !== projectFile) Object.assign(merged, readNpmrcFile(userFile, env));
-  Object.assign(merged, readNpmrcFile(projectFile, env));
+  const userFile = userNpmrcFile(env, homeDir);
+  const user = userFile !== undefined && userFile !== projectFile ? readNpmrcFile(userFile, env) : {};
+  return layerNpmrc(user, readNpmrcFile(projectFile, env), env);
+}
+
+export interface BaseNpmrcOptions {
+  /** The project `.npmrc` as the base commit holds it; null when the base has none. */
+  baseText: string | null;
+  /** Names the base file in errors, e.g. `.npmrc (base 1a2b3c4)`. */
+  baseLabel: string;
+  env: Record<string, string | undefined>;
+  homeDir?: string;
+  /**
+   * The checkout of the pull request (GITHUB_WORKSPACE): a user config inside it is the pull
+   * request's own file, so it is not read.
+   */
+  untrustedDir: string;
+}
+
+/**
+ * The settings the action fetches with: the base commit's project `.npmrc` over the runner's
+ * user config, `npm_config_registry` over both. Nothing is read from the pull request's checkout:
+ * what a pull request changes is under review, so it cannot choose where the gate sends the
+ * repository's tokens. `notes` says what was left out and why.
+ */
+export function npmrcFromBase(options: BaseNpmrcOptions): { config: NpmrcConfig; notes: string[] } {
+  const { env } = options;
+  const notes: string[] = [];
+  const userFile = userNpmrcFile(env, options.homeDir);
+  let user: Record<string, string | boolean> = {};
+  if (userFile !== undefined) {
+    if (isInside(userFile, options.untrustedDir)) {
+      notes.push(
+        `The npm user config ${userFile} lies inside the pull request's checkout, so it was not read: registries and tokens come from the base commit's ${NPMRC_FILE} and the runner's own config.`,
+      );
+    } else {
+      user = readNpmrcFile(userFile, env);
+    }
+  }
+  const project = options.baseText === null ? {} : parseNpmrc(options.baseText, env, options.baseLabel);
+  return { config: layerNpmrc(user, project, env), notes };
+}
+
+function userNpmrcFile(env: Record<string, string | undefined>, homeDir: string | undefined): string | undefined {
+  const home = homeDir ?? env.HOME ?? env.USERPROFILE;
+  return envValue(env, 'userconfig') ?? (home === undefined ? undefined : join(home, NPMRC_FILE));
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relation = relative(resolve(dir), resolve(file));
+  return relation === '' || (!relation.startsWith('..') && !isAbsolute(relation));
+}
+
+function layerNpmrc(
+  user: Record<string, string | boolean>,
+  project: Record<string, string | boolean>,
+  env: Record<string, string | undefined>,
+): NpmrcConfig {
+  const merged: Record<string, string | boolean> = { ...user, ...project };
   const envRegistry = envValue(env, 'registry');
   if (envRegistry !== undefined && envRegistry !== '') {
     merged.registry = normaliseRegistry(envRegistry, 'the npm_config_registry environment variable');
   }
   scopeLegacyAuth(merged);
   return Object.freeze(merged);
+}
+
+/** One registry or auth setting a pull request's `.npmrc` adds, changes or removes. */
+export interface NpmrcSettingChange {
+  key: string;
+  change: 'adds' | 'changes' | 'removes';
+  /** The value as the head writes it, for registry URLs only (userinfo masked); never a credential. */
+  value?: string;
+}
+
+/**
+ * The registry and auth settings the head's `.npmrc` sets differently from the base's, compared
+ * as written (no `${VAR}` expanded, so no secret is ever in the result). A head file npm itself
+ * could not read is reported as one change of the file as a whole (`key` is the file name).
+ */
+export function npmrcSettingChanges(baseText: string | null, headText: string | null): NpmrcSettingChange[] {
+  if (baseText === headText) return [];
+  const base = baseText === null ? {} : parseNpmrcLeniently(baseText);
+  let head: Record<string, string | boolean>;
+  try {
+    head = headText === null ? {} : parseNpmrc(headText, {}, NPMRC_FILE);
+  } catch {
+    return [{ key: NPMRC_FILE, change: 'changes' }];
+  }
+  const changes: NpmrcSettingChange[] = [];
+  const shown = (key: string, value: string | boolean): Pick<NpmrcSettingChange, 'value'> =>
+    typeof value === 'string' && (key === 'registry' || SCOPE_REGISTRY_KEY.test(key)) ? { value: redactUrl(value) } : {};
+  for (const [key, value] of Object.entries(head)) {
+    if (!(key in base)) changes.push({ key, change: 'adds', ...shown(key, value) });
+    else if (base[key] !== value) changes.push({ key, change: 'changes', ...shown(key, value) });
+  }
+  for (const key of Object.keys(base)) if (!(key in head)) changes.push({ key, change: 'removes' });
+  return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The base file was already read strictly; here it is only compared, so a bad line counts as absent. */
+function parseNpmrcLeniently(text: string): Record<string, string | boolean> {
+  try {
+    return parseNpmrc(text, {}, NPMRC_FILE);
+  } catch {
+    return {};
+  }
 }
 
 function envValue(env: Record<string, string | undefined>, key: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { DependencySource } from './types.js';
+import type { DependencySource, LockedPackage } from './types.js';
 
 /** Spec prefixes that mean a git checkout, as npm, yarn, pnpm and bun write them. */
 const GIT_PREFIXES = Object.freeze([
@@ -76,4 +76,42 @@ function classifyFileSpec(path: string): DependencySource {
     return 'file';
   }
   return 'link';
+}
+
+/** A registry-shaped `resolved` URL on a host the registry settings do not name. */
+export interface ForeignHost {
+  name: string;
+  version: string;
+  host: string;
+  resolved: string;
+}
+
+/**
+ * Re-judges registry packages by the host of their `resolved` URL: the registry layout alone
+ * says nothing about whose copy a package manager installs. A package whose URL names a host
+ * `isAllowedHost` refuses becomes `remote` (never fetched, reported as an unverifiable source).
+ * Packages without a `resolved` URL stay as they are: they install from the configured registry.
+ */
+export function confineRegistryHosts(
+  packages: readonly LockedPackage[],
+  isAllowedHost: (name: string, host: string) => boolean,
+): { packages: LockedPackage[]; foreign: ForeignHost[] } {
+  const foreign: ForeignHost[] = [];
+  const confined = packages.map((pkg) => {
+    if (pkg.source !== 'registry' || pkg.resolved === null) return pkg;
+    const host = hostOf(pkg.resolved);
+    // A registry-classified URL always parses; an unparsable one is no host to allow.
+    if (host !== null && isAllowedHost(pkg.name, host)) return pkg;
+    foreign.push({ name: pkg.name, version: pkg.version, host: host ?? pkg.resolved, resolved: pkg.resolved });
+    return { ...pkg, source: 'remote' as const };
+  });
+  return { packages: confined, foreign };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url.trim()).host.toLowerCase();
+  } catch {
+    return null;
+  }
 }
