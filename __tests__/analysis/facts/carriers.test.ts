@@ -56,6 +56,10 @@ const CASES: [name: string, code: string, quiet: string | null][] = [
   ['shadowing in an inner function', `var a = ${TZ}; function f(a) { return a === 'x'; } f(1); a === 'y';`, null],
   ['assignments, chains, awaits', 'let o; async function f() { o = await dns.getServers(); return o?.[0]; } f().then(x => x);', null],
   ['a switch over a read', "switch (require('os').hostname()) { case 'a': break; }", null],
+  ['an undeclared variable', "host = require('os').hostname(); other = 1; send(host, other);", 'other'],
+  ['properties of shared objects', "globalThis.h = require('os').hostname(); module.exports.u = process.env.USER; exports.k = 1; send(globalThis.h, module.exports.u, exports.k);", null],
+  ['an object filled in property by property', "const data = {}, keep = {}; data.host = require('os').hostname(); keep.n = 1; send(JSON.stringify(data), keep);", 'keep'],
+  ['query strings', "const q = require('querystring').stringify({ h: process.env.USER }); const p = new URLSearchParams({ q }); fetch('/?' + p);", null],
 ];
 
 describe('markCarriers', () => {

@@ -12,7 +12,7 @@
  * superset. `__tests__/analysis/facts/carriers.test.ts` holds it to that against `taintOf`.
  */
 import type { AnyNode, Node, Pattern } from 'acorn';
-import { isFunctionNode, type FunctionNode, TEST_METHODS, TEXT_CONVERTER_NAMES, unwrap } from './flow.js';
+import { isFunctionNode, type FunctionNode, TEST_METHODS, TEXT_CONSTRUCTORS, TEXT_CONVERTER_NAMES, unwrap } from './flow.js';
 import { memberName } from './member-name.js';
 import type { IdentifierNode } from './references.js';
 import type { Binding, FoundBinding } from './scope.js';
@@ -31,6 +31,10 @@ export interface CarrierInputs {
   referencesIn(name: string, scope: Node): readonly IdentifierNode[];
   bindingOf(identifier: IdentifierNode): FoundBinding | undefined;
   functionOf(callee: Node): FunctionNode | null;
+  /** The shared key an assignment target stores under (an undeclared variable, `module.exports.h`), or null. */
+  sharedKeyOf(target: Node): string | null;
+  /** Every place naming a shared key (see `FlowAnalysis.nodesUnder`). */
+  nodesUnder(key: string): readonly Node[];
 }
 
 /**
@@ -46,6 +50,7 @@ export function markCarriers(
   const work: Node[] = [...origins];
   const taintedBindings = new Set<Binding>();
   const returning = new Set<FunctionNode>();
+  const sharedKeys = new Set<string>();
   /** A variable whose value is tainted: every identifier bound to it is. */
   const taintVariable = (identifier: IdentifierNode): void => {
     const found = inputs.bindingOf(identifier);
@@ -124,11 +129,25 @@ export function markCarriers(
       case 'MemberExpression':
         if (parent.object === node) work.push(parent);
         break;
-      case 'AssignmentExpression':
+      case 'AssignmentExpression': {
         if (parent.right !== node) break;
         work.push(parent);
-        if (parent.left.type === 'Identifier') taintVariable(parent.left);
+        // Shared names first: an undeclared variable, a property of `globalThis` or `module.exports`.
+        const key = inputs.sharedKeyOf(parent.left);
+        if (key !== null) {
+          if (!sharedKeys.has(key)) {
+            sharedKeys.add(key);
+            work.push(...inputs.nodesUnder(key));
+          }
+        } else if (parent.left.type === 'Identifier') {
+          taintVariable(parent.left);
+        } else if (parent.left.type === 'MemberExpression') {
+          // `data.host = fingerprint`: the object now holds it.
+          const object = unwrap(parent.left.object);
+          if (object.type === 'Identifier') taintVariable(object);
+        }
         break;
+      }
       case 'VariableDeclarator':
         if (parent.init === node) taintPattern(parent.id);
         break;
@@ -137,7 +156,7 @@ export function markCarriers(
         break;
       case 'NewExpression': {
         const callee = unwrap(parent.callee);
-        if (node !== parent.callee && callee.type === 'Identifier' && (callee.name === 'URL' || callee.name === 'String')) {
+        if (node !== parent.callee && callee.type === 'Identifier' && TEXT_CONSTRUCTORS.has(callee.name)) {
           work.push(parent);
         }
         break;

@@ -64,8 +64,33 @@ export const TEST_METHODS: ReadonlySet<string> = new Set([
 
 /** Globals that turn their argument into text without changing what it says. */
 const TEXT_CONVERTERS: ReadonlySet<string> = new Set([
-  'String', 'encodeURIComponent', 'encodeURI', 'escape', 'btoa', 'JSON.stringify', 'Buffer.from', 'URL', 'URLSearchParams', 'Array.from', 'Object.values', 'Object.entries', 'Object.keys',
+  'querystring.stringify', 'querystring.encode', 'String', 'encodeURIComponent', 'encodeURI', 'escape', 'btoa', 'JSON.stringify', 'Buffer.from', 'URL', 'URLSearchParams', 'Array.from', 'Object.values', 'Object.entries', 'Object.keys',
 ]);
+/** Constructors whose instance is their argument as text (`new URLSearchParams({host})` in a query). */
+export const TEXT_CONSTRUCTORS: ReadonlySet<string> = new Set(['URL', 'String', 'URLSearchParams', 'Buffer']);
+
+/**
+ * Objects every module shares: a property stored on one (`module.exports.h = os.hostname()`) is
+ * read back elsewhere as the same value.
+ */
+const SHARED_OBJECT_ROOTS: readonly string[] = ['globalThis', 'window', 'global', 'self', 'module', 'exports'];
+
+/** Globals that are objects of their own, never a value a package stores (`globalThis.process`). */
+const GLOBAL_NAMES: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', 'document', 'console', 'require', 'module', 'exports', 'Buffer', 'globalThis', 'window', 'self', 'global']);
+
+/** The key a shared property is stored under (`module.exports.h`), or null for any other path. */
+export function sharedKey(path: RefPath | null): string | null {
+  if (path === null || path.length === 0) return null;
+  // The scope folds the global object away: `globalThis.h` resolves to `h`.
+  if (path.length === 1) return GLOBAL_NAMES.has(path[0] ?? '') ? null : `global:${path[0]}`;
+  const root = path[0];
+  if (root === 'module') return path[1] === 'exports' && path.length >= 3 ? path.join('.') : null;
+  if (root === 'exports') return `module.exports.${path.slice(1).join('.')}`;
+  // `globalThis.h`, `window.h`: the same global variable `h`.
+  if (root === 'globalThis' || root === 'window' || root === 'global' || root === 'self') return path.length === 2 ? `global:${path[1]}` : null;
+  return null;
+}
+
 /** Their last names: the cheap test before resolving a callee. */
 export const TEXT_CONVERTER_NAMES: ReadonlySet<string> = new Set([...TEXT_CONVERTERS].map((path) => path.slice(path.lastIndexOf('.') + 1)));
 
@@ -358,6 +383,8 @@ export class FlowAnalysis {
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
   private readonly assignmentsOf = new Map<Binding, AssignmentNode[]>();
   private readonly updated = new Map<Binding, boolean>();
+  private readonly stored = new Map<string, Taint | null>();
+  private readonly storedInProgress = new Set<string>();
 
   /**
    * `reads` come from the shared walk; without them the file is walked for them here.
@@ -737,7 +764,7 @@ export class FlowAnalysis {
         return this.callTaint(node, depth, context);
       case 'NewExpression': {
         const callee = unwrap(node.callee);
-        if (callee.type === 'Identifier' && (callee.name === 'URL' || callee.name === 'String')) {
+        if (callee.type === 'Identifier' && TEXT_CONSTRUCTORS.has(callee.name)) {
           return this.firstTainted(node.arguments, depth, context);
         }
         return null;
@@ -761,8 +788,9 @@ export class FlowAnalysis {
 
   private identifierTaint(node: Extract<AnyNode, { type: 'Identifier' }>, depth: number, context: CallContext | null): Taint | null {
     const found = this.bindingOf(node);
-    const binding = found?.binding;
-    if (found === undefined || binding === null || binding === undefined) return null;
+    if (found === undefined) return this.storedTaint(`global:${node.name}`, depth);
+    const binding = found.binding;
+    if (binding === null) return null;
     // A variable's taint is the same at every use (flow-insensitive), within one followed call.
     const frame = innermostHolding(context, found.scopeNode) ?? this.topFrame;
     const cached = frame.bindingTaints.get(binding);
@@ -815,11 +843,97 @@ export class FlowAnalysis {
       const taint = this.taintIn(assignment.right, depth, context);
       if (taint !== null) return taint;
     }
+    // `data.host = os.hostname()`: an object filled in property by property carries what it holds.
+    for (const assignment of this.propertyStoresTo(node.name, found)) {
+      const taint = this.taintIn(assignment.right, depth, context);
+      if (taint !== null) return taint;
+    }
     return null;
+  }
+
+  /** Assignments to a property of the variable `found` declares (`data.host = ...`, `data[k] = ...`). */
+  private propertyStoresTo(name: string, found: FoundBinding): AssignmentNode[] {
+    const stores: AssignmentNode[] = [];
+    let examined = 0;
+    for (const reference of this.referencesIn(name, found.scopeNode)) {
+      const member = this.parents.get(reference) as AnyNode | undefined;
+      if (member?.type !== 'MemberExpression' || member.object !== reference) continue;
+      const assignment = this.parents.get(member) as AnyNode | undefined;
+      if (assignment?.type !== 'AssignmentExpression' || assignment.left !== member) continue;
+      if (++examined > MAX_SITES) break;
+      if (this.bindingOf(reference)?.binding === found.binding) stores.push(assignment);
+    }
+    return stores;
+  }
+
+  /**
+   * What the code stores under a name every module shares: an undeclared variable (`host =
+   * os.hostname()`, as copied malware writes it) or a property of `globalThis`, `window`,
+   * `module.exports` or `exports`. Keyed `global:<name>` or by the property's canonical path.
+   */
+  private storedTaint(key: string, depth: number): Taint | null {
+    const cached = this.stored.get(key);
+    if (cached !== undefined) return cached;
+    if (this.storedInProgress.has(key)) return null;
+    this.storedInProgress.add(key);
+    let taint: Taint | null = null;
+    try {
+      for (const assignment of this.storesUnder(key)) {
+        taint = this.taintIn(assignment.right, depth, null);
+        if (taint !== null) break;
+      }
+    } finally {
+      this.storedInProgress.delete(key);
+    }
+    this.stored.set(key, taint);
+    return taint;
+  }
+
+  /** The assignments that store under a shared key (see `storedTaint`), among the first `MAX_SITES`. */
+  storesUnder(key: string): AssignmentNode[] {
+    const stores: AssignmentNode[] = [];
+    for (const node of this.nodesUnder(key)) {
+      const assignment = this.parents.get(node) as AnyNode | undefined;
+      if (assignment?.type === 'AssignmentExpression' && assignment.left === node) stores.push(assignment);
+      if (stores.length >= MAX_SITES) break;
+    }
+    return stores;
+  }
+
+  /**
+   * The places that name a shared key: the undeclared variable itself, or the member chain of a
+   * shared object (`globalThis.h`, `module.exports.h`) whose canonical path gives the key.
+   */
+  nodesUnder(key: string): Node[] {
+    const global = key.startsWith('global:') ? key.slice('global:'.length) : null;
+    const roots = global === null ? SHARED_OBJECT_ROOTS : [global, ...SHARED_OBJECT_ROOTS.slice(0, 4)];
+    const found: Node[] = [];
+    let examined = 0;
+    for (const root of roots) {
+      for (const reference of this.referencesIn(root, this.program)) {
+        if (this.bindingOf(reference) !== undefined) continue;
+        if (++examined > MAX_SITES * 8) return found;
+        if (reference.name === global) {
+          found.push(reference);
+          continue;
+        }
+        let target: Node = reference;
+        for (let parent = this.parents.get(target) as AnyNode | undefined; parent?.type === 'MemberExpression' && parent.object === target; parent = this.parents.get(target) as AnyNode | undefined) {
+          target = parent;
+          if (sharedKey(this.resolvePath(target)) === key) {
+            found.push(target);
+            break;
+          }
+        }
+      }
+    }
+    return found;
   }
 
   private carrierInputs(): CarrierInputs {
     return {
+      sharedKeyOf: (node) => (node.type === 'Identifier' ? (this.bindingOf(node as IdentifierNode) === undefined ? `global:${(node as IdentifierNode).name}` : null) : sharedKey(this.resolvePath(node))),
+      nodesUnder: (key) => this.nodesUnder(key),
       parentOf: this.parentOf,
       outermostWrapper: (node) => this.outermostWrapper(node),
       callOf: (node) => this.callOf(node),
@@ -842,6 +956,11 @@ export class FlowAnalysis {
     const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read };
     if (node.object.type === 'Super') return null;
+    const key = sharedKey(this.resolvePath(node));
+    if (key !== null) {
+      const stored = this.storedTaint(key, depth);
+      if (stored !== null) return stored;
+    }
     const taint = this.taintIn(node.object, depth, context);
     if (taint === null) return null;
     const name = memberName(node);

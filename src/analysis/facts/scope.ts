@@ -50,6 +50,9 @@ export const MODULE_PATHS: Readonly<Record<string, RefPath>> = Object.freeze({
   'node:dgram': ['dgram'],
   crypto: ['crypto'],
   'node:crypto': ['crypto'],
+  // Query-string builders: a fingerprint passed through them is the same text in a URL.
+  querystring: ['querystring'],
+  'node:querystring': ['querystring'],
 });
 
 /** The canonical path of a module specifier, or null. Own keys only: `require('constructor')` is no module of ours. */
