@@ -10,8 +10,9 @@ import { DETECTORS } from './analysis/detectors/index.js';
 import { parsePolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, LockfileError, errorMessage } from './errors.js';
-import { readNpmrc } from './fetch/npmrc.js';
-import { createRegistryFetcher } from './fetch/registry.js';
+import { NPMRC_FILE, npmrcFromBase, npmrcSettingChanges, type NpmrcConfig, type NpmrcSettingChange } from './fetch/npmrc.js';
+import { createRegistryFetcher, effectiveNpmrc } from './fetch/registry.js';
+import { createResolvedHostCheck, describeAllowedHosts } from './fetch/resolved-hosts.js';
 import { gate } from './gate.js';
 import { findChangedLockfiles } from './github/changed-lockfiles.js';
 import { createGitHubClient, type GitHubClient } from './github/client.js';
@@ -20,6 +21,7 @@ import type { PrRef } from './github/event.js';
 import { readPullRequestEvent } from './github/event.js';
 import { createLocalGit, readLockfilePair, type LocalGit } from './github/lockfile-contents.js';
 import { MAX_JOB_SUMMARY_BYTES, writeJobSummary } from './github/summary.js';
+import { confineRegistryHosts, type ForeignHost } from './lockfile/classify-source.js';
 import { diffLockfiles } from './lockfile/diff.js';
 import { parseLockfile } from './lockfile/index.js';
 import type { LockedPackage, PackageChange } from './lockfile/types.js';
@@ -60,18 +62,24 @@ async function run(): Promise<void> {
     logger,
   });
   const git = createLocalGit(workspace);
-  const policy = await loadPolicy(pr, client, git);
+  const atCommit = (sha: string, path: string): Promise<string | null> => readAtCommit(pr, sha, path, client, git);
+  const policy = await loadPolicy(pr, atCommit);
+  const npmrc = await loadNpmrc(pr, atCommit, workspace, env);
+  // The registry and the token each package is fetched with, and the hosts its lockfile URL may name.
+  const registries = effectiveNpmrc({ npmrc: npmrc.config, ...(policy.registry !== undefined ? { registry: policy.registry } : {}) });
+  const isAllowedHost = createResolvedHostCheck(registries, policy.allowedHosts);
 
   const files = await client.listPullFiles(pr);
   const lockfiles = findChangedLockfiles(files);
   if (lockfiles.length === 0) {
     core.info('No lockfile changed in this pull request: nothing to scan.');
-    await finish(emptyReport(policy, ['No lockfile changed in this pull request.']), { pr, client, commentMode: policy.comment });
+    await finish(emptyReport(policy, ['No lockfile changed in this pull request.', ...npmrc.notes]), { pr, client, commentMode: policy.comment });
     return;
   }
 
   const changes: PackageChange[] = [];
-  const notes: string[] = [];
+  const notes: string[] = [...npmrc.notes];
+  const foreign: ForeignHost[] = [];
   const unscannedLockfiles: { path: string; reason: string }[] = [];
   for (const changed of lockfiles) {
     if (UNREADABLE_LOCKFILE.test(changed.path)) {
@@ -82,17 +90,26 @@ async function run(): Promise<void> {
     }
     const pair = await readLockfilePair(changed, pr, { git, client });
     core.info(`Lockfile ${pair.path}: ${pair.base === null ? 'new' : pair.head === null ? 'removed' : 'changed'}`);
-    const base = pair.base === null ? null : parseAt(pair.path, pair.base, `base commit ${pr.baseSha.slice(0, 7)}`);
-    const head = pair.head === null ? [] : parseAt(pair.path, pair.head, `head commit ${pr.headSha.slice(0, 7)}`);
-    const found = diffLockfiles(base, head, pair.path);
+    // Both sides are judged by the base's registries, so a URL the base already had is no change.
+    const base = pair.base === null ? null : confineRegistryHosts(parseAt(pair.path, pair.base, `base commit ${pr.baseSha.slice(0, 7)}`), isAllowedHost).packages;
+    const head = pair.head === null ? null : confineRegistryHosts(parseAt(pair.path, pair.head, `head commit ${pr.headSha.slice(0, 7)}`), isAllowedHost);
+    const found = diffLockfiles(base, head?.packages ?? [], pair.path);
+    const introduced = new Set(found.map((change) => `${change.name}@${change.version}`));
+    foreign.push(...(head?.foreign ?? []).filter((entry) => introduced.has(`${entry.name}@${entry.version}`)));
     if (found.length === 0) notes.push(`${pair.path} changed, but no package was added, updated or removed.`);
     changes.push(...found);
+  }
+
+  const hostNote = foreignHostNote(foreign, registries, policy.allowedHosts);
+  if (hostNote !== null) {
+    core.warning(hostNote);
+    notes.push(hostNote);
   }
 
   const cacheDir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'fingerprint-gate-cache-'));
   try {
     const fetcher = createRegistryFetcher({
-      npmrc: readNpmrc(workspace, env),
+      npmrc: npmrc.config,
       ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
       cacheDir,
       logger,
@@ -123,20 +140,72 @@ function readInputs(): PolicyInputs {
   };
 }
 
+/** A file at a commit: from the workspace's git when it holds the commit, else the contents API. */
+async function readAtCommit(pr: PrRef, sha: string, path: string, client: GitHubClient, git: LocalGit): Promise<string | null> {
+  return (await git.hasCommit(sha)) ? git.show(sha, path) : client.getFileRaw(pr, path, sha);
+}
+
+type ReadAtCommit = (sha: string, path: string) => Promise<string | null>;
+
 /**
  * The policy is read from the base commit, not the PR's head: a pull request must not be able to
  * loosen the gate that judges it. A policy the PR changes takes effect once it is merged.
  */
-async function loadPolicy(pr: PrRef, client: GitHubClient, git: LocalGit): Promise<Policy> {
+async function loadPolicy(pr: PrRef, atCommit: ReadAtCommit): Promise<Policy> {
   const explicit = core.getInput('config-file');
   const path = explicit || DEFAULT_CONFIG_FILE;
-  const text = (await git.hasCommit(pr.baseSha)) ? await git.show(pr.baseSha, path) : await client.getFileRaw(pr, path, pr.baseSha);
+  const text = await atCommit(pr.baseSha, path);
   if (text === null && explicit) {
     throw new GateError(`${path}: policy file named by the config-file input is not in the base commit ${pr.baseSha.slice(0, 7)}`);
   }
   const file = text === null ? {} : parsePolicyFile(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
   if (text !== null) core.info(`Policy read from ${path} at the base commit.`);
   return resolvePolicy(readInputs(), file, 'input');
+}
+
+/**
+ * Registries, scopes and tokens come from the base commit's `.npmrc` (over the runner's user
+ * config), never from the checkout: the workspace holds the pull request's head, and a head that
+ * points a registry at its own host would otherwise receive the repository's token. What the head
+ * changes is named in a note and takes effect once merged.
+ */
+async function loadNpmrc(
+  pr: PrRef,
+  atCommit: ReadAtCommit,
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ config: NpmrcConfig; notes: string[] }> {
+  const [baseText, headText] = await Promise.all([atCommit(pr.baseSha, NPMRC_FILE), atCommit(pr.headSha, NPMRC_FILE)]);
+  const base = npmrcFromBase({ baseText, baseLabel: `${NPMRC_FILE} (base ${pr.baseSha.slice(0, 7)})`, env, untrustedDir: workspace });
+  if (baseText !== null) core.info(`Registry settings read from ${NPMRC_FILE} at the base commit.`);
+  const notes = [...base.notes];
+  const ignored = npmrcSettingChanges(baseText, headText);
+  if (ignored.length > 0) {
+    const note = `This pull request's ${NPMRC_FILE} ${describeSettingChanges(ignored)}. The gate does not follow it: registries, scopes and tokens are read from the base commit ${pr.baseSha.slice(0, 7)}, so a change takes effect once merged.`;
+    core.warning(note);
+    notes.push(note);
+  }
+  return { config: base.config, notes };
+}
+
+function describeSettingChanges(changes: readonly NpmrcSettingChange[]): string {
+  if (changes.length === 1 && changes[0]?.key === NPMRC_FILE) return 'cannot be read as npm config';
+  return changes
+    .map((entry) => `${entry.change} ${entry.key}${entry.value === undefined ? '' : ` = ${entry.value}`}`)
+    .join('; ');
+}
+
+/** Packages named in the foreign-host note; each one also has its own finding. */
+const MAX_NAMED_FOREIGN = 10;
+
+/** Names each package whose lockfile URL points at a host the base's registry settings do not name. */
+function foreignHostNote(foreign: readonly ForeignHost[], registries: NpmrcConfig, allowedHosts: readonly string[]): string | null {
+  if (foreign.length === 0) return null;
+  const more = foreign.length > MAX_NAMED_FOREIGN ? `, and ${foreign.length - MAX_NAMED_FOREIGN} more` : '';
+  const entries = foreign.slice(0, MAX_NAMED_FOREIGN).map(
+    (entry) => `${entry.name}@${entry.version} from ${entry.host} (expected ${describeAllowedHosts(registries, allowedHosts, entry.name).join(' or ')})`,
+  );
+  return `The lockfile resolves packages from hosts the base commit's registry settings do not name: ${entries.join(', ')}${more}. A package manager installs from that URL, not from the registry the gate reads, so these were not scanned; list a mirror you really use under allowed-hosts in the policy file.`;
 }
 
 function emptyReport(policy: Policy, notes: string[]): Report {

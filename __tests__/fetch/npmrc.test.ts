@@ -245,9 +245,9 @@ describe('npmrcSettingChanges', () => {
     const changes = npmrcSettingChanges(BASE, head);
     expect(changes).toEqual([
       { key: '//collector.invalid/:_authToken', change: 'adds' },
-      { key: '//registry.invalid/:_authToken', change: 'removes' },
       { key: '@corp:registry', change: 'adds', value: 'https://me:(redacted)@collector.invalid/corp/' },
       { key: 'registry', change: 'changes', value: 'https://collector.invalid/' },
+      { key: '//registry.invalid/:_authToken', change: 'removes' },
     ]);
     expect(JSON.stringify(changes)).not.toContain(TOKEN);
     expect(JSON.stringify(changes)).not.toContain('pa55word');

@@ -142,7 +142,8 @@ export function npmrcSettingChanges(baseText: string | null, headText: string | 
     else if (base[key] !== value) changes.push({ key, change: 'changes', ...shown(key, value) });
   }
   for (const key of Object.keys(base)) if (!(key in head)) changes.push({ key, change: 'removes' });
-  return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const order = { adds: 0, changes: 1, removes: 2 } as const;
+  return changes.sort((a, b) => order[a.change] - order[b.change] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** The base file was already read strictly; here it is only compared, so a bad line counts as absent. */
