@@ -6,8 +6,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DETECTORS } from './analysis/detectors/index.js';
+import { MAX_POOL_WORKERS, createAnalysisPool, defaultPoolSize } from './analysis/pool/pool.js';
+import { poolAnalyzer } from './analysis/pool/pool-analyzer.js';
+import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
+import { runPoolWorker } from './analysis/pool/worker-entry.js';
 import { ALL_RULES } from './analysis/rules.js';
 import { loadPolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
@@ -44,6 +49,7 @@ Options:
   --config <file>                     policy file (default ${DEFAULT_CONFIG_FILE} when present)
   --on-unscanned warn|fail            whether packages that could not be scanned fail the run (default warn)
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
+  --workers <n>                       analysis worker processes (default: one per core)
   -h, --help                          this text
   --version                           the version
 
@@ -69,6 +75,7 @@ function parseCommandLine(argv: string[]) {
         registry: { type: 'string' },
         'on-unscanned': { type: 'string' },
         previous: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -91,6 +98,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const [command, ...args] = positionals;
     const format = parseFormat(values.format);
+    const workers = parseWorkers(values.workers);
     const policy = loadPolicy(values.config, { failOn: values['fail-on'], onUnscanned: values['on-unscanned'], registry: values.registry }, io.cwd);
     const logger: Logger = {
       debug: () => {},
@@ -133,9 +141,16 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (changes.length === 0) notes.push('No package was added, updated or removed between the two lockfiles.');
       }
       const fetcher = createRegistryFetcher({ ...access, logger });
-      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes });
-      io.stdout(render(report, format));
-      return report.verdict === 'fail' ? 1 : 0;
+      // The workers re-enter this bundle (dist/cli.js), so they need no file of their own.
+      const pool = createAnalysisPool({ size: workers, script: fileURLToPath(import.meta.url) });
+      try {
+        const analyze = poolAnalyzer(pool, DETECTORS);
+        const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes });
+        io.stdout(render(report, format));
+        return report.verdict === 'fail' ? 1 : 0;
+      } finally {
+        await pool.close();
+      }
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }
@@ -159,6 +174,15 @@ function parseFormat(value: string | undefined): Format {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(value)}`);
   }
   return value as Format;
+}
+
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return defaultPoolSize();
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > MAX_POOL_WORKERS) {
+    throw new UsageError(`--workers must be an integer from 1 to ${MAX_POOL_WORKERS}; got ${JSON.stringify(value)}`);
+  }
+  return workers;
 }
 
 function loadPolicy(config: string | undefined, inputs: PolicyInputs, cwd: string): Policy {
@@ -257,5 +281,7 @@ async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-// This file is the bundle's entry (dist/cli.js); tests run it as a process, never import it.
-void main();
+// This file is the bundle's entry (dist/cli.js); tests run it as a process, never import it. The
+// analysis pool starts its workers from this same file, with a flag.
+if (isPoolWorkerProcess(process.argv)) runPoolWorker();
+else void main();

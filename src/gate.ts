@@ -4,7 +4,7 @@
  * failure in one package is recorded against that package, never thrown.
  */
 import type { Detector } from './analysis/detector.js';
-import { analyzePackage, type PackageAnalysis } from './analysis/analyze-package.js';
+import { analyzePackage, type PackageAnalysis, type PackageAnalyzer } from './analysis/analyze-package.js';
 import { markIntroduced } from './analysis/introduced.js';
 import type { Policy } from './config/schema.js';
 import { FetchError, errorMessage } from './errors.js';
@@ -21,6 +21,11 @@ export interface GateDeps {
   detectors: readonly Detector[];
   policy: Policy;
   logger: Logger;
+  /**
+   * How a fetched package is analysed; default `analyzePackage` with `detectors`, in this thread.
+   * The entries hand in the worker pool (`analysis/pool/`), so no file can take the run down.
+   */
+  analyze?: PackageAnalyzer;
 }
 
 /** Sources the fetcher can read and verify; anything else is reported, never fetched. */
@@ -167,7 +172,8 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
 
 async function scanTarget(target: PackageTarget, deps: GateDeps): Promise<{ analysis: PackageAnalysis; notes: string[] }> {
   const files = await deps.fetcher.fetch(target);
-  return { analysis: analyzePackage(files, deps.detectors), notes: files.notes };
+  const analysis = deps.analyze !== undefined ? await deps.analyze(files) : analyzePackage(files, deps.detectors);
+  return { analysis, notes: files.notes };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the input order. */

@@ -7,6 +7,11 @@
  * Files are analysed in the order `reachability` hands them out (install code, entry points, what
  * they import, the rest), so each is parsed and walked once with its code kind already known.
  *
+ * `analyzePackage` analyses each file in this thread; `analyzePackageWith` hands each file to an
+ * analyser it is given (the worker pool, `pool/`) and turns a file the analyser could not finish
+ * (its worker died, ran out of memory or passed its time limit) into the same text search and
+ * `analysis-evasion` finding a file that does not parse gets.
+ *
  * Code written in the install scripts themselves (`node -e "..."`) is analysed as one more file,
  * named after where it is written (`package.json#scripts.postinstall`, see `install-commands.ts`),
  * and counted in `files` like the package's own.
@@ -15,7 +20,7 @@ import type { Detector } from './detector.js';
 import type { PackageFile, PackageFiles } from '../fetch/types.js';
 import type { FileProblem, Finding } from '../report/report.js';
 import type { EvasionReason } from './analysis-evasion.js';
-import type { ImportScan, ReachStep } from './reachability.js';
+import type { ImportScan, Reachability, ReachStep } from './reachability.js';
 import { errorMessage } from '../errors.js';
 import { analysisEvasion } from './analysis-evasion.js';
 import { codeKindPhrase, entryPoints } from './entry-points.js';
@@ -31,6 +36,9 @@ export interface PackageAnalysis {
   findings: Finding[];
   files: { total: number; parsed: number; problems: FileProblem[] };
 }
+
+/** One package's analysis, wherever it runs (this thread, or files handed to the worker pool). */
+export type PackageAnalyzer = (files: PackageFiles) => Promise<PackageAnalysis>;
 
 export interface AnalyzeOptions {
   /** Milliseconds since any fixed point; injectable so the time budget is testable without waiting. */
@@ -64,6 +72,80 @@ export function analyzePackage(
   options: AnalyzeOptions = {},
 ): PackageAnalysis {
   const clock = options.clock ?? performance.now.bind(performance);
+  const plan = planPackage(files);
+  const stringScanner = findStringScanner(detectors);
+  const packageStarted = clock();
+  const packageOverBudget = (): boolean => clock() - packageStarted > PACKAGE_TIME_BUDGET_MS;
+  const results = new PackageResults(plan);
+  for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
+    for (const file of plan.byPath.get(step.file) ?? []) {
+      results.add(step.file, analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget));
+    }
+  }
+  return results.finish();
+}
+
+/** One file handed to an analyser outside this thread: everything `analyzeFileTask` needs, all of it cloneable. */
+export interface FileTask {
+  file: PackageFile;
+  step: ReachStep;
+  /** What is left of the package's time budget when the file is handed out (may be zero or less). */
+  packageTimeLeftMs: number;
+}
+
+/** What an analyser outside this thread made of a file: its result, or why there is none. */
+export type FileOutcome =
+  | { ok: true; result: FileResult }
+  | { ok: false; reason: Extract<EvasionReason, 'time-budget' | 'analysis-error'>; detail: string };
+
+/**
+ * `analyzePackage` with each file handed to `analyze` (the worker pool): the plan, the package
+ * budget and the accounting stay here, so a file whose worker died is reported like any other
+ * file that could not be analysed, and the rest of the package goes on.
+ */
+export async function analyzePackageWith(
+  files: PackageFiles,
+  detectors: readonly Detector[],
+  analyze: (task: FileTask) => Promise<FileOutcome>,
+  options: AnalyzeOptions = {},
+): Promise<PackageAnalysis> {
+  const clock = options.clock ?? performance.now.bind(performance);
+  const plan = planPackage(files);
+  const stringScanner = findStringScanner(detectors);
+  const packageStarted = clock();
+  const results = new PackageResults(plan);
+  for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
+    for (const file of plan.byPath.get(step.file) ?? []) {
+      const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - (clock() - packageStarted) });
+      results.add(step.file, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
+    }
+  }
+  return results.finish();
+}
+
+/** The worker's side of `analyzePackageWith`: one file, its package budget carried over as a deadline. */
+export function analyzeFileTask(task: FileTask, detectors: readonly Detector[], clock: () => number = performance.now.bind(performance)): FileResult {
+  const deadline = clock() + task.packageTimeLeftMs;
+  return analyzeFile(task.file, task.step, detectors, findStringScanner(detectors), clock, () => clock() > deadline);
+}
+
+/**
+ * How long a file may take, by its size: a floor, plus what a slow but honest parse of its size
+ * takes. The worker checks it between phases; the pool kills a worker past it (plus a grace).
+ */
+export function fileTimeBudgetMs(bytes: number): number {
+  return Math.max(FILE_TIME_FLOOR_MS, bytes / FILE_TIME_BYTES_PER_MS);
+}
+
+interface PackagePlan {
+  reach: Reachability;
+  byPath: Map<string, PackageFile[]>;
+  total: number;
+  problems: FileProblem[];
+}
+
+/** The manifest read, entry points found, files selected and put in reachability order. */
+function planPackage(files: PackageFiles): PackagePlan {
   const problems: FileProblem[] = [];
   const manifestFile = files.files.find((file) => file.path === MANIFEST);
   let manifest: unknown = null;
@@ -104,30 +186,68 @@ export function analyzePackage(
     if (copies === undefined) byPath.set(file.path, [file]);
     else copies.push(file);
   }
-  const plan = reachability(entries, [...byPath.keys()], new Set(files.files.map((file) => file.path)));
-  const stringScanner = detectors.find((detector) => detector.id === STRING_SCAN_RULE);
-
-  const findings: Finding[] = [];
-  let parsed = 0;
-  const packageStarted = clock();
-  const packageOverBudget = (): boolean => clock() - packageStarted > PACKAGE_TIME_BUDGET_MS;
-  for (let step = plan.next(); step !== undefined; step = plan.next()) {
-    for (const file of byPath.get(step.file) ?? []) {
-      const result = analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget);
-      plan.record(step.file, result.imports);
-      if (result.parsed) parsed++;
-      findings.push(...result.findings);
-      problems.push(...result.problems);
-    }
-  }
-
-  findings.sort(compareFindings);
-  // Stable: a file's own problems keep the order they were found in.
-  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { findings, files: { total: selected.length, parsed, problems } };
+  const reach = reachability(entries, [...byPath.keys()], new Set(files.files.map((file) => file.path)));
+  return { reach, byPath, total: selected.length, problems };
 }
 
-interface FileResult {
+function findStringScanner(detectors: readonly Detector[]): Detector | undefined {
+  return detectors.find((detector) => detector.id === STRING_SCAN_RULE);
+}
+
+/** Collects the files' results in plan order and records each file's imports in the plan. */
+class PackageResults {
+  private readonly findings: Finding[] = [];
+  private readonly problems: FileProblem[];
+  private parsed = 0;
+
+  constructor(private readonly plan: PackagePlan) {
+    this.problems = [...plan.problems];
+  }
+
+  add(path: string, result: FileResult): void {
+    this.plan.reach.record(path, result.imports);
+    if (result.parsed) this.parsed++;
+    this.findings.push(...result.findings);
+    this.problems.push(...result.problems);
+  }
+
+  finish(): PackageAnalysis {
+    this.findings.sort(compareFindings);
+    // Stable: a file's own problems keep the order they were found in.
+    this.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { findings: this.findings, files: { total: this.plan.total, parsed: this.parsed, problems: this.problems } };
+  }
+}
+
+/**
+ * A file whose analyser gave no result: searched as text here and reported, as a file that does
+ * not parse is. Its imports are unknown, so its directory counts as loaded by a computed name.
+ */
+function unanalysedFile(
+  file: PackageFile,
+  step: ReachStep,
+  stringScanner: Detector | undefined,
+  failure: Extract<FileOutcome, { ok: false }>,
+): FileResult {
+  const { text } = decodeText(file.content);
+  const phrase = stepPhrase(step);
+  const locator = sourceLocator(text);
+  const findings = stringScanner === undefined ? [] : textFindings(file.path, text, step, phrase, stringScanner, locator, false);
+  const reasons: { reason: EvasionReason; detail: string; offset?: number }[] = [{ reason: failure.reason, detail: failure.detail }];
+  if (file.truncated === true) reasons.push({ reason: 'truncated', detail: `${file.content.byteLength} bytes read`, offset: text.length });
+  const evasion = analysisEvasion({ file: file.path, step, phrase, reasons, locator });
+  if (evasion !== null) findings.push(evasion);
+  return { parsed: false, imports: null, findings, problems: [{ file: file.path, reason: truncatedNote(file.truncated === true, failure.detail) }] };
+}
+
+function stepPhrase(step: ReachStep): string {
+  return codeKindPhrase(step.kind, {
+    ...(step.script !== undefined ? { script: step.script } : {}),
+    computed: step.reach === 'dynamic',
+  });
+}
+
+export interface FileResult {
   parsed: boolean;
   imports: ImportScan | null;
   findings: Finding[];
@@ -143,12 +263,9 @@ function analyzeFile(
   packageOverBudget: () => boolean,
 ): FileResult {
   const started = clock();
-  const budget = Math.max(FILE_TIME_FLOOR_MS, file.content.byteLength / FILE_TIME_BYTES_PER_MS);
+  const budget = fileTimeBudgetMs(file.content.byteLength);
   const overBudget = (): boolean => clock() - started > budget || packageOverBudget();
-  const phrase = codeKindPhrase(step.kind, {
-    ...(step.script !== undefined ? { script: step.script } : {}),
-    computed: step.reach === 'dynamic',
-  });
+  const phrase = stepPhrase(step);
   const findings: Finding[] = [];
   const problems: FileProblem[] = [];
   const reasons: { reason: EvasionReason; detail: string; offset?: number }[] = [];

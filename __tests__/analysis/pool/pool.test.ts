@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeFileTask, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
+import { DETECTORS } from '../../../src/analysis/detectors/index.js';
+import { createAnalysisPool, estimateFileBytes, type AnalysisPool } from '../../../src/analysis/pool/pool.js';
+import type { PackageFile } from '../../../src/fetch/types.js';
+import { bundleForChild } from '../../support/bundle-for-child.js';
+
+// A worker whose analyser misbehaves on cue, for real: `crash.js` compiles regular expressions
+// with the stack nearly exhausted until V8 aborts the process ("RegExpCompiler Allocation failed -
+// process out of memory", the fatal error the gate met on hostile nesting), `hang.js` never
+// returns, `heap.js` grows past the heap limit, `throw.js` throws. Everything else is analysed.
+const WORKER = `
+import { analyzeFileTask } from './src/analysis/analyze-package.js';
+import { DETECTORS } from './src/analysis/detectors/index.js';
+import { runPoolWorker } from './src/analysis/pool/worker-entry.js';
+let n = 0;
+function dive() {
+  try { return dive(); } catch (error) {
+    try { new RegExp('(a|b)*c' + n++ + '[x-z]+\\\\d{2,5}').exec('aaaab' + n); } catch {}
+    throw error;
+  }
+}
+runPoolWorker((task) => {
+  const name = task.file.path;
+  if (name.endsWith('crash.js')) for (;;) { try { dive(); } catch {} }
+  if (name.endsWith('hang.js')) for (;;) {}
+  if (name.endsWith('heap.js')) { const held = []; for (;;) held.push(new Array(100000).fill(n++)); }
+  if (name.endsWith('throw.js')) throw new Error('the analyser threw');
+  return analyzeFileTask(task, DETECTORS);
+});
+`;
+
+let script = '';
+beforeAll(async () => {
+  script = (await bundleForChild(WORKER, 'pool-worker')).script;
+}, 60_000);
+
+function task(path: string, text: string, packageTimeLeftMs = 60_000): FileTask {
+  return { file: { path, content: Buffer.from(text) }, step: { file: path, kind: 'entry', reach: 'entry', from: null }, packageTimeLeftMs };
+}
+
+const open: AnalysisPool[] = [];
+function pool(options: Partial<Parameters<typeof createAnalysisPool>[0]> = {}): AnalysisPool {
+  const created = createAnalysisPool({ size: 2, script, ...options });
+  open.push(created);
+  return created;
+}
+afterAll(async () => {
+  await Promise.all(open.map((p) => p.close()));
+});
+
+describe('the analysis pool', () => {
+  it('gives the result the analysis gives in this thread', async () => {
+    const t = task('index.js', "const tz = Intl.DateTimeFormat().resolvedOptions().timeZone; if (tz === 'Europe/Moscow') process.exit(1);");
+    const outcome = await pool().analyse(t);
+    expect(outcome).toEqual({ ok: true, result: analyzeFileTask(t, DETECTORS) });
+  });
+
+  it('survives a V8 fatal error in a worker, names it, and goes on with a new worker', async () => {
+    const p = pool({ size: 1 });
+    const crashed = await p.analyse(task('lib/crash.js', 'x'));
+    expect(crashed).toEqual({ ok: false, reason: 'analysis-error', detail: expect.stringContaining('RegExpCompiler Allocation failed') });
+    expect(crashed.ok ? '' : crashed.detail).toMatch(/^the analysis worker died \(signal SIGABRT\)/);
+    const next = await p.analyse(task('index.js', 'os.hostname();'));
+    expect(next.ok).toBe(true);
+  }, 30_000);
+
+  it('stops a worker at the file time limit and replaces it', async () => {
+    const p = pool({ size: 1, timeLimitMs: () => 300 });
+    const started = performance.now();
+    const hung = await p.analyse(task('hang.js', 'x'));
+    expect(hung).toEqual({ ok: false, reason: 'time-budget', detail: "the analysis worker was stopped at the file's time limit of 300 ms" });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await p.analyse(task('index.js', 'x'))).ok).toBe(true);
+  }, 30_000);
+
+  it('reports a worker that runs out of heap, and one whose analyser throws', async () => {
+    // A budget of 256 MiB gives the workers the smallest heap the pool allows.
+    const p = pool({ size: 2, memoryBudgetBytes: 256 * 1024 * 1024 });
+    const [heap, thrown] = await Promise.all([p.analyse(task('heap.js', 'x')), p.analyse(task('throw.js', 'x'))]);
+    expect(heap).toEqual({ ok: false, reason: 'analysis-error', detail: expect.stringMatching(/worker died.*heap/i) });
+    expect(thrown).toEqual({ ok: false, reason: 'analysis-error', detail: 'analysis failed: the analyser threw' });
+  }, 60_000);
+
+  it('runs small files side by side but never two big files at once', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const runs: string[][] = [];
+    const p = pool({
+      size: 2,
+      // Room for one big file and small ones beside it, not for two big ones.
+      memoryBudgetBytes: estimateFileBytes(big.length) + estimateFileBytes(1024),
+      onTaskStart: (_path, running) => runs.push([...running].sort()),
+    });
+    const names = ['big-1.js', 'small-1.js', 'big-2.js', 'small-2.js', 'big-3.js'];
+    const outcomes = await Promise.all(names.map((name) => p.analyse(task(name, name.startsWith('big') ? `var s = "${big}";` : 'var a = 1;'))));
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    for (const running of runs) expect(running.filter((name) => name.startsWith('big')).length).toBeLessThanOrEqual(1);
+    expect(runs.some((running) => running.length === 2)).toBe(true);
+  }, 60_000);
+
+  it('answers files queued at close instead of leaving them pending', async () => {
+    const p = pool({ size: 1, timeLimitMs: () => 60_000 });
+    const hung = p.analyse(task('hang.js', 'x'));
+    const queued = p.analyse(task('index.js', 'x'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await p.close();
+    expect(await hung).toMatchObject({ ok: false, detail: 'the analysis pool was closed' });
+    expect(await queued).toMatchObject({ ok: false, detail: 'the analysis pool was closed' });
+  }, 30_000);
+
+  it('refuses a size outside 1 to 64', () => {
+    expect(() => createAnalysisPool({ size: 0, script })).toThrow(RangeError);
+    expect(() => createAnalysisPool({ size: 65, script })).toThrow(RangeError);
+  });
+});
+
+describe('analyzePackageWith over the pool', () => {
+  const file = (path: string, text: string): PackageFile => ({ path, content: Buffer.from(text) });
+
+  it('reports the file whose worker died as analysis-evasion by its reachability, searches it as text, and analyses the rest', async () => {
+    const p = pool({ size: 2 });
+    const files = {
+      files: [
+        file('package.json', JSON.stringify({ name: 'p', main: 'index.js' })),
+        file('index.js', "require('./lib/crash.js'); os.hostname();"),
+        file('lib/crash.js', 'module.exports = require("os").networkInterfaces();'),
+        file('test/crash.js', 'x'),
+      ],
+      integrity: null,
+      notes: [],
+    };
+    const result = await analyzePackageWith(files, DETECTORS, (t) => p.analyse(t));
+    expect(result.files.total).toBe(3);
+    expect(result.files.parsed).toBe(1);
+    expect(result.files.problems.map((problem) => `${problem.file}: ${problem.reason.replace(/\).*$/s, ')')}`)).toEqual([
+      'lib/crash.js: the analysis worker died (signal SIGABRT)',
+      'test/crash.js: the analysis worker died (signal SIGABRT)',
+    ]);
+    const evasions = result.findings.filter((f) => f.ruleId === 'analysis-evasion').map((f) => `${f.file} ${f.severity} ${f.evidence.details?.reason}`);
+    // Reached from the entry: medium. Reached by nothing: low, as any unparsable file.
+    expect(evasions).toEqual(['lib/crash.js medium analysis-error', 'test/crash.js low analysis-error']);
+    expect(result.findings.some((f) => f.file === 'lib/crash.js' && f.evidence.details?.method === 'string-scan')).toBe(true);
+    expect(result.findings.some((f) => f.file === 'index.js' && f.evidence.sourceKind === 'hostname')).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,244 @@
+/**
+ * Workers that parse and analyse files, one file at a time each, so that no input can take the
+ * gate down. Workers are child processes, not threads: a V8 fatal error ("RegExpCompiler
+ * Allocation failed - process out of memory", raised when a regular expression is compiled with
+ * the stack nearly exhausted) aborts the whole process, and a `worker_threads` Worker shares its
+ * process with the gate (measured: a Worker with `resourceLimits` took the parent down with it,
+ * exit 134, every time; a forked child died with SIGABRT and the parent went on).
+ *
+ * A worker that dies, runs out of heap or passes the file's time limit is killed and replaced
+ * when next needed; that file's outcome says why, and the package analysis reports it as
+ * `analysis-evasion`. Memory is budgeted by an estimate from each file's size, so two big bundles
+ * are never analysed at once.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { fileTimeBudgetMs, type FileOutcome, type FileTask } from '../analyze-package.js';
+import { POOL_WORKER_FLAG, type ReplyMessage, type TaskMessage } from './protocol.js';
+
+const MIB = 1024 * 1024;
+
+/** Workers allowed at most; more than this is a typo, not a machine. */
+export const MAX_POOL_WORKERS = 64;
+/**
+ * Peak memory per source byte while a file is parsed and analysed (the AST dominates): measured
+ * 13 MB of claude-code's cli.js peaking near 670 MiB in the gate, rounded up.
+ */
+export const PEAK_BYTES_PER_SOURCE_BYTE = 56;
+/** A worker's own memory before it reads a file (the bundle, V8, the detector tables). */
+export const WORKER_BASE_BYTES = 96 * MIB;
+/**
+ * Share of the machine's memory the pool's estimates may add up to. The rest is the gate's own
+ * (tarballs in memory, reports) and the runner's. A file whose estimate is over the budget alone
+ * still runs, alone, with the workers' heap limit as the backstop.
+ */
+export const MEMORY_BUDGET_SHARE = 0.6;
+/** How long past its own budget a worker may take before it is killed: the worker's checks come first. */
+export const TIME_LIMIT_GRACE_MS = 2_000;
+/**
+ * After a file this big the worker is replaced: V8 keeps the old generation it grew for the AST,
+ * and a fresh process costs about 0.1 s, far less than the memory held.
+ */
+export const RECYCLE_AFTER_SOURCE_BYTES = 4 * MIB;
+/** What is kept of a worker's stderr to say why it died. */
+const STDERR_TAIL_CHARS = 8_192;
+/**
+ * V8 falls back to its linear-time engine for a regular expression that backtracks too much
+ * (patterns taken from scanned code and run by the static evaluator): a budget on every pattern
+ * the refusal rules of `facts/values/regex.ts` let through.
+ */
+const REGEX_FALLBACK_FLAG = '--enable-experimental-regexp-engine-on-excessive-backtracks';
+
+export interface AnalysisPoolOptions {
+  /** Worker processes at most; they start when first needed. */
+  size: number;
+  /** The bundle the workers re-enter with `POOL_WORKER_FLAG` (the entry's own file). */
+  script: string;
+  /** Sum of the running files' memory estimates the pool keeps under; default a share of the machine's memory. */
+  memoryBudgetBytes?: number;
+  /** A file's hard time limit; default its analysis budget (capped by the package's) plus a grace. */
+  timeLimitMs?: (task: FileTask) => number;
+  /** Called as each file starts, with every file then running (its own included). */
+  onTaskStart?: (path: string, running: readonly string[]) => void;
+}
+
+export interface AnalysisPool {
+  readonly size: number;
+  /** Analyses one file in a worker; never rejects for anything the file does. */
+  analyse(task: FileTask): Promise<FileOutcome>;
+  /** Stops every worker; files still queued get an `analysis-error` outcome. */
+  close(): Promise<void>;
+}
+
+/** The pool size when none is given: one worker per core the process may use. */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(MAX_POOL_WORKERS, os.availableParallelism()));
+}
+
+/** The memory a file is expected to take at its peak, worker included. */
+export function estimateFileBytes(bytes: number): number {
+  return WORKER_BASE_BYTES + bytes * PEAK_BYTES_PER_SOURCE_BYTE;
+}
+
+export function defaultMemoryBudgetBytes(): number {
+  return Math.floor(os.totalmem() * MEMORY_BUDGET_SHARE);
+}
+
+function defaultTimeLimitMs(task: FileTask): number {
+  const own = fileTimeBudgetMs(task.file.content.byteLength);
+  return Math.max(0, Math.min(own, task.packageTimeLeftMs)) + TIME_LIMIT_GRACE_MS;
+}
+
+interface Job {
+  id: number;
+  task: FileTask;
+  cost: number;
+  resolve: (outcome: FileOutcome) => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  child: ChildProcess | null;
+  job: Job | null;
+  stderr: string;
+}
+
+export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
+  if (!Number.isInteger(options.size) || options.size < 1 || options.size > MAX_POOL_WORKERS) {
+    throw new RangeError(`the analysis pool needs 1 to ${MAX_POOL_WORKERS} workers; got ${options.size}`);
+  }
+  const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes();
+  const timeLimit = options.timeLimitMs ?? defaultTimeLimitMs;
+  // A single file may need the whole budget: that is the heap a worker may grow to.
+  const heapMb = Math.max(256, Math.floor(budget / MIB));
+  const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, job: null, stderr: '' }));
+  const queue: Job[] = [];
+  let inFlightCost = 0;
+  let nextId = 0;
+  let closed = false;
+
+  const spawn = (slot: Slot): ChildProcess => {
+    const child = fork(options.script, [POOL_WORKER_FLAG], {
+      execArgv: [REGEX_FALLBACK_FLAG, `--max-old-space-size=${heapMb}`],
+      // Workers read no configuration and need no credentials: the runner's token stays here.
+      env: {},
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    slot.stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on('message', (reply: ReplyMessage) => {
+      const job = slot.job;
+      if (slot.child !== child || job === null || reply.id !== job.id) return;
+      finish(slot, reply.ok ? { ok: true, result: reply.result } : { ok: false, reason: 'analysis-error', detail: `analysis failed: ${reply.error}` });
+    });
+    const died = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
+      if (slot.child !== child) return;
+      slot.child = null;
+      if (slot.job === null) return;
+      const how = error !== undefined ? error.message : signal !== null ? `signal ${signal}` : `exit code ${code}`;
+      const why = lastWords(slot.stderr);
+      finish(slot, { ok: false, reason: 'analysis-error', detail: `the analysis worker died (${how})${why === '' ? '' : `: ${why}`}` });
+    };
+    child.on('exit', (code, signal) => died(code, signal));
+    child.on('error', (error) => {
+      // A failed spawn or send: the process may still be there, so it is killed and replaced.
+      child.kill('SIGKILL');
+      died(null, null, error);
+    });
+    return child;
+  };
+
+  const start = (slot: Slot, job: Job): void => {
+    const child = slot.child ?? spawn(slot);
+    slot.child = child;
+    slot.job = job;
+    inFlightCost += job.cost;
+    child.ref();
+    child.channel?.ref();
+    options.onTaskStart?.(job.task.file.path, slots.flatMap((s) => (s.job === null ? [] : [s.job.task.file.path])));
+    const limit = timeLimit(job.task);
+    job.timer = setTimeout(() => {
+      if (slot.job !== job) return;
+      retire(slot);
+      finish(slot, { ok: false, reason: 'time-budget', detail: `the analysis worker was stopped at the file's time limit of ${Math.round(limit)} ms` });
+    }, limit);
+    const message: TaskMessage = { id: job.id, task: job.task };
+    child.send(message);
+  };
+
+  /** Kills a worker; the next file that needs the slot starts a fresh one. */
+  const retire = (slot: Slot): void => {
+    const child = slot.child;
+    slot.child = null;
+    child?.kill('SIGKILL');
+  };
+
+  const finish = (slot: Slot, outcome: FileOutcome): void => {
+    const job = slot.job;
+    if (job === null) return;
+    clearTimeout(job.timer);
+    slot.job = null;
+    inFlightCost -= job.cost;
+    if (job.task.file.content.byteLength >= RECYCLE_AFTER_SOURCE_BYTES) retire(slot);
+    else if (slot.child !== null) {
+      // An idle worker must not keep the gate's process alive if it is never closed.
+      slot.child.unref();
+      slot.child.channel?.unref();
+    }
+    job.resolve(outcome);
+    pump();
+  };
+
+  const pump = (): void => {
+    for (;;) {
+      const job = queue[0];
+      if (job === undefined || closed) return;
+      const slot = slots.find((candidate) => candidate.job === null);
+      if (slot === undefined) return;
+      // First come, first served: a big file waits for the running ones rather than being overtaken for ever.
+      if (inFlightCost > 0 && inFlightCost + job.cost > budget) return;
+      queue.shift();
+      start(slot, job);
+    }
+  };
+
+  return {
+    size: options.size,
+    analyse(task) {
+      if (closed) return Promise.resolve({ ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
+      return new Promise<FileOutcome>((resolve) => {
+        queue.push({ id: nextId++, task, cost: estimateFileBytes(task.file.content.byteLength), resolve });
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.resolve({ ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
+      const exits = slots.flatMap((slot) => {
+        const child = slot.child;
+        if (child === null) return [];
+        const exited = new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) resolve();
+          else child.once('exit', () => resolve());
+        });
+        // An idle worker is unreferenced; waiting for its exit must still hold the process open.
+        child.ref();
+        if (slot.job !== null) finish(slot, { ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
+        retire(slot);
+        return [exited];
+      });
+      await Promise.all(exits);
+    },
+  };
+}
+
+/** The line of a dead worker's stderr that says why: V8's fatal error if there is one. */
+function lastWords(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^\d+: 0x/.test(line));
+  const fatal = lines.find((line) => line.startsWith('FATAL ERROR'));
+  return (fatal ?? lines.at(-1) ?? '').slice(0, 300);
+}
