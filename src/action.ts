@@ -6,10 +6,15 @@ import * as core from '@actions/core';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DETECTORS } from './analysis/detectors/index.js';
+import { MAX_POOL_WORKERS, createAnalysisPool, defaultPoolSize } from './analysis/pool/pool.js';
+import { poolAnalyzer } from './analysis/pool/pool-analyzer.js';
+import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
+import { runPoolWorker } from './analysis/pool/worker-entry.js';
 import { parsePolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
-import { GateError, LockfileError, errorMessage } from './errors.js';
+import { ConfigError, GateError, LockfileError, errorMessage } from './errors.js';
 import { NPMRC_FILE, npmrcFromBase, npmrcSettingChanges, type NpmrcConfig, type NpmrcSettingChange } from './fetch/npmrc.js';
 import { createRegistryFetcher, effectiveNpmrc } from './fetch/registry.js';
 import { createResolvedHostCheck, describeAllowedHosts } from './fetch/resolved-hosts.js';
@@ -114,11 +119,29 @@ async function run(): Promise<void> {
       cacheDir,
       logger,
     });
-    const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger }, { notes, unscannedLockfiles });
-    await finish(report, { pr, client, commentMode: policy.comment });
+    // The workers re-enter this bundle (dist/index.js), so the action needs no other file.
+    const pool = createAnalysisPool({ size: readWorkers(), script: fileURLToPath(import.meta.url) });
+    try {
+      const analyze = poolAnalyzer(pool, DETECTORS);
+      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes, unscannedLockfiles });
+      await finish(report, { pr, client, commentMode: policy.comment });
+    } finally {
+      await pool.close();
+    }
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
+}
+
+/** The `workers` input: analysis worker processes, one per core when empty. */
+function readWorkers(): number {
+  const value = core.getInput('workers');
+  if (value === '') return defaultPoolSize();
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > MAX_POOL_WORKERS) {
+    throw new ConfigError(`input workers must be an integer from 1 to ${MAX_POOL_WORKERS}; got ${JSON.stringify(value)}`);
+  }
+  return workers;
 }
 
 /** Parses one side of a lockfile, saying in any error which commit the text came from. */
@@ -283,7 +306,11 @@ function annotate(report: Report): void {
   }
 }
 
-run().catch((error: unknown) => {
-  if (error instanceof GateError) core.setFailed(error.message);
-  else core.setFailed(`fingerprint-gate: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}`);
-});
+// The analysis pool starts its workers from this same bundle, with a flag.
+if (isPoolWorkerProcess(process.argv)) runPoolWorker();
+else {
+  run().catch((error: unknown) => {
+    if (error instanceof GateError) core.setFailed(error.message);
+    else core.setFailed(`fingerprint-gate: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}`);
+  });
+}
