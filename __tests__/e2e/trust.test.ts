@@ -148,6 +148,32 @@ describe('trust: a pull request cannot steer the gate', () => {
     for (const text of [body, run.stdout, run.stderr, run.summary, JSON.stringify(run.report)]) expect(text).not.toContain(NPM_TOKEN);
   }, 120_000);
 
+  it('reads both .npmrc sides through the contents API when the workspace lacks the commits (pull_request_target)', async () => {
+    const workspace = initRepo();
+    // A base checkout without the pull request's commits, as actions/checkout leaves it.
+    commit(workspace, { 'README.md': 'base branch\n' }, 'tip of main');
+    const baseSha = 'b'.repeat(40);
+    const headSha = 'c'.repeat(40);
+    const widget: Entry = { name: '@corp/widget', version: '1.0.0', resolved: null, integrity: null };
+    github.setFile(baseSha, '.npmrc', `registry=${registry.url}\n@corp:registry=${corp.url}\n//${hostOf(corp.url)}/:_authToken=\${NPM_TOKEN}\n`);
+    github.setFile(headSha, '.npmrc', `registry=${collector.url}\n//${hostOf(collector.url)}/:_authToken=\${NPM_TOKEN}\n`);
+    github.setFile(baseSha, 'package-lock.json', lockfile([]));
+    github.setFile(headSha, 'package-lock.json', lockfile([widget, { ...fromRegistry('fg-plain', '1.0.0'), resolved: null }]));
+    github.setPullFiles(PR, [{ filename: 'package-lock.json', status: 'modified' }]);
+
+    const run = await runAction(
+      { GITHUB_WORKSPACE: workspace, GITHUB_API_URL: github.url, NPM_TOKEN, INPUT_COMMENT: 'never', 'INPUT_FAIL-ON': 'critical' },
+      runnerFiles({ number: PR, baseSha, headSha }),
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.report?.packages.map((pkg) => `${pkg.name}@${pkg.version}:${pkg.status}`)).toEqual(['@corp/widget@1.0.0:scanned', 'fg-plain@1.0.0:scanned']);
+    expect(collector.requests).toEqual([]);
+    for (const request of corp.requests) expect(request.authorization).toBe(`Bearer ${NPM_TOKEN}`);
+    const reads = github.requests.filter((request) => request.path === '/repos/acme/app/contents/.npmrc');
+    expect(reads.map((request) => request.query.ref).sort()).toEqual([baseSha, headSha].sort());
+    expect(run.report?.notes.find((text) => text.includes('.npmrc'))).toContain(`changes registry = ${collector.url}`);
+  }, 120_000);
+
   describe.each([
     ['with its integrity', true],
     ['with the integrity field removed', false],
