@@ -108,6 +108,25 @@ describe('the analysis pool', () => {
     expect(await queued).toMatchObject({ ok: false, detail: 'the analysis pool was closed' });
   }, 30_000);
 
+  it('runs a regular expression from scanned code under the linear-time fallback: a catastrophic pattern in a decoding chain', async () => {
+    // 40 choices of (a|a) before a `b` that never comes: 2^40 paths for a backtracking engine
+    // (over 15 s measured without the fallback); none of it a quantifier, so the refusal rules let it run.
+    const hidden = Buffer.from(`${'a'.repeat(40)},Europe/Moscow,Asia/Omsk`).toString('base64');
+    const source = [
+      `const zones = atob("${hidden}").replace(/${'(a|a)'.repeat(40)}b/, '').split(',').slice(1);`,
+      'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;',
+      "if (zones.includes(tz)) { document.body.innerHTML = ''; }",
+    ].join('\n');
+    const p = pool({ size: 1, timeLimitMs: () => 30_000 });
+    const started = performance.now();
+    const outcome = await p.analyse(task('index.js', source));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    if (!outcome.ok) throw new Error(outcome.detail);
+    const match = outcome.result.findings.find((finding) => finding.ruleId === 'encoded-list-match');
+    expect(match?.message).toContain('Europe/Moscow');
+    expect(match?.message).toContain('base64+replace+split');
+  }, 40_000);
+
   it('refuses a size outside 1 to 64', () => {
     expect(() => createAnalysisPool({ size: 0, script })).toThrow(RangeError);
     expect(() => createAnalysisPool({ size: 65, script })).toThrow(RangeError);
