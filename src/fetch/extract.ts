@@ -35,7 +35,10 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
   maxUnpackedBytes: 256 * MIB,
   // Icon and locale packages legitimately ship tens of thousands of files.
   maxFiles: 100_000,
-  maxFileBytes: 16 * MIB,
+  // Real bundles are read whole: AI coding CLIs ship 10-30 MB single-file bundles, and a cut one
+  // warns on every update. A 64 MiB file costs about 3.5 GiB at its peak in a worker (the AST),
+  // which a 7 GiB hosted runner holds once; the analysis pool lets only one such file run at a time.
+  maxFileBytes: 64 * MIB,
   // Ordinary JavaScript packs at 3-10x; deflate tops out near 1030x on runs of zeros.
   maxRatio: 200,
   ratioFloorBytes: 1 * MIB,
