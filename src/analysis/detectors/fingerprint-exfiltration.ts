@@ -45,11 +45,17 @@ export const fingerprintExfiltration: Detector = Object.freeze({
           if (seen.has(identity)) continue;
           seen.add(identity);
           const routine = isRoutine(source.kind, source.what, flow.sink, ctx.source.slice(flow.start, flow.start + COMMAND_WINDOW));
-          const severity: Severity = routine ? 'low' : 'medium';
+          // A read that hides the member's name has no honest reason to: one step up, and say why.
+          const disguise = [
+            ...(source.disguise === undefined ? [] : [`the read is disguised (${source.disguise})`]),
+            ...(flow.disguise === undefined ? [] : [`the call is disguised (${flow.disguise})`]),
+          ];
+          const disguised = disguise.length === 0 ? '' : `; ${disguise.join(' and ')}, which honest code has no reason to do`;
+          const severity: Severity = routine ? 'low' : disguise.length === 0 ? 'medium' : 'high';
           const hashed = flow.taint.hashed === undefined ? '' : ` (hashed with ${flow.taint.hashed})`;
           ctx.report({
             start: flow.start,
-            message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}.`,
+            message: `Sends ${SOURCE_KIND_LABELS[source.kind]} (${source.what})${hashed} through ${flow.sink}${disguised}.`,
             severity,
             // Nothing the user asked for at install time needs their fingerprint sent anywhere.
             severityByCodeKind: { install: routine && ROUTINE_KINDS.has(source.kind) ? 'medium' : 'critical' },
@@ -59,7 +65,7 @@ export const fingerprintExfiltration: Detector = Object.freeze({
                 { role: 'source', ...ctx.position(source.start), snippet: ctx.snippet(source.start), description: `reads ${source.what}` },
                 { role: 'sink', ...ctx.position(flow.start), snippet: ctx.snippet(flow.start), description: `sent through ${flow.sink}` },
               ],
-              details: { sink: flow.sink },
+              details: { sink: flow.sink, ...(disguise.length === 0 ? {} : { disguise: disguise.join('; ') }) },
             },
             identity,
           });

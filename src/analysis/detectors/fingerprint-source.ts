@@ -25,6 +25,7 @@ import {
   type SourceMatch,
 } from '../facts/sources.js';
 import { memberName, propertyKey, somePatternKey } from '../facts/member-name.js';
+import type { SourceRead } from '../facts/flow.js';
 import { staticString } from '../facts/values/evaluate.js';
 
 const CODE_KIND_PHRASES: Readonly<Record<CodeKind, string>> = Object.freeze({
@@ -179,6 +180,22 @@ export const fingerprintSource: Detector = Object.freeze({
             message: `Reads ${SOURCE_KIND_LABELS[read.kind]} (${read.what}) in ${CODE_KIND_PHRASES[ctx.codeKind]}`,
             evidence: { sourceKind: read.kind, details: { occurrences: read.occurrences } },
             identity: `${read.kind}|${read.what}`,
+          });
+        }
+        // Reads that hide the member's name (found by the flow analysis the correlating rules
+        // share): one step above a plain read, since hiding what is read is a signal of its own.
+        const disguised: ReadonlyMap<Node, SourceRead> = ctx.facts.flow.analysis(ctx.program)?.disguisedReads() ?? new Map<Node, SourceRead>();
+        const seen = new Set<string>();
+        for (const read of disguised.values()) {
+          const key = `${read.kind}|${read.what}|${read.disguise ?? ''}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          ctx.report({
+            start: read.start,
+            message: `Reads ${SOURCE_KIND_LABELS[read.kind]} (${read.what}) through a disguised access (${read.disguise ?? 'computed'}) in ${CODE_KIND_PHRASES[ctx.codeKind]}`,
+            severity: 'low',
+            evidence: { sourceKind: read.kind, details: { disguise: read.disguise ?? 'computed' } },
+            identity: `disguised|${read.kind}|${read.what}`,
           });
         }
       },

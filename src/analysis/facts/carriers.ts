@@ -182,6 +182,8 @@ export function markCarriers(
     const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
     if (node === call.callee) {
       if (callee.type === 'MemberExpression' && (name === null || !TEST_METHODS.has(name))) work.push(call);
+      // Calling a fingerprint function held in a variable or returned by a call (`Reflect.get(os, n)()`).
+      if (callee.type === 'Identifier' || callee.type === 'CallExpression') work.push(call);
       return;
     }
     const index = (call.arguments as Node[]).indexOf(node);

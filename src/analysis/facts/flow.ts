@@ -27,6 +27,7 @@ import {
   type SourceKind,
 } from './sources.js';
 import type { NameResolver } from './values/evaluate.js';
+import { disguisedMember, isDisguiseCandidate, NAME_EVALUATION_STEPS } from './disguised-reads.js';
 import { type CarrierInputs, markCarriers } from './carriers.js';
 import { type IdentifierNode, isPropertyName, References } from './references.js';
 import { walk } from '../walk.js';
@@ -38,6 +39,8 @@ export interface SourceRead {
   readonly start: number;
   readonly kind: SourceKind;
   readonly what: string;
+  /** How the read hid the member's name (`a name built with char-codes`), when it did. */
+  readonly disguise?: string;
 }
 
 /** A value derived from a source; `hashed` names the digest algorithm when it went through one. */
@@ -306,6 +309,8 @@ export interface SourceReads {
   readonly destructurings: Extract<AnyNode, { type: 'VariableDeclarator' }>[];
   /** Every identifier that references a variable, in the order the walk met them. */
   readonly references: IdentifierNode[];
+  /** Members and reflective calls whose name is a value: reads once the name is evaluated (`disguised-reads.ts`). */
+  readonly disguises: Node[];
 }
 
 /** Node types `recordRead` looks at (the handlers `correlatingVisitors` registers). */
@@ -322,6 +327,8 @@ export function recordRead(reads: SourceReads, node: Node, ancestors: readonly N
     if (!isPropertyName(current, ancestors[ancestors.length - 2])) reads.references.push(current);
   } else if (current.type === 'VariableDeclarator') {
     if (readsByDestructuring(current, ancestors, scope)) reads.destructurings.push(current);
+  } else if (isDisguiseCandidate(node, ancestors, scope)) {
+    reads.disguises.push(node);
   } else if (sourceAt(node, ancestors, scope) !== null) {
     reads.origins.push(node);
   }
@@ -356,7 +363,7 @@ function readsByDestructuring(
 
 /** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
 export function findReads(program: Program, scope: Scope): SourceReads {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [] };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -374,6 +381,7 @@ export class FlowAnalysis {
   private referenceIndex: References | undefined;
   /** Nodes that may carry a fingerprint (see `carriers.ts`); built on the first taint query. */
   private carriers: ReadonlySet<Node> | undefined;
+  private disguised: Map<Node, SourceRead> | undefined;
   private derivedCandidates: Candidates | undefined;
   /** Answers outside any followed call; a followed call keeps its own (see `CallContext`). */
   private readonly topFrame: CallContext = newContext(null, null, null);
@@ -406,8 +414,24 @@ export class FlowAnalysis {
   }
 
   private carrierSet(): ReadonlySet<Node> {
-    this.carriers ??= markCarriers(this.carrierInputs(), this.reads.origins, this.reads.destructurings);
+    this.carriers ??= markCarriers(this.carrierInputs(), [...this.reads.origins, ...this.disguisedReads().keys()], this.reads.destructurings);
     return this.carriers;
+  }
+
+  /** The disguised reads of the file (see `disguised-reads.ts`), by node; evaluated once. */
+  disguisedReads(): ReadonlyMap<Node, SourceRead> {
+    if (this.disguised !== undefined) return this.disguised;
+    const found = new Map<Node, SourceRead>();
+    const budget = { steps: NAME_EVALUATION_STEPS * 20 };
+    for (const node of this.reads.disguises) {
+      if (budget.steps <= 0) break;
+      const member = disguisedMember(node, this, { steps: Math.min(NAME_EVALUATION_STEPS, budget.steps) });
+      budget.steps -= NAME_EVALUATION_STEPS;
+      const read = member === null ? null : pathSource(member.path, node.start);
+      if (member !== null && read !== null) found.set(node, { ...read, disguise: member.how });
+    }
+    this.disguised = found;
+    return found;
   }
 
   /**
@@ -953,7 +977,7 @@ export class FlowAnalysis {
   }
 
   private memberTaint(node: Extract<AnyNode, { type: 'MemberExpression' }>, depth: number, context: CallContext | null): Taint | null {
-    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
+    const read = this.disguisedReads().get(node) ?? sourceAt(node, () => this.ancestorsOf(node), this.scope);
     if (read !== null) return { source: read };
     if (node.object.type === 'Super') return null;
     const key = sharedKey(this.resolvePath(node));
@@ -969,12 +993,18 @@ export class FlowAnalysis {
   }
 
   private callTaint(node: CallNode, depth: number, context: CallContext | null): Taint | null {
-    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope);
+    const read = sourceAt(node, () => this.ancestorsOf(node), this.scope) ?? this.disguisedReads().get(node) ?? null;
     if (read !== null) return { source: read, ...(read.what.endsWith('resolvedOptions()') ? { intlOptions: true } : {}) };
     const callee = unwrap(node.callee);
+    if (callee.type === 'Identifier' || callee.type === 'CallExpression') {
+      // Calling a fingerprint function reached another way: `const get = os.hostname.bind(os); get()`,
+      // `Reflect.get(os, 'hostname')()`.
+      const called = this.taintIn(callee, depth, context);
+      if (called !== null) return called;
+    }
     if (callee.type === 'MemberExpression') {
       // `os.hostname()`: the member read is the catalogued function itself.
-      const reference = sourceAt(callee, () => this.ancestorsOf(callee), this.scope);
+      const reference = this.disguisedReads().get(callee) ?? sourceAt(callee, () => this.ancestorsOf(callee), this.scope);
       if (reference !== null) return { source: { ...reference, start: node.start } };
       const name = memberName(callee);
       if (name === 'digest') return this.digestTaint(callee.object, depth, context);
@@ -1102,9 +1132,9 @@ export interface FlowFacts {
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [] };
   let built: FlowAnalysis | null | undefined;
-  const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0;
+  const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
   return {
     observe: (node, ancestors) => recordRead(reads, node, ancestors, scope()),
     get sawSource() {

@@ -7,6 +7,7 @@
 import type { AnyNode } from 'acorn';
 import { type FlowAnalysis, type Taint, unwrap } from './flow.js';
 import { memberName } from './member-name.js';
+import { disguisedMember, NAME_EVALUATION_STEPS } from './disguised-reads.js';
 import type { RefPath } from './scope.js';
 import type { SourceKind } from './sources.js';
 
@@ -171,6 +172,8 @@ export function lookAlikeMarks(text: string): string[] {
 /** A fingerprint reaching a sink: which sink, where, and the value's source. */
 export interface SinkFlow {
   readonly sink: string;
+  /** How the sink's name was hidden (`http[name]` with the name built from char codes), when it was. */
+  readonly disguise?: string;
   /** The sink call. */
   readonly start: number;
   /** The argument carrying the value. */
@@ -198,13 +201,21 @@ export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
     if (call.type !== 'CallExpression' && call.type !== 'NewExpression') continue;
     const callee = unwrap(call.callee);
     const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-    if (name === null || !SINK_NAMES.has(name)) continue;
-    const sink = sinkOfCall(flow, callee, name);
+    let sink: string | null = null;
+    let disguise: string | undefined;
+    if (name !== null && SINK_NAMES.has(name)) {
+      sink = sinkOfCall(flow, callee, name);
+    } else if (callee.type === 'MemberExpression' && callee.computed) {
+      // `http[m](...)` with the name built elsewhere: the sink, disguised.
+      const member = disguisedMember(callee, flow, { steps: NAME_EVALUATION_STEPS });
+      sink = member === null ? null : sinkOf(member.path);
+      disguise = member?.how;
+    }
     if (sink === null) continue;
     for (const argument of call.arguments) {
       const taint = flow.taintOf(argument);
       if (taint === null || DESTINATION_KINDS.has(taint.source.kind)) continue;
-      flows.push({ sink, start: call.start, argumentStart: argument.start, taint });
+      flows.push({ sink, start: call.start, argumentStart: argument.start, taint, ...(disguise === undefined ? {} : { disguise }) });
       break;
     }
   }
