@@ -94,7 +94,7 @@ describe('the CLI, end to end', () => {
     const report = JSON.parse(registryScan.stdout) as Report;
     expect(report.packages[0]).toMatchObject({ name: 'fg-chat-client', version: '1.1.0', previousVersion: '1.0.0', change: 'scanned', status: 'scanned' });
 
-    const local = await cli(['scan', join(FIXTURES, 'fg-chat-client-1.1.0'), '--format', 'json', '--fail-on', 'none'], dir, home);
+    const local = await cli(['scan', join(FIXTURES, 'fg-chat-client-1.1.0'), '--format', 'json', '--fail-on', 'none', '--workers', '1'], dir, home);
     expect(local.code, local.stderr).toBe(0);
     const localReport = JSON.parse(local.stdout) as Report;
     expect(localReport.packages[0]).toMatchObject({ name: 'fg-chat-client', version: '1.1.0', status: 'scanned' });
@@ -161,6 +161,7 @@ describe('the CLI, end to end', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['diff', 'a', 'b', '--format', 'xml'], /--format must be one of text, json, markdown, sarif/],
     [['scan', 'fg-plain@1.0.0', '--fail-on', 'severe'], /fail-on must be one of/],
+    [['scan', 'fg-plain@1.0.0', '--workers', '0'], /--workers must be an integer from 1 to 64; got "0"/],
     [['scan', 'no-such-package-here@1.0.0', '--registry', 'REGISTRY'], /no-such-package-here/],
   ])('exits 2 with a message naming the problem: %j', async (args, message) => {
     const run = await cli(args.map((arg) => (arg === 'REGISTRY' ? registry.url : arg)), dir, home);
