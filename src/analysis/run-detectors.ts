@@ -12,6 +12,7 @@ import { codeKindPhrase } from './entry-points.js';
 import { fileFacts } from './facts/file-facts.js';
 import { sourceLocator } from './source-locator.js';
 import { type NodeVisitor, walkByType } from './walk.js';
+import { analyseCodeInStrings, type CodeCall, codeCallAt, MAX_CODE_CALLS } from './code-in-strings.js';
 
 export interface ParsedFile {
   /** Path inside the package, `/`-separated. */
@@ -21,6 +22,8 @@ export interface ParsedFile {
   codeKind: CodeKind;
   /** How messages name the kind ("install-time code (postinstall)"); derived from `codeKind` when absent. */
   codeKindPhrase?: string;
+  /** How many strings deep this code was decoded from (0: the file itself; see `code-in-strings.ts`). */
+  codeDepth?: number;
 }
 
 export interface DetectorRun {
@@ -92,7 +95,19 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
     }
   });
 
-  walkByType(parsed.program, composeByType(dispatch, fail));
+  // Calls that run a string as code, noted as the walk passes (see `code-in-strings.ts`).
+  const codeCalls: CodeCall[] = [];
+  const visitors = composeByType(dispatch, fail);
+  for (const type of ['CallExpression', 'NewExpression']) {
+    const inner = visitors.get(type);
+    visitors.set(type, (node, ancestors) => {
+      inner?.(node, ancestors);
+      if (codeCalls.length >= MAX_CODE_CALLS) return;
+      const found = codeCallAt(node, ancestors, facts.scope);
+      if (found !== null) codeCalls.push(found);
+    });
+  }
+  walkByType(parsed.program, visitors);
 
   for (const { detector, handler } of exits) {
     if (failed[detector] === true) continue;
@@ -101,6 +116,17 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
     } catch (error) {
       fail(detector, error);
     }
+  }
+
+  const depth = parsed.codeDepth ?? 0;
+  try {
+    findings.push(
+      ...analyseCodeInStrings(codeCalls, facts.flow, parsed.program, depth, locator.position, parsed.file, (source, program) =>
+        runDetectors({ ...parsed, source, program, codeDepth: depth + 1 }, detectors),
+      ),
+    );
+  } catch (error) {
+    problems.push({ file: parsed.file, reason: `code decoded from a string could not be analysed: ${errorMessage(error)}` });
   }
 
   findings.sort(compareFindings);

@@ -1129,11 +1129,14 @@ export interface FlowFacts {
   readonly sawSource: boolean;
   /** Null when the walk saw no source: the file costs nothing more. */
   analysis(program: Program): FlowAnalysis | null;
+  /** The name resolver of the file's analysis, built on demand even when no source was seen. */
+  resolverFor(program: Program): NameResolver;
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
   const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [] };
   let built: FlowAnalysis | null | undefined;
+  let resolving: FlowAnalysis | undefined;
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
   return {
     observe: (node, ancestors) => recordRead(reads, node, ancestors, scope()),
@@ -1144,6 +1147,11 @@ export function flowFacts(scope: () => Scope): FlowFacts {
       if (built !== undefined) return built;
       built = saw() ? new FlowAnalysis(program, scope(), { reads }) : null;
       return built;
+    },
+    resolverFor(program) {
+      // The value resolver needs no source: a file that runs a decoded string may read nothing itself.
+      resolving ??= this.analysis(program) ?? new FlowAnalysis(program, scope(), { reads });
+      return resolving.resolver;
     },
   };
 }

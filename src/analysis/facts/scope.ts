@@ -53,6 +53,9 @@ export const MODULE_PATHS: Readonly<Record<string, RefPath>> = Object.freeze({
   // Query-string builders: a fingerprint passed through them is the same text in a URL.
   querystring: ['querystring'],
   'node:querystring': ['querystring'],
+  // Runs a string as code: what it runs is analysed (`code-in-strings.ts`).
+  vm: ['vm'],
+  'node:vm': ['vm'],
 });
 
 /** The canonical path of a module specifier, or null. Own keys only: `require('constructor')` is no module of ours. */
