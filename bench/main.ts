@@ -3,6 +3,7 @@
  *   speed (default)  full analysis vs bare acorn parse, interleaved rounds, medians
  *   survey           every corpus package analysed, medium-or-above findings listed for review
  *   fetch            only fetch and unpack the corpus (fills bench/.cache/)
+ *   pool             wall time through the worker pool: one worker against one per core
  *   cases            the real-package suite of bench/real-cases.json (see cases.ts); first
  *                    argument only, with its own flags: --only <name>[,<name>...], --offline
  * Flags: --quick (3 rounds, every 4th package), --rounds N, --offline (cache only).
@@ -11,10 +12,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { casesCommand } from './cases.js';
 import { loadCorpus, readCorpus, type LoadedCorpus } from './corpus.js';
+import { renderPoolMarkdown, runPoolBench } from './pool.js';
 import { renderSpeedMarkdown, runSpeed } from './speed.js';
 import { renderSurveyMarkdown, runSurvey } from './survey.js';
 
-const COMMANDS = ['speed', 'survey', 'fetch'] as const;
+const COMMANDS = ['speed', 'survey', 'fetch', 'pool'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The brief's floor: fewer rounds make the medians noise. */
@@ -90,6 +92,14 @@ export async function main(argv: readonly string[], benchDir: string): Promise<n
     const MB = 1024 * 1024;
     const bytes = corpus.packages.reduce((n, p) => n + p.tarballBytes, 0);
     log(`${corpus.packages.length} packages loaded, ${(bytes / MB).toFixed(1)} MB of tarballs`);
+    return 0;
+  }
+  if (args.command === 'pool') {
+    const result = await runPoolBench(corpus.packages, { rounds: args.rounds, stride: args.stride, log });
+    const markdown = renderPoolMarkdown(result);
+    log('');
+    log(markdown);
+    await writeResults(benchDir, 'pool', result, markdown);
     return 0;
   }
   if (args.command === 'survey') {
