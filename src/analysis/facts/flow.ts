@@ -428,7 +428,7 @@ export class FlowAnalysis {
       const member = disguisedMember(node, this, { steps: Math.min(NAME_EVALUATION_STEPS, budget.steps) });
       budget.steps -= NAME_EVALUATION_STEPS;
       const read = member === null ? null : pathSource(member.path, node.start);
-      if (member !== null && read !== null) found.set(node, { ...read, disguise: member.how });
+      if (member !== null && read !== null) found.set(node, member.plain ? read : { ...read, disguise: member.how });
     }
     this.disguised = found;
     return found;

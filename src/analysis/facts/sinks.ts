@@ -209,7 +209,7 @@ export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
       // `http[m](...)` with the name built elsewhere: the sink, disguised.
       const member = disguisedMember(callee, flow, { steps: NAME_EVALUATION_STEPS });
       sink = member === null ? null : sinkOf(member.path);
-      disguise = member?.how;
+      disguise = member === null || member.plain ? undefined : member.how;
     }
     if (sink === null) continue;
     for (const argument of call.arguments) {
