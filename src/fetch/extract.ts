@@ -36,8 +36,9 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
   // Icon and locale packages legitimately ship tens of thousands of files.
   maxFiles: 100_000,
   // Real bundles are read whole: AI coding CLIs ship 10-30 MB single-file bundles, and a cut one
-  // warns on every update. A 64 MiB file costs about 3.5 GiB at its peak in a worker (the AST),
-  // which a 7 GiB hosted runner holds once; the analysis pool lets only one such file run at a time.
+  // warns on every update. A 62.6 MiB bundle peaked at 2.65 GiB in the gate (a bare acorn parse
+  // of it: 1.98 GiB), which a 7 GiB hosted runner holds once; the analysis pool lets only one such
+  // file run at a time.
   maxFileBytes: 64 * MIB,
   // Ordinary JavaScript packs at 3-10x; deflate tops out near 1030x on runs of zeros.
   maxRatio: 200,
