@@ -32,7 +32,8 @@ export interface PoolBenchResult {
   packages: number;
   files: number;
   megabytes: number;
-  variants: { workers: number; medianMs: number; rawMs: number[]; MBps: number }[];
+  /** `mainCpuMs`: CPU time of the gate's side (planning, sending files, collecting results). */
+  variants: { workers: number; medianMs: number; rawMs: number[]; MBps: number; mainCpuMs: number }[];
   speedup: number;
   /** Files whose worker gave no result (died, timed out): must be none on the corpus. */
   unanalysed: number;
@@ -46,6 +47,7 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
   const script = fileURLToPath(import.meta.url);
   const sizes = [...new Set([1, defaultPoolSize()])];
   const times = new Map<number, number[]>(sizes.map((size) => [size, []]));
+  const mainCpu = new Map<number, number[]>(sizes.map((size) => [size, []]));
   let unanalysed = 0;
   options.log(`pool bench: ${packages.length} packages, ${files} files, ${(bytes / MB).toFixed(1)} MB; workers ${sizes.join(' vs ')}`);
   // Round 0 warms the page cache and the bundle load and is not counted; the variants alternate.
@@ -53,6 +55,7 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
     for (const size of round % 2 === 0 ? sizes : [...sizes].reverse()) {
       const pool = createAnalysisPool({ size, script });
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       let next = 0;
       const feed = async (): Promise<void> => {
         while (next < packages.length) {
@@ -67,16 +70,19 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
       };
       await Promise.all(Array.from({ length: PACKAGES_IN_FLIGHT }, feed));
       const ms = performance.now() - started;
+      const cpu = process.cpuUsage(cpuStarted);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
       await pool.close();
       if (round === 0) continue;
       times.get(size)?.push(ms);
-      options.log(`  round ${round}: ${size} worker${size === 1 ? '' : 's'} ${(ms / 1000).toFixed(2)} s`);
+      mainCpu.get(size)?.push(cpuMs);
+      options.log(`  round ${round}: ${size} worker${size === 1 ? '' : 's'} ${(ms / 1000).toFixed(2)} s (this process: ${(cpuMs / 1000).toFixed(2)} s CPU)`);
     }
   }
   const variants = sizes.map((workers) => {
     const rawMs = times.get(workers) ?? [];
     const medianMs = median(rawMs);
-    return { workers, medianMs, rawMs, MBps: bytes / MB / (medianMs / 1000) };
+    return { workers, medianMs, rawMs, MBps: bytes / MB / (medianMs / 1000), mainCpuMs: median(mainCpu.get(workers) ?? []) };
   });
   const one = variants[0]?.medianMs ?? Number.NaN;
   const all = variants.at(-1)?.medianMs ?? Number.NaN;
@@ -103,9 +109,9 @@ export function renderPoolMarkdown(r: PoolBenchResult): string {
     `${r.date}, node ${r.node}, ${r.cpus} CPUs (availableParallelism ${r.availableParallelism}), median of ${r.rounds} rounds after a warm-up.`,
     `${r.packages} packages, ${r.files} files, ${fmt(r.megabytes)} MB of JavaScript, ${PACKAGES_IN_FLIGHT} packages in flight.`,
     '',
-    '| workers | median wall time | MB/s |',
-    '|---:|---:|---:|',
-    ...r.variants.map((v) => `| ${v.workers} | ${fmt(v.medianMs / 1000)} s | ${fmt(v.MBps)} |`),
+    '| workers | median wall time | MB/s | CPU of the gate\'s own process |',
+    '|---:|---:|---:|---:|',
+    ...r.variants.map((v) => `| ${v.workers} | ${fmt(v.medianMs / 1000)} s | ${fmt(v.MBps)} | ${fmt(v.mainCpuMs / 1000)} s |`),
     '',
     `Speed-up: **${fmt(r.speedup)}x**. Files without a result (worker died or timed out): ${r.unanalysed}.`,
     '',
