@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzePackageWith } from '../src/analysis/analyze-package.js';
 import { DETECTORS } from '../src/analysis/detectors/index.js';
 import { DEFAULT_POLICY, type Policy } from '../src/config/schema.js';
 import { FetchError } from '../src/errors.js';
@@ -99,6 +100,28 @@ describe('gate', () => {
     expect(pkg?.findings[0]).toMatchObject({ ruleId: 'unverifiable-source', severity: 'medium', file: 'package-lock.json' });
     expect(pkg?.findings[0]?.message).toContain(url);
     expect(report.verdict).toBe('fail');
+  });
+
+  it('analyses through the analyser it is handed (the worker pool), a file without a result reported, the package still scanned', async () => {
+    const fetcher = fakeFetcher({ 'a@1.0.0': { 'index.js': READS_HOSTNAME } });
+    const analysed: string[] = [];
+    const report = await gate([change('a', '1.0.0')], {
+      fetcher,
+      detectors: DETECTORS,
+      policy: policy(),
+      logger: SILENT_LOGGER,
+      analyze: (files) =>
+        analyzePackageWith(files, DETECTORS, async (task) => {
+          analysed.push(task.file.path);
+          return { ok: false, reason: 'analysis-error', detail: 'the analysis worker died (signal SIGABRT)' };
+        }),
+    });
+    expect(analysed).toEqual(['index.js']);
+    expect(report.packages[0]).toMatchObject({ name: 'a', status: 'scanned', files: { total: 1, parsed: 0 } });
+    expect(report.packages[0]?.findings.map((f) => `${f.ruleId} ${f.severity} ${f.evidence.details?.reason ?? f.evidence.details?.method}`).sort()).toEqual([
+      'analysis-evasion medium analysis-error',
+      'fingerprint-source info string-scan',
+    ]);
   });
 
   it('turns an integrity mismatch into a critical finding, not a crash', async () => {
