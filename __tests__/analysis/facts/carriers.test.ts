@@ -59,6 +59,7 @@ const CASES: [name: string, code: string, quiet: string | null][] = [
   ['an undeclared variable', "host = require('os').hostname(); other = 1; send(host, other);", 'other'],
   ['properties of shared objects', "globalThis.h = require('os').hostname(); module.exports.u = process.env.USER; exports.k = 1; send(globalThis.h, module.exports.u, exports.k);", null],
   ['an object filled in property by property', "const data = {}, keep = {}; data.host = require('os').hostname(); keep.n = 1; send(JSON.stringify(data), keep);", 'keep'],
+  ['array destructuring and disguised reads', "const os = require('os'); const [, fn] = Object.entries(os).find(([k]) => k === 'hostname'); const [a, b] = [1, 2]; const n = String.fromCharCode(104, 111, 115, 116, 110, 97, 109, 101); send(fn(), os[n](), Reflect.get(os, 'userInfo')(), b);", 'b'],
   ['query strings', "const q = require('querystring').stringify({ h: process.env.USER }); const p = new URLSearchParams({ q }); fetch('/?' + p);", null],
 ];
 

@@ -35,12 +35,25 @@ export function isDisguiseCandidate(node: Node, ancestors: readonly Node[], scop
   }
   if (current.type === 'CallExpression' && current.callee.type === 'MemberExpression') {
     const name = memberName(current.callee);
+    if (name !== null && SEARCHES.has(name)) {
+      // `Object.entries(os).find(([k]) => k === 'hostname')`: the pair holds the member itself.
+      const listing = current.callee.object as AnyNode;
+      if (listing.type !== 'CallExpression') return false;
+      const lister = scope.resolve(listing.callee, ancestors)?.join('.');
+      const target = listing.arguments[0];
+      if (lister !== 'Object.entries' || target === undefined || target.type === 'SpreadElement') return false;
+      const path = scope.resolve(target, ancestors);
+      return path !== null && DISGUISE_ROOTS.has(path[0] ?? '');
+    }
     if (name !== 'get' && name !== 'getOwnPropertyDescriptor') return false;
     const path = scope.resolve(current.callee, ancestors);
     return path !== null && REFLECTIVE_READS.has(path.join('.'));
   }
   return false;
 }
+
+/** Array searches whose callback can pick a member by its key. */
+const SEARCHES: ReadonlySet<string> = new Set(['find', 'filter', 'findLast']);
 
 /** A string literal whose source spells letters with escape sequences (`'\x68ost'`, `'\u0068ost'`). */
 function isEscaped(literal: Extract<AnyNode, { type: 'Literal' }>): boolean {
@@ -69,6 +82,12 @@ export function disguisedMember(node: Node, inputs: DisguiseInputs, budget: Eval
   if (current.type === 'MemberExpression') {
     object = current.object;
     nameNode = current.property;
+  } else if (current.type === 'CallExpression' && current.callee.type === 'MemberExpression' && SEARCHES.has(memberName(current.callee) ?? '')) {
+    const listing = current.callee.object as AnyNode;
+    const target = listing.type === 'CallExpression' ? listing.arguments[0] : undefined;
+    const name = searchedName(current, inputs);
+    const base = target === undefined || target.type === 'SpreadElement' ? null : inputs.resolvePath(target);
+    return base === null || name === null ? null : { path: [...base, name], how: 'a name searched among the entries (Object.entries(...).find)', plain: false };
   } else if (current.type === 'CallExpression') {
     const [target, name] = current.arguments;
     if (target === undefined || name === undefined || target.type === 'SpreadElement' || name.type === 'SpreadElement') return null;
@@ -125,10 +144,12 @@ function searchedName(node: AnyNode, inputs: DisguiseInputs): string | null {
   const listing = current.callee.object as AnyNode;
   if (listing.type !== 'CallExpression') return null;
   const lister = inputs.resolvePath(listing.callee)?.join('.');
-  if (lister !== 'Object.keys' && lister !== 'Object.getOwnPropertyNames' && lister !== 'Reflect.ownKeys') return null;
+  if (lister !== 'Object.keys' && lister !== 'Object.getOwnPropertyNames' && lister !== 'Reflect.ownKeys' && lister !== 'Object.entries') return null;
   const callback = current.arguments[0] as AnyNode | undefined;
   if (callback === undefined || (callback.type !== 'ArrowFunctionExpression' && callback.type !== 'FunctionExpression')) return null;
-  const param = callback.params[0];
+  // An entry's key: `([k]) => k === ...`; a key: `(k) => k === ...`.
+  const first = callback.params[0] as AnyNode | undefined;
+  const param = lister === 'Object.entries' ? (first?.type === 'ArrayPattern' ? (first.elements[0] as AnyNode | null | undefined) : undefined) : first;
   if (param?.type !== 'Identifier') return null;
   let body = callback.body as AnyNode;
   if (body.type === 'BlockStatement') {

@@ -862,6 +862,11 @@ export class FlowAnalysis {
       }
       const taint = this.taintIn(binding.init, depth, context);
       if (taint !== null) return binding.path.length > 0 ? refine(taint, binding.path[0] ?? '') : taint;
+    } else if (declaration?.type === 'VariableDeclarator') {
+      // `const [, fn] = pair`: an element of a value that carries a fingerprint carries it too.
+      const declarator = declaration as Extract<AnyNode, { type: 'VariableDeclarator' }>;
+      const taint = declarator.id.type === 'ArrayPattern' && declarator.init ? this.taintIn(declarator.init, depth, context) : null;
+      if (taint !== null) return taint;
     }
     for (const assignment of this.assignmentsTo(node.name, found)) {
       const taint = this.taintIn(assignment.right, depth, context);
