@@ -93,10 +93,15 @@ export interface FileTask {
   packageTimeLeftMs: number;
 }
 
-/** What an analyser outside this thread made of a file: its result, or why there is none. */
-export type FileOutcome =
+/**
+ * What an analyser outside this thread made of a file: its result, or why there is none.
+ * `workerMs` is how long the file held a worker; time spent queued behind other packages' files
+ * is not the package's own and is not charged to its budget.
+ */
+export type FileOutcome = (
   | { ok: true; result: FileResult }
-  | { ok: false; reason: Extract<EvasionReason, 'time-budget' | 'analysis-error'>; detail: string };
+  | { ok: false; reason: Extract<EvasionReason, 'time-budget' | 'analysis-error'>; detail: string }
+) & { workerMs?: number };
 
 /**
  * `analyzePackage` with each file handed to `analyze` (the worker pool): the plan, the package
@@ -112,11 +117,13 @@ export async function analyzePackageWith(
   const clock = options.clock ?? performance.now.bind(performance);
   const plan = planPackage(files);
   const stringScanner = findStringScanner(detectors);
-  const packageStarted = clock();
+  let spent = 0;
   const results = new PackageResults(plan);
   for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
     for (const file of plan.byPath.get(step.file) ?? []) {
-      const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - (clock() - packageStarted) });
+      const handedOut = clock();
+      const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - spent });
+      spent += outcome.workerMs ?? clock() - handedOut;
       results.add(step.file, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
     }
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeFileTask, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
+import { PACKAGE_TIME_BUDGET_MS, analyzeFileTask, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
 import { DETECTORS } from '../../../src/analysis/detectors/index.js';
 import { createAnalysisPool, estimateFileBytes, type AnalysisPool } from '../../../src/analysis/pool/pool.js';
 import type { PackageFile } from '../../../src/fetch/types.js';
@@ -53,13 +53,13 @@ describe('the analysis pool', () => {
   it('gives the result the analysis gives in this thread', async () => {
     const t = task('index.js', "const tz = Intl.DateTimeFormat().resolvedOptions().timeZone; if (tz === 'Europe/Moscow') process.exit(1);");
     const outcome = await pool().analyse(t);
-    expect(outcome).toEqual({ ok: true, result: analyzeFileTask(t, DETECTORS) });
+    expect(outcome).toEqual({ ok: true, result: analyzeFileTask(t, DETECTORS), workerMs: expect.any(Number) });
   });
 
   it('survives a V8 fatal error in a worker, names it, and goes on with a new worker', async () => {
     const p = pool({ size: 1 });
     const crashed = await p.analyse(task('lib/crash.js', 'x'));
-    expect(crashed).toEqual({ ok: false, reason: 'analysis-error', detail: expect.stringContaining('RegExpCompiler Allocation failed') });
+    expect(crashed).toMatchObject({ ok: false, reason: 'analysis-error', detail: expect.stringContaining('RegExpCompiler Allocation failed') });
     expect(crashed.ok ? '' : crashed.detail).toMatch(/^the analysis worker died \(signal SIGABRT\)/);
     const next = await p.analyse(task('index.js', 'os.hostname();'));
     expect(next.ok).toBe(true);
@@ -69,7 +69,7 @@ describe('the analysis pool', () => {
     const p = pool({ size: 1, timeLimitMs: () => 300 });
     const started = performance.now();
     const hung = await p.analyse(task('hang.js', 'x'));
-    expect(hung).toEqual({ ok: false, reason: 'time-budget', detail: "the analysis worker was stopped at the file's time limit of 300 ms" });
+    expect(hung).toMatchObject({ ok: false, reason: 'time-budget', detail: "the analysis worker was stopped at the file's time limit of 300 ms" });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect((await p.analyse(task('index.js', 'x'))).ok).toBe(true);
   }, 30_000);
@@ -78,8 +78,8 @@ describe('the analysis pool', () => {
     // A budget of 256 MiB gives the workers the smallest heap the pool allows.
     const p = pool({ size: 2, memoryBudgetBytes: 256 * 1024 * 1024 });
     const [heap, thrown] = await Promise.all([p.analyse(task('heap.js', 'x')), p.analyse(task('throw.js', 'x'))]);
-    expect(heap).toEqual({ ok: false, reason: 'analysis-error', detail: expect.stringMatching(/worker died.*heap/i) });
-    expect(thrown).toEqual({ ok: false, reason: 'analysis-error', detail: 'analysis failed: the analyser threw' });
+    expect(heap).toMatchObject({ ok: false, reason: 'analysis-error', detail: expect.stringMatching(/worker died.*heap/i) });
+    expect(thrown).toMatchObject({ ok: false, reason: 'analysis-error', detail: 'analysis failed: the analyser threw' });
   }, 60_000);
 
   it('runs small files side by side but never two big files at once', async () => {
@@ -161,4 +161,24 @@ describe('analyzePackageWith over the pool', () => {
     expect(result.findings.some((f) => f.file === 'lib/crash.js' && f.evidence.details?.method === 'string-scan')).toBe(true);
     expect(result.findings.some((f) => f.file === 'index.js' && f.evidence.sourceKind === 'hostname')).toBe(true);
   }, 60_000);
+
+  it("charges the package's time budget with the time its files held a worker, not the time they queued behind other packages", async () => {
+    let now = 0;
+    // Every file waits a minute of wall time for a worker and holds it for 5 ms.
+    const clock = (): number => (now += 60_000);
+    const left: number[] = [];
+    const names = ['a.js', 'b.js', 'c.js', 'd.js', 'e.js'];
+    const files = { files: names.map((name) => file(name, 'module.exports = 1;')), integrity: null, notes: [] };
+    const result = await analyzePackageWith(
+      files,
+      DETECTORS,
+      async (t) => {
+        left.push(t.packageTimeLeftMs);
+        return { ok: true, result: analyzeFileTask(t, DETECTORS), workerMs: 5 };
+      },
+      { clock },
+    );
+    expect(left).toEqual([0, 5, 10, 15, 20].map((spent) => PACKAGE_TIME_BUDGET_MS - spent));
+    expect(result.files.parsed).toBe(5);
+  });
 });

@@ -93,6 +93,8 @@ interface Job {
   id: number;
   task: FileTask;
   cost: number;
+  /** When a worker took the file (performance.now()). */
+  startedAt?: number;
   resolve: (outcome: FileOutcome) => void;
   timer?: NodeJS.Timeout;
 }
@@ -156,6 +158,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     const child = slot.child ?? spawn(slot);
     slot.child = child;
     slot.job = job;
+    job.startedAt = performance.now();
     inFlightCost += job.cost;
     child.ref();
     child.channel?.ref();
@@ -183,13 +186,14 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     clearTimeout(job.timer);
     slot.job = null;
     inFlightCost -= job.cost;
+    const workerMs = job.startedAt === undefined ? 0 : performance.now() - job.startedAt;
     if (job.task.file.content.byteLength >= RECYCLE_AFTER_SOURCE_BYTES) retire(slot);
     else if (slot.child !== null) {
       // An idle worker must not keep the gate's process alive if it is never closed.
       slot.child.unref();
       slot.child.channel?.unref();
     }
-    job.resolve(outcome);
+    job.resolve({ ...outcome, workerMs });
     pump();
   };
 
