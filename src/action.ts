@@ -160,6 +160,7 @@ function readInputs(): PolicyInputs {
     comment: core.getInput('comment'),
     onUnscanned: core.getInput('on-unscanned'),
     registry: core.getInput('registry'),
+    mode: core.getInput('mode'),
   };
 }
 

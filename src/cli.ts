@@ -48,6 +48,7 @@ Options:
                                       fail (exit 1) when a finding reaches this severity (default high)
   --config <file>                     policy file (default ${DEFAULT_CONFIG_FILE} when present)
   --on-unscanned warn|fail            whether packages that could not be scanned fail the run (default warn)
+  --mode new|all                      count only findings new against --previous or the base lockfile (default new), or all
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
   --workers <n>                       analysis worker processes (default: one per core)
   -h, --help                          this text
@@ -74,6 +75,7 @@ function parseCommandLine(argv: string[]) {
         config: { type: 'string' },
         registry: { type: 'string' },
         'on-unscanned': { type: 'string' },
+        mode: { type: 'string' },
         previous: { type: 'string' },
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -99,7 +101,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
     const [command, ...args] = positionals;
     const format = parseFormat(values.format);
     const workers = parseWorkers(values.workers);
-    const policy = loadPolicy(values.config, { failOn: values['fail-on'], onUnscanned: values['on-unscanned'], registry: values.registry }, io.cwd);
+    const policy = loadPolicy(values.config, { failOn: values['fail-on'], onUnscanned: values['on-unscanned'], registry: values.registry, mode: values.mode }, io.cwd);
     const logger: Logger = {
       debug: () => {},
       info: (message) => io.stderr(`${message}\n`),

@@ -11,9 +11,9 @@ import { FetchError, errorMessage } from './errors.js';
 import type { Fetcher } from './fetch/types.js';
 import type { PackageChange, PackageTarget } from './lockfile/types.js';
 import type { Logger } from './logger.js';
-import { applyAllowList } from './report/allow-list.js';
+import { utcDay } from './report/allow-list.js';
+import { applyPolicy } from './report/apply-policy.js';
 import type { Finding, PackageReport, Report } from './report/report.js';
-import { decideVerdict } from './report/verdict.js';
 import { ENGINE_VERSION } from './version.js';
 
 export interface GateDeps {
@@ -26,6 +26,8 @@ export interface GateDeps {
    * The entries hand in the worker pool (`analysis/pool/`), so no file can take the run down.
    */
   analyze?: PackageAnalyzer;
+  /** Today, for allow-list expiry; default the system clock. Tests hand in "the day after". */
+  clock?: () => Date;
 }
 
 /** Sources the fetcher can read and verify; anything else is reported, never fetched. */
@@ -60,21 +62,24 @@ export async function gate(allChanges: readonly PackageChange[], deps: GateDeps,
     notes.push(`Workspace packages of this repository changed: ${names}. Their code is part of this diff and is not scanned as a dependency.`);
   }
   const packages = await mapBounded(changes, deps.policy.concurrency, (change) => scanChange(change, deps));
-  const allowed = applyAllowList(packages, deps.policy.allow);
   const unscannedLockfiles = [...(context.unscannedLockfiles ?? [])];
-  const { verdict, blocking } = decideVerdict(allowed, deps.policy.failOn, {
-    onUnscanned: deps.policy.onUnscanned,
+  const judged = applyPolicy(packages, deps.policy, {
+    today: utcDay((deps.clock ?? (() => new Date()))()),
     unscannedLockfiles: unscannedLockfiles.length,
   });
   return {
-    verdict,
+    verdict: judged.verdict,
     failOn: deps.policy.failOn,
-    blocking,
-    packages: allowed,
+    blocking: judged.blocking,
+    packages: judged.packages,
     onUnscanned: deps.policy.onUnscanned,
     unscannedLockfiles,
     notes,
     engineVersion: ENGINE_VERSION,
+    mode: deps.policy.mode,
+    ruleSettings: { ...deps.policy.rules },
+    staleAllowances: judged.staleAllowances,
+    packageBrowser: deps.policy.packageBrowser,
   };
 }
 
@@ -104,10 +109,14 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
     ...(change.lockfile !== undefined ? { lockfile: change.lockfile } : {}),
     ...(change.alias !== undefined ? { alias: change.alias } : {}),
     ...(change.target !== null ? { source: change.target.source } : {}),
+    ...(change.dev === true ? { dev: true } : {}),
   };
   const label = `${change.name}@${change.version}`;
   if (change.change === 'removed' || change.target === null) {
     return { ...base, reason: 'removed: no code to scan' };
+  }
+  if (change.dev === true && !deps.policy.includeDev) {
+    return { ...base, excluded: 'dev-only', reason: 'dev-only in the lockfile, and the policy says include-dev: false' };
   }
   const target = change.target;
   if (!FETCHABLE_SOURCES.has(target.source)) {

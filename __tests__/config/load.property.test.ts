@@ -31,9 +31,16 @@ function expectContract(text: string): void {
   if (policy.onUnscanned !== undefined) expect(ON_UNSCANNED_MODES).toContain(policy.onUnscanned);
   if (policy.concurrency !== undefined) expect(Number.isInteger(policy.concurrency)).toBe(true);
   if (policy.registry !== undefined) expect(typeof policy.registry).toBe('string');
+  if (policy.mode !== undefined) expect(['new', 'all']).toContain(policy.mode);
+  if (policy.includeDev !== undefined) expect(typeof policy.includeDev).toBe('boolean');
+  for (const [rule, setting] of Object.entries(policy.rules ?? {})) {
+    expect(RULE_IDS).toContain(rule);
+    expect(['off', ...FAIL_ON_LEVELS]).toContain(setting);
+  }
   for (const entry of policy.allow ?? []) {
     expect(typeof entry.package).toBe('string');
     expect(typeof entry.reason).toBe('string');
+    if (entry.expires !== undefined) expect(entry.expires).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const rule of entry.rules ?? []) expect(RULE_IDS).toContain(rule);
   }
   expect(Object.prototype).not.toHaveProperty('polluted');
@@ -58,6 +65,8 @@ const value = fc.oneof(
     0, 1, 16, 17, -1, 1.5, 1e400, Number.NaN, null, true, [], {}, ['x'],
     { package: 'a', reason: 'r' }, { package: 'a', reason: 'r', rules: [] }, { package: '', reason: '' },
     { package: 'a@^1', reason: 'r', rules: ['nope'] }, { package: 'a', reason: 'r', extra: 1 },
+    { package: 'a', reason: 'r', expires: '2025-06-30' }, { package: 'a', reason: 'r', expires: '2025-13-40' },
+    'new', 'all', { 'fingerprint-source': 'off' }, { 'fingerprint-source': 'loud' }, { nope: 'off' },
   ),
   fc.string({ maxLength: 20 }),
   fc.integer(),

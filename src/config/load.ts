@@ -3,21 +3,23 @@
  * the policy file, which wins over the schema defaults.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isMap, parseDocument } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError, errorMessage } from '../errors.js';
 import { isFailOn, FAIL_ON_LEVELS } from '../report/severity.js';
-import { isRuleId, RULE_IDS } from '../analysis/detectors/rule-ids.js';
 import { parseAllowSpec } from '../report/allow-list.js';
 import {
   COMMENT_MODES,
   DEFAULT_POLICY,
   ON_UNSCANNED_MODES,
-  POLICY_FILE_KEYS,
+  POLICY_MODES,
+  POLICY_SCHEMA,
   type AllowEntry,
   type CommentMode,
   type OnUnscanned,
   type Policy,
+  type PolicyMode,
 } from './schema.js';
+import { describeValue, formatPath, validateAgainst, type SchemaPath } from './validate.js';
 
 /** Explicit settings; an empty string or undefined means "not given". */
 export interface PolicyInputs {
@@ -25,11 +27,11 @@ export interface PolicyInputs {
   comment?: string;
   onUnscanned?: string;
   registry?: string;
+  mode?: string;
 }
 
 /** A policy file is small by nature; a huge one is a mistake or an attack on the parser. */
 export const MAX_POLICY_FILE_BYTES = 1_048_576;
-const MAX_CONCURRENCY = 16;
 
 function isOnUnscanned(value: unknown): value is OnUnscanned {
   return typeof value === 'string' && (ON_UNSCANNED_MODES as readonly string[]).includes(value);
@@ -39,17 +41,8 @@ function isCommentMode(value: unknown): value is CommentMode {
   return typeof value === 'string' && (COMMENT_MODES as readonly string[]).includes(value);
 }
 
-/** Quotes a value for an error message; a circular YAML value (`&a [*a]`) must not crash it. */
-function describeValue(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Array.isArray(value) ? 'a self-referencing list' : 'a self-referencing value';
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function isPolicyMode(value: unknown): value is PolicyMode {
+  return typeof value === 'string' && (POLICY_MODES as readonly string[]).includes(value);
 }
 
 /** Reads the policy file; an absent file is an empty policy unless the user named it explicitly. */
@@ -65,8 +58,42 @@ export function loadPolicyFile(path: string, mustExist: boolean): Partial<Policy
   return parsePolicyFile(text.toString('utf8'), path);
 }
 
+/**
+ * The line of the key (or list entry) at `path`, found in the YAML tree the data came from. A path
+ * through an alias or a merge has no line of its own: the nearest line above it is named instead.
+ */
+function lineOf(doc: Document, lines: LineCounter, path: SchemaPath): number | null {
+  let current: unknown = doc.contents;
+  let line: number | null = null;
+  const lineAt = (node: unknown): number | null => {
+    const range = (node as Partial<Node> | null)?.range;
+    return Array.isArray(range) && typeof range[0] === 'number' ? lines.linePos(range[0]).line : null;
+  };
+  for (const segment of path) {
+    if (isAlias(current)) current = current.resolve(doc);
+    if (isMap(current)) {
+      const pair = current.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (pair === undefined) break;
+      line = lineAt(pair.key) ?? line;
+      current = pair.value;
+    } else if (isSeq(current) && typeof segment === 'number') {
+      current = current.items[segment];
+      line = lineAt(current) ?? line;
+    } else {
+      break;
+    }
+  }
+  return line ?? lineAt(doc.contents);
+}
+
+/**
+ * Reads a policy file. The JSON Schema judges its shape and words every error; what a schema
+ * cannot say (a semver range semver can read, a real calendar date, a URL without credentials)
+ * is checked after it, with the same kind of message: file, line, key, value, what was expected.
+ */
 export function parsePolicyFile(text: string, file: string): Partial<Policy> {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   const firstError = doc.errors[0];
   if (firstError) {
     const where = firstError.linePos?.[0];
@@ -75,16 +102,6 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
       cause: firstError,
     });
   }
-  const lineOf = (key: string): string => {
-    if (!isMap(doc.contents)) return '';
-    const pair = doc.contents.items.find(
-      (item) => isRecord(item.key) && 'value' in item.key && item.key.value === key,
-    );
-    const range = pair && isRecord(pair.key) && Array.isArray(pair.key.range) ? pair.key.range : null;
-    const offset = range && typeof range[0] === 'number' ? range[0] : null;
-    if (offset === null) return '';
-    return `:${text.slice(0, offset).split('\n').length}`;
-  };
   let data: unknown;
   try {
     // Aliases are resolved here: an undefined alias or an alias bomb (the yaml package's
@@ -94,134 +111,104 @@ export function parsePolicyFile(text: string, file: string): Partial<Policy> {
     throw new ConfigError(`${file}: invalid YAML: ${errorMessage(error)}`, { cause: error });
   }
   if (data === null || data === undefined) return {};
-  if (!isRecord(data)) throw new ConfigError(`${file}: the policy must be a mapping of settings`);
+  const fail = (path: SchemaPath, message: string, cause?: unknown): never => {
+    const line = lineOf(doc, lines, path);
+    throw new ConfigError(`${file}${line === null ? '' : `:${line}`}: ${message}`, cause === undefined ? undefined : { cause });
+  };
+  if (typeof data !== 'object' || Array.isArray(data)) fail([], `the policy must be a mapping of settings; got ${describeValue(data)}`);
+  const violation = validateAgainst(data, POLICY_SCHEMA);
+  if (violation !== null) fail(violation.path, violation.message);
+  return readValidated(data as Record<string, unknown>, fail);
+}
 
+type Fail = (path: SchemaPath, message: string, cause?: unknown) => never;
+
+/** Turns data the schema accepted into settings, with the checks the schema cannot express. */
+function readValidated(data: Record<string, unknown>, fail: Fail): Partial<Policy> {
   const policy: Partial<Policy> = {};
-  for (const [key, value] of Object.entries(data)) {
-    const at = `${file}${lineOf(key)}`;
-    switch (key) {
-      case 'fail-on':
-        if (!isFailOn(value)) {
-          throw new ConfigError(`${at}: fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}; got ${describeValue(value)}`);
-        }
-        policy.failOn = value;
-        break;
-      case 'comment':
-        if (!isCommentMode(value)) {
-          throw new ConfigError(`${at}: comment must be one of ${COMMENT_MODES.join(', ')}; got ${describeValue(value)}`);
-        }
-        policy.comment = value;
-        break;
-      case 'on-unscanned':
-        if (!isOnUnscanned(value)) {
-          throw new ConfigError(`${at}: on-unscanned must be one of ${ON_UNSCANNED_MODES.join(', ')}; got ${describeValue(value)}`);
-        }
-        policy.onUnscanned = value;
-        break;
-      case 'registry':
-        policy.registry = parseRegistry(value, at);
-        break;
-      case 'concurrency':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
-          throw new ConfigError(`${at}: concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
-        }
-        policy.concurrency = value;
-        break;
-      case 'allow':
-        policy.allow = parseAllowList(value, at);
-        break;
-      case 'allowed-hosts':
-        policy.allowedHosts = parseAllowedHosts(value, at);
-        break;
-      default:
-        throw new ConfigError(`${at}: unknown setting ${JSON.stringify(key)}; known: ${POLICY_FILE_KEYS.join(', ')}`);
-    }
-  }
+  const value = <T>(key: string): T => data[key] as T;
+  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+  if (has('fail-on')) policy.failOn = value('fail-on');
+  if (has('mode')) policy.mode = value('mode');
+  if (has('comment')) policy.comment = value('comment');
+  if (has('on-unscanned')) policy.onUnscanned = value('on-unscanned');
+  if (has('include-dev')) policy.includeDev = value('include-dev');
+  if (has('concurrency')) policy.concurrency = value('concurrency');
+  if (has('rules')) policy.rules = { ...value<Policy['rules']>('rules') };
+  if (has('registry')) policy.registry = checkUrl(value('registry'), ['registry'], fail);
+  if (has('package-browser')) policy.packageBrowser = withSlash(checkUrl(value('package-browser'), ['package-browser'], fail));
+  if (has('allowed-hosts')) policy.allowedHosts = readAllowedHosts(value('allowed-hosts'), fail);
+  if (has('allow')) policy.allow = readAllowList(value('allow'), fail);
   return policy;
 }
 
-function parseRegistry(value: unknown, at: string): string {
-  if (typeof value !== 'string') throw new ConfigError(`${at}: registry must be a URL`);
+/** The browser URL is a prefix for `name@version/path`: a missing slash would glue the name to it. */
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function checkUrl(value: string, path: SchemaPath, fail: Fail): string {
+  const key = formatPath(path);
   let url: URL;
   try {
     url = new URL(value);
   } catch (error) {
-    throw new ConfigError(`${at}: registry is not a URL: ${describeValue(value)}`, { cause: error });
+    return fail(path, `${key} must be an http(s) URL; got ${describeValue(value)}`, error);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`${at}: registry must be an http(s) URL`);
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(path, `${key} must be an http(s) URL; got ${describeValue(value)}`);
   if (url.username || url.password) {
     // Credentials belong in .npmrc (expanded from secrets), never in a committed policy file.
-    throw new ConfigError(`${at}: registry must not contain credentials; put the token in .npmrc`);
+    fail(path, `${key} must not contain credentials; put the token in .npmrc (got a URL with a user name or password)`);
   }
   return value;
 }
 
-/**
- * `host` or `host:port`, lower-case as URLs compare them. A scheme or a path is refused rather
- * than trimmed: `https://mirror.example/npm/` reads as if it allowed only that path, but the check
- * is by host, as lockfile-lint's allowed-hosts is.
- */
-const HOST_ENTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
-/** DNS names stop at 253 characters; a port adds 6. */
-const MAX_HOST_LENGTH = 259;
-/** A list longer than this is not a list of mirrors a team uses. */
-const MAX_ALLOWED_HOSTS = 100;
-
-function parseAllowedHosts(value: unknown, at: string): string[] {
-  if (!Array.isArray(value)) throw new ConfigError(`${at}: allowed-hosts must be a list of host names`);
-  if (value.length > MAX_ALLOWED_HOSTS) throw new ConfigError(`${at}: allowed-hosts lists more than ${MAX_ALLOWED_HOSTS} hosts`);
-  return value.map((entry: unknown, index) => {
-    const host = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
-    if (host.length > MAX_HOST_LENGTH || !HOST_ENTRY.test(host)) {
-      throw new ConfigError(
-        `${at}: allowed-hosts[${index}] must be a host name such as npm.example.com or mirror.example.com:8443 (no scheme, no path); got ${describeValue(entry)}`,
-      );
-    }
-    const port = /:(\d+)$/.exec(host)?.[1];
+function readAllowedHosts(hosts: string[], fail: Fail): string[] {
+  return hosts.map((entry, index) => {
+    const port = /:(\d+)$/.exec(entry)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) {
-      throw new ConfigError(`${at}: allowed-hosts[${index}] has no valid port: ${describeValue(entry)}`);
+      fail(['allowed-hosts', index], `allowed-hosts[${index}] must be a host name with a valid port (1 to 65535); got ${describeValue(entry)}`);
     }
-    return host;
+    return entry.toLowerCase();
   });
 }
 
-function parseAllowList(value: unknown, at: string): AllowEntry[] {
-  if (!Array.isArray(value)) throw new ConfigError(`${at}: allow must be a list`);
-  return value.map((entry: unknown, index): AllowEntry => {
-    const where = `${at}: allow[${index}]`;
-    if (!isRecord(entry)) throw new ConfigError(`${where} must be a mapping with package and reason`);
-    const { package: name, rules, reason } = entry;
-    if (typeof name !== 'string' || name.trim() === '') throw new ConfigError(`${where}.package must be a package name`);
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new ConfigError(`${where}.reason is required: say why ${name} is allowed`);
-    }
+/** A calendar date that exists: the pattern lets 2025-02-30 through, Date.UTC would roll it over. */
+function isRealDate(text: string): boolean {
+  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function readAllowList(entries: AllowEntry[], fail: Fail): AllowEntry[] {
+  return entries.map((entry, index): AllowEntry => {
+    const at = (key: string): SchemaPath => ['allow', index, key];
     try {
-      parseAllowSpec(name);
+      parseAllowSpec(entry.package);
     } catch (error) {
-      throw new ConfigError(`${where}.package: ${errorMessage(error)}`, { cause: error });
+      fail(at('package'), `allow[${index}].package must be a package name, optionally @ and a semver range (left-pad@^1.3); got ${describeValue(entry.package)}: ${errorMessage(error)}`, error);
     }
-    const result: AllowEntry = { package: name.trim(), reason };
-    if (rules !== undefined) {
-      if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError(`${where}.rules must be a non-empty list`);
-      result.rules = rules.map((rule: unknown) => {
-        if (!isRuleId(rule)) {
-          throw new ConfigError(`${where}.rules: unknown rule ${describeValue(rule)}; known: ${RULE_IDS.join(', ')}`);
-        }
-        return rule;
-      });
+    if (entry.expires !== undefined && !isRealDate(entry.expires)) {
+      fail(at('expires'), `allow[${index}].expires must be a date that exists, written YYYY-MM-DD; got ${describeValue(entry.expires)}`);
     }
-    for (const key of Object.keys(entry)) {
-      if (!['package', 'rules', 'reason'].includes(key)) throw new ConfigError(`${where}: unknown key ${JSON.stringify(key)}`);
-    }
-    return result;
+    return {
+      package: entry.package.trim(),
+      ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
+      reason: entry.reason,
+      ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+    };
   });
 }
 
 /** Layers explicit inputs over the file over the defaults. `source` names the inputs in errors. */
 export function resolvePolicy(inputs: PolicyInputs, file: Partial<Policy>, source = 'input'): Policy {
-  const policy: Policy = { ...DEFAULT_POLICY, allow: [...DEFAULT_POLICY.allow], allowedHosts: [...DEFAULT_POLICY.allowedHosts], ...file };
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    allow: [...DEFAULT_POLICY.allow],
+    allowedHosts: [...DEFAULT_POLICY.allowedHosts],
+    rules: { ...DEFAULT_POLICY.rules },
+    ...file,
+  };
   const failOn = inputs.failOn?.trim();
   if (failOn) {
     if (!isFailOn(failOn)) {
@@ -243,7 +230,18 @@ export function resolvePolicy(inputs: PolicyInputs, file: Partial<Policy>, sourc
     }
     policy.onUnscanned = onUnscanned;
   }
+  const mode = inputs.mode?.trim();
+  if (mode) {
+    if (!isPolicyMode(mode)) {
+      throw new ConfigError(`${source} mode must be one of ${POLICY_MODES.join(', ')}; got ${JSON.stringify(mode)}`);
+    }
+    policy.mode = mode;
+  }
   const registry = inputs.registry?.trim();
-  if (registry) policy.registry = parseRegistry(registry, `${source} registry`);
+  if (registry) {
+    policy.registry = checkUrl(registry, ['registry'], (_path, message, cause) => {
+      throw new ConfigError(`${source} ${message}`, cause === undefined ? undefined : { cause });
+    });
+  }
   return policy;
 }

@@ -6,7 +6,7 @@
 import semver from 'semver';
 import { ConfigError } from '../errors.js';
 import type { AllowEntry } from '../config/schema.js';
-import type { Finding, PackageReport } from './report.js';
+import type { AllowedFinding, Allowance, Finding, PackageReport } from './report.js';
 
 export interface AllowSpec {
   name: string;
@@ -37,13 +37,23 @@ export function parseAllowSpec(spec: string): AllowSpec {
 }
 
 interface CompiledEntry {
+  entry: AllowEntry;
   spec: AllowSpec;
   /** Null allows every rule. An empty list (the config loader rejects it) allows none. */
   rules: ReadonlySet<string> | null;
+  /** Whether the entry has passed its `expires` day. */
+  expired: boolean;
 }
 
-function compile(entry: AllowEntry): CompiledEntry {
-  return { spec: parseAllowSpec(entry.package), rules: entry.rules ? new Set(entry.rules) : null };
+/** `YYYY-MM-DD` of a moment, in UTC: an expiry is a calendar day, the same on every runner. */
+export function utcDay(moment: Date): string {
+  return moment.toISOString().slice(0, 10);
+}
+
+function compile(entry: AllowEntry, today: string | null): CompiledEntry {
+  // ISO dates compare as strings; `expires` is the last day that allows.
+  const expired = today !== null && entry.expires !== undefined && entry.expires < today;
+  return { entry, spec: parseAllowSpec(entry.package), rules: entry.rules ? new Set(entry.rules) : null, expired };
 }
 
 function entryCoversPackage(entry: CompiledEntry, pkg: PackageReport): boolean {
@@ -58,19 +68,76 @@ function entryCoversFinding(entry: CompiledEntry, finding: Finding): boolean {
   return entry.rules === null || entry.rules.has(finding.ruleId);
 }
 
+export function allowanceOf(entry: AllowEntry): Allowance {
+  return {
+    package: entry.package,
+    reason: entry.reason,
+    ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+    ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
+  };
+}
+
+export interface AllowOutcome {
+  packages: PackageReport[];
+  /**
+   * Entries naming a package of this run that matched none of its findings (an entry whose package
+   * this run did not touch says nothing about the entry, so it is not listed).
+   */
+  stale: Allowance[];
+}
+
 /**
- * Removes allowed findings and adds their number to `allowed`. Pure: packages without an allowed
- * finding are returned as they came, the others as copies.
+ * Moves allowed findings to `allowedFindings` (adding their number to `allowed`), marks findings
+ * whose only covering entries have expired, and finds stale entries. `today` (`YYYY-MM-DD`) decides
+ * expiry; null lets every entry allow. Pure: packages no entry touches are returned as they came.
  */
-export function applyAllowList(packages: PackageReport[], allow: AllowEntry[]): PackageReport[] {
-  if (allow.length === 0) return packages.slice();
-  const entries = allow.map(compile);
-  return packages.map((pkg) => {
+export function allowFindings(packages: readonly PackageReport[], allow: readonly AllowEntry[], today: string | null): AllowOutcome {
+  if (allow.length === 0) return { packages: packages.slice(), stale: [] };
+  const entries = allow.map((entry) => compile(entry, today));
+  const used = new Set<CompiledEntry>();
+  const seen = new Set<CompiledEntry>();
+  const out = packages.map((pkg) => {
     const covering = entries.filter((entry) => entryCoversPackage(entry, pkg));
+    for (const entry of entries) if (entry.spec.name === pkg.name) seen.add(entry);
     if (covering.length === 0) return pkg;
-    const kept = pkg.findings.filter((finding) => !covering.some((entry) => entryCoversFinding(entry, finding)));
-    const removed = pkg.findings.length - kept.length;
-    if (removed === 0) return pkg;
-    return { ...pkg, findings: kept, allowed: (pkg.allowed ?? 0) + removed };
+    const kept: Finding[] = [];
+    const allowed: AllowedFinding[] = [];
+    let changed = false;
+    for (const finding of pkg.findings) {
+      const matching = covering.filter((entry) => entryCoversFinding(entry, finding));
+      for (const entry of matching) used.add(entry);
+      const active = matching.find((entry) => !entry.expired);
+      if (active !== undefined) {
+        allowed.push({ ...finding, allowance: allowanceOf(active.entry) });
+        changed = true;
+        continue;
+      }
+      // Only expired entries cover it: it counts, and says which allowance lapsed (the latest one).
+      const lapsed = matching.reduce<CompiledEntry | null>(
+        (latest, entry) => (latest === null || (entry.entry.expires ?? '') > (latest.entry.expires ?? '') ? entry : latest),
+        null,
+      );
+      if (lapsed !== null) {
+        kept.push({ ...finding, expiredAllowance: allowanceOf(lapsed.entry) });
+        changed = true;
+      } else {
+        kept.push(finding);
+      }
+    }
+    if (!changed) return pkg;
+    return {
+      ...pkg,
+      findings: kept,
+      ...(allowed.length > 0
+        ? { allowed: (pkg.allowed ?? 0) + allowed.length, allowedFindings: [...(pkg.allowedFindings ?? []), ...allowed] }
+        : {}),
+    };
   });
+  const stale = entries.filter((entry) => seen.has(entry) && !used.has(entry)).map((entry) => allowanceOf(entry.entry));
+  return { packages: out, stale };
+}
+
+/** The packages of allowFindings, for callers that need no expiry or stale entries. */
+export function applyAllowList(packages: PackageReport[], allow: AllowEntry[], today: string | null = null): PackageReport[] {
+  return allowFindings(packages, allow, today).packages;
 }

@@ -5,6 +5,17 @@
 import type { ChangeKind, PackageTarget } from '../lockfile/types.js';
 import type { FailOn, Severity } from './severity.js';
 import type { RuleId } from '../analysis/detectors/rule-ids.js';
+import type { PolicyMode, RuleSetting } from '../config/schema.js';
+
+/** An allow-list entry as the report names it: enough to find the entry and to say why it existed. */
+export interface Allowance {
+  /** The entry's `package`, as written: `name` or `name@range`. */
+  package: string;
+  reason: string;
+  /** `YYYY-MM-DD`, the last day it allows. */
+  expires?: string;
+  rules?: RuleId[];
+}
 
 export const PACKAGE_STATUSES = ['scanned', 'cached', 'skipped', 'failed'] as const;
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
@@ -73,6 +84,15 @@ export interface Finding {
    * identifiers, lines or columns. Used to decide `introduced`.
    */
   identity: string;
+  /** The severity the rule gave, when the policy's `rules` replaced it with `severity`. */
+  ruleSeverity?: Severity;
+  /** An allow-list entry that covered this finding until it expired: the finding counts again. */
+  expiredAllowance?: Allowance;
+}
+
+/** A finding an allow-list entry covers: recorded and shown, never counted. */
+export interface AllowedFinding extends Finding {
+  allowance: Allowance;
 }
 
 /** A file that could not be (fully) analysed, so nothing is silently dropped. */
@@ -98,6 +118,19 @@ export interface PackageReport {
   files?: { total: number; parsed: number; problems: FileProblem[] };
   /** Findings from allow-listed rules, kept for the record but not counted. */
   allowed?: number;
+  /** The allowed findings themselves (their number is `allowed`). */
+  allowedFindings?: AllowedFinding[];
+  /** Findings of rules the policy turns `off`: counted here, shown nowhere else. */
+  ruledOff?: number;
+  /** The lockfile records the package as reachable only through devDependencies. */
+  dev?: boolean;
+  /** Left out of the scan by the policy (`include-dev: false`), so not "unscanned". */
+  excluded?: 'dev-only';
+  /**
+   * The 1-based line of the lockfile entry that locks this version, where the entry knows it: the
+   * SARIF result's primary location.
+   */
+  lockfileLine?: number;
 }
 
 export interface Report {
@@ -113,4 +146,12 @@ export interface Report {
   /** Notes about the run as a whole (no lockfile changed, unsupported lockfile, ...). */
   notes: string[];
   engineVersion: string;
+  /** Which findings counted (`new`: only introduced ones). Absent in reports from before it existed: all. */
+  mode?: PolicyMode;
+  /** The policy's per-rule overrides that were applied. */
+  ruleSettings?: Partial<Record<RuleId, RuleSetting>>;
+  /** Allow-list entries for packages in this run that matched no finding: worth removing. */
+  staleAllowances?: Allowance[];
+  /** Base URL files are linked to as `<base><name>@<version>/<path>`. */
+  packageBrowser?: string;
 }

@@ -2,8 +2,9 @@
  * The verdict and the counts every renderer states. One place decides what blocks a run, so the
  * exit code, the comment and the SARIF upload never disagree.
  */
+import type { PolicyMode } from '../config/schema.js';
 import { reachesThreshold, type FailOn } from './severity.js';
-import type { PackageReport, Verdict } from './report.js';
+import type { Finding, PackageReport, Verdict } from './report.js';
 
 export interface VerdictDecision {
   verdict: Verdict;
@@ -11,9 +12,22 @@ export interface VerdictDecision {
   blocking: number;
 }
 
-export function countBlocking(pkg: PackageReport, failOn: FailOn): number {
+/**
+ * Whether a finding counts towards the verdict: under `new` only what this change introduced does,
+ * so a team is not blocked by code it already ships. `all` (and a report without a mode, written
+ * before modes existed) counts every finding.
+ */
+export function counts(finding: Finding, mode: PolicyMode = 'all'): boolean {
+  return mode === 'all' || finding.introduced;
+}
+
+export function isBlocking(finding: Finding, failOn: FailOn, mode: PolicyMode = 'all'): boolean {
+  return counts(finding, mode) && reachesThreshold(finding.severity, failOn);
+}
+
+export function countBlocking(pkg: PackageReport, failOn: FailOn, mode: PolicyMode = 'all'): number {
   let blocking = 0;
-  for (const finding of pkg.findings) if (reachesThreshold(finding.severity, failOn)) blocking += 1;
+  for (const finding of pkg.findings) if (isBlocking(finding, failOn, mode)) blocking += 1;
   return blocking;
 }
 
@@ -26,11 +40,13 @@ export interface VerdictOptions {
   onUnscanned?: 'warn' | 'fail';
   /** Changed lockfiles the gate could not read at all. */
   unscannedLockfiles?: number;
+  /** Which findings count; default `all`. */
+  mode?: PolicyMode;
 }
 
 export function decideVerdict(packages: PackageReport[], failOn: FailOn, options: VerdictOptions = {}): VerdictDecision {
   let blocking = 0;
-  for (const pkg of packages) blocking += countBlocking(pkg, failOn);
+  for (const pkg of packages) blocking += countBlocking(pkg, failOn, options.mode);
   const failReasons: string[] = [];
   if (blocking > 0) failReasons.push('findings');
   // `blocking` stays a count of findings; other causes only add a reason to fail.
@@ -42,10 +58,16 @@ export function decideVerdict(packages: PackageReport[], failOn: FailOn, options
 
 /**
  * A package whose code should have been analysed and was not. The repository's own workspace
- * packages (`link`) are not: their code is in the pull request's diff for people to read.
+ * packages (`link`) are not: their code is in the pull request's diff for people to read. Nor are
+ * packages the policy left out (`include-dev: false`): nobody asked for them.
  */
 export function isUnscanned(pkg: PackageReport): boolean {
-  return pkg.change !== 'removed' && pkg.source !== 'link' && (pkg.status === 'skipped' || pkg.status === 'failed');
+  return (
+    pkg.change !== 'removed' &&
+    pkg.source !== 'link' &&
+    pkg.excluded === undefined &&
+    (pkg.status === 'skipped' || pkg.status === 'failed')
+  );
 }
 
 /** What the summary lines of the text and markdown renderers state. */
@@ -61,7 +83,7 @@ export interface ReportTally {
   filesNotParsed: number;
 }
 
-export function tallyReport(packages: readonly PackageReport[], failOn: FailOn): ReportTally {
+export function tallyReport(packages: readonly PackageReport[], failOn: FailOn, mode: PolicyMode = 'all'): ReportTally {
   const tally: ReportTally = {
     packages: packages.length,
     findings: 0,
@@ -74,7 +96,7 @@ export function tallyReport(packages: readonly PackageReport[], failOn: FailOn):
   for (const pkg of packages) {
     tally.findings += pkg.findings.length;
     tally.introduced += pkg.findings.filter((finding) => finding.introduced).length;
-    if (countBlocking(pkg, failOn) > 0) tally.blockingPackages += 1;
+    if (countBlocking(pkg, failOn, mode) > 0) tally.blockingPackages += 1;
     if (isUnscanned(pkg)) tally.unscanned += 1;
     tally.allowed += pkg.allowed ?? 0;
     tally.filesNotParsed += pkg.files?.problems.length ?? 0;
