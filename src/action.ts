@@ -35,6 +35,7 @@ import type { Report } from './report/report.js';
 import { renderJson } from './report/render/json.js';
 import { COMMENT_MARKER, renderMarkdown } from './report/render/markdown.js';
 import { reachesThreshold, type Severity } from './report/severity.js';
+import { counts } from './report/verdict.js';
 import { ENGINE_VERSION } from './version.js';
 
 const DEFAULT_API_URL = 'https://api.github.com';
@@ -242,6 +243,10 @@ function emptyReport(policy: Policy, notes: string[]): Report {
     unscannedLockfiles: [],
     notes,
     engineVersion: ENGINE_VERSION,
+    mode: policy.mode,
+    ruleSettings: { ...policy.rules },
+    staleAllowances: [],
+    packageBrowser: policy.packageBrowser,
   };
 }
 
@@ -259,10 +264,14 @@ async function finish(
   await writeJobSummary(renderMarkdown(report, { maxLength: MAX_JOB_SUMMARY_BYTES / 2 }), { logger });
 
   if (github) {
+    // Under mode `new`, findings the base already shipped are no reason for a new comment.
     const wantsComment =
       report.verdict === 'fail' ||
-      report.packages.some((pkg) => pkg.findings.some((finding) => reachesThreshold(finding.severity, COMMENT_AT)));
-    const outcome = await upsertStickyComment(github.client, github.pr, renderMarkdown(report, { marker: COMMENT_MARKER }), COMMENT_MARKER, {
+      report.packages.some((pkg) => pkg.findings.some((finding) => counts(finding, report.mode) && reachesThreshold(finding.severity, COMMENT_AT)));
+    // Plain reads are summed up per package, and `low` listed only with `comment: always`; the job
+    // summary above lists everything.
+    const body = renderMarkdown(report, { marker: COMMENT_MARKER, listInfo: false, listLow: github.commentMode === 'always' });
+    const outcome = await upsertStickyComment(github.client, github.pr, body, COMMENT_MARKER, {
       mode: github.commentMode,
       wantsComment,
       logger,

@@ -13,6 +13,7 @@ import { makeFinding, makePackage, makeReport } from '../report-factory.js';
 const REPORT = makeReport({
   verdict: 'fail',
   blocking: 2,
+  mode: 'new',
   packages: [
     makePackage({
       name: 'tz-helper',
@@ -80,25 +81,31 @@ describe('renderMarkdown: content', () => {
     expect(body).toContain('- yarn\\.lock changed but is not supported yet');
   });
 
-  it('lists findings most severe first in a details block, with location, novelty, list and snippet', () => {
-    const details = body.slice(body.indexOf('<details>'), body.indexOf('</details>'));
-    expect(details).toContain('<summary><code>tz-helper</code> 1.0.0 → 1.0.1 · 3 findings · highest <b>critical</b> · 2 new · 1 file not parsed</summary>');
-    const critical = details.indexOf('**critical** · `fingerprint-source` · `lib/tz.js:4:3` — Exits when the time zone is in a hidden list · **new in this version**');
-    const high = details.indexOf('**high** · `fingerprint-source` · `lib/index.js:3:10` — Reads the host name\n');
-    const low = details.indexOf('**low**');
+  it('leads with what is new, most severe first, with location, list, snippet and link; the rest follows collapsed', () => {
+    const lead = body.slice(body.indexOf('### New in this pull request, and what blocks'), body.indexOf('| Package |'));
+    expect(body.indexOf('### New in this pull request')).toBeLessThan(body.indexOf('| Package |'));
+    expect(lead).toContain('#### `tz-helper` `1.0.0` → `1.0.1` — 2 new findings, **1 blocking**');
+    const critical = lead.indexOf('**critical** · `fingerprint-source` · `lib/tz.js:4:3` — Exits when the time zone is in a hidden list · **new in this version**');
+    const low = lead.indexOf('- **low** · `fingerprint-source` · `lib/index.js:3:10` — Reads the locale');
     expect(critical).toBeGreaterThan(0);
-    expect(high).toBeGreaterThan(critical);
-    expect(low).toBeGreaterThan(high);
-    expect(details).toContain('Decoded list (base64, 60 values): `Zone/City0`, ');
-    expect(details).toContain('`Zone/City49`, and 10 more');
-    expect(details).not.toContain('Zone/City50');
-    expect(details).toContain('```js\nif (L.includes(tz)) process.exit(0)\n```');
-    expect(details).toContain('- `dist/broken.js`: Unexpected token \\(1\\:7\\)');
+    expect(low).toBeGreaterThan(critical);
+    expect(lead).toContain('Decoded list (base64, 60 values): `Zone/City0`, ');
+    expect(lead).toContain('`Zone/City49`, and 10 more');
+    expect(lead).not.toContain('Zone/City50');
+    expect(lead).toContain('```js\nif (L.includes(tz)) process.exit(0)\n```');
+    expect(lead).toContain('[The file at `1.0.1` in the package browser](https://cdn.jsdelivr.net/npm/tz-helper@1.0.1/lib/tz.js)');
+    expect(lead).not.toContain('Reads the host name');
+
+    const earlier = body.slice(body.indexOf('<details>'));
+    expect(earlier).toContain('<summary><code>tz-helper</code> 1.0.0 → 1.0.1 · 1 finding already in 1.0.0 · highest <b>high</b></summary>');
+    expect(earlier).toContain('**high** · `fingerprint-source` · `lib/index.js:3:10` — Reads the host name\n');
+    expect(earlier).toContain('- `dist/broken.js`: Unexpected token \\(1\\:7\\)');
   });
 
   it('ends with a legend, and opens no details block for a package with nothing to show', () => {
-    expect(body.match(/<details>/g)).toHaveLength(1);
-    expect(body.match(/<\/details>/g)).toHaveLength(1);
+    // One for tz-helper's earlier finding, one for its file that did not parse.
+    expect(body.match(/<details>/g)).toHaveLength(2);
+    expect(body.match(/<\/details>/g)).toHaveLength(2);
     expect(body.trimEnd().split('\n').at(-1)).toMatch(/^<sub>Severities, most to least severe: critical, high, medium, low, info; the run fails on findings at or above `high`\..*<\/sub>$/);
   });
 
@@ -165,11 +172,15 @@ describe('renderMarkdown: untrusted text is neutralised', () => {
   });
 
   it('cannot make links, images, HTML or issue references', () => {
-    expect(body).not.toMatch(/(?<!\\)[[\]]/);
-    expect(body).not.toMatch(/(?<!\\)!\\?\[/);
+    // The one link is ours: the package browser, every segment percent-encoded.
+    const links = [...body.matchAll(/(?<!\\)\[([^\]]*)\]\(([^)]*)\)/g)];
+    expect(links.map((link) => link[2])).toEqual(['https://cdn.jsdelivr.net/npm/evil@1.0.1/lib/a%7Cb%0Ac.js']);
+    const withoutLinks = body.replace(/(?<!\\)\[([^\]]*)\]\(https:\/\/cdn\.jsdelivr\.net\/npm\/[^\s()<>]*\)/g, '');
+    expect(withoutLinks).not.toMatch(/(?<!\\)[[\]]/);
+    expect(withoutLinks).not.toMatch(/(?<!\\)!\\?\[/);
     expect(body).not.toContain('<img');
     expect(body).toContain('&lt;img src\\=x&gt;');
-    expect(body).not.toContain('https://');
+    expect(withoutLinks).not.toContain('https://');
     expect(body).not.toContain('www.');
     expect(body).not.toMatch(/#\d/);
   });
@@ -278,9 +289,9 @@ describe('renderMarkdown: truncation', () => {
     const body = renderMarkdown(report, COMMENT);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
     expect(body.startsWith(`${COMMENT_MARKER}\n**fingerprint-gate: fail**`)).toBe(true);
-    expect(body).toContain('<summary><code>pkg-critical-0</code>');
-    expect(body).not.toContain('<summary><code>pkg-low-');
-    expect(body).toMatch(/_\d+ package detail blocks left out to stay within 65,536 characters\. The full report is in the job summary/);
+    expect(body).toContain('#### `pkg-critical-0`');
+    expect(body).not.toContain('#### `pkg-low-');
+    expect(body).toMatch(/_\d+ detail blocks left out to stay within 65,536 characters\. The full report is in the job summary/);
     expect(body.match(/<details>/g)?.length).toBe(body.match(/<\/details>/g)?.length);
     expect(tableLines(body)).toHaveLength(2 + packages.length);
   });
@@ -296,7 +307,7 @@ describe('renderMarkdown: truncation', () => {
   it('keeps every block when they fit', () => {
     const body = renderMarkdown(makeReport({ packages: [severePackage(0, 'low', 2)] }));
     expect(body).not.toContain('left out');
-    expect(body).toContain('<summary><code>pkg-low-0</code>');
+    expect(body).toContain('#### `pkg-low-0`');
   });
 
   it('falls back to a short comment with marker, verdict and counts when even the table is too long', () => {
@@ -329,6 +340,84 @@ describe('renderMarkdown: truncation', () => {
     });
     const body = renderMarkdown(report, COMMENT);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
-    expect(body).toContain('<details>');
+    expect(body).toContain('### New in this pull request');
+  });
+});
+
+describe('renderMarkdown: the comment a reviewer reads', () => {
+  const reads = (kind: string, count: number): Finding[] =>
+    Array.from({ length: count }, (_, i) => makeFinding({ severity: 'info', line: i + 1, evidence: { sourceKind: kind, snippet: '' }, message: `Reads ${kind}` }));
+  const report = makeReport({
+    verdict: 'fail',
+    blocking: 1,
+    mode: 'new',
+    ruleSettings: { 'fingerprint-source': 'info', 'hashed-list-match': 'off' },
+    packages: [
+      makePackage({
+        name: 'chatty',
+        ruledOff: 2,
+        findings: [
+          ...reads('timezone', 20),
+          ...reads('locale', 3),
+          makeFinding({ severity: 'low', message: 'Reads the host name lightly' }),
+          makeFinding({
+            ruleId: 'identity-targeting',
+            severity: 'high',
+            ruleSeverity: 'medium',
+            message: 'Compares the time zone with a list',
+            expiredAllowance: { package: 'chatty@^1', reason: 'formats dates', expires: '2025-06-30' },
+          }),
+        ],
+        allowed: 1,
+        allowedFindings: [{ ...makeFinding({ ruleId: 'fingerprint-exfiltration', severity: 'high' }), allowance: { package: 'chatty', reason: 'telemetry we opted into', expires: '2026-01-31' } }],
+      }),
+    ],
+    staleAllowances: [{ package: 'chatty@^0.9', reason: 'the old major', expires: '2025-12-31' }],
+  });
+  const comment = renderMarkdown(report, { marker: COMMENT_MARKER, listInfo: false, listLow: false });
+  const summary = renderMarkdown(report);
+
+  it('sums up plain reads in one line per package in the comment, and lists them in the summary', () => {
+    expect(comment).toContain('Plain reads (`info`): reads the timezone in 20 places\\, the locale in 3. Listed one by one in the job summary');
+    expect(comment.match(/Reads timezone/g)).toBeNull();
+    expect(summary.match(/Reads timezone/g)).toHaveLength(20);
+  });
+
+  it('lists low findings only when asked (comment: always), saying where they are otherwise', () => {
+    expect(comment).not.toContain('Reads the host name lightly');
+    expect(comment).toContain('1 `low` finding not listed here (listed with comment: always)');
+    expect(renderMarkdown(report, { marker: COMMENT_MARKER, listInfo: false, listLow: true })).toContain('Reads the host name lightly');
+  });
+
+  it('says an allowance expired, with its reason, and shows a severity the policy set', () => {
+    expect(comment).toContain('**high** (rule default medium, set by the policy) · `identity-targeting`');
+    expect(comment).toContain('Allowance expired on `2025-06-30`, reason was: formats dates (allow entry `chatty@^1`).');
+  });
+
+  it('lists allowed findings with reason and expiry, and stale entries as a notice', () => {
+    expect(comment).toContain('<details><summary>Allowed by the policy: 1 finding</summary>');
+    expect(comment).toContain('`fingerprint-exfiltration` · `lib/index.js:3:10` — allowed by `chatty`, expires `2026-01-31`: telemetry we opted into');
+    expect(comment).toContain('**Stale allowances** (a notice, not a failure)');
+    expect(comment).toContain('- `chatty@^0.9`, expires `2025-12-31` — reason: the old major');
+  });
+
+  it('names the mode and the rule settings in the footer', () => {
+    const footer = comment.trimEnd().split('\n').at(-1) ?? '';
+    expect(footer).toContain('Mode `new`: only findings new in this pull request count');
+    expect(footer).toContain('Rule settings of the policy: `fingerprint-source` info, `hashed-list-match` off (2 findings of rules turned off not shown).');
+  });
+
+  it('puts findings already there in mode all in the lead when they block', () => {
+    const old = makePackage({ name: 'old', findings: [makeFinding({ severity: 'high', introduced: false })] });
+    expect(renderMarkdown(makeReport({ mode: 'all', packages: [old] }))).toContain('#### `old` `1.0.0` → `1.0.1` — 0 new findings, 1 already in `1.0.0`, **1 blocking**');
+    expect(renderMarkdown(makeReport({ mode: 'new', packages: [old] }))).not.toContain('#### `old`');
+  });
+
+  it('links no file of a package that was never published, nor a package-level finding', () => {
+    const git = makePackage({ name: 'g', source: 'git', findings: [makeFinding()] });
+    const lockfileLevel = makePackage({ name: 'u', findings: [makeFinding({ ruleId: 'unverifiable-source', file: 'package-lock.json', line: 0 })] });
+    expect(renderMarkdown(makeReport({ packages: [git, lockfileLevel] }))).not.toContain('](https://');
+    const mirrored = renderMarkdown(makeReport({ packageBrowser: 'https://files.example.test/npm/', packages: [makePackage({ name: '@scope/p(x)', findings: [makeFinding({ file: "a b/c'd.js" })] })] }));
+    expect(mirrored).toContain('](https://files.example.test/npm/@scope/p%28x%29@1.0.1/a%20b/c%27d.js)');
   });
 });

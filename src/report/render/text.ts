@@ -148,7 +148,7 @@ function listLines(finding: Finding): string[] {
 
 export function renderText(report: Report, options: TextOptions = {}): string {
   const paint = (colour: string, text: string): string => (options.color ? `${colour}${text}${RESET}` : text);
-  const tally = tallyReport(report.packages, report.failOn);
+  const tally = tallyReport(report.packages, report.failOn, report.mode);
   const verdict = report.verdict === 'fail' ? paint('\x1b[1;31m', 'FAIL') : paint('\x1b[1;32m', 'PASS');
   const lines = [`fingerprint-gate: ${verdict} — ${describeOutcome(report, tally)}`];
   const counts = describeTally(tally);
