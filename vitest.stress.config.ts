@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run stress`: loops too slow for every `npm test` (the crash case of issue 13, 90 runs of
-// the built CLI); .ci/run runs them after the suite.
+// The stress loops (the crash case of issue 13, 90 runs of the built CLI, about a minute):
+// `npm test` runs them after the suite (scripts/test.mjs); `npm run stress` runs them alone.
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.stress.ts'],
