@@ -79,6 +79,13 @@ describe('compileSafeRegex', () => {
     ['a{2,3}', 2_048, true],
     ['a{2,3}', 4_096, false],
     ['a*?', 4_096, true],
+    // Alternations multiply the paths a failing match tries: forty two-way groups are 2^40.
+    [`${'(a|a)'.repeat(40)}b`, 100, false],
+    ['(Moscow|Minsk|Omsk)', 100_000, true],
+    // V8 has no linear-time fallback inside lookarounds.
+    ['(?=a+)b', 10, false],
+    ['(?!x|y)z', 10, false],
+    ['(?=ab)c', 10, true],
   ])('/%s/ on %i characters: %s', (pattern, inputLength, expected) => {
     expect(compiles(pattern, inputLength)).toBe(expected);
   });
@@ -109,5 +116,19 @@ describe('makeRegex', () => {
     expect(makeRegex('^(a|b)$', 'i')).toEqual({ kind: 'regex', pattern: '^(a|b)$', flags: 'i' });
     expect(() => makeRegex('(', '')).toThrow(NotStatic);
     expect(() => makeRegex('a', 'q')).toThrow(NotStatic);
+  });
+});
+
+describe('a catastrophic pattern in a decoding chain', () => {
+  it('is refused at once, so the chain is unknown instead of hanging the scan', async () => {
+    const { evaluateDecoded } = await import('../../../../src/analysis/facts/values/evaluate.js');
+    const { parse } = await import('../../../../src/analysis/parse.js');
+    const payload = Buffer.from(`${'a'.repeat(60)},corp.example`).toString('base64');
+    const code = `const L = atob('${payload}').replace(/${'(a|a)'.repeat(40)}b/g, '').split(',');`;
+    const outcome = parse(code);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const declaration = (outcome.program.body[0] as unknown as { declarations: { init: import('acorn').Node }[] }).declarations[0];
+    // Returning at all is the point (2^40 paths would take hours; the test's own timeout would fail it).
+    expect(evaluateDecoded(declaration?.init as import('acorn').Node, () => null)).toBeNull();
   });
 });

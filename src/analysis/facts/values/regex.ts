@@ -22,10 +22,14 @@ interface PatternShape {
   quantifiers: number;
   quantifiedGroup: boolean;
   backreference: boolean;
+  /** `|` outside classes: each can double the paths a failing match tries (`(a|a)(a|a)...b`). */
+  alternations: number;
+  /** `(?=`, `(?!`, `(?<=`, `(?<!`: V8 backtracks inside them with no linear-time fallback. */
+  lookaround: boolean;
 }
 
 function shapeOf(pattern: string): PatternShape {
-  const shape: PatternShape = { quantifiers: 0, quantifiedGroup: false, backreference: false };
+  const shape: PatternShape = { quantifiers: 0, quantifiedGroup: false, backreference: false, alternations: 0, lookaround: false };
   let inClass = false;
   let previous = '';
   for (let i = 0; i < pattern.length; i++) {
@@ -46,6 +50,8 @@ function shapeOf(pattern: string): PatternShape {
       inClass = true;
       continue;
     }
+    if (char === '|') shape.alternations++;
+    if (char === '(' && /^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) shape.lookaround = true;
     const counted = char === '{' && /^\{\d+(?:,\d*)?\}/.test(pattern.slice(i, i + 24));
     const quantifier = char === '*' || char === '+' || counted;
     // `?` after `(` opens a group kind, after a quantifier makes it lazy: neither adds backtracking.
@@ -68,7 +74,8 @@ export function compileSafeRegex(ref: RegexRef, inputLength: number, runtime: Ru
   if (shape.backreference) unknown('regex with a backreference');
   // A quantified group (`(a+)+`, `(a|aa)*`) can backtrack exponentially: never run it.
   if (shape.quantifiedGroup) unknown('regex with a quantified group');
-  if (regexWorkLog2(ref.pattern.length, inputLength, shape.quantifiers) > Math.log2(REGEX_WORK_LIMIT)) {
+  if (shape.lookaround && (shape.quantifiers > 0 || shape.alternations > 0)) unknown('regex with a lookaround that can backtrack');
+  if (regexWorkLog2(ref.pattern.length, inputLength, shape.quantifiers) + shape.alternations > Math.log2(REGEX_WORK_LIMIT)) {
     unknown('regex could backtrack too long on this input');
   }
   runtime.charge(inputLength * (shape.quantifiers + 1));
