@@ -32,7 +32,10 @@ import { parseLockfile } from './lockfile/index.js';
 import type { LockedPackage, PackageChange } from './lockfile/types.js';
 import type { Logger } from './logger.js';
 import type { Report } from './report/report.js';
+import { ALL_RULES } from './analysis/rules.js';
+import { withLockfileLines } from './report/lockfile-line.js';
 import { renderJson } from './report/render/json.js';
+import { renderSarif } from './report/render/sarif.js';
 import { COMMENT_MARKER, renderMarkdown } from './report/render/markdown.js';
 import { reachesThreshold, type Severity } from './report/severity.js';
 import { counts } from './report/verdict.js';
@@ -87,6 +90,8 @@ async function run(): Promise<void> {
   const notes: string[] = [...npmrc.notes];
   const foreign: ForeignHost[] = [];
   const unscannedLockfiles: { path: string; reason: string }[] = [];
+  // Head texts, for the line each package is locked at (SARIF locations, annotations).
+  const headTexts = new Map<string, string>();
   for (const changed of lockfiles) {
     if (UNREADABLE_LOCKFILE.test(changed.path)) {
       const reason = 'binary bun.lockb is not supported; commit the text bun.lock (bun >= 1.2, saveTextLockfile) so its packages can be scanned';
@@ -96,6 +101,7 @@ async function run(): Promise<void> {
     }
     const pair = await readLockfilePair(changed, pr, { git, client });
     core.info(`Lockfile ${pair.path}: ${pair.base === null ? 'new' : pair.head === null ? 'removed' : 'changed'}`);
+    if (pair.head !== null) headTexts.set(pair.path, pair.head);
     // Both sides are judged by the base's registries, so a URL the base already had is no change.
     const base = pair.base === null ? null : confineRegistryHosts(parseAt(pair.path, pair.base, `base commit ${pr.baseSha.slice(0, 7)}`), isAllowedHost).packages;
     const head = pair.head === null ? null : confineRegistryHosts(parseAt(pair.path, pair.head, `head commit ${pr.headSha.slice(0, 7)}`), isAllowedHost);
@@ -124,7 +130,8 @@ async function run(): Promise<void> {
     const pool = createAnalysisPool({ size: readWorkers(), script: fileURLToPath(import.meta.url) });
     try {
       const analyze = poolAnalyzer(pool, DETECTORS);
-      const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes, unscannedLockfiles });
+      const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes, unscannedLockfiles });
+      const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
       await finish(report, { pr, client, commentMode: policy.comment });
     } finally {
       await pool.close();
@@ -259,6 +266,9 @@ async function finish(
   await mkdir(reportDir, { recursive: true });
   const reportPath = join(reportDir, 'report.json');
   await writeFile(reportPath, renderJson(report));
+  // Ready for github/codeql-action/upload-sarif; results point at lockfile lines of this repository.
+  const sarifPath = join(reportDir, 'report.sarif');
+  await writeFile(sarifPath, renderSarif(report, ALL_RULES));
 
   // The summary has room (1 MiB) for the details a 65,536-character comment has to drop.
   await writeJobSummary(renderMarkdown(report, { maxLength: MAX_JOB_SUMMARY_BYTES / 2 }), { logger });
@@ -284,6 +294,7 @@ async function finish(
   core.setOutput('verdict', report.verdict);
   core.setOutput('findings', String(report.blocking));
   core.setOutput('report', reportPath);
+  core.setOutput('sarif', sarifPath);
   if (report.verdict === 'fail') {
     core.setFailed(`fingerprint-gate: ${report.blocking} finding(s) at or above "${report.failOn}".`);
   } else {
@@ -295,19 +306,21 @@ async function finish(
 const MAX_ANNOTATIONS = 20;
 
 /**
- * Findings of `medium` and above as annotations on the lockfile that brought the package in, so
- * they show in the pull request's diff even when the comment cannot be written (fork PRs).
+ * Findings of `medium` and above that count (mode) as annotations on the lockfile line that locks
+ * the package, so they show in the pull request's diff even when the comment cannot be written
+ * (fork PRs).
  */
 function annotate(report: Report): void {
   let left = MAX_ANNOTATIONS;
   for (const pkg of report.packages) {
     for (const finding of pkg.findings) {
-      if (left === 0 || !reachesThreshold(finding.severity, COMMENT_AT)) continue;
+      if (left === 0 || !counts(finding, report.mode) || !reachesThreshold(finding.severity, COMMENT_AT)) continue;
       left -= 1;
       const blocking = reachesThreshold(finding.severity, report.failOn);
       const properties = {
         title: `fingerprint-gate: ${finding.severity} ${finding.ruleId} in ${pkg.name}@${pkg.version}`,
         ...(pkg.lockfile !== undefined ? { file: pkg.lockfile } : {}),
+        ...(pkg.lockfileLine !== undefined ? { startLine: pkg.lockfileLine } : {}),
       };
       const text = `${finding.file}:${finding.line}:${finding.column + 1} ${finding.message}`;
       if (blocking) core.error(text, properties);

@@ -25,6 +25,7 @@ import { diffLockfiles } from './lockfile/diff.js';
 import { parseLockfile } from './lockfile/index.js';
 import type { PackageChange, PackageTarget } from './lockfile/types.js';
 import type { Logger } from './logger.js';
+import { withLockfileLines } from './report/lockfile-line.js';
 import type { Report } from './report/report.js';
 import { renderJson } from './report/render/json.js';
 import { renderMarkdown } from './report/render/markdown.js';
@@ -131,6 +132,8 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       };
       let changes: PackageChange[];
       const notes: string[] = [];
+      // The head lockfile's text, for the line each package is locked at (SARIF locations).
+      const headTexts = new Map<string, string>();
       if (command === 'scan') {
         changes = [];
         for (const spec of args) changes.push(await scanChange(spec, io.cwd, access));
@@ -138,7 +141,9 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       } else {
         const [basePath, headPath] = paths as [string, string];
         const base = parseLockfile(basePath, readInput(basePath));
-        const head = parseLockfile(headPath, readInput(headPath));
+        const headText = readInput(headPath);
+        const head = parseLockfile(headPath, headText);
+        headTexts.set(args[1] as string, headText);
         changes = diffLockfiles(base, head, args[1] as string);
         if (changes.length === 0) notes.push('No package was added, updated or removed between the two lockfiles.');
       }
@@ -147,7 +152,8 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       const pool = createAnalysisPool({ size: workers, script: fileURLToPath(import.meta.url) });
       try {
         const analyze = poolAnalyzer(pool, DETECTORS);
-        const report = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes });
+        const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes });
+        const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
         io.stdout(render(report, format));
         return report.verdict === 'fail' ? 1 : 0;
       } finally {

@@ -258,7 +258,7 @@ describe('the action, end to end', () => {
     expect(run.outputs.verdict).toBe('fail');
     expect(run.stdout.match(/::warning::creating a comment on #7 failed: .*403.*fork/g)).toHaveLength(1);
     // The high finding is annotated on the lockfile, so it shows in the diff without a comment.
-    expect(run.stdout).toMatch(/::error title=fingerprint-gate%3A high encoded-list-match in fg-chat-client@1\.1\.0,file=package-lock\.json::index\.js:24:10 /);
+    expect(run.stdout).toMatch(/::error title=fingerprint-gate%3A high encoded-list-match in fg-chat-client@1\.1\.0,file=package-lock\.json,line=\d+::index\.js:24:10 /);
     expect(run.summary).toContain('encoded-list-match');
     expect(posts() - postsBefore).toBe(1);
     expect(github.comments.length).toBeLessThanOrEqual(commentsBefore);

@@ -65,7 +65,7 @@ describe('renderSarif', () => {
         { physicalLocation: { artifactLocation: { uri: 'node_modules/@scope/tz/dist/a%20b%231.js' }, region: { startLine: 7, startColumn: 1 } } },
       ],
       partialFingerprints: { 'fingerprintGate/v1': '@scope/tz:id-1' },
-      properties: { package: '@scope/tz', version: '2.0.0', introduced: true, severity: 'critical' },
+      properties: { package: '@scope/tz', version: '2.0.0', introduced: true, severity: 'critical', file: 'dist/a b#1.js' },
     });
     expect(second?.level).toBe('note');
     expect(second?.locations[0]?.physicalLocation.region).toEqual({ startLine: 3, startColumn: 10 });
@@ -83,6 +83,42 @@ describe('renderSarif', () => {
     expect(notes.runs[0]?.invocations[0]?.toolExecutionNotifications).toEqual([
       { level: 'error', message: { text: 'gone@1.0.1 failed: EINTEGRITY' } },
     ]);
+  });
+
+  it('puts the primary location on the lockfile line and the file in the package as a related location with its link', () => {
+    const report = makeReport({
+      packages: [
+        makePackage({
+          name: '@scope/tz',
+          version: '2.0.0',
+          lockfile: 'app/package-lock.json',
+          lockfileLine: 42,
+          findings: [
+            makeFinding({ file: 'dist/a b#1.js', line: 7, column: 0 }),
+            makeFinding({ ruleId: 'unverifiable-source', file: 'app/package-lock.json', line: 0, column: 0 }),
+          ],
+        }),
+      ],
+    });
+    const log = JSON.parse(renderSarif(report, RULES)) as { runs: { results: Record<string, unknown>[] }[] };
+    const [inFile, packageLevel] = log.runs[0]?.results ?? [];
+    expect(inFile?.['locations']).toEqual([
+      {
+        physicalLocation: { artifactLocation: { uri: 'app/package-lock.json' }, region: { startLine: 42 } },
+        message: { text: '@scope/tz@2.0.0 is locked here' },
+      },
+    ]);
+    expect(inFile?.['relatedLocations']).toEqual([
+      {
+        id: 1,
+        physicalLocation: {
+          artifactLocation: { uri: 'https://cdn.jsdelivr.net/npm/@scope/tz@2.0.0/dist/a%20b%231.js' },
+          region: { startLine: 7, startColumn: 1 },
+        },
+        message: { text: 'dist/a b#1.js in @scope/tz@2.0.0' },
+      },
+    ]);
+    expect(packageLevel?.['relatedLocations']).toBeUndefined();
   });
 
   it('leaves out ruleIndex for a rule it was not given', () => {
