@@ -24,6 +24,27 @@ const onDisk: unknown = JSON.parse(readFileSync(new URL('../../schema/policy.sch
 const ajv = new Ajv({ strict: true, allErrors: false });
 const ajvValidate = ajv.compile(onDisk as object);
 
+/**
+ * The README's policy reference, one row per key (allow entries' keys as `allow[].key`), from the
+ * schema's defaults and descriptions: the README cannot drift from what the gate validates.
+ */
+function policyReference(schema: SchemaNode): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const row = (key: string, node: SchemaNode): string => {
+    const fallback = node.default === undefined ? '—' : `\`${JSON.stringify(node.default).replace(/^"|"$/g, '')}\``;
+    return `| \`${key}\` | ${fallback} | ${cell(node.description ?? '')} |`;
+  };
+  const rows = ['| key | default | meaning |', '|---|---|---|'];
+  for (const [key, node] of Object.entries(schema.properties ?? {})) {
+    rows.push(row(key, node));
+    for (const [inner, innerNode] of Object.entries(node.items?.properties ?? {})) {
+      const required = node.items?.required?.includes(inner) ? ' (required)' : '';
+      rows.push(row(`${key}[].${inner}`, { ...innerNode, description: `${innerNode.description ?? ''}${required}` }));
+    }
+  }
+  return rows.join('\n');
+}
+
 function* nodes(node: SchemaNode): Generator<SchemaNode> {
   yield node;
   for (const child of Object.values(node.properties ?? {})) yield* nodes(child);
@@ -80,6 +101,11 @@ describe('schema/policy.schema.json', () => {
       'package-browser': DEFAULT_POLICY.packageBrowser,
       concurrency: DEFAULT_POLICY.concurrency,
     });
+  });
+
+  it('is documented in the README by the table this schema generates', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(policyReference(POLICY_SCHEMA));
   });
 
   const samples: unknown[] = [
