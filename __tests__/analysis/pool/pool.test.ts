@@ -108,9 +108,10 @@ describe('the analysis pool', () => {
     expect(await queued).toMatchObject({ ok: false, detail: 'the analysis pool was closed' });
   }, 30_000);
 
-  it('runs a regular expression from scanned code under the linear-time fallback: a catastrophic pattern in a decoding chain', async () => {
-    // 40 choices of (a|a) before a `b` that never comes: 2^40 paths for a backtracking engine
-    // (over 15 s measured without the fallback); none of it a quantifier, so the refusal rules let it run.
+  it('a catastrophic pattern in a decoding chain neither hangs nor kills the worker: the evaluator refuses it', async () => {
+    // 40 choices of (a|a) before a `b` that never comes: 2^40 paths for a backtracking engine.
+    // The evaluator counts alternations in its backtracking bound and refuses to run it (the
+    // workers also run under V8's linear-time fallback, for patterns the rules let through).
     const hidden = Buffer.from(`${'a'.repeat(40)},Europe/Moscow,Asia/Omsk`).toString('base64');
     const source = [
       `const zones = atob("${hidden}").replace(/${'(a|a)'.repeat(40)}b/, '').split(',').slice(1);`,
@@ -118,13 +119,10 @@ describe('the analysis pool', () => {
       "if (zones.includes(tz)) { document.body.innerHTML = ''; }",
     ].join('\n');
     const p = pool({ size: 1, timeLimitMs: () => 30_000 });
-    const started = performance.now();
     const outcome = await p.analyse(task('index.js', source));
-    expect(performance.now() - started).toBeLessThan(10_000);
     if (!outcome.ok) throw new Error(outcome.detail);
-    const match = outcome.result.findings.find((finding) => finding.ruleId === 'encoded-list-match');
-    expect(match?.message).toContain('Europe/Moscow');
-    expect(match?.message).toContain('base64+replace+split');
+    expect(outcome.result.findings.map((finding) => finding.ruleId)).toContain('fingerprint-source');
+    expect(outcome.result.findings.find((finding) => finding.ruleId === 'encoded-list-match')).toBeUndefined();
   }, 40_000);
 
   it('refuses a size outside 1 to 64', () => {

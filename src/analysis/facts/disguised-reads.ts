@@ -89,11 +89,13 @@ export function disguisedMember(node: Node, inputs: DisguiseInputs, budget: Eval
     const base = target === undefined || target.type === 'SpreadElement' ? null : inputs.resolvePath(target);
     return base === null || name === null ? null : { path: [...base, name], how: 'a name searched among the entries (Object.entries(...).find)', plain: false };
   } else if (current.type === 'CallExpression') {
+    const reflective = inputs.resolvePath(current.callee)?.join('.');
+    if (reflective === undefined || !REFLECTIVE_READS.has(reflective)) return null;
     const [target, name] = current.arguments;
     if (target === undefined || name === undefined || target.type === 'SpreadElement' || name.type === 'SpreadElement') return null;
     object = target;
     nameNode = name;
-    via = inputs.resolvePath(current.callee)?.join('.') === 'Reflect.get' ? 'Reflect.get' : 'a property descriptor';
+    via = reflective === 'Reflect.get' ? 'Reflect.get' : 'a property descriptor';
   } else {
     return null;
   }

@@ -4,7 +4,7 @@
  * change the UI, delay, open a URL, alter text that is then sent). Paths are canonical (see
  * `scope.ts`): `child_process.execSync` for `require('node:child_process').execSync`.
  */
-import type { AnyNode } from 'acorn';
+import type { AnyNode, Node } from 'acorn';
 import { type FlowAnalysis, type Taint, unwrap } from './flow.js';
 import { memberName } from './member-name.js';
 import { disguisedMember, NAME_EVALUATION_STEPS } from './disguised-reads.js';
@@ -199,20 +199,28 @@ export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
   for (const node of flow.candidates.calls) {
     const call = node as AnyNode;
     if (call.type !== 'CallExpression' && call.type !== 'NewExpression') continue;
-    const callee = unwrap(call.callee);
-    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    let callee = unwrap(call.callee);
+    let name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    let args = call.arguments as Node[];
+    let via: string | undefined;
+    // `https.get.call(https, url)`, `.apply(https, [url])`: the sink, its arguments shifted.
+    if (call.type === 'CallExpression' && callee.type === 'MemberExpression' && (name === 'call' || name === 'apply')) {
+      via = `.${name}`;
+      args = args.slice(1);
+      callee = unwrap(callee.object);
+      name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
+    }
     let sink: string | null = null;
     let disguise: string | undefined;
-    if (name !== null && SINK_NAMES.has(name)) {
-      sink = sinkOfCall(flow, callee, name);
-    } else if (callee.type === 'MemberExpression' && callee.computed) {
-      // `http[m](...)` with the name built elsewhere: the sink, disguised.
-      const member = disguisedMember(callee, flow, { steps: NAME_EVALUATION_STEPS });
-      sink = member === null ? null : sinkOf(member.path);
-      disguise = member === null || member.plain ? undefined : member.how;
+    if (name !== null && SINK_NAMES.has(name)) sink = sinkOfCall(flow, callee, name);
+    if (sink === null) {
+      const found = hiddenSink(flow, callee);
+      sink = found?.sink ?? null;
+      disguise = found?.how;
     }
     if (sink === null) continue;
-    for (const argument of call.arguments) {
+    if (via !== undefined) disguise = disguise === undefined ? `called through ${via}` : `${disguise}, called through ${via}`;
+    for (const argument of args) {
       const taint = flow.taintOf(argument);
       if (taint === null || DESTINATION_KINDS.has(taint.source.kind)) continue;
       flows.push({ sink, start: call.start, argumentStart: argument.start, taint, ...(disguise === undefined ? {} : { disguise }) });
@@ -220,6 +228,31 @@ export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
     }
   }
   return flows;
+}
+
+/**
+ * A sink reached without its name in the call: `http[m]` with the name built elsewhere,
+ * `Reflect.get(https, 'get')`, or a variable holding `https.get.bind(https)`.
+ */
+function hiddenSink(flow: FlowAnalysis, callee: AnyNode): { sink: string; how: string | undefined } | null {
+  if ((callee.type === 'MemberExpression' && callee.computed) || callee.type === 'CallExpression') {
+    const member = disguisedMember(callee, flow, { steps: NAME_EVALUATION_STEPS });
+    const sink = member === null ? null : sinkOf(member.path);
+    return sink === null || member === null ? null : { sink, how: member.plain ? undefined : member.how };
+  }
+  if (callee.type !== 'Identifier') return null;
+  const binding = flow.bindingOf(callee)?.binding;
+  if (binding === null || binding === undefined || binding.init === null || binding.path?.length !== 0) return null;
+  const bound = unwrap(binding.init);
+  if (bound.type !== 'CallExpression') return null;
+  const bind = unwrap(bound.callee);
+  if (bind.type !== 'MemberExpression' || memberName(bind) !== 'bind') return null;
+  const target = unwrap(bind.object);
+  const path = flow.resolvePath(target);
+  const direct = path === null ? null : sinkOf(path);
+  if (direct !== null) return { sink: direct, how: 'bound with .bind' };
+  const found = hiddenSink(flow, target);
+  return found === null ? null : { sink: found.sink, how: found.how === undefined ? 'bound with .bind' : `${found.how}, bound with .bind` };
 }
 
 function sinkOfCall(flow: FlowAnalysis, callee: AnyNode, name: string): string | null {
