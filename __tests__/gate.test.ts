@@ -1,6 +1,12 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzePackageWith } from '../src/analysis/analyze-package.js';
 import { DETECTORS } from '../src/analysis/detectors/index.js';
+import { engineKey } from '../src/cache/cache-key.js';
+import { createDirectoryCache } from '../src/cache/result-cache.js';
 import { DEFAULT_POLICY, type Policy } from '../src/config/schema.js';
 import { FetchError } from '../src/errors.js';
 import { extractTarball } from '../src/fetch/extract.js';
@@ -189,3 +195,124 @@ describe('gate', () => {
     expect(fetcher.maxInFlight).toBeGreaterThan(1);
   });
 });
+
+describe('gate with a result cache', () => {
+  const sha512 = (bytes: Buffer): string => `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+
+  /** Tarballs built once, so a target can pin each one's integrity as a lockfile does. */
+  function tarballs(packages: Record<string, Record<string, string>>): { fetcher: Fetcher & { fetched: string[] }; integrity: (spec: string) => string } {
+    const built = new Map<string, Buffer>();
+    for (const [spec, files] of Object.entries(packages)) {
+      const [name, version] = spec.split('@') as [string, string];
+      built.set(spec, buildTarball(packageEntries({ 'package.json': JSON.stringify({ name, version, main: 'index.js' }), ...files })));
+    }
+    const fetched: string[] = [];
+    return {
+      fetcher: {
+        fetched,
+        async fetch(target) {
+          fetched.push(target.spec);
+          const tgz = built.get(target.spec);
+          if (tgz === undefined) throw new FetchError(`${target.spec}: not found`, { code: 'E404' });
+          // As the registry fetcher does: the integrity the bytes were checked against.
+          const files = await extractTarball(tgz, target.spec);
+          return { ...files, integrity: target.integrity ?? files.integrity };
+        },
+      },
+      integrity: (spec) => sha512(built.get(spec) as Buffer),
+    };
+  }
+
+  const pinned = (spec: string, integrity: string | null): PackageTarget => {
+    const [name, version] = spec.split('@') as [string, string];
+    return { ...target(name, version), integrity };
+  };
+
+  /** An update pinned by integrity, an addition the lockfile gives no integrity, one pinned by sha1 only. */
+  function scenario() {
+    const packages = tarballs({
+      'tz@1.0.0': { 'index.js': 'module.exports = 1;\n' },
+      'tz@1.1.0': { 'index.js': READS_TIMEZONE },
+      'host@2.0.0': { 'index.js': READS_HOSTNAME },
+      'old@0.1.0': { 'index.js': READS_TIMEZONE },
+    });
+    const changes: PackageChange[] = [
+      change('tz', '1.1.0', '1.0.0', { target: pinned('tz@1.1.0', packages.integrity('tz@1.1.0')), previous: pinned('tz@1.0.0', packages.integrity('tz@1.0.0')) }),
+      change('host', '2.0.0', null, { target: pinned('host@2.0.0', null) }),
+      change('old', '0.1.0', null, { target: pinned('old@0.1.0', 'sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=') }),
+    ];
+    return { ...packages, changes };
+  }
+
+  const withoutReasons = (report: Awaited<ReturnType<typeof gate>>) => report.packages.map(({ status: _status, reason: _reason, ...rest }) => rest);
+
+  it('reports every package cached on a second run over the same changes, with the same findings, and fetches only what has no pinned integrity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-gate-cache-'));
+    const cache = createDirectoryCache({ dir, engine: engineKey({ detectors: DETECTORS }), logger: SILENT_LOGGER });
+    const first = scenario();
+    const cold = await gate(first.changes, { fetcher: first.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache });
+    expect(cold.packages.map((pkg) => [pkg.name, pkg.status])).toEqual([
+      ['tz', 'scanned'],
+      ['host', 'scanned'],
+      ['old', 'scanned'],
+    ]);
+    expect(cold.packages[0]?.findings.some((finding) => finding.introduced)).toBe(true);
+
+    const second = scenario();
+    const warm = await gate(second.changes, { fetcher: second.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache });
+    expect(warm.packages.map((pkg) => [pkg.name, pkg.status])).toEqual([
+      ['tz', 'cached'],
+      ['host', 'cached'],
+      // Pinned by sha1 only: never trusted to name the content, so analysed again.
+      ['old', 'scanned'],
+    ]);
+    expect(warm.packages[0]?.reason).toMatch(/^cached: the tarball sha512-\S+ was analysed by this engine in an earlier run/);
+    expect(withoutReasons(warm)).toEqual(withoutReasons(cold));
+    expect([warm.verdict, warm.blocking]).toEqual([cold.verdict, cold.blocking]);
+    // tz and its previous version came from the cache unfetched; host had to be fetched to learn its integrity.
+    expect(second.fetcher.fetched).toEqual(['host@2.0.0', 'old@0.1.0']);
+  });
+
+  it('a damaged cache (truncated, another key inside, garbage) changes nothing but speed, and is rewritten', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-gate-cache-'));
+    const cache = createDirectoryCache({ dir, engine: engineKey({ detectors: DETECTORS }), logger: SILENT_LOGGER });
+    const first = scenario();
+    const cold = await gate(first.changes, { fetcher: first.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache });
+    const entries = listFiles(dir);
+    expect(entries.length).toBe(3); // tz@1.1.0, tz@1.0.0, host (old is pinned by sha1 only)
+    const [foreign, truncated, garbage] = entries as [string, string, string];
+    // An entry copied under another key's name: whole, checksum valid, but not this key's.
+    writeFileSync(foreign, readFileSync(garbage));
+    writeFileSync(truncated, readFileSync(truncated, 'utf8').slice(0, 100));
+    writeFileSync(garbage, randomBytes(512));
+
+    const damaged = scenario();
+    const after = await gate(damaged.changes, { fetcher: damaged.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache });
+    expect(withoutReasons(after)).toEqual(withoutReasons(cold));
+    expect([after.verdict, after.blocking]).toEqual([cold.verdict, cold.blocking]);
+    expect(after.packages.map((pkg) => pkg.status)).toEqual(['scanned', 'scanned', 'scanned']);
+
+    const again = scenario();
+    const healed = await gate(again.changes, { fetcher: again.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache });
+    expect(healed.packages.map((pkg) => pkg.status)).toEqual(['cached', 'cached', 'scanned']);
+    expect(withoutReasons(healed)).toEqual(withoutReasons(cold));
+  });
+
+  it('does not reuse results of another engine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-gate-cache-'));
+    const first = scenario();
+    const cacheOf = (build: string) => createDirectoryCache({ dir, engine: engineKey({ detectors: DETECTORS, build }), logger: SILENT_LOGGER });
+    await gate(first.changes, { fetcher: first.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache: cacheOf('a') });
+    const second = scenario();
+    const other = await gate(second.changes, { fetcher: second.fetcher, detectors: DETECTORS, policy: policy(), logger: SILENT_LOGGER, cache: cacheOf('b') });
+    expect(other.packages.map((pkg) => pkg.status)).toEqual(['scanned', 'scanned', 'scanned']);
+  });
+});
+
+function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+  }
+  return files.sort();
+}

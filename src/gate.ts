@@ -4,6 +4,8 @@
  * failure in one package is recorded against that package, never thrown.
  */
 import type { Detector } from './analysis/detector.js';
+import { cacheableIntegrity } from './cache/cache-key.js';
+import type { ResultCache } from './cache/result-cache.js';
 import { analyzePackage, type PackageAnalysis, type PackageAnalyzer } from './analysis/analyze-package.js';
 import { markIntroduced } from './analysis/introduced.js';
 import type { Policy } from './config/schema.js';
@@ -26,6 +28,11 @@ export interface GateDeps {
    * The entries hand in the worker pool (`analysis/pool/`), so no file can take the run down.
    */
   analyze?: PackageAnalyzer;
+  /**
+   * Results of earlier runs by tarball integrity, for this engine; none by default. A hit skips
+   * the fetch and the analysis, and the package is reported `cached`.
+   */
+  cache?: ResultCache;
   /** Today, for allow-list expiry; default the system clock. Tests hand in "the day after". */
   clock?: () => Date;
 }
@@ -170,19 +177,46 @@ async function scanChange(change: PackageChange, deps: GateDeps): Promise<Packag
     notes.push(`previous version ${change.previousVersion} came from a source that is not fetched; every finding counts as new`);
   }
   const analysis = current.value.analysis;
+  const { cachedAs } = current.value;
+  // A cached package has a reason like every package that was not scanned in this run.
+  if (cachedAs !== null) notes.unshift(`cached: the tarball ${cachedAs} was analysed by this engine in an earlier run; its findings are reused`);
   return {
     ...base,
-    status: 'scanned',
+    status: cachedAs !== null ? 'cached' : 'scanned',
     ...(notes.length > 0 ? { reason: notes.join('; ') } : {}),
     findings: markIntroduced(analysis.findings, previousFindings),
     files: analysis.files,
   };
 }
 
-async function scanTarget(target: PackageTarget, deps: GateDeps): Promise<{ analysis: PackageAnalysis; notes: string[] }> {
+interface TargetScan {
+  analysis: PackageAnalysis;
+  notes: string[];
+  /** The integrity the result was found under in the cache; null when it was analysed now. */
+  cachedAs: string | null;
+}
+
+async function scanTarget(target: PackageTarget, deps: GateDeps): Promise<TargetScan> {
+  const cache = deps.cache;
+  // The lockfile's integrity names the bytes npm will install (it refuses any others), so a hit
+  // on it needs no fetch. What is given up: a registry now serving other bytes for that version
+  // is not reported as integrity-mismatch here; the install fails on it instead.
+  const pinned = cache !== undefined ? cacheableIntegrity(target.integrity) : null;
+  if (cache !== undefined && pinned !== null) {
+    const hit = await cache.get(pinned);
+    if (hit !== null) return { ...hit, cachedAs: pinned };
+  }
   const files = await deps.fetcher.fetch(target);
+  // Without a pinned integrity, the one of the bytes read (checked by pacote against the
+  // registry's, or computed from a local tarball) still spares the analysis.
+  const read = pinned ?? (cache !== undefined ? cacheableIntegrity(files.integrity) : null);
+  if (cache !== undefined && read !== null && pinned === null) {
+    const hit = await cache.get(read);
+    if (hit !== null) return { ...hit, notes: files.notes, cachedAs: read };
+  }
   const analysis = deps.analyze !== undefined ? await deps.analyze(files) : analyzePackage(files, deps.detectors);
-  return { analysis, notes: files.notes };
+  if (cache !== undefined && read !== null) await cache.set(read, { analysis, notes: files.notes });
+  return { analysis, notes: files.notes, cachedAs: null };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the input order. */
