@@ -3,59 +3,16 @@
  * INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and a git workspace, against a
  * real npm registry (verdaccio on 127.0.0.1) and a loopback server speaking the GitHub REST API.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report/report.js';
 import { COMMENT_MARKER } from '../../src/report/render/markdown.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { commit, initRepo, packageLock, readOutputs, runnerFiles, type LockEntry } from './workspace.js';
+import { runAction } from '../support/run-action.js';
+import { commit, initRepo, packageLock, runnerFiles, type LockEntry } from './workspace.js';
 
-const ACTION = resolve('dist/index.js');
 const FIXTURES = resolve('__tests__/fixtures/packages');
 const PR = 7;
-
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-  report: Report | null;
-}
-
-function runAction(env: Record<string, string>, files: ReturnType<typeof runnerFiles>): Promise<ActionRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [ACTION], {
-      // Only what a runner sets: nothing of this machine's npm or git configuration leaks in.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: files.home,
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: files.eventPath,
-        GITHUB_OUTPUT: files.outputPath,
-        GITHUB_STEP_SUMMARY: files.summaryPath,
-        RUNNER_TEMP: files.runnerTemp,
-        GITHUB_REPOSITORY: 'acme/app',
-        'INPUT_GITHUB-TOKEN': 'test-token',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const outputs = readOutputs(readFileSync(files.outputPath, 'utf8'));
-      const report = outputs.report ? (JSON.parse(readFileSync(outputs.report, 'utf8')) as Report) : null;
-      done({ code, stdout, stderr, outputs, summary: readFileSync(files.summaryPath, 'utf8'), report });
-    });
-  });
-}
 
 describe('the action, end to end', () => {
   let registry: TestRegistry;
