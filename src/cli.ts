@@ -14,6 +14,10 @@ import { poolAnalyzer } from './analysis/pool/pool-analyzer.js';
 import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
 import { runPoolWorker } from './analysis/pool/worker-entry.js';
 import { ALL_RULES } from './analysis/rules.js';
+import { auditChanges } from './audit/audit-changes.js';
+import { mergeReports } from './audit/merge-reports.js';
+import { parseShard } from './audit/shard.js';
+import { openResultCache } from './cache/open-cache.js';
 import { loadPolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { GateError, UsageError, errorMessage } from './errors.js';
@@ -42,6 +46,11 @@ const USAGE = `Usage:
       --previous scans the earlier version too, so findings can be marked new.
   fingerprint-gate diff <base-lockfile> <head-lockfile> [options]
       Scans the packages added or updated between two lockfiles (the action's job, locally).
+  fingerprint-gate audit <lockfile> [--shard i/n] [options]
+      Scans every package the lockfile locks (a first adoption, a scheduled sweep). --shard
+      scans only the i-th of n stable parts (by name@version), for an Actions matrix.
+  fingerprint-gate merge <report.json>... [--format ...]
+      Merges the JSON reports of an audit's shards into one report, verdict and SARIF.
 
 Options:
   --format text|json|markdown|sarif   output format (default text)
@@ -52,6 +61,9 @@ Options:
   --mode new|all                      count only findings new against --previous or the base lockfile (default new), or all
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
   --workers <n>                       analysis worker processes (default: one per core)
+  --cache-dir <dir>                   result cache (default: $RUNNER_TEMP/fingerprint-gate-cache on
+                                      Actions, else $XDG_CACHE_HOME/fingerprint-gate or ~/.cache/fingerprint-gate)
+  --no-cache                          neither read nor write the result cache
   -h, --help                          this text
   --version                           the version
 
@@ -79,6 +91,9 @@ function parseCommandLine(argv: string[]) {
         mode: { type: 'string' },
         previous: { type: 'string' },
         workers: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -101,6 +116,14 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const [command, ...args] = positionals;
     const format = parseFormat(values.format);
+    if (values.shard !== undefined && command !== 'audit') throw new UsageError('--shard only applies to audit');
+    if (command === 'merge') {
+      // The shards ran under one policy and recorded it: the merge decides with theirs, not a new one.
+      if (args.length === 0) throw new UsageError('merge needs at least one JSON report');
+      const report = mergeReports(args.map((file) => ({ file, text: readInput(resolve(io.cwd, file)) })));
+      io.stdout(render(report, format));
+      return report.verdict === 'fail' ? 1 : 0;
+    }
     const workers = parseWorkers(values.workers);
     const policy = loadPolicy(values.config, { failOn: values['fail-on'], onUnscanned: values['on-unscanned'], registry: values.registry, mode: values.mode }, io.cwd);
     const logger: Logger = {
@@ -109,10 +132,12 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       warn: (message) => io.stderr(`warning: ${message}\n`),
     };
 
-    if (command === undefined) throw new UsageError('a command is required: scan or diff');
-    if (command !== 'scan' && command !== 'diff') {
-      throw new UsageError(`unknown command ${JSON.stringify(command)}: use scan or diff`);
+    if (command === undefined) throw new UsageError('a command is required: scan, diff, audit or merge');
+    if (command !== 'scan' && command !== 'diff' && command !== 'audit') {
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: use scan, diff, audit or merge`);
     }
+    if (command === 'audit' && args.length !== 1) throw new UsageError('audit needs exactly one lockfile');
+    if (command === 'audit' && values.previous !== undefined) throw new UsageError('--previous only applies to scan');
     if (command === 'scan' && args.length === 0) throw new UsageError('scan needs at least one <spec>');
     if (command === 'diff' && args.length !== 2) {
       throw new UsageError('diff needs exactly two lockfiles: <base-lockfile> <head-lockfile>');
@@ -122,7 +147,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
     // The project is where npm would run: the head lockfile's folder for diff, here for scan. Its
     // .npmrc and one pacote cache serve both resolving specs and fetching.
     const paths = args.map((file) => resolve(io.cwd, file));
-    const projectDir = command === 'diff' ? dirname(paths[1] as string) : io.cwd;
+    const projectDir = command === 'diff' ? dirname(paths[1] as string) : command === 'audit' ? dirname(paths[0] as string) : io.cwd;
     const cacheDir = await mkdtemp(join(tmpdir(), 'fingerprint-gate-'));
     try {
       const access: RegistryAccess = {
@@ -138,6 +163,15 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         changes = [];
         for (const spec of args) changes.push(await scanChange(spec, io.cwd, access));
         if (values.previous !== undefined) await attachPrevious(changes, values.previous, io.cwd, access);
+      } else if (command === 'audit') {
+        const lockPath = paths[0] as string;
+        const text = readInput(lockPath);
+        const lockedPackages = parseLockfile(lockPath, text);
+        const locked = auditChanges(lockedPackages, args[0] as string);
+        const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+        changes = shard === undefined ? locked : auditChanges(lockedPackages, args[0] as string, shard);
+        headTexts.set(args[0] as string, text);
+        notes.push(`Audit of ${args[0]}: ${locked.length} locked package(s)${shard === undefined ? '' : `; shard ${shard.index}/${shard.count} holds ${changes.length}`}.`);
       } else {
         const [basePath, headPath] = paths as [string, string];
         const base = parseLockfile(basePath, readInput(basePath));
@@ -152,7 +186,10 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       const pool = createAnalysisPool({ size: workers, script: fileURLToPath(import.meta.url) });
       try {
         const analyze = poolAnalyzer(pool, DETECTORS);
-        const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes });
+        const resultCacheDir = values['cache-dir'] !== undefined ? resolve(io.cwd, values['cache-dir']) : undefined;
+        const opened = values['no-cache'] === true ? null : openResultCache({ dir: resultCacheDir, env: io.env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
+        const cache = opened === null ? {} : { cache: opened.cache };
+        const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes });
         const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
         io.stdout(render(report, format));
         return report.verdict === 'fail' ? 1 : 0;

@@ -19,7 +19,8 @@ async function cli(args: string[], cwd: string, home: string): Promise<{ code: n
   try {
     const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: home },
+      // A fresh result cache per run: these tests are about scanning, the cache has its own (cache.test.ts).
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'fg-cli-cache-')) },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
