@@ -23,6 +23,8 @@ export const EVASION_REASONS = [
   'parse-error',
   'analysis-error',
   'partial-parse',
+  // An executable known to carry JavaScript (a runtime's payload) from which none could be read.
+  'no-source',
 ] as const;
 export type EvasionReason = (typeof EVASION_REASONS)[number];
 
@@ -33,6 +35,7 @@ const REASON_PHRASES: Readonly<Record<EvasionReason, string>> = Object.freeze({
   'parse-error': 'does not parse as JavaScript',
   'analysis-error': 'made the analysis fail part way',
   'partial-parse': 'parses only with error recovery, so parts of it were not analysed',
+  'no-source': 'is an executable that carries JavaScript, but none could be recovered to analyse; only its strings were searched',
 });
 
 /** How sure it is that the file runs: from the manifest or a literal import, a computed import, or nothing. */
@@ -46,6 +49,7 @@ const SEVERITY: Readonly<Record<EvasionReason, Readonly<Record<Runs, Severity>>>
   'analysis-error': { runs: 'medium', maybe: 'low', never: 'low' },
   // acorn-loose still read most of the file (Flow or TypeScript annotations in `.js`).
   'partial-parse': { runs: 'low', maybe: 'info', never: 'info' },
+  'no-source': { runs: 'medium', maybe: 'low', never: 'low' },
 });
 
 export interface UnanalysedFile {

@@ -15,6 +15,13 @@
  * Code written in the install scripts themselves (`node -e "..."`) is analysed as one more file,
  * named after where it is written (`package.json#scripts.postinstall`, see `install-commands.ts`),
  * and counted in `files` like the package's own.
+ *
+ * Executables (by magic bytes: ELF, Mach-O, PE, wasm) are never parsed as JavaScript; the
+ * JavaScript they carry is recovered (`binaries/`) and analysed as files named
+ * `<binary>#<module>` (`bin/claude#src/entrypoints/cli.js`), each finding carrying the module's
+ * byte offset inside the binary. Identities carry no file names, so a finding that moved from
+ * `cli.js` into an executable is not new. Where a binary is known to carry code none of which
+ * could be read, its strings are searched and the gap is an `analysis-evasion` finding.
  */
 import type { Detector } from './detector.js';
 import type { PackageFile, PackageFiles } from '../fetch/types.js';
@@ -30,6 +37,8 @@ import { compareFindings, runDetectors } from './run-detectors.js';
 import { sourceLocator, type SourceLocator } from './source-locator.js';
 import { stringSignals } from './string-signals.js';
 import { SOURCE_KIND_LABELS } from './facts/sources.js';
+import { executableInfo, FORMAT_HEAD_BYTES, FORMAT_LABELS } from './binaries/detect-format.js';
+import { readBinary, type BinaryReading, type RecoveryMethod } from './binaries/embedded-code.js';
 
 export interface PackageAnalysis {
   /** `introduced` is false here; the gate marks it against the previous version. */
@@ -82,6 +91,10 @@ export function analyzePackage(
       results.add(step.file, analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget));
     }
   }
+  for (const { file, step } of plan.embedded) {
+    results.add(file.path, analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget));
+  }
+  for (const binary of plan.binaries) results.add(binary.path, binaryResult(binary, stringScanner));
   return results.finish();
 }
 
@@ -127,6 +140,13 @@ export async function analyzePackageWith(
       results.add(step.file, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
     }
   }
+  for (const { file, step } of plan.embedded) {
+    const handedOut = clock();
+    const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - spent });
+    spent += outcome.workerMs ?? clock() - handedOut;
+    results.add(file.path, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
+  }
+  for (const binary of plan.binaries) results.add(binary.path, binaryResult(binary, stringScanner));
   return results.finish();
 }
 
@@ -149,6 +169,23 @@ interface PackagePlan {
   byPath: Map<string, PackageFile[]>;
   total: number;
   problems: FileProblem[];
+  /** JavaScript recovered from executables, analysed after the package's own files. */
+  embedded: EmbeddedFile[];
+  /** Where each recovered module came from, for its findings' evidence. */
+  origins: Map<string, { binary: string; offset: number; method: RecoveryMethod }>;
+  /** Executables none of whose JavaScript could be recovered. */
+  binaries: UnrecoveredBinary[];
+}
+
+interface EmbeddedFile {
+  file: PackageFile;
+  step: ReachStep;
+}
+
+interface UnrecoveredBinary {
+  path: string;
+  reading: BinaryReading;
+  step: ReachStep;
 }
 
 /** The manifest read, entry points found, files selected and put in reachability order. */
@@ -182,8 +219,12 @@ function planPackage(files: PackageFiles): PackagePlan {
   problems.push(...entries.problems);
 
   const inlineFiles: PackageFile[] = entries.inline.map((code) => ({ path: code.name, content: Buffer.from(code.code) }));
+  const executables = new Set<PackageFile>();
+  for (const file of files.files) if (executableInfo(file.path, file.content.subarray(0, FORMAT_HEAD_BYTES)) !== null) executables.add(file);
   const selected = [
-    ...files.files.filter((file) => isJavaScript(file.path) || (!hasExtension(file.path) && entries.declared.has(file.path))),
+    ...files.files.filter(
+      (file) => !executables.has(file) && (isJavaScript(file.path) || (!hasExtension(file.path) && entries.declared.has(file.path))),
+    ),
     ...inlineFiles,
   ];
   // A tarball may hold the same path twice; every copy is analysed and counted.
@@ -194,7 +235,77 @@ function planPackage(files: PackageFiles): PackagePlan {
     else copies.push(file);
   }
   const reach = reachability(entries, [...byPath.keys()], new Set(files.files.map((file) => file.path)));
-  return { reach, byPath, total: selected.length, problems };
+  const embedded: EmbeddedFile[] = [];
+  const origins: PackagePlan['origins'] = new Map();
+  const binaries: UnrecoveredBinary[] = [];
+  for (const file of executables) {
+    const info = executableInfo(file.path, file.content.subarray(0, FORMAT_HEAD_BYTES));
+    if (info === null) continue;
+    const reading = readBinary(file.path, file.content, info.format, { truncated: file.truncated === true });
+    const step = binaryStep(file.path, entries);
+    if (reading.modules.length === 0) {
+      binaries.push({ path: file.path, reading, step });
+      continue;
+    }
+    const entryModule = reading.modules.find((module) => module.entry)?.path ?? null;
+    for (const module of reading.modules) {
+      origins.set(module.path, { binary: file.path, offset: module.offset, method: module.method });
+      // The module the executable starts with runs as the binary does; the rest is what it loads.
+      const moduleStep: ReachStep =
+        module.entry || step.kind === 'install'
+          ? { ...step, file: module.path }
+          : { file: module.path, kind: 'reachable', reach: 'static', from: entryModule ?? file.path };
+      embedded.push({ file: { path: module.path, content: module.content }, step: moduleStep });
+    }
+  }
+  return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries };
+}
+
+/**
+ * When an executable's code runs: under the install script that starts it, or as the package is
+ * used. An executable ships to be run (by the package's `bin`, or by a wrapper in the package that
+ * depends on a per-platform one), so it counts as entry code even when nothing here names it.
+ */
+function binaryStep(path: string, entries: ReturnType<typeof entryPoints>): ReachStep {
+  const script = entries.installScript(path);
+  if (script !== undefined) return { file: path, kind: 'install', reach: 'install', script, from: null };
+  return { file: path, kind: 'entry', reach: 'entry', from: null };
+}
+
+/**
+ * An executable none of whose JavaScript could be recovered. Native code is not analysed (a note
+ * says so); where a runtime's payload shows code is in there, its strings are searched for the
+ * catalogue's names and the gap is an `analysis-evasion` finding, saying why.
+ */
+function binaryResult(binary: UnrecoveredBinary, stringScanner: Detector | undefined): FileResult {
+  const { path, reading, step } = binary;
+  const label = FORMAT_LABELS[reading.format];
+  if (reading.unrecovered === null) {
+    return { parsed: false, imports: null, findings: [], problems: [{ file: path, reason: `${label}: no embedded JavaScript found; native code is not analysed` }] };
+  }
+  const strings = reading.strings ?? { text: '', offsets: [], truncated: false };
+  const phrase = stepPhrase(step);
+  const locator = sourceLocator(strings.text);
+  const findings =
+    stringScanner === undefined
+      ? []
+      : textFindings(path, strings.text, step, phrase, stringScanner, locator, 'the code inside the executable could not be recovered').map(
+          (finding) => withDetails(finding, { stringTable: true, byteOffset: strings.offsets[finding.line - 1] ?? 0 }),
+        );
+  const runtime = reading.runtime === null ? '' : ` (${reading.runtime})`;
+  const evasion = analysisEvasion({ file: path, step, phrase, reasons: [{ reason: 'no-source', detail: reading.unrecovered }], locator });
+  if (evasion !== null) findings.push(withDetails(evasion, { format: reading.format, ...(reading.runtime === null ? {} : { runtime: reading.runtime }) }));
+  const cut = strings.truncated ? ' (string table cut at its size limit)' : '';
+  return {
+    parsed: false,
+    imports: null,
+    findings,
+    problems: [{ file: path, reason: `${label}${runtime}: its JavaScript could not be analysed: ${reading.unrecovered}; only its strings were searched${cut}` }],
+  };
+}
+
+function withDetails(finding: Finding, details: Record<string, string | number | boolean>): Finding {
+  return { ...finding, evidence: { ...finding.evidence, details: { ...finding.evidence.details, ...details } } };
 }
 
 function findStringScanner(detectors: readonly Detector[]): Detector | undefined {
@@ -207,14 +318,23 @@ class PackageResults {
   private readonly problems: FileProblem[];
   private parsed = 0;
 
+  private readonly binaryPaths: ReadonlySet<string>;
+
   constructor(private readonly plan: PackagePlan) {
     this.problems = [...plan.problems];
+    this.binaryPaths = new Set(plan.binaries.map((binary) => binary.path));
   }
 
   add(path: string, result: FileResult): void {
-    this.plan.reach.record(path, result.imports);
+    const origin = this.plan.origins.get(path);
+    if (origin === undefined && !this.binaryPaths.has(path)) this.plan.reach.record(path, result.imports);
     if (result.parsed) this.parsed++;
-    this.findings.push(...result.findings);
+    if (origin === undefined) this.findings.push(...result.findings);
+    else {
+      // Where the module lies in the binary; line and column count within the recovered source.
+      const where = { embeddedIn: origin.binary, byteOffset: origin.offset, recoveredBy: origin.method };
+      for (const finding of result.findings) this.findings.push(withDetails(finding, where));
+    }
     this.problems.push(...result.problems);
   }
 
@@ -239,7 +359,7 @@ function unanalysedFile(
   const { text } = decodeText(file.content);
   const phrase = stepPhrase(step);
   const locator = sourceLocator(text);
-  const findings = stringScanner === undefined ? [] : textFindings(file.path, text, step, phrase, stringScanner, locator, false);
+  const findings = stringScanner === undefined ? [] : textFindings(file.path, text, step, phrase, stringScanner, locator, NOT_PARSED);
   const reasons: { reason: EvasionReason; detail: string; offset?: number }[] = [{ reason: failure.reason, detail: failure.detail }];
   if (file.truncated === true) reasons.push({ reason: 'truncated', detail: `${file.content.byteLength} bytes read`, offset: text.length });
   const evasion = analysisEvasion({ file: file.path, step, phrase, reasons, locator });
@@ -335,7 +455,7 @@ function analyzeFile(
     const locator = sourceLocator(text);
     if (stringScanner !== undefined) {
       const known = new Set(findings.map((finding) => finding.identity));
-      for (const finding of textFindings(file.path, text, step, phrase, stringScanner, locator, walked)) {
+      for (const finding of textFindings(file.path, text, step, phrase, stringScanner, locator, walked ? PARTLY_WALKED : NOT_PARSED)) {
         if (!known.has(finding.identity)) findings.push(finding);
       }
     }
@@ -345,7 +465,10 @@ function analyzeFile(
   return { parsed: outcome.ok, imports, findings, problems };
 }
 
-/** `fingerprint-source` findings from the text of a file that was not (fully) walked. */
+const NOT_PARSED = 'the file could not be parsed';
+const PARTLY_WALKED = 'the file was only partly analysed';
+
+/** `fingerprint-source` findings from the text of a file that was not (fully) walked; `why` ends the message. */
 function textFindings(
   path: string,
   text: string,
@@ -353,9 +476,8 @@ function textFindings(
   phrase: string,
   detector: Detector,
   locator: SourceLocator,
-  walked: boolean,
+  why: string,
 ): Finding[] {
-  const why = walked ? 'the file was only partly analysed' : 'the file could not be parsed';
   return stringSignals(text).map((signal) => {
     const { line, column } = locator.position(signal.offset);
     return {

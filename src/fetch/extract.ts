@@ -14,6 +14,7 @@ import { gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { ExtractError, errorMessage } from '../errors.js';
 import { NoteList, formatBytes, quotePath } from './note-list.js';
+import { detectFormat, FORMAT_HEAD_BYTES } from '../analysis/binaries/detect-format.js';
 import type { PackageFile, PackageFiles } from './types.js';
 
 export interface ExtractLimits {
@@ -23,6 +24,8 @@ export interface ExtractLimits {
   maxFiles: number;
   /** Bytes kept of one file; the rest is dropped and the file marked `truncated`. */
   maxFileBytes: number;
+  /** Bytes kept of an executable (by its magic bytes, `analysis/binaries/detect-format.ts`). */
+  maxExecutableBytes: number;
   /** Decompressed bytes per compressed byte, enforced once the output passes `ratioFloorBytes`. */
   maxRatio: number;
   /** Below this many decompressed bytes the ratio is not checked: small, repetitive files compress well. */
@@ -40,6 +43,10 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
   // of it: 1.98 GiB), which a 7 GiB hosted runner holds once; the analysis pool lets only one such
   // file run at a time.
   maxFileBytes: 64 * MIB,
+  // Single-file executables put their JavaScript at the end (Bun's module graph is the last
+  // section; appended payloads come last by definition), so the head of one says nothing: they are
+  // kept whole, up to the package's own limit. Never parsed whole: only the recovered modules are.
+  maxExecutableBytes: 256 * MIB,
   // Ordinary JavaScript packs at 3-10x; deflate tops out near 1030x on runs of zeros.
   maxRatio: 200,
   ratioFloorBytes: 1 * MIB,
@@ -151,6 +158,8 @@ interface FileCollector {
   chunks: Buffer[];
   kept: number;
   truncated: boolean;
+  /** The limit that applies, decided by the first chunk (an executable's or any file's). */
+  maxBytes: number;
 }
 
 function readTarEntries(tar: Buffer, label: string, limit: ExtractLimits): Promise<Omit<PackageFiles, 'integrity'>> {
@@ -206,10 +215,13 @@ function readTarEntries(tar: Buffer, label: string, limit: ExtractLimits): Promi
       // Every copy is scanned: which one an installer keeps depends on its tar version.
       notes.add(`${quotePath(where.path)} appears more than once in the tarball; every copy is scanned`);
     }
-    const collector: FileCollector = { path: where.path, chunks: [], kept: 0, truncated: false };
+    const collector: FileCollector = { path: where.path, chunks: [], kept: 0, truncated: false, maxBytes: limit.maxFileBytes };
     collectors.push(collector);
     entry.on('data', (chunk: Buffer) => {
-      const room = limit.maxFileBytes - collector.kept;
+      if (collector.kept === 0 && collector.chunks.length === 0 && detectFormat(chunk.subarray(0, FORMAT_HEAD_BYTES)) !== null) {
+        collector.maxBytes = Math.max(limit.maxFileBytes, limit.maxExecutableBytes);
+      }
+      const room = collector.maxBytes - collector.kept;
       if (room <= 0) {
         collector.truncated = true;
         return;
@@ -246,7 +258,7 @@ function readTarEntries(tar: Buffer, label: string, limit: ExtractLimits): Promi
       settled = true;
       const files: PackageFile[] = collectors.map((collector) => {
         if (collector.truncated) {
-          notes.addAlways(`${quotePath(collector.path)} is larger than ${formatBytes(limit.maxFileBytes)}; only its first ${formatBytes(limit.maxFileBytes)} were read`);
+          notes.addAlways(`${quotePath(collector.path)} is larger than ${formatBytes(collector.maxBytes)}; only its first ${formatBytes(collector.maxBytes)} were read`);
         }
         const file: PackageFile = { path: collector.path, content: Buffer.concat(collector.chunks, collector.kept) };
         if (collector.truncated) file.truncated = true;

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzePackage, analyzePackageWith, analyzeFileTask } from '../../../src/analysis/analyze-package.js';
+import { DETECTORS } from '../../../src/analysis/detectors/index.js';
+import { markIntroduced } from '../../../src/analysis/introduced.js';
+import type { PackageFile, PackageFiles } from '../../../src/fetch/types.js';
+import { bunPayload, ELF_HEAD, elfWith } from './bun-payload.js';
+
+const ROOT = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const read = (path: string): Buffer => readFileSync(`${ROOT}${path}`);
+
+function pkg(files: Record<string, Buffer | string>): PackageFiles {
+  const list: PackageFile[] = Object.entries(files).map(([path, content]) => ({ path, content: typeof content === 'string' ? Buffer.from(content) : content }));
+  return { files: list, integrity: null, notes: [] };
+}
+
+const MANIFEST = JSON.stringify({ name: 'fg-chat-client-linux-x64', version: '1.1.0', os: ['linux'], cpu: ['x64'] });
+const JS_VERSION = pkg({ 'package.json': JSON.stringify({ name: 'fg-chat-client', main: 'index.js' }), 'index.js': read('packages/fg-chat-client-1.1.0/index.js') });
+const BINARY_VERSION = pkg({ 'package.json': MANIFEST, 'chat': read('binaries/bun-chat-client.elf') });
+
+describe('analyzePackage: JavaScript inside executables', () => {
+  it('finds the hidden lists inside a Bun executable, at the module and its byte offset in the binary', () => {
+    const result = analyzePackage(BINARY_VERSION, DETECTORS);
+    const finding = result.findings.find((entry) => entry.ruleId === 'encoded-list-match');
+    expect(finding).toMatchObject({ file: 'chat#bun-chat-client.elf', severity: 'high', evidence: { codeKind: 'entry' } });
+    const offset = Number(finding?.evidence.details?.byteOffset);
+    expect(finding?.evidence.details).toMatchObject({ embeddedIn: 'chat', recoveredBy: 'bun-module-graph' });
+    expect(read('binaries/bun-chat-client.elf').subarray(offset, offset + 7).toString()).toBe('// @bun');
+    expect(result.files).toEqual({ total: 1, parsed: 1, problems: [] });
+  });
+
+  it('keeps the identity of the same code in a .js file: the move from cli.js into a binary is not new', () => {
+    const before = analyzePackage(JS_VERSION, DETECTORS).findings;
+    const after = analyzePackage(BINARY_VERSION, DETECTORS).findings;
+    const rule = (findings: typeof before): string[] => findings.filter((entry) => entry.ruleId === 'encoded-list-match').map((entry) => entry.identity);
+    expect(rule(after)).toEqual(rule(before));
+    expect(rule(after)).toHaveLength(1);
+    expect(markIntroduced(after, before).filter((entry) => entry.introduced && entry.ruleId === 'encoded-list-match')).toEqual([]);
+  });
+
+  it('the honest build of the same client stays quiet above info', () => {
+    const result = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read('binaries/bun-honest-client.elf') }), DETECTORS);
+    expect(result.findings.filter((entry) => entry.severity !== 'info')).toEqual([]);
+  });
+
+  it('gives the same through an analyser outside this thread (the pool path)', async () => {
+    const inThread = analyzePackage(BINARY_VERSION, DETECTORS);
+    const handedOut = await analyzePackageWith(BINARY_VERSION, DETECTORS, (task) => Promise.resolve({ ok: true, result: analyzeFileTask(task, DETECTORS) }));
+    expect(handedOut).toEqual(inThread);
+  });
+
+  it('never parses an executable as JavaScript, even when bin names it without an extension', () => {
+    const result = analyzePackage(pkg({ 'package.json': JSON.stringify({ name: 'p', bin: { p: 'bin/p' } }), 'bin/p': elfWith(Buffer.from('GLIBC_2.17\0')) }), DETECTORS);
+    expect(result.findings).toEqual([]);
+    expect(result.files).toEqual({
+      total: 0,
+      parsed: 0,
+      problems: [{ file: 'bin/p', reason: 'ELF executable or shared object: no embedded JavaScript found; native code is not analysed' }],
+    });
+  });
+
+  it('says plainly when the code inside could not be recovered, and searches the strings', () => {
+    const binary = elfWith(Buffer.from('process.env.ANTHROPIC_BASE_URL\0'), bunPayload([{ name: 'cli.js', contents: '', bytecode: 128 }]));
+    const result = analyzePackage(pkg({ 'package.json': MANIFEST, 'bin/tool': binary }), DETECTORS);
+    const evasion = result.findings.find((entry) => entry.ruleId === 'analysis-evasion');
+    expect(evasion).toMatchObject({
+      file: 'bin/tool',
+      severity: 'medium',
+      evidence: { details: { reason: 'no-source', detail: 'the Bun module graph holds bytecode only, no source', runtime: 'Bun', format: 'elf' } },
+    });
+    expect(evasion?.message).toContain('carries JavaScript, but none could be recovered');
+    const read = result.findings.find((entry) => entry.ruleId === 'fingerprint-source');
+    expect(read?.evidence.details).toMatchObject({ method: 'string-scan', stringTable: true, byteOffset: binary.indexOf('process.env') });
+    expect(result.files.problems).toEqual([
+      { file: 'bin/tool', reason: 'ELF executable or shared object (Bun): its JavaScript could not be analysed: the Bun module graph holds bytecode only, no source; only its strings were searched' },
+    ]);
+  });
+
+  it('an install script that runs the executable makes its code install-time code', () => {
+    const manifest = JSON.stringify({ name: 'p', scripts: { postinstall: 'node ./setup.js' } });
+    const binary = elfWith(bunPayload([{ name: 'x.js', contents: 'module.exports = 1;' }]));
+    const result = analyzePackage(pkg({ 'package.json': manifest, 'setup.js': binary, 'README.md': ELF_HEAD }), DETECTORS);
+    expect(result.files.total).toBe(1);
+    expect(result.files.problems).toEqual([{ file: 'README.md', reason: 'ELF executable or shared object: no embedded JavaScript found; native code is not analysed' }]);
+  });
+});
