@@ -5,13 +5,14 @@
 import * as core from '@actions/core';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DETECTORS } from './analysis/detectors/index.js';
 import { MAX_POOL_WORKERS, createAnalysisPool, defaultPoolSize } from './analysis/pool/pool.js';
 import { poolAnalyzer } from './analysis/pool/pool-analyzer.js';
 import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
 import { runPoolWorker } from './analysis/pool/worker-entry.js';
+import { openResultCache } from './cache/open-cache.js';
 import { parsePolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
 import { ConfigError, GateError, LockfileError, errorMessage } from './errors.js';
@@ -130,7 +131,11 @@ async function run(): Promise<void> {
     const pool = createAnalysisPool({ size: readWorkers(), script: fileURLToPath(import.meta.url) });
     try {
       const analyze = poolAnalyzer(pool, DETECTORS);
-      const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze }, { notes, unscannedLockfiles });
+      // Results of earlier runs, kept between runs by an actions/cache step (README); default under RUNNER_TEMP.
+      const cacheInput = core.getInput('cache-dir');
+      const opened = openResultCache({ dir: cacheInput === '' ? undefined : resolve(workspace, cacheInput), env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
+      const cache = opened === null ? {} : { cache: opened.cache };
+      const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes, unscannedLockfiles });
       const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
       await finish(report, { pr, client, commentMode: policy.comment });
     } finally {

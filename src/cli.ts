@@ -61,7 +61,7 @@ Options:
   --mode new|all                      count only findings new against --previous or the base lockfile (default new), or all
   --registry <url>                    registry to fetch from (default: .npmrc, then the public registry)
   --workers <n>                       analysis worker processes (default: one per core)
-  --cache-dir <dir>                   result cache (default: $RUNNER_TEMP/fingerprint-gate-cache on
+  --cache-dir <dir>                   result cache (default: $RUNNER_TEMP/fingerprint-gate-results on
                                       Actions, else $XDG_CACHE_HOME/fingerprint-gate or ~/.cache/fingerprint-gate)
   --no-cache                          neither read nor write the result cache
   -h, --help                          this text

@@ -4,7 +4,7 @@ import { defaultCacheDir } from '../../src/cache/default-cache-dir.js';
 
 describe('defaultCacheDir', () => {
   it('is under RUNNER_TEMP on GitHub Actions', () => {
-    expect(defaultCacheDir({ GITHUB_ACTIONS: 'true', RUNNER_TEMP: '/runner/tmp', HOME: '/home/u' })).toBe(join('/runner/tmp', 'fingerprint-gate-cache'));
+    expect(defaultCacheDir({ GITHUB_ACTIONS: 'true', RUNNER_TEMP: '/runner/tmp', HOME: '/home/u' })).toBe(join('/runner/tmp', 'fingerprint-gate-results'));
   });
 
   it("is the user's cache directory elsewhere: XDG_CACHE_HOME, LOCALAPPDATA, then ~/.cache", () => {

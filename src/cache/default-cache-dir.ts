@@ -17,7 +17,7 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
     return value !== undefined && value !== '' ? value : undefined;
   };
   const runnerTemp = nonEmpty('RUNNER_TEMP');
-  if (env.GITHUB_ACTIONS === 'true' && runnerTemp !== undefined) return join(runnerTemp, `${CACHE_DIR_NAME}-cache`);
+  if (env.GITHUB_ACTIONS === 'true' && runnerTemp !== undefined) return join(runnerTemp, `${CACHE_DIR_NAME}-results`);
   const xdg = nonEmpty('XDG_CACHE_HOME');
   if (xdg !== undefined) return join(xdg, CACHE_DIR_NAME);
   const localAppData = nonEmpty('LOCALAPPDATA');
