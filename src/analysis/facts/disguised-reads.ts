@@ -21,15 +21,40 @@ const REFLECTIVE_READS: ReadonlySet<string> = new Set(['Reflect.get', 'Object.ge
 /** Work for evaluating one name: names are short; a hostile file cannot make this costly. */
 export const NAME_EVALUATION_STEPS = 5_000;
 
+/** Globals whose members the catalogue lists, or that hold them (`globalThis.process`). */
+const GLOBAL_ROOTS: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', 'globalThis', 'window', 'self', 'global']);
+/** Module specifiers whose exports the catalogue lists. */
+const DISGUISE_MODULES: ReadonlySet<string> = new Set(['os', 'node:os', 'dns', 'node:dns', 'process', 'node:process']);
+
+/**
+ * Names a file binds to a catalogued module (`const o = require('os')`, `import * as o from
+ * 'os'`), noted as the walk passes: a computed member on any other local name is no candidate,
+ * so the scope is asked about a few hundred members of a bundle, not its three hundred thousand.
+ */
+export function noteModuleAlias(node: Node, aliases: Set<string>): void {
+  const current = node as AnyNode;
+  if (current.type === 'VariableDeclarator') {
+    const init = current.init as AnyNode | null | undefined;
+    if (current.id.type !== 'Identifier' || init?.type !== 'CallExpression') return;
+    const first = init.arguments[0] as AnyNode | undefined;
+    if (init.arguments.length === 1 && first?.type === 'Literal' && typeof first.value === 'string' && DISGUISE_MODULES.has(first.value)) {
+      aliases.add(current.id.name);
+    }
+  } else if (current.type === 'ImportDeclaration') {
+    if (typeof current.source.value !== 'string' || !DISGUISE_MODULES.has(current.source.value)) return;
+    for (const specifier of current.specifiers) aliases.add(specifier.local.name);
+  }
+}
+
 /** The shape test run during the shared walk: may `node` be a disguised read? */
-export function isDisguiseCandidate(node: Node, ancestors: readonly Node[], scope: Scope): boolean {
+export function isDisguiseCandidate(node: Node, ancestors: readonly Node[], scope: Scope, aliases: ReadonlySet<string>): boolean {
   const current = node as AnyNode;
   if (current.type === 'MemberExpression') {
     if (!current.computed || current.object.type === 'Super') return false;
+    const root = rootName(current.object as AnyNode);
+    if (root === null || (!aliases.has(root) && !GLOBAL_ROOTS.has(root))) return false;
     // A literal name is plain unless spelled with escapes (`os['\x68ostname']`).
     if (current.property.type === 'Literal' ? !isEscaped(current.property) : memberName(current) !== null) return false;
-    const root = rootName(current.object as AnyNode);
-    if (root === null) return false;
     const path = scope.resolve(current.object, ancestors);
     return path !== null && DISGUISE_ROOTS.has(path[0] ?? '');
   }
@@ -38,7 +63,7 @@ export function isDisguiseCandidate(node: Node, ancestors: readonly Node[], scop
     if (name !== null && SEARCHES.has(name)) {
       // `Object.entries(os).find(([k]) => k === 'hostname')`: the pair holds the member itself.
       const listing = current.callee.object as AnyNode;
-      if (listing.type !== 'CallExpression') return false;
+      if (listing.type !== 'CallExpression' || memberName(listing.callee) !== 'entries') return false;
       const lister = scope.resolve(listing.callee, ancestors)?.join('.');
       const target = listing.arguments[0];
       if (lister !== 'Object.entries' || target === undefined || target.type === 'SpreadElement') return false;

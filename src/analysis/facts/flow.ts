@@ -27,7 +27,7 @@ import {
   type SourceKind,
 } from './sources.js';
 import type { NameResolver } from './values/evaluate.js';
-import { disguisedMember, isDisguiseCandidate, NAME_EVALUATION_STEPS } from './disguised-reads.js';
+import { disguisedMember, isDisguiseCandidate, NAME_EVALUATION_STEPS, noteModuleAlias } from './disguised-reads.js';
 import { type CarrierInputs, markCarriers } from './carriers.js';
 import { type IdentifierNode, isPropertyName, References } from './references.js';
 import { walk } from '../walk.js';
@@ -311,10 +311,12 @@ export interface SourceReads {
   readonly references: IdentifierNode[];
   /** Members and reflective calls whose name is a value: reads once the name is evaluated (`disguised-reads.ts`). */
   readonly disguises: Node[];
+  /** Local names bound to a catalogued module (`const o = require('os')`): where disguised reads can start. */
+  readonly moduleAliases: Set<string>;
 }
 
 /** Node types `recordRead` looks at (the handlers `correlatingVisitors` registers). */
-const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpression', 'Literal', 'TemplateElement', 'VariableDeclarator', 'Identifier']);
+const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpression', 'Literal', 'TemplateElement', 'VariableDeclarator', 'Identifier', 'ImportDeclaration']);
 
 /**
  * Notes `node` in `reads` when it reads a fingerprint, and every identifier that references a
@@ -326,8 +328,11 @@ export function recordRead(reads: SourceReads, node: Node, ancestors: readonly N
   if (current.type === 'Identifier') {
     if (!isPropertyName(current, ancestors[ancestors.length - 2])) reads.references.push(current);
   } else if (current.type === 'VariableDeclarator') {
+    noteModuleAlias(current, reads.moduleAliases);
     if (readsByDestructuring(current, ancestors, scope)) reads.destructurings.push(current);
-  } else if (isDisguiseCandidate(node, ancestors, scope)) {
+  } else if (current.type === 'ImportDeclaration') {
+    noteModuleAlias(current, reads.moduleAliases);
+  } else if (isDisguiseCandidate(node, ancestors, scope, reads.moduleAliases)) {
     reads.disguises.push(node);
   } else if (sourceAt(node, ancestors, scope) !== null) {
     reads.origins.push(node);
@@ -363,7 +368,7 @@ function readsByDestructuring(
 
 /** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
 export function findReads(program: Program, scope: Scope): SourceReads {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -1139,7 +1144,7 @@ export interface FlowFacts {
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [] };
+  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
   let built: FlowAnalysis | null | undefined;
   let resolving: FlowAnalysis | undefined;
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
@@ -1174,6 +1179,7 @@ export function correlatingVisitors(flow: FlowFacts, exit: () => void): Visitors
     TemplateElement: observe,
     VariableDeclarator: observe,
     Identifier: observe,
+    ImportDeclaration: observe,
     'Program:exit': exit,
   };
 }
