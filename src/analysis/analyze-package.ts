@@ -39,6 +39,7 @@ import { stringSignals } from './string-signals.js';
 import { SOURCE_KIND_LABELS } from './facts/sources.js';
 import { executableInfo, FORMAT_HEAD_BYTES, FORMAT_LABELS } from './binaries/detect-format.js';
 import { readBinary, type BinaryReading, type RecoveryMethod } from './binaries/embedded-code.js';
+import { INSTALL_TIME_DOWNLOAD_RULE, installScriptDownloads } from './detectors/install-time-download.js';
 
 export interface PackageAnalysis {
   /** `introduced` is false here; the gate marks it against the previous version. */
@@ -85,7 +86,7 @@ export function analyzePackage(
   const stringScanner = findStringScanner(detectors);
   const packageStarted = clock();
   const packageOverBudget = (): boolean => clock() - packageStarted > PACKAGE_TIME_BUDGET_MS;
-  const results = new PackageResults(plan);
+  const results = new PackageResults(plan, detectors);
   for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
     for (const file of plan.byPath.get(step.file) ?? []) {
       results.add(step.file, analyzeFile(file, step, detectors, stringScanner, clock, packageOverBudget));
@@ -131,7 +132,7 @@ export async function analyzePackageWith(
   const plan = planPackage(files);
   const stringScanner = findStringScanner(detectors);
   let spent = 0;
-  const results = new PackageResults(plan);
+  const results = new PackageResults(plan, detectors);
   for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
     for (const file of plan.byPath.get(step.file) ?? []) {
       const handedOut = clock();
@@ -175,6 +176,8 @@ interface PackagePlan {
   origins: Map<string, { binary: string; offset: number; method: RecoveryMethod }>;
   /** Executables none of whose JavaScript could be recovered. */
   binaries: UnrecoveredBinary[];
+  /** Downloads in the install scripts' own command lines (`install-time-download`, package.json). */
+  scriptDownloads: Finding[];
 }
 
 interface EmbeddedFile {
@@ -193,9 +196,11 @@ function planPackage(files: PackageFiles): PackagePlan {
   const problems: FileProblem[] = [];
   const manifestFile = files.files.find((file) => file.path === MANIFEST);
   let manifest: unknown = null;
+  let manifestText = '';
   if (manifestFile !== undefined) {
     try {
-      manifest = JSON.parse(decodeSource(manifestFile.content)) as unknown;
+      manifestText = decodeSource(manifestFile.content);
+      manifest = JSON.parse(manifestText) as unknown;
     } catch (error) {
       problems.push({
         file: MANIFEST,
@@ -258,7 +263,8 @@ function planPackage(files: PackageFiles): PackagePlan {
       embedded.push({ file: { path: module.path, content: module.content }, step: moduleStep });
     }
   }
-  return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries };
+  const scriptDownloads = installScriptDownloads(manifestText, manifest);
+  return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries, scriptDownloads };
 }
 
 /**
@@ -320,8 +326,12 @@ class PackageResults {
 
   private readonly binaryPaths: ReadonlySet<string>;
 
-  constructor(private readonly plan: PackagePlan) {
+  constructor(
+    private readonly plan: PackagePlan,
+    detectors: readonly Detector[],
+  ) {
     this.problems = [...plan.problems];
+    if (detectors.some((detector) => detector.id === INSTALL_TIME_DOWNLOAD_RULE)) this.findings.push(...plan.scriptDownloads);
     this.binaryPaths = new Set(plan.binaries.map((binary) => binary.path));
   }
 

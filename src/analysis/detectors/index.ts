@@ -5,6 +5,7 @@ import { fingerprintExfiltration } from './fingerprint-exfiltration.js';
 import { fingerprintSource } from './fingerprint-source.js';
 import { hashedListMatch } from './hashed-list-match.js';
 import { identityTargeting } from './identity-targeting.js';
+import { installTimeDownload } from './install-time-download.js';
 
 export const DETECTORS: readonly Detector[] = Object.freeze([
   fingerprintSource,
@@ -12,4 +13,5 @@ export const DETECTORS: readonly Detector[] = Object.freeze([
   encodedListMatch,
   hashedListMatch,
   fingerprintExfiltration,
+  installTimeDownload,
 ]);

@@ -9,6 +9,7 @@ export const RULE_IDS = [
   'encoded-list-match', // a source compared with a list hidden behind an encoding
   'hashed-list-match', // a source hashed and compared with literal digests
   'fingerprint-exfiltration', // a source sent to a network sink
+  'install-time-download', // an install script that downloads something and keeps or runs it
   'analysis-evasion', // code that resists analysis (package level)
   'unverifiable-source', // a dependency from git, a URL or a file (package level)
   'integrity-mismatch', // a tarball that does not match the lockfile's integrity (package level)
