@@ -91,7 +91,7 @@ describe('readBinary', () => {
 
   it('plain native code: nothing recovered and nothing claimed', () => {
     const reading = readBinary('x', elfWith(Buffer.from('GLIBC_2.17\0malloc\0')), 'elf');
-    expect(reading).toMatchObject({ runtime: null, modules: [], unrecovered: null });
+    expect(reading).toMatchObject({ runtime: null, modules: [], unrecovered: null, strings: null });
   });
 
   it('a binary cut at the size limit with nothing recovered says the tail was not seen', () => {

@@ -60,7 +60,7 @@ export interface BinaryReading {
   readonly runtime: string | null;
   /** Set when JavaScript is known to be inside but none could be recovered: why, in words. */
   readonly unrecovered: string | null;
-  /** The strings, when no JavaScript was recovered. */
+  /** The strings, when JavaScript is known to be inside and none was recovered. */
   readonly strings: StringTable | null;
 }
 
@@ -107,7 +107,8 @@ export function readBinary(path: string, bytes: Buffer, format: ExecutableFormat
       : options.truncated === true
         ? `only the head of this ${FORMAT_LABELS[format]} was read (size limit): code appended after it was not seen`
         : null;
-  return { format, modules, runtime: marker?.runtime ?? null, unrecovered, strings: stringTable(bytes) };
+  // Plain native code gets a note only: its strings are kept when code is known to be inside.
+  return { format, modules, runtime: marker?.runtime ?? null, unrecovered, strings: unrecovered === null ? null : stringTable(bytes) };
 }
 
 /** Bun stores ASCII-only modules as latin1; anything above 0x7f must become UTF-8 for the parser. */
