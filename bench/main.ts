@@ -4,19 +4,21 @@
  *   survey           every corpus package analysed, medium-or-above findings listed for review
  *   fetch            only fetch and unpack the corpus (fills bench/.cache/)
  *   pool             wall time through the worker pool: one worker against one per core
+ *   cache            whole-tree audit of bench/cache-lockfile/ cold and warm (result cache), and sharded
  *   cases            the real-package suite of bench/real-cases.json (see cases.ts); first
  *                    argument only, with its own flags: --only <name>[,<name>...], --offline
  * Flags: --quick (3 rounds, every 4th package), --rounds N, --offline (cache only).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderCacheMarkdown, runCacheBench } from './cache.js';
 import { casesCommand } from './cases.js';
 import { loadCorpus, readCorpus, type LoadedCorpus } from './corpus.js';
 import { renderPoolMarkdown, runPoolBench } from './pool.js';
 import { renderSpeedMarkdown, runSpeed } from './speed.js';
 import { renderSurveyMarkdown, runSurvey } from './survey.js';
 
-const COMMANDS = ['speed', 'survey', 'fetch', 'pool'] as const;
+const COMMANDS = ['speed', 'survey', 'fetch', 'pool', 'cache'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The brief's floor: fewer rounds make the medians noise. */
@@ -87,6 +89,14 @@ export async function main(argv: readonly string[], benchDir: string): Promise<n
     return casesCommand(argv.slice(1), benchDir, log, (name, json, markdown) => writeResults(benchDir, name, json, markdown));
   }
   const args = parseArgs(argv);
+  if (args.command === 'cache') {
+    const result = await runCacheBench(benchDir, { rounds: args.rounds, log });
+    const markdown = renderCacheMarkdown(result);
+    log('');
+    log(markdown);
+    await writeResults(benchDir, 'cache', result, markdown);
+    return result.sameFindings && result.shards.every((shard) => shard.sameAsOneProcess) ? 0 : 1;
+  }
   const corpus = await load(benchDir, args.offline);
   if (args.command === 'fetch') {
     const MB = 1024 * 1024;
