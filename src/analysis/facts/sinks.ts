@@ -235,6 +235,9 @@ export function findSinkFlows(flow: FlowAnalysis): SinkFlow[] {
  * `Reflect.get(https, 'get')`, or a variable holding `https.get.bind(https)`.
  */
 function hiddenSink(flow: FlowAnalysis, callee: AnyNode): { sink: string; how: string | undefined } | null {
+  // `Object.getOwnPropertyDescriptor(https, 'get').value(url)`: the descriptor's value is the sink.
+  const described = callee.type === 'MemberExpression' && !callee.computed && memberName(callee) === 'value' ? unwrap(callee.object) : null;
+  if (described?.type === 'CallExpression') return hiddenSink(flow, described);
   if ((callee.type === 'MemberExpression' && callee.computed) || callee.type === 'CallExpression') {
     const member = disguisedMember(callee, flow, { steps: NAME_EVALUATION_STEPS });
     const sink = member === null ? null : sinkOf(member.path);
