@@ -287,7 +287,8 @@ function binaryResult(binary: UnrecoveredBinary, stringScanner: Detector | undef
   const { path, reading, step } = binary;
   const label = FORMAT_LABELS[reading.format];
   if (reading.unrecovered === null) {
-    return { parsed: false, imports: null, findings: [], problems: [{ file: path, reason: `${label}: no embedded JavaScript found; native code is not analysed` }] };
+    const reason = reading.note ?? 'no embedded JavaScript found; native code is not analysed';
+    return { parsed: false, imports: null, findings: [], problems: [{ file: path, reason: `${label}: ${reason}` }] };
   }
   const strings = reading.strings ?? { text: '', offsets: [], truncated: false };
   const phrase = stepPhrase(step);

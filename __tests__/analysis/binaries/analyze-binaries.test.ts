@@ -39,6 +39,14 @@ describe('analyzePackage: JavaScript inside executables', () => {
     expect(markIntroduced(after, before).filter((entry) => entry.introduced && entry.ruleId === 'encoded-list-match')).toEqual([]);
   });
 
+  it('finds the same, with the same identity, in a Node single-executable application', () => {
+    const sea = analyzePackage(pkg({ 'package.json': MANIFEST, 'chat': read('binaries/node-sea-chat-client.elf') }), DETECTORS).findings;
+    const js = analyzePackage(JS_VERSION, DETECTORS).findings;
+    const finding = sea.find((entry) => entry.ruleId === 'encoded-list-match');
+    expect(finding).toMatchObject({ file: 'chat#app.js', severity: 'high', evidence: { details: { embeddedIn: 'chat', recoveredBy: 'node-sea-blob' } } });
+    expect(finding?.identity).toBe(js.find((entry) => entry.ruleId === 'encoded-list-match')?.identity);
+  });
+
   it('the honest build of the same client stays quiet above info', () => {
     const result = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read('binaries/bun-honest-client.elf') }), DETECTORS);
     expect(result.findings.filter((entry) => entry.severity !== 'info')).toEqual([]);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readBunGraph } from '../../../src/analysis/binaries/bun-graph.js';
+import { readSeaBlob, SEA_MAGIC } from '../../../src/analysis/binaries/node-sea.js';
 import { printableRuns, readBinary, stringTable } from '../../../src/analysis/binaries/embedded-code.js';
 import { BUN_TRAILER, bunPayload, ELF_HEAD, elfWith } from './bun-payload.js';
 
@@ -54,6 +55,42 @@ describe('readBunGraph', () => {
   });
 });
 
+/** A node 20 SEA blob: magic, flags, code path, main code (see node-sea.ts). */
+function seaBlob(code: string, flags = 1, codePath: string | null = 'app.js'): Buffer {
+  const length = (n: number): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    return b;
+  };
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(flags);
+  const path = codePath === null ? [] : [length(Buffer.byteLength(codePath)), Buffer.from(codePath)];
+  return Buffer.concat([SEA_MAGIC, head, ...path, length(Buffer.byteLength(code)), Buffer.from(code)]);
+}
+
+describe('readSeaBlob', () => {
+  it('reads the blob node --experimental-sea-config wrote (committed fixture)', () => {
+    const bytes = fixture('node-sea-chat-client.elf');
+    const blob = readSeaBlob(bytes);
+    expect(blob).toMatchObject({ codePath: 'app.js' });
+    expect(blob?.code?.toString()).toContain('process.env.FG_CHAT_BASE_URL');
+    expect(bytes.subarray(blob?.codeOffset ?? 0).toString().startsWith("'use strict';")).toBe(true);
+  });
+
+  it('reads the first blob layout, without a code path', () => {
+    expect(readSeaBlob(elfWith(seaBlob('main();', 0, null)))?.code?.toString()).toBe('main();');
+  });
+
+  it('skips the magic where machine code holds it by chance', () => {
+    const bytes = elfWith(seaBlob('run();'), SEA_MAGIC, Buffer.from([0xff, 0xff, 0xff, 0xff, 9, 9, 9, 9]));
+    expect(readSeaBlob(bytes)?.code?.toString()).toBe('run();');
+  });
+
+  it('knows a startup snapshot is no script', () => {
+    expect(readSeaBlob(elfWith(seaBlob('\u0001snapshot', 2)))).toMatchObject({ code: null });
+  });
+});
+
 describe('readBinary', () => {
   it('names Bun modules after the binary and the module, with their offsets', () => {
     const reading = readBinary('bin/tool', fixture('bun-chat-client.elf'), 'elf');
@@ -87,6 +124,18 @@ describe('readBinary', () => {
   it('knows a Node SEA whose script is not text, and says why nothing was recovered', () => {
     const bytes = elfWith(Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1\0'), Buffer.alloc(64, 0x9c));
     expect(readBinary('x', bytes, 'elf')).toMatchObject({ runtime: 'Node SEA', modules: [], unrecovered: expect.stringContaining('no script text') });
+  });
+
+  it('a Node SEA: the script from the blob, never the library of node around it', () => {
+    const library = `function internal() { const os = require('os'); return os.hostname(); }\n`.repeat(20);
+    const reading = readBinary('bin/app', elfWith(Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1\0'), Buffer.from(library), Buffer.from([0]), seaBlob('main();')), 'elf');
+    expect(reading.modules.map((module) => [module.path, module.method, module.content.toString()])).toEqual([['bin/app#app.js', 'node-sea-blob', 'main();']]);
+  });
+
+  it('a plain node binary: its library is not the code of the package', () => {
+    const library = `function internal() { return 1; }\n`.repeat(40);
+    const reading = readBinary('bin/node', elfWith(Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:0\0'), Buffer.from(library)), 'elf');
+    expect(reading).toMatchObject({ runtime: 'Node', modules: [], unrecovered: null, note: expect.stringContaining('the node runtime itself') });
   });
 
   it('plain native code: nothing recovered and nothing claimed', () => {

@@ -2,9 +2,11 @@
  * The JavaScript inside an executable: what the package analysis runs the detectors on instead of
  * the machine code around it. Two ways in, most exact first:
  * - the format's own structures where they are known (Bun's standalone module graph,
- *   `bun-graph.ts`): each module by its name, at its byte offset;
- * - otherwise long runs of printable text that parse as JavaScript (Node SEA and `pkg` keep their
- *   entry script as plain text; so does anything that merely appends a script).
+ *   `bun-graph.ts`; a Node single-executable blob, `node-sea.ts`): each module by its name, at
+ *   its byte offset. The runtime around them carries its own library as text (node's `lib/`),
+ *   which is not the package's code, so a known format is never searched as text as well;
+ * - otherwise long runs of printable text that parse as JavaScript (`pkg` keeps sources as plain
+ *   text unless compiled; so does anything that merely appends a script).
  *
  * When no JavaScript comes out, the binary's string table (its printable runs) is kept so the
  * catalogue's names can still be searched, and a runtime's marker (a Bun graph holding only
@@ -16,6 +18,7 @@
  */
 import { parse } from '../parse.js';
 import { readBunGraph } from './bun-graph.js';
+import { readSeaBlob } from './node-sea.js';
 import { FORMAT_LABELS, type ExecutableFormat } from './detect-format.js';
 
 /** A run of text shorter than this is a string constant, not a script worth parsing. */
@@ -30,7 +33,7 @@ export const MAX_STRING_TABLE_BYTES = 32 * 1024 * 1024;
 /** Something a script has and prose rarely has; a cheap filter before a parse. */
 const SCRIPT_HINT = /\bfunction\b|=>|\brequire\(|\bimport\b|\bconst\b|\bvar\b|\blet\b/;
 
-export const RECOVERY_METHODS = ['bun-module-graph', 'printable-text'] as const;
+export const RECOVERY_METHODS = ['bun-module-graph', 'node-sea-blob', 'printable-text'] as const;
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
 
 export interface EmbeddedModule {
@@ -62,7 +65,15 @@ export interface BinaryReading {
   readonly unrecovered: string | null;
   /** The strings, when JavaScript is known to be inside and none was recovered. */
   readonly strings: StringTable | null;
+  /** What the binary is, when nothing was recovered and that is expected (the node runtime itself). */
+  readonly note?: string;
 }
+
+/**
+ * The SEA fuse unset: a plain node binary. Its text runs are node's own library (`lib/*.js`),
+ * hundreds of modules that are not the package's code, so it is not searched for scripts.
+ */
+const PLAIN_NODE = Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:0');
 
 /** Runtimes that carry JavaScript, known by a string only their packed executables hold. */
 const RUNTIME_MARKERS: readonly { runtime: string; marker: Buffer; why: string }[] = [
@@ -97,6 +108,18 @@ export function readBinary(path: string, bytes: Buffer, format: ExecutableFormat
       unrecovered: bytecode ? 'the Bun module graph holds bytecode only, no source' : 'the Bun module graph holds no JavaScript module',
       strings: stringTable(bytes),
     };
+  }
+  const sea = readSeaBlob(bytes);
+  if (sea !== null) {
+    if (sea.code !== null) {
+      const module: EmbeddedModule = { path: `${path}#${sea.codePath ?? 'main'}`, content: sea.code, offset: sea.codeOffset, method: 'node-sea-blob', entry: true };
+      return { format, modules: [module], runtime: 'Node SEA', unrecovered: null, strings: null };
+    }
+    const unrecovered = 'the Node single-executable blob holds a V8 startup snapshot, no script';
+    return { format, modules: [], runtime: 'Node SEA', unrecovered, strings: stringTable(bytes) };
+  }
+  if (bytes.includes(PLAIN_NODE)) {
+    return { format, modules: [], runtime: 'Node', unrecovered: null, strings: null, note: "the node runtime itself (no single-executable blob): its library is node's own, not analysed" };
   }
   const modules = scriptsInText(path, bytes);
   const marker = RUNTIME_MARKERS.find((candidate) => bytes.includes(candidate.marker));
