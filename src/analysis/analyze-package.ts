@@ -37,7 +37,7 @@ import { compareFindings, runDetectors } from './run-detectors.js';
 import { sourceLocator, type SourceLocator } from './source-locator.js';
 import { stringSignals } from './string-signals.js';
 import { SOURCE_KIND_LABELS } from './facts/sources.js';
-import { executableInfo, FORMAT_HEAD_BYTES, FORMAT_LABELS } from './binaries/detect-format.js';
+import { executableInfo, FORMAT_HEAD_BYTES, FORMAT_LABELS, type ExecutableInfo } from './binaries/detect-format.js';
 import { readBinary, type BinaryReading, type RecoveryMethod } from './binaries/embedded-code.js';
 import { INSTALL_TIME_DOWNLOAD_RULE, installScriptDownloads } from './detectors/install-time-download.js';
 
@@ -224,8 +224,11 @@ function planPackage(files: PackageFiles): PackagePlan {
   problems.push(...entries.problems);
 
   const inlineFiles: PackageFile[] = entries.inline.map((code) => ({ path: code.name, content: Buffer.from(code.code) }));
-  const executables = new Set<PackageFile>();
-  for (const file of files.files) if (executableInfo(file.path, file.content.subarray(0, FORMAT_HEAD_BYTES)) !== null) executables.add(file);
+  const executables = new Map<PackageFile, ExecutableInfo>();
+  for (const file of files.files) {
+    const info = executableInfo(file.path, file.content.subarray(0, FORMAT_HEAD_BYTES));
+    if (info !== null) executables.set(file, info);
+  }
   const selected = [
     ...files.files.filter(
       (file) => !executables.has(file) && (isJavaScript(file.path) || (!hasExtension(file.path) && entries.declared.has(file.path))),
@@ -243,9 +246,7 @@ function planPackage(files: PackageFiles): PackagePlan {
   const embedded: EmbeddedFile[] = [];
   const origins: PackagePlan['origins'] = new Map();
   const binaries: UnrecoveredBinary[] = [];
-  for (const file of executables) {
-    const info = executableInfo(file.path, file.content.subarray(0, FORMAT_HEAD_BYTES));
-    if (info === null) continue;
+  for (const [file, info] of executables) {
     const reading = readBinary(file.path, file.content, info.format, { truncated: file.truncated === true });
     const step = binaryStep(file.path, entries);
     if (reading.modules.length === 0) {
