@@ -445,7 +445,7 @@ function analyzeFile(
     const collector = importCollector();
     try {
       const run = runDetectors(
-        { file: file.path, source: text, program: outcome.program, codeKind: step.kind, codeKindPhrase: phrase },
+        { file: file.path, source: text, program: outcome.program, codeKind: step.kind, codeKindPhrase: phrase, reachedFrom: step.from },
         [...detectors, collector.detector],
       );
       findings.push(...run.findings);

@@ -46,6 +46,11 @@ export interface DetectorContext {
    * reached from an entry point". Use it in messages so every rule says it the same way.
    */
   readonly codeKindPhrase: string;
+  /**
+   * The file whose import made this one reachable, or null when the manifest names this file
+   * itself (an install script's own file, an entry point) or nothing is known.
+   */
+  readonly reachedFrom: string | null;
   /** Lazily computed, memoised facts shared by every detector on this file (aliases, scope). */
   readonly facts: FileFacts;
   /** Turns an offset into a 1-based line and 0-based column, computed only when needed. */

@@ -22,6 +22,8 @@ export interface ParsedFile {
   codeKind: CodeKind;
   /** How messages name the kind ("install-time code (postinstall)"); derived from `codeKind` when absent. */
   codeKindPhrase?: string;
+  /** The file whose import made this one reachable (see `DetectorContext.reachedFrom`). */
+  reachedFrom?: string | null;
   /** How many strings deep this code was decoded from (0: the file itself; see `code-in-strings.ts`). */
   codeDepth?: number;
 }
@@ -69,6 +71,7 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
       program: parsed.program,
       codeKind: parsed.codeKind,
       codeKindPhrase: parsed.codeKindPhrase ?? codeKindPhrase(parsed.codeKind),
+      reachedFrom: parsed.reachedFrom ?? null,
       facts,
       position: locator.position,
       snippet: locator.snippet,

@@ -216,6 +216,7 @@ function reportsFor(detector: Detector, code: string): DetectorReport[] {
     program: outcome.program,
     codeKind: 'install',
     codeKindPhrase: 'install-time code',
+    reachedFrom: null,
     facts: fileFacts(),
     position: () => ({ line: 1, column: 0 }),
     snippet: () => '',

@@ -123,3 +123,34 @@ describe('install scripts in package.json', () => {
     expect(result.findings.filter((finding) => finding.ruleId === 'install-time-download')).toEqual([]);
   });
 });
+
+describe('install-time-download: listed, one step lower', () => {
+  const DOWNLOAD = `${FS} ${HTTPS}\nhttps.get('https://dl.example/tool-1.2.3.tgz', (res) => res.pipe(fs.createWriteStream('tool.tgz')));`;
+  const pkg = (files: Record<string, string>) => ({
+    files: Object.entries(files).map(([path, text]) => ({ path, content: Buffer.from(text) })),
+    integrity: null,
+    notes: [],
+  });
+  const downloads = (files: Record<string, string>) =>
+    analyzePackage(pkg(files), DETECTORS).findings.filter((finding) => finding.ruleId === 'install-time-download');
+
+  it('high in the file the install script runs', () => {
+    const found = downloads({ 'package.json': JSON.stringify({ name: 'p', scripts: { postinstall: 'node install.js' } }), 'install.js': DOWNLOAD });
+    expect(found.map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('medium when the file checks a digest (a pinned binary)', () => {
+    const verified = `${DOWNLOAD}\nconst sum = require('crypto').createHash('sha256').update(fs.readFileSync('tool.tgz')).digest('hex');\nif (sum !== 'ab'.repeat(32)) throw new Error('checksum');`;
+    const found = downloads({ 'package.json': JSON.stringify({ name: 'p', scripts: { postinstall: 'node install.js' } }), 'install.js': verified });
+    expect(found.map((f) => [f.severity, f.message.includes('checks a digest')])).toEqual([['medium', true]]);
+  });
+
+  it('medium in a file the install script only imports', () => {
+    const found = downloads({
+      'package.json': JSON.stringify({ name: 'p', scripts: { postinstall: 'node install.js' } }),
+      'install.js': "require('./lib/fetcher.js');",
+      'lib/fetcher.js': DOWNLOAD,
+    });
+    expect(found.map((f) => [f.severity, f.file, f.message.includes('only imported at install time (from install.js)')])).toEqual([['medium', 'lib/fetcher.js', true]]);
+  });
+});

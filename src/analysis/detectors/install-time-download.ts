@@ -65,10 +65,13 @@ export const installTimeDownload: Detector = Object.freeze({
     /** Writes and runs with the functions they sit in: a request is joined only to those inside its own function. */
     const sinks: { kind: 'writes-files' | 'runs'; what: string; within: ReadonlySet<Node> }[] = [];
 
+    /** A digest is computed in the file: the download is (very likely) checked against a pinned hash. */
+    let verified = false;
     const onCall = (node: Node, ancestors: readonly Node[]): void => {
       const call = node as CallNode;
       const path = ctx.facts.scope.resolve(call.callee, ancestors)?.join('.') ?? null;
       const member = call.callee.type === 'MemberExpression' && call.callee.property.type === 'Identifier' ? call.callee.property.name : null;
+      if (member === 'digest' || path === 'crypto.createHash') verified = true;
       if (path !== null && REQUESTS.has(path)) requests.push({ node: call, via: path, scope: innermostFunction(ancestors) });
       if ((path?.startsWith('fs.') === true && FILE_WRITES.has(path.slice(path.lastIndexOf('.') + 1))) || member === 'pipe') {
         sinks.push({ kind: 'writes-files', what: path ?? 'pipe', within: enclosingScopes(ancestors) });
@@ -119,9 +122,17 @@ export const installTimeDownload: Detector = Object.freeze({
           if (seen.has(key)) continue;
           seen.add(key);
           const what = target.url ?? `a URL built by \`${target.code}\``;
+          // Listed either way, one step lower: a download checked against a digest (a pinned
+          // binary, as CLIs that ship platform binaries do), or code the install script only
+          // reaches by importing its package (a CLI's own downloader, which may never run then).
+          const reasons = [
+            ...(verified ? ['the file checks a digest, likely of the download'] : []),
+            ...(ctx.reachedFrom !== null ? [`this file is only imported at install time (from ${ctx.reachedFrom})`] : []),
+          ];
           ctx.report({
             start: node.start,
-            message: `Downloads ${what} with ${via} in ${ctx.codeKindPhrase}, and the file ${effect}.`,
+            ...(reasons.length > 0 ? { severity: 'medium' as const } : {}),
+            message: `Downloads ${what} with ${via} in ${ctx.codeKindPhrase}, and the file ${effect}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}.`,
             evidence: { details: { via, effect: sink.kind, ...(target.url === null ? { urlCode: target.code } : { url: target.url }) } },
             identity: `js|${hostOf(target.url)}|${sink.kind}`,
           });
