@@ -11,7 +11,6 @@ import type { AnyNode, Node, Program } from 'acorn';
 import type { Finding } from '../report/report.js';
 import { SEVERITIES, type Severity } from '../report/severity.js';
 import type { FlowFacts } from './facts/flow.js';
-import { memberName } from './facts/member-name.js';
 import type { Scope } from './facts/scope.js';
 import { evaluateDecoded } from './facts/values/evaluate.js';
 import { parse } from './parse.js';
@@ -29,6 +28,7 @@ export const EVIDENCE_CODE_CHARS = 2_000;
 
 const VM_RUNNERS: ReadonlySet<string> = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script']);
 const TIMERS: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+const RUNNER_NAMES: ReadonlySet<string> = new Set(['eval', 'Function', ...TIMERS, ...VM_RUNNERS]);
 
 /** A call that runs a string as code: the call, what runs it, and the node holding the code. */
 export interface CodeCall {
@@ -42,8 +42,10 @@ export function codeCallAt(node: Node, ancestors: readonly Node[], scope: Scope)
   const current = node as AnyNode;
   if (current.type !== 'CallExpression' && current.type !== 'NewExpression') return null;
   const callee = current.callee as AnyNode;
-  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberName(callee) : null;
-  if (name === null) return null;
+  // Asked about every call of a file: plain names only, no evaluation of computed ones.
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : null;
+  if (name === null || !RUNNER_NAMES.has(name)) return null;
   const args = current.arguments as AnyNode[];
   let code: AnyNode | undefined;
   if (name === 'eval' || TIMERS.has(name)) code = args[0];

@@ -58,8 +58,9 @@ export function isDisguiseCandidate(node: Node, ancestors: readonly Node[], scop
     const path = scope.resolve(current.object, ancestors);
     return path !== null && DISGUISE_ROOTS.has(path[0] ?? '');
   }
-  if (current.type === 'CallExpression' && current.callee.type === 'MemberExpression') {
-    const name = memberName(current.callee);
+  if (current.type === 'CallExpression' && current.callee.type === 'MemberExpression' && !current.callee.computed) {
+    // Asked about every call of a file: the plain property name, no evaluation.
+    const name = current.callee.property.type === 'Identifier' ? current.callee.property.name : null;
     if (name !== null && SEARCHES.has(name)) {
       // `Object.entries(os).find(([k]) => k === 'hostname')`: the pair holds the member itself.
       const listing = current.callee.object as AnyNode;
