@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageReport, Report } from '../../src/report/report.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { packageLock } from './workspace.js';
+import { packageLockOf } from './workspace.js';
 
 const CLI = resolve('dist/cli.js');
 const FIXTURES = resolve('__tests__/fixtures/packages');
@@ -56,14 +56,7 @@ describe('the result cache and the sharded audit, end to end', () => {
     dir = mkdtempSync(join(tmpdir(), 'fg-cache-e2e-'));
     mkdirSync(join(dir, 'home'));
     for (const side of ['base', 'head']) mkdirSync(join(dir, side));
-    const lock = (...specs: string[]) =>
-      packageLock(
-        specs.map((spec) => {
-          const [name, version] = spec.split('@') as [string, string];
-          return { name, version, integrity: integrity.get(spec) ?? '' };
-        }),
-        registry.url,
-      );
+    const lock = (...specs: string[]) => packageLockOf(specs, integrity, registry.url);
     writeFileSync(join(dir, 'base', 'package-lock.json'), lock('fg-chat-client@1.0.0'));
     writeFileSync(join(dir, 'head', 'package-lock.json'), lock('fg-chat-client@1.1.0', 'fg-plain@1.0.0', 'fg-old@1.0.0'));
     writeFileSync(join(dir, 'head', '.npmrc'), `registry=${registry.url}\n`);

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { packageLock } from './workspace.js';
+import { packageLockOf } from './workspace.js';
 
 const CLI = resolve('dist/cli.js');
 const FIXTURES = resolve('__tests__/fixtures/packages');
@@ -56,14 +56,7 @@ describe('the CLI, end to end', () => {
     await registry?.close();
   });
 
-  const lock = (...specs: string[]) =>
-    packageLock(
-      specs.map((spec) => {
-        const [name, version] = spec.split('@') as [string, string];
-        return { name, version, integrity: integrity.get(spec) ?? '' };
-      }),
-      registry.url,
-    );
+  const lock = (...specs: string[]) => packageLockOf(specs, integrity, registry.url);
 
   it('diff reports exactly the added and updated packages as JSON', async () => {
     mkdirs(dir, ['base', 'head']);

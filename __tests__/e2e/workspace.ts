@@ -14,6 +14,17 @@ export interface LockEntry {
   dev?: boolean;
 }
 
+/** `packageLock` of `name@version` specs, each with the integrity its publish gave (empty when unknown). */
+export function packageLockOf(specs: readonly string[], integrity: ReadonlyMap<string, string>, registryUrl: string): string {
+  return packageLock(
+    specs.map((spec) => {
+      const [name, version] = spec.split('@') as [string, string];
+      return { name, version, integrity: integrity.get(spec) ?? '' };
+    }),
+    registryUrl,
+  );
+}
+
 /** A package-lock.json v3 as npm writes it, for the given top-level packages. */
 export function packageLock(entries: readonly LockEntry[], registryUrl: string): string {
   const packages: Record<string, unknown> = {

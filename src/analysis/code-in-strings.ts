@@ -9,7 +9,7 @@
  */
 import type { AnyNode, Node, Program } from 'acorn';
 import type { Finding } from '../report/report.js';
-import { SEVERITIES, type Severity } from '../report/severity.js';
+import { raisedSeverity } from '../report/severity.js';
 import type { FlowFacts } from './facts/flow.js';
 import type { Scope } from './facts/scope.js';
 import { evaluateDecoded } from './facts/values/evaluate.js';
@@ -50,7 +50,7 @@ export function codeCallAt(node: Node, ancestors: readonly Node[], scope: Scope)
   let code: AnyNode | undefined;
   if (name === 'eval' || TIMERS.has(name)) code = args[0];
   else if (name === 'Function') code = args[args.length - 1];
-  else if (VM_RUNNERS.has(name)) code = name === 'compileFunction' ? args[0] : args[0];
+  else if (VM_RUNNERS.has(name)) code = args[0];
   else return null;
   // A function handed to a timer is code already in the file.
   if (code === undefined || code.type === 'SpreadElement' || code.type === 'ArrowFunctionExpression' || code.type === 'FunctionExpression') return null;
@@ -104,7 +104,7 @@ export function analyseCodeInStrings(
         file,
         line: at.line,
         column: at.column,
-        severity: encoded && inner.severity !== 'info' ? raise(inner.severity) : encoded ? 'low' : inner.severity,
+        severity: encoded ? raisedSeverity(inner.severity) : inner.severity,
         message: `${inner.message.replace(/\.$/, '')}, in code ${encoded ? `decoded from ${decoded.encoding}` : 'held in a string'} and run by ${how}.`,
         evidence: {
           ...inner.evidence,
@@ -120,11 +120,6 @@ export function analyseCodeInStrings(
     }
   }
   return findings;
-}
-
-function raise(severity: Severity): Severity {
-  const index = SEVERITIES.indexOf(severity);
-  return SEVERITIES[Math.min(index + 1, SEVERITIES.length - 1)] ?? severity;
 }
 
 function undecodedNote(file: string, at: { line: number; column: number }, how: string): Finding {

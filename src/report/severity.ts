@@ -5,6 +5,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const FAIL_ON_LEVELS = ['none', ...SEVERITIES] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
+/** One step more severe (critical stays critical): for a finding whose form is itself a signal. */
+export function raisedSeverity(severity: Severity): Severity {
+  return SEVERITIES[Math.min(severityRank(severity) + 1, SEVERITIES.length - 1)] ?? severity;
+}
+
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }

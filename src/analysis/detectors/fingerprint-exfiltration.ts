@@ -9,7 +9,7 @@
  * reaching a sink are the destination, not a payload, and are not reported.
  */
 import type { Detector, DetectorContext, Visitors } from '../detector.js';
-import type { Severity } from '../../report/severity.js';
+import { raisedSeverity, type Severity } from '../../report/severity.js';
 import { correlatingVisitors } from '../facts/flow.js';
 import { PAGE_ORIGIN_READS, SOURCE_KIND_LABELS, type SourceKind } from '../facts/sources.js';
 
@@ -51,7 +51,7 @@ export const fingerprintExfiltration: Detector = Object.freeze({
             ...(flow.disguise === undefined ? [] : [`the call is disguised (${flow.disguise})`]),
           ];
           const disguised = disguise.length === 0 ? '' : `; ${disguise.join(' and ')}, which honest code has no reason to do`;
-          const severity: Severity = routine ? 'low' : disguise.length === 0 ? 'medium' : 'high';
+          const severity: Severity = routine ? 'low' : disguise.length === 0 ? 'medium' : raisedSeverity('medium');
           const hashed = flow.taint.hashed === undefined ? '' : ` (hashed with ${flow.taint.hashed})`;
           ctx.report({
             start: flow.start,

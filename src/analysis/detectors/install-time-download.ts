@@ -22,6 +22,7 @@ import { INSTALL_SCRIPTS, type InstallScript } from '../install-commands.js';
 import { readCommandLine, type Word } from '../shell-command-line.js';
 import { sourceLocator } from '../source-locator.js';
 import { evaluateStatic, type StaticValue } from '../facts/values/evaluate.js';
+import { isFunctionNode } from '../facts/flow.js';
 
 export const INSTALL_TIME_DOWNLOAD_RULE = 'install-time-download' as const;
 const SEVERITY = 'high' as const;
@@ -142,20 +143,18 @@ export const installTimeDownload: Detector = Object.freeze({
   },
 });
 
-const FUNCTION_TYPES: ReadonlySet<string> = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
-
 /** The function a call sits in (the program for top-level code). */
 function innermostFunction(ancestors: readonly Node[]): Node {
   for (let i = ancestors.length - 2; i >= 0; i--) {
     const node = ancestors[i];
-    if (node !== undefined && FUNCTION_TYPES.has(node.type)) return node;
+    if (isFunctionNode(node)) return node;
   }
   return ancestors[0] ?? ({ type: 'Program', start: 0, end: 0 } as Node);
 }
 
 /** Every function a call sits in, and the program. */
 function enclosingScopes(ancestors: readonly Node[]): ReadonlySet<Node> {
-  return new Set(ancestors.slice(0, -1).filter((node, i) => i === 0 || FUNCTION_TYPES.has(node.type)));
+  return new Set(ancestors.slice(0, -1).filter((node, i) => i === 0 || isFunctionNode(node)));
 }
 
 /** The URL a request goes to when it is known statically; otherwise the code that builds it. */

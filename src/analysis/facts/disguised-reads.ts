@@ -11,7 +11,7 @@
  */
 import type { AnyNode, Node } from 'acorn';
 import { memberName } from './member-name.js';
-import type { RefPath, Scope } from './scope.js';
+import { GLOBAL_OBJECT_NAMES, type RefPath, type Scope } from './scope.js';
 import { type EvaluationBudget, evaluateDecoded, type NameResolver } from './values/evaluate.js';
 
 /** Roots whose members the catalogue lists: a computed member on one of these may be a read. */
@@ -22,7 +22,7 @@ const REFLECTIVE_READS: ReadonlySet<string> = new Set(['Reflect.get', 'Object.ge
 export const NAME_EVALUATION_STEPS = 5_000;
 
 /** Globals whose members the catalogue lists, or that hold them (`globalThis.process`). */
-const GLOBAL_ROOTS: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', 'globalThis', 'window', 'self', 'global']);
+const GLOBAL_ROOTS: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', ...GLOBAL_OBJECT_NAMES]);
 /** Module specifiers whose exports the catalogue lists. */
 const DISGUISE_MODULES: ReadonlySet<string> = new Set(['os', 'node:os', 'dns', 'node:dns', 'process', 'node:process']);
 

@@ -14,7 +14,7 @@
  */
 import type { AnyNode, Node, Program } from 'acorn';
 import { memberName, propertyKey, somePatternKey } from './member-name.js';
-import type { Binding, FoundBinding, RefPath, Scope } from './scope.js';
+import { type Binding, type FoundBinding, GLOBAL_OBJECT_NAMES, type RefPath, type Scope } from './scope.js';
 import {
   envSourceKind,
   INTL_CONSTRUCTORS,
@@ -76,10 +76,10 @@ export const TEXT_CONSTRUCTORS: ReadonlySet<string> = new Set(['URL', 'String', 
  * Objects every module shares: a property stored on one (`module.exports.h = os.hostname()`) is
  * read back elsewhere as the same value.
  */
-const SHARED_OBJECT_ROOTS: readonly string[] = ['globalThis', 'window', 'global', 'self', 'module', 'exports'];
+const SHARED_OBJECT_ROOTS: readonly string[] = [...GLOBAL_OBJECT_NAMES, 'module', 'exports'];
 
 /** Globals that are objects of their own, never a value a package stores (`globalThis.process`). */
-const GLOBAL_NAMES: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', 'document', 'console', 'require', 'module', 'exports', 'Buffer', 'globalThis', 'window', 'self', 'global']);
+const GLOBAL_NAMES: ReadonlySet<string> = new Set(['process', 'Intl', 'navigator', 'location', 'document', 'console', 'require', 'module', 'exports', 'Buffer', ...GLOBAL_OBJECT_NAMES]);
 
 /** The key a shared property is stored under (`module.exports.h`), or null for any other path. */
 export function sharedKey(path: RefPath | null): string | null {
@@ -90,7 +90,7 @@ export function sharedKey(path: RefPath | null): string | null {
   if (root === 'module') return path[1] === 'exports' && path.length >= 3 ? path.join('.') : null;
   if (root === 'exports') return `module.exports.${path.slice(1).join('.')}`;
   // `globalThis.h`, `window.h`: the same global variable `h`.
-  if (root === 'globalThis' || root === 'window' || root === 'global' || root === 'self') return path.length === 2 ? `global:${path[1]}` : null;
+  if (GLOBAL_OBJECT_NAMES.has(root ?? '')) return path.length === 2 ? `global:${path[1]}` : null;
   return null;
 }
 
@@ -940,7 +940,7 @@ export class FlowAnalysis {
    */
   nodesUnder(key: string): Node[] {
     const global = key.startsWith('global:') ? key.slice('global:'.length) : null;
-    const roots = global === null ? SHARED_OBJECT_ROOTS : [global, ...SHARED_OBJECT_ROOTS.slice(0, 4)];
+    const roots = global === null ? SHARED_OBJECT_ROOTS : [global, ...GLOBAL_OBJECT_NAMES];
     const found: Node[] = [];
     let examined = 0;
     for (const root of roots) {
