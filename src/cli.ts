@@ -15,6 +15,7 @@ import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
 import { runPoolWorker } from './analysis/pool/worker-entry.js';
 import { ALL_RULES } from './analysis/rules.js';
 import { auditChanges } from './audit/audit-changes.js';
+import { auditScope } from './audit/audit-scope.js';
 import { mergeReports } from './audit/merge-reports.js';
 import { parseShard } from './audit/shard.js';
 import { openResultCache } from './cache/open-cache.js';
@@ -30,7 +31,7 @@ import { parseLockfile } from './lockfile/index.js';
 import type { PackageChange, PackageTarget } from './lockfile/types.js';
 import type { Logger } from './logger.js';
 import { withLockfileLines } from './report/lockfile-line.js';
-import type { Report } from './report/report.js';
+import type { AuditScope, Report } from './report/report.js';
 import { renderJson } from './report/render/json.js';
 import { renderMarkdown } from './report/render/markdown.js';
 import { renderSarif } from './report/render/sarif.js';
@@ -159,6 +160,8 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       const notes: string[] = [];
       // The head lockfile's text, for the line each package is locked at (SARIF locations).
       const headTexts = new Map<string, string>();
+      // An audit's report records its package set and shard, so merge can check the shards are complete.
+      let scope: AuditScope | undefined;
       if (command === 'scan') {
         changes = [];
         for (const spec of args) changes.push(await scanChange(spec, io.cwd, access));
@@ -171,6 +174,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
         changes = shard === undefined ? locked : auditChanges(lockedPackages, args[0] as string, shard);
         headTexts.set(args[0] as string, text);
+        scope = auditScope(locked, shard);
         notes.push(`Audit of ${args[0]}: ${locked.length} locked package(s)${shard === undefined ? '' : `; shard ${shard.index}/${shard.count} holds ${changes.length}`}.`);
       } else {
         const [basePath, headPath] = paths as [string, string];
@@ -190,7 +194,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         const opened = values['no-cache'] === true ? null : openResultCache({ dir: resultCacheDir, env: io.env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
         const cache = opened === null ? {} : { cache: opened.cache };
         const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes });
-        const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
+        const report: Report = { ...judged, packages: withLockfileLines(judged.packages, headTexts), ...(scope !== undefined ? { audit: scope } : {}) };
         io.stdout(render(report, format));
         return report.verdict === 'fail' ? 1 : 0;
       } finally {

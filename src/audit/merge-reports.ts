@@ -6,10 +6,12 @@
  */
 import { POLICY_MODES } from '../config/schema.js';
 import { UsageError, errorMessage } from '../errors.js';
-import type { Allowance, PackageReport, Report } from '../report/report.js';
+import type { Allowance, AuditScope, PackageReport, Report } from '../report/report.js';
 import { PACKAGE_STATUSES } from '../report/report.js';
 import { isFailOn } from '../report/severity.js';
 import { decideVerdict } from '../report/verdict.js';
+import { describeShard } from './audit-scope.js';
+import { MAX_SHARDS, inShard, type Shard } from './shard.js';
 import { comparePackages } from './package-order.js';
 
 export interface ShardReport {
@@ -25,6 +27,7 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const reports = shards.map((shard) => ({ file: shard.file, report: narrowReport(shard) }));
   const [first] = reports;
   if (first === undefined) throw new UsageError('merge needs at least one JSON report');
+  const scope = checkCompleteShardSet(reports);
   for (const { file, report } of reports.slice(1)) {
     for (const setting of SHARED_SETTINGS) {
       const mine = JSON.stringify(report[setting] ?? null);
@@ -76,7 +79,54 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
     ...(settings.ruleSettings !== undefined ? { ruleSettings: settings.ruleSettings } : {}),
     staleAllowances: stale,
     ...(settings.packageBrowser !== undefined ? { packageBrowser: settings.packageBrowser } : {}),
+    // The merged report covers the whole package set, as one process's audit does.
+    audit: { packageSet: scope.packageSet, packageCount: scope.packageCount },
   };
+}
+
+/**
+ * The reports must be the shards 1..n of one audit, each once: the same package set (lockfile
+ * and engine), the same n, no index twice or missing, and each package in the shard that names
+ * it. A merge of an incomplete set would pass a tree it never read. Returns the common scope.
+ */
+function checkCompleteShardSet(reports: readonly { file: string; report: Report }[]): AuditScope {
+  const scoped = reports.map(({ file, report }) => {
+    if (report.audit === undefined) {
+      throw new UsageError(`${file}: not the report of an audit (it has no "audit" record); merge takes the --format json reports of fingerprint-gate audit --shard i/n`);
+    }
+    return { file, report, scope: report.audit };
+  });
+  const first = scoped[0] as (typeof scoped)[number];
+  const byIndex = new Map<number, string>();
+  for (const { file, report, scope } of scoped) {
+    if (scope.packageSet !== first.scope.packageSet) {
+      throw new UsageError(
+        `${file}: audits another package set than ${first.file} (another lockfile, another commit of it, or another engine version: ${report.engineVersion} vs ${first.report.engineVersion}); merge only the shard reports of one audit`,
+      );
+    }
+    if (scope.shard === undefined) {
+      if (scoped.length > 1) throw new UsageError(`${file}: the audit of the whole tree, not a shard; merge it with nothing else`);
+      continue;
+    }
+    const expected = first.scope.shard?.count;
+    if (scope.shard.count !== expected) {
+      throw new UsageError(`${file}: shard ${describeShard(scope.shard)}, but ${first.file} is ${first.scope.shard === undefined ? 'the whole audit' : `shard ${describeShard(first.scope.shard)}`}; all shards must split the audit into the same number of parts`);
+    }
+    const other = byIndex.get(scope.shard.index);
+    if (other !== undefined) throw new UsageError(`${file} and ${other} are both shard ${describeShard(scope.shard)}; give each shard's report once`);
+    byIndex.set(scope.shard.index, file);
+    const stray = report.packages.find((pkg) => !inShard(pkg, scope.shard as Shard));
+    if (stray !== undefined) throw new UsageError(`${file}: ${stray.name}@${stray.version} does not belong to shard ${describeShard(scope.shard)}; the report was not written by audit --shard ${describeShard(scope.shard)}`);
+  }
+  const count = first.scope.shard?.count;
+  if (count !== undefined) {
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
+    if (missing.length > 0) {
+      const given = [...byIndex].sort(([a], [b]) => a - b).map(([index, file]) => `${file} (${index}/${count})`).join(', ');
+      throw new UsageError(`shard ${missing.map((index) => `${index}/${count}`).join(', ')} missing: only ${given} given; a merge of part of the tree would pass packages it never read`);
+    }
+  }
+  return first.scope;
 }
 
 /**
@@ -102,6 +152,7 @@ function narrowReport(shard: ShardReport): Report {
   if (!Array.isArray(data.unscannedLockfiles) || !data.unscannedLockfiles.every((entry) => isRecord(entry) && typeof entry.path === 'string')) {
     fail('unscannedLockfiles is not a list of {path, reason}');
   }
+  if (data.audit !== undefined && !isAuditScope(data.audit)) fail('audit is not {packageSet, packageCount, shard?: {index, count}}');
   if (!Array.isArray(data.packages)) return fail('packages is not a list');
   data.packages.forEach((pkg: unknown, index: number) => {
     const ok =
@@ -114,6 +165,14 @@ function narrowReport(shard: ShardReport): Report {
     if (!ok) fail(`packages[${index}] is not a package report (name, version, status, findings)`);
   });
   return data as unknown as Report;
+}
+
+function isAuditScope(value: unknown): value is AuditScope {
+  if (!isRecord(value) || typeof value.packageSet !== 'string' || !/^[0-9a-f]{64}$/.test(value.packageSet)) return false;
+  if (!Number.isInteger(value.packageCount) || (value.packageCount as number) < 0) return false;
+  if (value.shard === undefined) return true;
+  const shard = value.shard;
+  return isRecord(shard) && Number.isInteger(shard.count) && Number.isInteger(shard.index) && (shard.count as number) >= 1 && (shard.count as number) <= MAX_SHARDS && (shard.index as number) >= 1 && (shard.index as number) <= (shard.count as number);
 }
 
 function allowanceId(allowance: Allowance): string {

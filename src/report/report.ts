@@ -154,4 +154,23 @@ export interface Report {
   staleAllowances?: Allowance[];
   /** Base URL files are linked to as `<base><name>@<version>/<path>`. */
   packageBrowser?: string;
+  /** Present in a whole-tree audit's report: which package set it covers, and which shard of it. */
+  audit?: AuditScope;
+}
+
+/**
+ * What a whole-tree audit report covers, so `merge` can tell a complete set of shard reports from
+ * one with a shard missing, given twice, or taken from another lockfile or engine.
+ */
+export interface AuditScope {
+  /**
+   * sha256 (hex) of the engine version and every package of the whole audit (lockfile, name,
+   * version, integrity), before sharding: equal in every shard of one audit, different as soon as
+   * a shard read another lockfile (or another commit of it) or ran another engine version.
+   */
+  packageSet: string;
+  /** How many packages the whole audit holds (every shard together). */
+  packageCount: number;
+  /** The part of the audit this report covers (1-based); absent when one process audited everything. */
+  shard?: { index: number; count: number };
 }
