@@ -194,6 +194,7 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
         const opened = values['no-cache'] === true ? null : openResultCache({ dir: resultCacheDir, env: io.env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
         const cache = opened === null ? {} : { cache: opened.cache };
         const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes });
+        await opened?.prune();
         const report: Report = { ...judged, packages: withLockfileLines(judged.packages, headTexts), ...(scope !== undefined ? { audit: scope } : {}) };
         io.stdout(render(report, format));
         return report.verdict === 'fail' ? 1 : 0;

@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { bundleDigest, engineKey } from './cache-key.js';
 import { defaultCacheDir } from './default-cache-dir.js';
+import { pruneResultCache, type PruneSummary } from './prune-cache.js';
 import { createDirectoryCache, type ResultCache } from './result-cache.js';
 
 export interface OpenCacheOptions {
@@ -20,7 +21,14 @@ export interface OpenCacheOptions {
   logger: Logger;
 }
 
-export function openResultCache(options: OpenCacheOptions): { cache: ResultCache; dir: string } | null {
+export interface OpenedCache {
+  cache: ResultCache;
+  dir: string;
+  /** Housekeeping after the run (`pruneResultCache`), so the directory stays bounded. */
+  prune(): Promise<PruneSummary>;
+}
+
+export function openResultCache(options: OpenCacheOptions): OpenedCache | null {
   const dir = options.dir !== undefined && options.dir !== '' ? options.dir : defaultCacheDir(options.env);
   if (dir === null) return null;
   let build: string;
@@ -32,5 +40,9 @@ export function openResultCache(options: OpenCacheOptions): { cache: ResultCache
     return null;
   }
   const engine = engineKey({ detectors: options.detectors, build });
-  return { cache: createDirectoryCache({ dir, engine, logger: options.logger }), dir };
+  return {
+    cache: createDirectoryCache({ dir, engine, logger: options.logger }),
+    dir,
+    prune: () => pruneResultCache({ dir, engine, logger: options.logger }),
+  };
 }

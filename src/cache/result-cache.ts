@@ -11,7 +11,7 @@
  * trusted as the directory (run the gate before any step that runs dependency code).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PackageAnalysis } from '../analysis/analyze-package.js';
 import { isRuleId } from '../analysis/detectors/rule-ids.js';
@@ -61,13 +61,22 @@ export interface DirectoryCacheOptions {
   logger: Logger;
 }
 
+/** The folder under the cache directory that holds every engine's entries (`pruneResultCache` walks it). */
+export const RESULTS_DIR = 'results-1';
+
+/** The folder of one engine's entries, under RESULTS_DIR. */
+export function engineDirName(engine: string): string {
+  return sha256(engine).slice(0, 32);
+}
+
 /**
  * A cache in `dir`: `<dir>/results-1/<engine digest>/<sha256 of the integrity>.json`. The integrity
- * comes from a lockfile, so it is hashed into the file name, never used as a path.
+ * comes from a lockfile, so it is hashed into the file name, never used as a path. A hit sets the
+ * entry's modification time to now: that is how `pruneResultCache` knows what is still in use.
  */
 export function createDirectoryCache(options: DirectoryCacheOptions): ResultCache {
-  const root = join(options.dir, 'results-1');
-  const engineDir = join(root, sha256(options.engine).slice(0, 32));
+  const root = join(options.dir, RESULTS_DIR);
+  const engineDir = join(root, engineDirName(options.engine));
   const keyOf = (integrity: string): CacheKey => ({ integrity, engine: options.engine });
   const pathOf = (key: CacheKey): string => join(engineDir, `${sha256(key.integrity)}.json`);
   return {
@@ -87,7 +96,13 @@ export function createDirectoryCache(options: DirectoryCacheOptions): ResultCach
         return null;
       }
       const result = decodeEntry(text, key);
-      if (result === null) options.logger.warn(`cache: ${path} is damaged or belongs to another key; ignored, and rewritten after the scan`);
+      if (result === null) {
+        options.logger.warn(`cache: ${path} is damaged or belongs to another key; ignored, and rewritten after the scan`);
+        return null;
+      }
+      // A read-only cache (restored by another job's permissions) still serves; it just ages.
+      const now = new Date();
+      await utimes(path, now, now).catch(() => {});
       return result;
     },
     async set(integrity, result) {
