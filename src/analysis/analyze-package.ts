@@ -38,7 +38,9 @@ import { sourceLocator, type SourceLocator } from './source-locator.js';
 import { stringSignals } from './string-signals.js';
 import { SOURCE_KIND_LABELS } from './facts/sources.js';
 import { executableInfo, FORMAT_HEAD_BYTES, FORMAT_LABELS, type ExecutableInfo } from './binaries/detect-format.js';
-import { readBinary, type BinaryReading, type RecoveryMethod } from './binaries/embedded-code.js';
+import { readBinary, type BinaryReading, type EmbeddedModule, type RecoveryMethod } from './binaries/embedded-code.js';
+import { bufferSource } from './binaries/byte-source.js';
+import { binaryOffsets } from './binaries/binary-offsets.js';
 import { INSTALL_TIME_DOWNLOAD_RULE, installScriptDownloads } from './detectors/install-time-download.js';
 
 export interface PackageAnalysis {
@@ -173,7 +175,7 @@ interface PackagePlan {
   /** JavaScript recovered from executables, analysed after the package's own files. */
   embedded: EmbeddedFile[];
   /** Where each recovered module came from, for its findings' evidence. */
-  origins: Map<string, { binary: string; offset: number; method: RecoveryMethod }>;
+  origins: Map<string, { binary: string; offset: number; method: RecoveryMethod; storedAs: EmbeddedModule['storedAs']; content: Buffer }>;
   /** Executables none of whose JavaScript could be recovered. */
   binaries: UnrecoveredBinary[];
   /** Downloads in the install scripts' own command lines (`install-time-download`, package.json). */
@@ -247,7 +249,8 @@ function planPackage(files: PackageFiles): PackagePlan {
   const origins: PackagePlan['origins'] = new Map();
   const binaries: UnrecoveredBinary[] = [];
   for (const [file, info] of executables) {
-    const reading = readBinary(file.path, file.content, info.format, { truncated: file.truncated === true });
+    // A big executable was read as it was unpacked (`fetch/extract.ts`); a small one is read here.
+    const reading = file.executable?.reading ?? readBinary(file.path, bufferSource(file.content), info.format, { truncated: file.truncated === true });
     const step = binaryStep(file.path, entries);
     if (reading.modules.length === 0) {
       binaries.push({ path: file.path, reading, step });
@@ -255,13 +258,13 @@ function planPackage(files: PackageFiles): PackagePlan {
     }
     const entryModule = reading.modules.find((module) => module.entry)?.path ?? null;
     for (const module of reading.modules) {
-      origins.set(module.path, { binary: file.path, offset: module.offset, method: module.method });
+      origins.set(module.path, { binary: file.path, offset: module.offset, method: module.method, storedAs: module.storedAs, content: module.content });
       // The module the executable starts with runs as the binary does; the rest is what it loads.
       const moduleStep: ReachStep =
         module.entry || step.kind === 'install'
           ? { ...step, file: module.path }
           : { file: module.path, kind: 'reachable', reach: 'static', from: entryModule ?? file.path };
-      embedded.push({ file: { path: module.path, content: module.content }, step: moduleStep });
+      embedded.push({ file: { path: module.path, content: module.content, ...(module.truncated === true ? { truncated: true } : {}) }, step: moduleStep });
     }
   }
   const scriptDownloads = installScriptDownloads(manifestText, manifest);
@@ -298,7 +301,8 @@ function binaryResult(binary: UnrecoveredBinary, stringScanner: Detector | undef
     stringScanner === undefined
       ? []
       : textFindings(path, strings.text, step, phrase, stringScanner, locator, 'the code inside the executable could not be recovered').map(
-          (finding) => withDetails(finding, { stringTable: true, byteOffset: strings.offsets[finding.line - 1] ?? 0 }),
+          // Each line of the table is one run of the binary, in latin1: one byte per column.
+          (finding) => withDetails(finding, { stringTable: true, byteOffset: (strings.offsets[finding.line - 1] ?? 0) + finding.column }),
         );
   const runtime = reading.runtime === null ? '' : ` (${reading.runtime})`;
   const evasion = analysisEvasion({ file: path, step, phrase, reasons: [{ reason: 'no-source', detail: reading.unrecovered }], locator });
@@ -343,9 +347,10 @@ class PackageResults {
     if (result.parsed) this.parsed++;
     if (origin === undefined) this.findings.push(...result.findings);
     else {
-      // Where the module lies in the binary; line and column count within the recovered source.
-      const where = { embeddedIn: origin.binary, byteOffset: origin.offset, recoveredBy: origin.method };
-      for (const finding of result.findings) this.findings.push(withDetails(finding, where));
+      // Line and column count within the recovered source; byteOffset is the finding's place in the binary.
+      const where = { embeddedIn: origin.binary, moduleOffset: origin.offset, recoveredBy: origin.method };
+      const offsets = binaryOffsets(origin.content, origin.storedAs, origin.offset, result.findings);
+      result.findings.forEach((finding, i) => this.findings.push(withDetails(finding, { ...where, byteOffset: offsets[i] ?? origin.offset })));
     }
     this.problems.push(...result.problems);
   }

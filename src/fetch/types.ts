@@ -1,4 +1,5 @@
 import type { PackageTarget } from '../lockfile/types.js';
+import type { BinaryReading } from '../analysis/binaries/embedded-code.js';
 
 /** One file of an unpacked package, held in memory: package code is data, never written out. */
 export interface PackageFile {
@@ -7,6 +8,11 @@ export interface PackageFile {
   content: Buffer;
   /** True when the file was larger than the per-file limit and `content` is only its head. */
   truncated?: boolean;
+  /**
+   * An executable too big to hold: `extract.ts` wrote it to a temporary file, read the JavaScript
+   * out of it (`analysis/binaries/`) and deleted the file. `content` is then only its head.
+   */
+  executable?: { size: number; reading: BinaryReading };
 }
 
 export interface PackageFiles {

@@ -24,9 +24,14 @@ describe('analyzePackage: JavaScript inside executables', () => {
     const result = analyzePackage(BINARY_VERSION, DETECTORS);
     const finding = result.findings.find((entry) => entry.ruleId === 'encoded-list-match');
     expect(finding).toMatchObject({ file: 'chat#bun-chat-client.elf', severity: 'high', evidence: { codeKind: 'entry' } });
-    const offset = Number(finding?.evidence.details?.byteOffset);
+    const moduleOffset = Number(finding?.evidence.details?.moduleOffset);
     expect(finding?.evidence.details).toMatchObject({ embeddedIn: 'chat', recoveredBy: 'bun-module-graph' });
-    expect(read('binaries/bun-chat-client.elf').subarray(offset, offset + 7).toString()).toBe('// @bun');
+    const binary = read('binaries/bun-chat-client.elf');
+    expect(binary.subarray(moduleOffset, moduleOffset + 7).toString()).toBe('// @bun');
+    // byteOffset is the finding's own place in the binary: the code there is the code its snippet shows.
+    const offset = Number(finding?.evidence.details?.byteOffset);
+    expect(offset).toBeGreaterThan(moduleOffset);
+    expect(finding?.evidence.snippet).toContain(binary.toString('latin1', offset, offset + 16));
     expect(result.files).toEqual({ total: 1, parsed: 1, problems: [] });
   });
 
@@ -79,7 +84,11 @@ describe('analyzePackage: JavaScript inside executables', () => {
     });
     expect(evasion?.message).toContain('carries JavaScript, but none could be recovered');
     const read = result.findings.find((entry) => entry.ruleId === 'fingerprint-source');
-    expect(read?.evidence.details).toMatchObject({ method: 'string-scan', stringTable: true, byteOffset: binary.indexOf('process.env') });
+    expect(read?.evidence.details).toMatchObject({ method: 'string-scan', stringTable: true });
+    // The byte where the text search matched, inside the string that holds it.
+    const offset = Number(read?.evidence.details?.byteOffset);
+    expect(offset).toBeGreaterThanOrEqual(binary.indexOf('process.env'));
+    expect('process.env.ANTHROPIC_BASE_URL').toContain(binary.toString('latin1', offset, offset + 8));
     expect(result.files.problems).toEqual([
       { file: 'bin/tool', reason: 'ELF executable or shared object (Bun): its JavaScript could not be analysed: the Bun module graph holds bytecode only, no source; only its strings were searched' },
     ]);

@@ -14,8 +14,11 @@
  * backwards, whatever the container, and every pointer is checked against the payload before use:
  * the binary is the attacker's, and a forged table must not read outside it.
  *
- * Nothing is copied here: modules are views into the file's bytes.
+ * Only the trailer, the table and the names are read here; a module's contents are read later, by
+ * range, and only for the modules that hold JavaScript (a Bun binary also embeds native addons and
+ * assets).
  */
+import { lastIndexIn, type ByteSource } from './byte-source.js';
 
 export const BUN_TRAILER = Buffer.from('\n---- Bun! ----\n', 'latin1');
 const OFFSETS_BYTES = 32;
@@ -26,6 +29,8 @@ const ENTRY_BYTES = [6 * POINTER_BYTES + 4, 5 * POINTER_BYTES + 4, 4 * POINTER_B
 export const MAX_TRAILER_CANDIDATES = 16;
 /** More modules than any real compiled app holds; a table claiming more is not believed. */
 export const MAX_BUN_MODULES = 100_000;
+/** A module name longer than this is no path Bun wrote. */
+const MAX_NAME_BYTES = 4096;
 /** Where Bun mounts the embedded files, by platform and version. */
 const ROOTS = ['/$bunfs/root/', 'B:/~BUN/root/', '/$bunfs/', 'B:/~BUN/', 'compiled://root/'] as const;
 
@@ -40,7 +45,8 @@ export interface BunModule {
   readonly name: string;
   /** Byte offset of the module's contents inside the file. */
   readonly offset: number;
-  readonly contents: Buffer;
+  /** Bytes of the module's contents (read with `source.read(offset, length)`). */
+  readonly length: number;
   readonly encoding: BunEncoding;
   /** JavaScript by its loader or its name (an asset named `.js` can still be run, e.g. as a worker). */
   readonly javascript: boolean;
@@ -56,12 +62,12 @@ export interface BunGraph {
 }
 
 /** The module graph of a Bun-compiled executable, or null when there is none (or none that holds together). */
-export function readBunGraph(bytes: Buffer): BunGraph | null {
-  let end = bytes.length;
+export function readBunGraph(source: ByteSource): BunGraph | null {
+  let end = source.size;
   for (let tries = 0; tries < MAX_TRAILER_CANDIDATES; tries++) {
-    const at = bytes.lastIndexOf(BUN_TRAILER, end - BUN_TRAILER.length);
+    const at = lastIndexIn(source, BUN_TRAILER, end);
     if (at < 0) return null;
-    const graph = graphAt(bytes, at);
+    const graph = graphAt(source, at);
     if (graph !== null) return graph;
     end = at + BUN_TRAILER.length - 1;
     if (end < BUN_TRAILER.length) return null;
@@ -69,56 +75,58 @@ export function readBunGraph(bytes: Buffer): BunGraph | null {
   return null;
 }
 
-function graphAt(bytes: Buffer, trailer: number): BunGraph | null {
+function graphAt(source: ByteSource, trailer: number): BunGraph | null {
   const offsetsAt = trailer - OFFSETS_BYTES;
   if (offsetsAt < 0) return null;
-  const byteCount = Number(bytes.readBigUInt64LE(offsetsAt));
+  const offsets = source.read(offsetsAt, OFFSETS_BYTES);
+  const byteCount = Number(offsets.readBigUInt64LE(0));
   const start = offsetsAt - byteCount;
   if (!Number.isSafeInteger(start) || start < 0) return null;
-  const table = { offset: bytes.readUInt32LE(offsetsAt + 8), length: bytes.readUInt32LE(offsetsAt + 12) };
-  const entryId = bytes.readUInt32LE(offsetsAt + 16);
+  const table = { offset: offsets.readUInt32LE(8), length: offsets.readUInt32LE(12) };
+  const entryId = offsets.readUInt32LE(16);
   if (table.offset + table.length > byteCount) return null;
-  const payload = bytes.subarray(start, offsetsAt);
-  for (const size of ENTRY_BYTES) {
-    if (table.length === 0 || table.length % size !== 0 || table.length / size > MAX_BUN_MODULES) continue;
-    const modules = readModules(payload, start, table, size, entryId);
+  const sizes = ENTRY_BYTES.filter((size) => table.length > 0 && table.length % size === 0 && table.length / size <= MAX_BUN_MODULES);
+  if (sizes.length === 0) return null;
+  const tableBytes = source.read(start + table.offset, table.length);
+  for (const size of sizes) {
+    const modules = readModules(source, { start, length: byteCount }, tableBytes, size, entryId);
     if (modules !== null) return { offset: start, modules };
   }
   return null;
 }
 
 function readModules(
-  payload: Buffer,
-  start: number,
-  table: { offset: number; length: number },
+  source: ByteSource,
+  payload: { start: number; length: number },
+  table: Buffer,
   size: number,
   entryId: number,
 ): BunModule[] | null {
   const modules: BunModule[] = [];
   const pointers = (size - 4) / POINTER_BYTES;
   for (let index = 0; index * size < table.length; index++) {
-    const at = table.offset + index * size;
-    const slice = (which: number): Buffer | null => {
-      const offset = payload.readUInt32LE(at + which * POINTER_BYTES);
-      const length = payload.readUInt32LE(at + which * POINTER_BYTES + 4);
-      return offset + length <= payload.length ? payload.subarray(offset, offset + length) : null;
+    const at = index * size;
+    const pointer = (which: number): { offset: number; length: number } | null => {
+      const offset = table.readUInt32LE(at + which * POINTER_BYTES);
+      const length = table.readUInt32LE(at + which * POINTER_BYTES + 4);
+      return offset + length <= payload.length ? { offset, length } : null;
     };
-    const rawName = slice(0);
-    const contents = slice(1);
-    const bytecode = slice(3);
-    if (rawName === null || contents === null || bytecode === null) return null;
-    const name = rawName.toString('utf8');
+    const rawName = pointer(0);
+    const contents = pointer(1);
+    const bytecode = pointer(3);
+    if (rawName === null || contents === null || bytecode === null || rawName.length > MAX_NAME_BYTES) return null;
+    const name = source.read(payload.start + rawName.offset, rawName.length).toString('utf8');
     const root = ROOTS.find((prefix) => name.startsWith(prefix));
     if (root === undefined) return null;
     const flags = at + pointers * POINTER_BYTES;
-    const encoding = BUN_ENCODINGS[payload[flags] ?? -1];
-    const loader = payload[flags + 1] ?? -1;
+    const encoding = BUN_ENCODINGS[table[flags] ?? -1];
+    const loader = table[flags + 1] ?? -1;
     if (encoding === undefined) return null;
     const shortName = name.slice(root.length);
     modules.push({
       name: shortName,
-      offset: start + payload.readUInt32LE(at + POINTER_BYTES),
-      contents,
+      offset: payload.start + contents.offset,
+      length: contents.length,
       encoding,
       javascript: encoding !== 'binary' && (JS_LOADERS.has(loader) || JS_NAME.test(shortName)),
       bytecodeBytes: bytecode.length,

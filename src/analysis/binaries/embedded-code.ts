@@ -13,12 +13,14 @@
  * bytecode, a Node SEA fuse that is set, `pkg`'s prelude, Deno's trailer) says that code is in
  * there and could not be read: the package analysis reports that plainly.
  *
- * Bounded: the file's bytes are read in place (views, never copies of the binary); only recovered
- * modules and the string table are new memory, each under a named limit.
+ * Bounded: the binary is a `ByteSource` read by range and searched in windows (`byte-source.ts`),
+ * never whole; only recovered modules and the string table are new memory, each under a named
+ * limit.
  */
 import { parse } from '../parse.js';
 import { readBunGraph } from './bun-graph.js';
 import { readSeaBlob } from './node-sea.js';
+import { containsEach, SCAN_CHUNK_BYTES, type ByteSource } from './byte-source.js';
 import { FORMAT_LABELS, type ExecutableFormat } from './detect-format.js';
 
 /** A run of text shorter than this is a string constant, not a script worth parsing. */
@@ -30,6 +32,12 @@ export const MAX_SCRIPT_PARSE_BYTES = 64 * 1024 * 1024;
 export const MIN_STRING_BYTES = 6;
 /** The string table is cut here; a note says so. */
 export const MAX_STRING_TABLE_BYTES = 32 * 1024 * 1024;
+/**
+ * A recovered module is read up to this many bytes (the per-file limit of the package's own files;
+ * the rest is reported as cut), and all modules of one binary up to `MAX_RECOVERED_BYTES`.
+ */
+export const MAX_MODULE_BYTES = 64 * 1024 * 1024;
+export const MAX_RECOVERED_BYTES = 256 * 1024 * 1024;
 /** Something a script has and prose rarely has; a cheap filter before a parse. */
 const SCRIPT_HINT = /\bfunction\b|=>|\brequire\(|\bimport\b|\bconst\b|\bvar\b|\blet\b/;
 
@@ -43,6 +51,10 @@ export interface EmbeddedModule {
   readonly content: Buffer;
   /** Byte offset of the module's first byte inside the binary. */
   readonly offset: number;
+  /** How the module is stored in the binary: latin1 takes one byte per character, so offsets map differently. */
+  readonly storedAs: 'utf8' | 'latin1';
+  /** Only the head was read (`MAX_MODULE_BYTES`, or what was left of `MAX_RECOVERED_BYTES`). */
+  readonly truncated?: true;
   readonly method: RecoveryMethod;
   /** The module the executable starts with. */
   readonly entry: boolean;
@@ -87,18 +99,26 @@ const RUNTIME_MARKERS: readonly { runtime: string; marker: Buffer; why: string }
   { runtime: 'Deno', marker: Buffer.from('d3n0l4nd'), why: 'the deno compile payload holds no readable script (compressed or an eszip archive)' },
 ];
 
-export function readBinary(path: string, bytes: Buffer, format: ExecutableFormat, options: { truncated?: boolean } = {}): BinaryReading {
-  const graph = readBunGraph(bytes);
+export function readBinary(path: string, source: ByteSource, format: ExecutableFormat, options: { truncated?: boolean } = {}): BinaryReading {
+  const graph = readBunGraph(source);
   if (graph !== null) {
+    let budget = MAX_RECOVERED_BYTES;
     const modules = graph.modules
-      .filter((module) => module.javascript && module.contents.length > 0)
-      .map((module): EmbeddedModule => ({
-        path: `${path}#${module.name}`,
-        content: module.encoding === 'latin1' ? latin1ToUtf8(module.contents) : module.contents,
-        offset: module.offset,
-        method: 'bun-module-graph',
-        entry: module.entry,
-      }));
+      .filter((module) => module.javascript && module.length > 0)
+      .map((module): EmbeddedModule => {
+        const kept = Math.min(module.length, MAX_MODULE_BYTES, budget);
+        budget -= kept;
+        const stored = source.read(module.offset, kept);
+        return {
+          path: `${path}#${module.name}`,
+          content: module.encoding === 'latin1' ? latin1ToUtf8(stored) : stored,
+          offset: module.offset,
+          storedAs: module.encoding === 'latin1' ? 'latin1' : 'utf8',
+          method: 'bun-module-graph',
+          entry: module.entry,
+          ...(kept < module.length ? { truncated: true as const } : {}),
+        };
+      });
     if (modules.length > 0) return { format, modules, runtime: 'Bun', unrecovered: null, strings: null };
     const bytecode = graph.modules.some((module) => module.bytecodeBytes > 0);
     return {
@@ -106,23 +126,32 @@ export function readBinary(path: string, bytes: Buffer, format: ExecutableFormat
       modules,
       runtime: 'Bun',
       unrecovered: bytecode ? 'the Bun module graph holds bytecode only, no source' : 'the Bun module graph holds no JavaScript module',
-      strings: stringTable(bytes),
+      strings: stringTable(source),
     };
   }
-  const sea = readSeaBlob(bytes);
+  const sea = readSeaBlob(source);
   if (sea !== null) {
     if (sea.code !== null) {
-      const module: EmbeddedModule = { path: `${path}#${sea.codePath ?? 'main'}`, content: sea.code, offset: sea.codeOffset, method: 'node-sea-blob', entry: true };
+      const module: EmbeddedModule = {
+        path: `${path}#${sea.codePath ?? 'main'}`,
+        content: sea.code,
+        offset: sea.codeOffset,
+        storedAs: 'utf8',
+        method: 'node-sea-blob',
+        entry: true,
+        ...(sea.truncated ? { truncated: true as const } : {}),
+      };
       return { format, modules: [module], runtime: 'Node SEA', unrecovered: null, strings: null };
     }
     const unrecovered = 'the Node single-executable blob holds a V8 startup snapshot, no script';
-    return { format, modules: [], runtime: 'Node SEA', unrecovered, strings: stringTable(bytes) };
+    return { format, modules: [], runtime: 'Node SEA', unrecovered, strings: stringTable(source) };
   }
-  if (bytes.includes(PLAIN_NODE)) {
+  const [plainNode, ...markersFound] = containsEach(source, [PLAIN_NODE, ...RUNTIME_MARKERS.map((candidate) => candidate.marker)]);
+  if (plainNode === true) {
     return { format, modules: [], runtime: 'Node', unrecovered: null, strings: null, note: "the node runtime itself (no single-executable blob): its library is node's own, not analysed" };
   }
-  const modules = scriptsInText(path, bytes);
-  const marker = RUNTIME_MARKERS.find((candidate) => bytes.includes(candidate.marker));
+  const modules = scriptsInText(path, source);
+  const marker = RUNTIME_MARKERS.find((_candidate, i) => markersFound[i] === true);
   if (modules.length > 0) return { format, modules, runtime: marker?.runtime ?? null, unrecovered: null, strings: null };
   const unrecovered =
     marker !== undefined
@@ -131,7 +160,7 @@ export function readBinary(path: string, bytes: Buffer, format: ExecutableFormat
         ? `only the head of this ${FORMAT_LABELS[format]} was read (size limit): code appended after it was not seen`
         : null;
   // Plain native code gets a note only: its strings are kept when code is known to be inside.
-  return { format, modules, runtime: marker?.runtime ?? null, unrecovered, strings: unrecovered === null ? null : stringTable(bytes) };
+  return { format, modules, runtime: marker?.runtime ?? null, unrecovered, strings: unrecovered === null ? null : stringTable(source) };
 }
 
 /** Bun stores ASCII-only modules as latin1; anything above 0x7f must become UTF-8 for the parser. */
@@ -141,57 +170,71 @@ function latin1ToUtf8(bytes: Buffer): Buffer {
 }
 
 /** Long runs of printable UTF-8 that parse as JavaScript, each a module named by its offset. */
-function scriptsInText(path: string, bytes: Buffer): EmbeddedModule[] {
+function scriptsInText(path: string, source: ByteSource): EmbeddedModule[] {
   const found: EmbeddedModule[] = [];
   let candidates = 0;
   let parsedBytes = 0;
-  for (const run of printableRuns(bytes, MIN_SCRIPT_RUN_BYTES, true)) {
+  for (const run of printableRuns(source, MIN_SCRIPT_RUN_BYTES, true)) {
     if (candidates >= MAX_SCRIPT_CANDIDATES || parsedBytes + run.length > MAX_SCRIPT_PARSE_BYTES) break;
-    const content = bytes.subarray(run.offset, run.offset + run.length);
+    const content = source.read(run.offset, run.length);
     const text = content.toString('utf8');
     if (!SCRIPT_HINT.test(text)) continue;
     candidates++;
     parsedBytes += run.length;
     const outcome = parse(text);
     if (!outcome.ok || outcome.partial !== undefined || outcome.program.body.length === 0) continue;
-    found.push({ path: `${path}#@${run.offset}`, content, offset: run.offset, method: 'printable-text', entry: found.length === 0 });
+    // A copy: a view would keep the whole search window of a file source alive.
+    found.push({ path: `${path}#@${run.offset}`, content: Buffer.from(content), offset: run.offset, storedAs: 'utf8', method: 'printable-text', entry: found.length === 0 });
   }
   return found;
 }
 
 /** The binary's printable runs, one per line, with their offsets; cut at `MAX_STRING_TABLE_BYTES`. */
-export function stringTable(bytes: Buffer): StringTable {
+export function stringTable(source: ByteSource): StringTable {
   const parts: string[] = [];
   const offsets: number[] = [];
   let size = 0;
   let truncated = false;
-  for (const run of printableRuns(bytes, MIN_STRING_BYTES, false)) {
+  for (const run of printableRuns(source, MIN_STRING_BYTES, false)) {
     if (size + run.length + 1 > MAX_STRING_TABLE_BYTES) {
       truncated = true;
       break;
     }
-    parts.push(bytes.toString('latin1', run.offset, run.offset + run.length));
+    parts.push(source.read(run.offset, run.length).toString('latin1'));
     offsets.push(run.offset);
     size += run.length + 1;
   }
   return { text: parts.join('\n'), offsets, truncated };
 }
 
+/** Printable ASCII and the whitespace scripts hold; with `utf8`, also the bytes of multi-byte characters. */
+const ASCII_PRINTABLE = new Uint8Array(256);
+const UTF8_PRINTABLE = new Uint8Array(256);
+for (let byte = 0; byte < 256; byte++) {
+  const ascii = (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+  ASCII_PRINTABLE[byte] = ascii ? 1 : 0;
+  UTF8_PRINTABLE[byte] = ascii || (byte >= 0x80 && byte < 0xf8) ? 1 : 0;
+}
+
 /**
  * Runs of printable bytes at least `min` long: ASCII text and whitespace, plus (with `utf8`) the
- * bytes of multi-byte UTF-8 characters, which scripts carry in strings and comments.
+ * bytes of multi-byte UTF-8 characters, which scripts carry in strings and comments. The source is
+ * walked window by window; a run may span windows.
  */
-export function* printableRuns(bytes: Uint8Array, min: number, utf8: boolean): Generator<{ offset: number; length: number }> {
+export function* printableRuns(source: ByteSource, min: number, utf8: boolean): Generator<{ offset: number; length: number }> {
+  const printable = utf8 ? UTF8_PRINTABLE : ASCII_PRINTABLE;
   let start = -1;
-  const length = bytes.length;
-  for (let i = 0; i <= length; i++) {
-    const byte = i < length ? (bytes[i] ?? 0) : 0;
-    const printable = (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d || (utf8 && byte >= 0x80 && byte < 0xf8);
-    if (printable) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= min) yield { offset: start, length: i - start };
-      start = -1;
+  for (let low = 0; low < source.size; low += SCAN_CHUNK_BYTES) {
+    const window = source.read(low, SCAN_CHUNK_BYTES);
+    const length = window.length;
+    for (let i = 0; i < length; i++) {
+      if (printable[window[i] as number] === 1) {
+        if (start < 0) start = low + i;
+      } else if (start >= 0) {
+        if (low + i - start >= min) yield { offset: start, length: low + i - start };
+        start = -1;
+      }
     }
   }
+  if (start >= 0 && source.size - start >= min) yield { offset: start, length: source.size - start };
 }

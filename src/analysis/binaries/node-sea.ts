@@ -11,8 +11,10 @@
  * checked: small flags, a printable code path, lengths inside the file.
  *
  * The node binary around the blob carries node's own library as text; reading the blob by its
- * structure keeps that out of the analysis.
+ * structure keeps that out of the analysis. Only the header of each candidate and the main code are
+ * read, the code up to `MAX_SEA_CODE_BYTES`.
  */
+import { lastIndexIn, type ByteSource } from './byte-source.js';
 
 export const SEA_MAGIC = Buffer.from([0x20, 0xda, 0x43, 0x01]);
 /** Flag bits of the blob, as node defines them. */
@@ -22,6 +24,10 @@ const MAX_FLAGS = 0xff;
 const MAX_CODE_PATH_BYTES = 4096;
 /** Candidates tried, from the end of the file (postject puts the blob near it). */
 export const MAX_SEA_CANDIDATES = 16;
+/** The main script is read up to this many bytes (the per-file limit of the package's own files). */
+export const MAX_SEA_CODE_BYTES = 64 * 1024 * 1024;
+/** Bytes read at a candidate: magic, flags, a code path at its longest, the main code's length. */
+const HEADER_BYTES = 16 + MAX_CODE_PATH_BYTES + 8;
 
 export interface SeaBlob {
   /** Byte offset of the blob's magic inside the file. */
@@ -32,14 +38,16 @@ export interface SeaBlob {
   readonly codeOffset: number;
   /** The main script as text; null when it is a startup snapshot. */
   readonly code: Buffer | null;
+  /** The script is longer than `MAX_SEA_CODE_BYTES`: `code` is its head. */
+  readonly truncated: boolean;
 }
 
-export function readSeaBlob(bytes: Buffer): SeaBlob | null {
-  let end = bytes.length;
+export function readSeaBlob(source: ByteSource): SeaBlob | null {
+  let end = source.size;
   for (let tries = 0; tries < MAX_SEA_CANDIDATES; tries++) {
-    const at = bytes.lastIndexOf(SEA_MAGIC, end - SEA_MAGIC.length);
+    const at = lastIndexIn(source, SEA_MAGIC, end);
     if (at < 0) return null;
-    const blob = blobAt(bytes, at);
+    const blob = blobAt(source, at);
     if (blob !== null) return blob;
     end = at + SEA_MAGIC.length - 1;
     if (end < SEA_MAGIC.length) return null;
@@ -47,31 +55,41 @@ export function readSeaBlob(bytes: Buffer): SeaBlob | null {
   return null;
 }
 
-function blobAt(bytes: Buffer, at: number): SeaBlob | null {
-  if (at + 16 > bytes.length) return null;
-  const flags = bytes.readUInt32LE(at + 4);
+/** A candidate's header, read once; offsets below are relative to the magic. */
+function blobAt(source: ByteSource, at: number): SeaBlob | null {
+  const header = source.read(at, HEADER_BYTES);
+  if (header.length < 16) return null;
+  const flags = header.readUInt32LE(4);
   if (flags > MAX_FLAGS) return null;
   const snapshot = (flags & USE_SNAPSHOT) !== 0;
   // With a code path first (node 20 and later), then without (the first releases).
-  const pathLength = readLength(bytes, at + 8);
-  if (pathLength !== null && pathLength > 0 && pathLength <= MAX_CODE_PATH_BYTES && at + 16 + pathLength + 8 <= bytes.length) {
-    const path = bytes.subarray(at + 16, at + 16 + pathLength);
+  const pathLength = readLength(header, 8);
+  if (pathLength !== null && pathLength > 0 && pathLength <= MAX_CODE_PATH_BYTES && 16 + pathLength + 8 <= header.length) {
+    const path = header.subarray(16, 16 + pathLength);
     if (isPrintable(path)) {
-      const main = mainAt(bytes, at + 16 + pathLength, snapshot);
+      const main = mainAt(source, header, at, 16 + pathLength, snapshot);
       if (main !== null) return { offset: at, codePath: path.toString('utf8'), ...main };
     }
   }
-  const main = mainAt(bytes, at + 8, snapshot);
+  const main = mainAt(source, header, at, 8, snapshot);
   return main === null ? null : { offset: at, codePath: null, ...main };
 }
 
-function mainAt(bytes: Buffer, at: number, snapshot: boolean): { codeOffset: number; code: Buffer | null } | null {
-  const length = readLength(bytes, at);
-  if (length === null || length === 0 || at + 8 + length > bytes.length) return null;
-  const code = bytes.subarray(at + 8, at + 8 + length);
-  if (snapshot) return { codeOffset: at + 8, code: null };
+function mainAt(
+  source: ByteSource,
+  header: Buffer,
+  blob: number,
+  at: number,
+  snapshot: boolean,
+): { codeOffset: number; code: Buffer | null; truncated: boolean } | null {
+  const length = readLength(header, at);
+  const codeOffset = blob + at + 8;
+  if (length === null || length === 0 || codeOffset + length > source.size) return null;
+  if (snapshot) return { codeOffset, code: null, truncated: false };
   // A script starts as text; a candidate whose "code" starts with binary is no blob.
-  return isPrintable(code.subarray(0, 256)) ? { codeOffset: at + 8, code } : null;
+  if (!isPrintable(source.read(codeOffset, Math.min(length, 256)))) return null;
+  const truncated = length > MAX_SEA_CODE_BYTES;
+  return { codeOffset, code: source.read(codeOffset, truncated ? MAX_SEA_CODE_BYTES : length), truncated };
 }
 
 function readLength(bytes: Buffer, at: number): number | null {
