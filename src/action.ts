@@ -12,6 +12,9 @@ import { MAX_POOL_WORKERS, createAnalysisPool, defaultPoolSize } from './analysi
 import { poolAnalyzer } from './analysis/pool/pool-analyzer.js';
 import { isPoolWorkerProcess } from './analysis/pool/protocol.js';
 import { runPoolWorker } from './analysis/pool/worker-entry.js';
+import { auditChanges } from './audit/audit-changes.js';
+import { auditScope } from './audit/audit-scope.js';
+import { comparePackages } from './audit/package-order.js';
 import { openResultCache } from './cache/open-cache.js';
 import { parsePolicyFile, resolvePolicy, type PolicyInputs } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Policy } from './config/schema.js';
@@ -27,6 +30,7 @@ import type { PrRef } from './github/event.js';
 import { readPullRequestEvent } from './github/event.js';
 import { createLocalGit, readLockfilePair, type LocalGit } from './github/lockfile-contents.js';
 import { MAX_JOB_SUMMARY_BYTES, writeJobSummary } from './github/summary.js';
+import { listTrackedLockfiles } from './github/tracked-lockfiles.js';
 import { confineRegistryHosts, type ForeignHost } from './lockfile/classify-source.js';
 import { diffLockfiles } from './lockfile/diff.js';
 import { parseLockfile } from './lockfile/index.js';
@@ -60,6 +64,10 @@ async function run(): Promise<void> {
   const env = process.env;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const pr = readPullRequestEvent(env.GITHUB_EVENT_PATH ?? '', env.GITHUB_EVENT_NAME ?? '');
+  if (readAuditInput()) {
+    await runAudit(pr, workspace, env);
+    return;
+  }
   if (pr === null) {
     core.info(`fingerprint-gate only scans pull requests; event "${env.GITHUB_EVENT_NAME ?? ''}" passes.`);
     await finish(emptyReport(resolvePolicy(readInputs(), {}), ['Not a pull request event: nothing scanned.']), null);
@@ -73,8 +81,8 @@ async function run(): Promise<void> {
   });
   const git = createLocalGit(workspace);
   const atCommit = (sha: string, path: string): Promise<string | null> => readAtCommit(pr, sha, path, client, git);
-  const policy = await loadPolicy(pr, atCommit);
-  const npmrc = await loadNpmrc(pr, atCommit, workspace, env);
+  const policy = await loadPolicy(pr.baseSha, atCommit);
+  const npmrc = await loadNpmrc({ baseSha: pr.baseSha, headSha: pr.headSha }, atCommit, workspace, env);
   // The registry and the token each package is fetched with, and the hosts its lockfile URL may name.
   const registries = effectiveNpmrc({ npmrc: npmrc.config, ...(policy.registry !== undefined ? { registry: policy.registry } : {}) });
   const isAllowedHost = createResolvedHostCheck(registries, policy.allowedHosts);
@@ -119,10 +127,28 @@ async function run(): Promise<void> {
     notes.push(hostNote);
   }
 
+  const report = await scanChanges(changes, { policy, npmrc: npmrc.config, env, workspace, notes, unscannedLockfiles, headTexts });
+  await finish(report, { pr, client, commentMode: policy.comment });
+}
+
+interface ScanContext {
+  policy: Policy;
+  npmrc: NpmrcConfig;
+  env: NodeJS.ProcessEnv;
+  workspace: string;
+  notes: string[];
+  unscannedLockfiles: { path: string; reason: string }[];
+  /** Head texts of the lockfiles read, for the line each package is locked at. */
+  headTexts: ReadonlyMap<string, string>;
+}
+
+/** The gate over `changes`, with the registry fetcher, the worker pool and the result cache. */
+async function scanChanges(changes: readonly PackageChange[], context: ScanContext): Promise<Report> {
+  const { policy, env } = context;
   const cacheDir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'fingerprint-gate-cache-'));
   try {
     const fetcher = createRegistryFetcher({
-      npmrc: npmrc.config,
+      npmrc: context.npmrc,
       ...(policy.registry !== undefined ? { registry: policy.registry } : {}),
       cacheDir,
       logger,
@@ -133,17 +159,93 @@ async function run(): Promise<void> {
       const analyze = poolAnalyzer(pool, DETECTORS);
       // Results of earlier runs, kept between runs by an actions/cache step (README); default under RUNNER_TEMP.
       const cacheInput = core.getInput('cache-dir');
-      const opened = openResultCache({ dir: cacheInput === '' ? undefined : resolve(workspace, cacheInput), env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
+      const opened = openResultCache({ dir: cacheInput === '' ? undefined : resolve(context.workspace, cacheInput), env, detectors: DETECTORS, bundlePath: fileURLToPath(import.meta.url), logger });
       const cache = opened === null ? {} : { cache: opened.cache };
-      const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes, unscannedLockfiles });
-      const report = { ...judged, packages: withLockfileLines(judged.packages, headTexts) };
-      await finish(report, { pr, client, commentMode: policy.comment });
+      const judged = await gate(changes, { fetcher, detectors: DETECTORS, policy, logger, analyze, ...cache }, { notes: context.notes, unscannedLockfiles: context.unscannedLockfiles });
+      await opened?.prune();
+      return { ...judged, packages: withLockfileLines(judged.packages, context.headTexts) };
     } finally {
       await pool.close();
     }
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `audit: true`: every package locked in every lockfile tracked at the audited commit, not only
+ * the ones a pull request changes; for a scheduled sweep or a first adoption. (The policy's
+ * `mode` is another matter: which findings of the scanned packages count.) On a pull request
+ * event the audited commit is the head, and the policy and registries come from the base as
+ * always; on any other event (schedule, workflow_dispatch, push) all come from the commit the
+ * workflow runs on. No comment is written: the summary, SARIF and outputs carry the report.
+ */
+async function runAudit(pr: PrRef | null, workspace: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const git = createLocalGit(workspace);
+  const commit = pr?.headSha ?? auditedCommit(env);
+  const trusted = pr?.baseSha ?? commit;
+  if (!(await git.hasCommit(commit))) {
+    throw new ConfigError(`audit: true reads the lockfiles from the checked-out repository, and ${workspace} does not hold commit ${commit.slice(0, 7)}: run actions/checkout before this step`);
+  }
+  // Outside a pull request nothing but the workspace is read, so no token or API is needed.
+  const client = pr === null ? null : createGitHubClient({ token: core.getInput('github-token'), baseUrl: env.GITHUB_API_URL || DEFAULT_API_URL, logger });
+  const atCommit = (sha: string, path: string): Promise<string | null> =>
+    pr === null || client === null ? git.show(sha, path) : readAtCommit(pr, sha, path, client, git);
+  const policy = await loadPolicy(trusted, atCommit);
+  const npmrc = await loadNpmrc({ baseSha: trusted, headSha: commit }, atCommit, workspace, env);
+  const registries = effectiveNpmrc({ npmrc: npmrc.config, ...(policy.registry !== undefined ? { registry: policy.registry } : {}) });
+  const isAllowedHost = createResolvedHostCheck(registries, policy.allowedHosts);
+
+  const lockfiles = await listTrackedLockfiles(git, commit);
+  const changes: PackageChange[] = [];
+  const foreign: ForeignHost[] = [];
+  const unscannedLockfiles: { path: string; reason: string }[] = [];
+  const headTexts = new Map<string, string>();
+  for (const path of lockfiles) {
+    if (UNREADABLE_LOCKFILE.test(path)) {
+      const reason = 'binary bun.lockb is not supported; commit the text bun.lock (bun >= 1.2, saveTextLockfile) so its packages can be scanned';
+      core.warning(`${path}: ${reason}`);
+      unscannedLockfiles.push({ path, reason });
+      continue;
+    }
+    const text = await git.show(commit, path);
+    if (text === null) continue;
+    headTexts.set(path, text);
+    const locked = confineRegistryHosts(parseAt(path, text, `commit ${commit.slice(0, 7)}`), isAllowedHost);
+    changes.push(...auditChanges(locked.packages, path));
+    foreign.push(...locked.foreign);
+  }
+  changes.sort(comparePackages);
+  const notes = [
+    ...npmrc.notes,
+    lockfiles.length === 0
+      ? `Audit of commit ${commit.slice(0, 7)}: no lockfile is tracked there, nothing to scan.`
+      : `Audit of commit ${commit.slice(0, 7)}: ${changes.length} locked package(s) in ${lockfiles.length} lockfile(s) (${lockfiles.join(', ')}).`,
+  ];
+  core.info(notes[notes.length - 1] as string);
+  const hostNote = foreignHostNote(foreign, registries, policy.allowedHosts);
+  if (hostNote !== null) {
+    core.warning(hostNote);
+    notes.push(hostNote);
+  }
+  const report = await scanChanges(changes, { policy, npmrc: npmrc.config, env, workspace, notes, unscannedLockfiles, headTexts });
+  await finish({ ...report, audit: auditScope(changes) }, null);
+}
+
+/** The `audit` input: a YAML boolean; empty is false. */
+function readAuditInput(): boolean {
+  const value = core.getInput('audit').trim();
+  if (value === '') return false;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  throw new ConfigError(`input audit must be true or false; got ${JSON.stringify(value)}`);
+}
+
+/** The commit a workflow outside a pull request runs on: GITHUB_SHA, else what is checked out. */
+function auditedCommit(env: NodeJS.ProcessEnv): string {
+  const sha = env.GITHUB_SHA ?? '';
+  // Passed to git as an argument: hex only, so it can never be read as an option.
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha) ? sha : 'HEAD';
 }
 
 /** The `workers` input: analysis worker processes, one per core when empty. */
@@ -188,14 +290,14 @@ type ReadAtCommit = (sha: string, path: string) => Promise<string | null>;
  * The policy is read from the base commit, not the PR's head: a pull request must not be able to
  * loosen the gate that judges it. A policy the PR changes takes effect once it is merged.
  */
-async function loadPolicy(pr: PrRef, atCommit: ReadAtCommit): Promise<Policy> {
+async function loadPolicy(baseSha: string, atCommit: ReadAtCommit): Promise<Policy> {
   const explicit = core.getInput('config-file');
   const path = explicit || DEFAULT_CONFIG_FILE;
-  const text = await atCommit(pr.baseSha, path);
+  const text = await atCommit(baseSha, path);
   if (text === null && explicit) {
-    throw new GateError(`${path}: policy file named by the config-file input is not in the base commit ${pr.baseSha.slice(0, 7)}`);
+    throw new GateError(`${path}: policy file named by the config-file input is not in the base commit ${baseSha.slice(0, 7)}`);
   }
-  const file = text === null ? {} : parsePolicyFile(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
+  const file = text === null ? {} : parsePolicyFile(text, `${path} (base ${baseSha.slice(0, 7)})`);
   if (text !== null) core.info(`Policy read from ${path} at the base commit.`);
   return resolvePolicy(readInputs(), file, 'input');
 }
@@ -207,7 +309,7 @@ async function loadPolicy(pr: PrRef, atCommit: ReadAtCommit): Promise<Policy> {
  * changes is named in a note and takes effect once merged.
  */
 async function loadNpmrc(
-  pr: PrRef,
+  pr: { baseSha: string; headSha: string },
   atCommit: ReadAtCommit,
   workspace: string,
   env: NodeJS.ProcessEnv,
@@ -303,7 +405,7 @@ async function finish(
   if (report.verdict === 'fail') {
     core.setFailed(`fingerprint-gate: ${report.blocking} finding(s) at or above "${report.failOn}".`);
   } else {
-    core.info(`fingerprint-gate: pass (${report.packages.length} changed package(s) checked).`);
+    core.info(`fingerprint-gate: pass (${report.packages.length} ${report.audit !== undefined ? 'locked' : 'changed'} package(s) checked).`);
   }
 }
 

@@ -3,7 +3,7 @@
  * local registry: the same tarballs scanned twice, a damaged cache, shards merged.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,6 +123,19 @@ describe('the result cache and the sharded audit, end to end', () => {
     expect(files(join(home, '.cache', 'fingerprint-gate')).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('a run prunes the cache: an old engine\'s idle results go, its own stay', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'fg-results-'));
+    const idle = join(cacheDir, 'results-1', 'f'.repeat(32), `${'e'.repeat(64)}.json`);
+    mkdirSync(join(idle, '..'), { recursive: true });
+    writeFileSync(idle, '{}');
+    utimesSync(idle, new Date('2020-01-01'), new Date('2020-01-01'));
+    const run = await diff(cacheDir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/cache: removed 1 file\(s\).*1 of another engine unused for 7 days/);
+    expect(files(cacheDir).some((file) => file === idle)).toBe(false);
+    expect(files(cacheDir)).toHaveLength(4);
+  }, 120_000);
+
   it('audit --shard i/n over the matrix, merged, gives the verdict, findings and SARIF of one audit', async () => {
     const audit = (...extra: string[]) => cli(['audit', 'head/package-lock.json', '--no-cache', '--fail-on', 'medium', ...extra], dir);
     const whole = await audit('--format', 'json');
@@ -149,6 +162,16 @@ describe('the result cache and the sharded audit, end to end', () => {
     const report = JSON.parse(merged.stdout) as Report;
     expect(report.packages).toEqual(one.packages);
     expect([report.verdict, report.blocking]).toEqual([one.verdict, one.blocking]);
+
+    expect(report.audit).toEqual(one.audit);
+
+    // A shard lost on the way (a failed upload, a download pattern that missed one): refused, named.
+    const partial = await cli(['merge', reports[0] as string, reports[2] as string, '--format', 'json'], dir);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/shard 2\/3 missing: only .*shard-1\.json \(1\/3\), .*shard-3\.json \(3\/3\) given/);
+    const twice = await cli(['merge', ...reports, reports[1] as string], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/shard-2\.json and .*shard-2\.json are both shard 2\/3/);
 
     const sarifOne = JSON.parse((await audit('--format', 'sarif')).stdout) as { runs: { results: unknown[] }[] };
     const sarifMerged = JSON.parse((await cli(['merge', ...reports, '--format', 'sarif'], dir)).stdout) as { runs: { results: unknown[] }[] };

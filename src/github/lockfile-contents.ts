@@ -17,6 +17,8 @@ export interface LocalGit {
   hasCommit(sha: string): Promise<boolean>;
   /** The file's text at the commit; null when the path is not a file there. */
   show(sha: string, path: string): Promise<string | null>;
+  /** Every file path tracked at the commit (`ls-tree -r`). */
+  listFiles(sha: string): Promise<string[]>;
 }
 
 export interface LockfilePair {
@@ -112,6 +114,17 @@ export function createLocalGit(workspace: string, logger: Logger = SILENT_LOGGER
           cause: error,
         });
       }
+    },
+
+    async listFiles(sha) {
+      let output: string;
+      try {
+        // -z: names as stored, NUL-separated (no quoting of unusual characters to undo).
+        output = await git(['ls-tree', '-r', '-z', '--name-only', `${sha}^{tree}`]);
+      } catch (error) {
+        throw new GitHubError(`Cannot list the files at ${sha} from git in ${workspace}: ${firstLine(error)}`, { cause: error });
+      }
+      return output.split('\0').filter((path) => path !== '');
     },
   };
 }
