@@ -21,16 +21,30 @@ function segment(value: string): string {
   return encodeURIComponent(value.replace(LONE_SURROGATE, '\ufffd')).replace(/[()!'*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Whether a package browser can serve the package: the code came from a registry, and still exists. */
+export function isPublished(pkg: Pick<PackageReport, 'source' | 'change'>): boolean {
+  return pkg.change !== 'removed' && !(pkg.source !== undefined && NOT_PUBLISHED.has(pkg.source));
+}
+
+/** `<name>@<version>/<path>`, percent-encoded: the file's path below a package browser's base URL. */
+export function packageFilePath(pkg: Pick<PackageReport, 'name' | 'version'>, file: string): string {
+  // `@` of a scope stays: it is part of the layout (`@scope/name@1.0.0/...`), and cannot end a URL.
+  const name = pkg.name.split('/').map((part) => segment(part).replace(/^%40/, '@')).join('/');
+  const path = file.split('/').map(segment).join('/');
+  return `${name}@${segment(pkg.version)}/${path}`;
+}
+
+/** The base URL with the one trailing slash a relative path is resolved against. */
+export function packageBrowserBase(base = DEFAULT_PACKAGE_BROWSER): string {
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
 /**
  * The URL of `finding.file` in `pkg` at its version, or null when there is no such file to link
  * (a package-level finding points at the lockfile; a git or local package was never published).
  */
 export function packageFileUrl(pkg: PackageReport, finding: Pick<Finding, 'file' | 'line'>, base = DEFAULT_PACKAGE_BROWSER): string | null {
-  if (finding.line <= 0 || pkg.change === 'removed') return null;
-  if (pkg.source !== undefined && NOT_PUBLISHED.has(pkg.source)) return null;
-  // `@` of a scope stays: it is part of the layout (`@scope/name@1.0.0/...`), and cannot end a URL.
-  const name = pkg.name.split('/').map((part) => segment(part).replace(/^%40/, '@')).join('/');
-  const path = finding.file.split('/').map(segment).join('/');
-  const url = `${base.endsWith('/') ? base : `${base}/`}${name}@${segment(pkg.version)}/${path}`;
+  if (finding.line <= 0 || !isPublished(pkg)) return null;
+  const url = `${packageBrowserBase(base)}${packageFilePath(pkg, finding.file)}`;
   return url.length > MAX_URL_LENGTH ? null : url;
 }

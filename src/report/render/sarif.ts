@@ -2,12 +2,17 @@
  * SARIF 2.1.0 for code scanning. A result's primary location is the lockfile line that locks the
  * package (as dependency review points at manifests): the package's own files are not in the
  * repository, so code scanning could show no line for them. The file inside the package follows as
- * a related location, linked in the package browser at that exact version. Without a lockfile (the
- * CLI's `scan`) the primary location falls back to `node_modules/<name>/<file>`. The partial
- * fingerprint (package name and finding identity, never the version) lets code scanning follow an
- * alert from one release of a package to the next.
+ * a related location. Without a lockfile (the CLI's `scan`) that file is the primary location.
+ *
+ * A file inside a package is `<name>@<version>/<path>` relative to a base id, never an absolute
+ * https URI: code scanning rejects a whole upload when a location's scheme differs from the
+ * checkout's (`file`). The run's `originalUriBaseIds` resolve the published ones to the package
+ * browser, so a SARIF viewer opens the file at that exact version; code scanning reads the path as
+ * one in the repository, finds no such file and shows it as written. The partial fingerprint
+ * (package name and finding identity, never the version) lets code scanning follow an alert from
+ * one release of a package to the next.
  */
-import { packageFileUrl } from '../package-browser.js';
+import { isPublished, packageBrowserBase, packageFilePath, packageFileUrl } from '../package-browser.js';
 import type { Finding, PackageReport, Report } from '../report.js';
 import type { Severity } from '../severity.js';
 import { isUnscanned } from '../verdict.js';
@@ -41,10 +46,15 @@ function messageText(text: string): string {
   return text.replace(/[[\]]/g, (bracket) => `\\${bracket}`);
 }
 
-/** A relative URI: each path segment percent-encoded (`#`, `?`, `%`, spaces), `@` kept for scopes. */
-function artifactUri(pkg: PackageReport, finding: Finding): string {
-  const segments = ['node_modules', ...pkg.name.split('/'), ...finding.file.split('/')];
-  return segments.map((segment) => encodeURIComponent(segment).replace(/%40/g, '@')).join('/');
+/** Base ids of package files: published ones resolve to the package browser, the others to nothing. */
+export const PACKAGE_BROWSER_BASE_ID = 'PACKAGE_BROWSER';
+export const UNPUBLISHED_BASE_ID = 'UNPUBLISHED_PACKAGES';
+type PackageBaseId = typeof PACKAGE_BROWSER_BASE_ID | typeof UNPUBLISHED_BASE_ID;
+
+/** What the results of one run share: the package browser, and the base ids they used. */
+interface RunContext {
+  readonly packageBrowser: string | undefined;
+  readonly bases: Set<PackageBaseId>;
 }
 
 /** A repository-relative lockfile path as a URI: segments percent-encoded, `/` kept. */
@@ -52,18 +62,23 @@ function lockfileUri(path: string): string {
   return path.split('/').map((segment) => encodeURIComponent(segment)).join('/');
 }
 
-function inPackageLocation(pkg: PackageReport, finding: Finding, uri: string): Record<string, unknown> {
+/** The file inside the package; its message carries the package-browser link, for readers that do not resolve base ids. */
+function packageFileLocation(pkg: PackageReport, finding: Finding, run: RunContext): Record<string, unknown> {
+  const uriBaseId = isPublished(pkg) ? PACKAGE_BROWSER_BASE_ID : UNPUBLISHED_BASE_ID;
+  run.bases.add(uriBaseId);
+  const url = packageFileUrl(pkg, finding, run.packageBrowser);
   return {
     physicalLocation: {
-      artifactLocation: { uri },
-      // The report's columns are 0-based (acorn); SARIF's are 1-based.
-      region: { startLine: Math.max(1, finding.line), startColumn: Math.max(0, finding.column) + 1 },
+      artifactLocation: { uri: packageFilePath(pkg, finding.file), uriBaseId },
+      // The report's columns are 0-based (acorn); SARIF's are 1-based. Line 0: the package as a whole.
+      ...(finding.line > 0 ? { region: { startLine: finding.line, startColumn: Math.max(0, finding.column) + 1 } } : {}),
     },
+    message: { text: messageText(`${finding.file} in ${pkg.name}@${pkg.version}${url === null ? '' : `: ${url}`}`) },
   };
 }
 
-function locationsOf(pkg: PackageReport, finding: Finding, packageBrowser: string | undefined): Record<string, unknown> {
-  if (pkg.lockfile === undefined) return { locations: [inPackageLocation(pkg, finding, artifactUri(pkg, finding))] };
+function locationsOf(pkg: PackageReport, finding: Finding, run: RunContext): Record<string, unknown> {
+  if (pkg.lockfile === undefined) return { locations: [packageFileLocation(pkg, finding, run)] };
   const primary = {
     physicalLocation: {
       artifactLocation: { uri: lockfileUri(pkg.lockfile) },
@@ -72,23 +87,31 @@ function locationsOf(pkg: PackageReport, finding: Finding, packageBrowser: strin
     message: { text: messageText(`${pkg.name}@${pkg.version} is locked here`) },
   };
   if (finding.line <= 0) return { locations: [primary] };
-  const url = packageFileUrl(pkg, finding, packageBrowser);
-  const related = {
-    id: 1,
-    ...inPackageLocation(pkg, finding, url ?? artifactUri(pkg, finding)),
-    message: { text: messageText(`${finding.file} in ${pkg.name}@${pkg.version}`) },
-  };
-  return { locations: [primary], relatedLocations: [related] };
+  return { locations: [primary], relatedLocations: [{ id: 1, ...packageFileLocation(pkg, finding, run) }] };
 }
 
-function result(pkg: PackageReport, finding: Finding, ruleIndex: ReadonlyMap<string, number>, packageBrowser: string | undefined): Record<string, unknown> {
+/** What each base id used stands for: the package browser's URL, or a description only. */
+function originalUriBaseIds(bases: ReadonlySet<PackageBaseId>, packageBrowser: string | undefined): Record<string, unknown> {
+  const described: Record<PackageBaseId, Record<string, unknown>> = {
+    [PACKAGE_BROWSER_BASE_ID]: {
+      uri: packageBrowserBase(packageBrowser),
+      description: { text: 'The package browser: <name>@<version>/<path> below it is that file of the published package at that exact version.' },
+    },
+    [UNPUBLISHED_BASE_ID]: {
+      description: { text: 'Packages no package browser serves (git, a URL, a local path): <name>@<version>/<path> names the file inside the package as it was scanned.' },
+    },
+  };
+  return Object.fromEntries([...bases].sort().map((id) => [id, described[id]]));
+}
+
+function result(pkg: PackageReport, finding: Finding, ruleIndex: ReadonlyMap<string, number>, run: RunContext): Record<string, unknown> {
   const index = ruleIndex.get(finding.ruleId);
   return {
     ruleId: finding.ruleId,
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: SARIF_LEVELS[finding.severity],
     message: { text: messageText(finding.message) },
-    ...locationsOf(pkg, finding, packageBrowser),
+    ...locationsOf(pkg, finding, run),
     partialFingerprints: { [FINGERPRINT_KEY]: `${pkg.name}:${finding.identity}` },
     properties: {
       package: pkg.name,
@@ -113,6 +136,8 @@ function notifications(report: Report): Record<string, unknown>[] {
 
 export function renderSarif(report: Report, rules: readonly SarifRule[]): string {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const run: RunContext = { packageBrowser: report.packageBrowser, bases: new Set() };
+  const results = report.packages.flatMap((pkg) => pkg.findings.map((finding) => result(pkg, finding, ruleIndex, run)));
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: SARIF_VERSION,
@@ -130,8 +155,9 @@ export function renderSarif(report: Report, rules: readonly SarifRule[]): string
             })),
           },
         },
+        ...(run.bases.size > 0 ? { originalUriBaseIds: originalUriBaseIds(run.bases, report.packageBrowser) } : {}),
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications(report) }],
-        results: report.packages.flatMap((pkg) => pkg.findings.map((finding) => result(pkg, finding, ruleIndex, report.packageBrowser))),
+        results,
       },
     ],
   };
