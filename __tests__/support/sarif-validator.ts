@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import ajvFormats from 'ajv-formats';
 
 export const SARIF_SCHEMA_PATH = resolve('schema/sarif-schema-2.1.0.json');
 
-// ajv-formats is CommonJS: under node's ESM interop its default export may arrive wrapped once more.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule);
+// ajv-formats is CommonJS: imported from ESM, the plugin is the `default` of its module.exports.
+const addFormats = ajvFormats.default;
 
 // Strict, but for strictRequired: the schema's `anyOf: [{ required: ['index'] }, ...]` names
 // properties declared beside the anyOf, not inside it, which draft-07 allows and ajv's strict mode flags.
