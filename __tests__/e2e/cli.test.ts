@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { sarifSchemaErrors } from '../support/sarif-validator.js';
 import { packageLockOf } from './workspace.js';
 
 const CLI = resolve('dist/cli.js');
@@ -93,6 +94,28 @@ describe('the CLI, end to end', () => {
     const localReport = JSON.parse(local.stdout) as Report;
     expect(localReport.packages[0]).toMatchObject({ name: 'fg-chat-client', version: '1.1.0', status: 'scanned' });
     expect(localReport.packages[0]?.findings.every((finding) => finding.introduced)).toBe(true);
+  }, 60_000);
+
+  it('scan and diff --format sarif validate against the official SARIF 2.1.0 schema, scan locating files below the package browser', async () => {
+    interface Location { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number } } }
+    interface Log { runs: { originalUriBaseIds?: Record<string, { uri?: string }>; results: { locations: Location[]; relatedLocations?: Location[] }[] }[] }
+    const scan = await cli(['scan', 'fg-chat-client@1.1.0', join(FIXTURES, 'fg-plain-1.0.0'), '--format', 'sarif', '--fail-on', 'none', '--registry', registry.url], dir, home);
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(sarifSchemaErrors(scan.stdout)).toEqual([]);
+    const scanRun = (JSON.parse(scan.stdout) as Log).runs[0];
+    const scanned = scanRun?.results.map((result) => result.locations[0]?.physicalLocation.artifactLocation) ?? [];
+    expect(scanned.length).toBeGreaterThan(0);
+    expect(scanned).toContainEqual({ uri: 'fg-chat-client@1.1.0/index.js', uriBaseId: 'PACKAGE_BROWSER' });
+    expect(scanned.every((location) => !location?.uri.startsWith('node_modules/') && !/^[a-z]+:/.test(location?.uri ?? ''))).toBe(true);
+    expect(scanRun?.originalUriBaseIds?.['PACKAGE_BROWSER']?.uri).toBe('https://cdn.jsdelivr.net/npm/');
+
+    const diff = await cli(['diff', 'base/package-lock.json', 'head/package-lock.json', '--format', 'sarif', '--fail-on', 'none'], dir, home);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(sarifSchemaErrors(diff.stdout)).toEqual([]);
+    const diffResults = (JSON.parse(diff.stdout) as Log).runs[0]?.results ?? [];
+    expect(diffResults.length).toBeGreaterThan(0);
+    for (const result of diffResults) expect(result.locations[0]?.physicalLocation.artifactLocation.uri).toBe('head/package-lock.json');
+    expect(diffResults.some((result) => result.relatedLocations?.[0]?.physicalLocation.artifactLocation.uri === 'fg-chat-client@1.1.0/index.js')).toBe(true);
   }, 60_000);
 
   // Lockfile pairs written by the real package managers (see each folder's COMMANDS.md): the

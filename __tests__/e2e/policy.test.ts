@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { runAction } from '../support/run-action.js';
+import { sarifSchemaErrors } from '../support/sarif-validator.js';
 import { commit, initRepo, packageLock, runnerFiles, type LockEntry } from './workspace.js';
 
 const FIXTURES = resolve('__tests__/fixtures/packages');
@@ -17,7 +18,7 @@ const PR = 15;
 const POLICY = '.github/fingerprint-gate.yml';
 
 interface SarifLocation {
-  physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } };
+  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn?: number } };
 }
 interface SarifLog {
   version: string;
@@ -93,11 +94,14 @@ describe('the policy of issue 15, end to end', () => {
     const lockLine = headLock.split('\n').findIndex((line) => line.includes('"node_modules/fg-chat-client"')) + 1;
     expect(lockLine).toBeGreaterThan(0);
     expect(run.stdout).toMatch(new RegExp(`::error [^\\n]*file=package-lock\\.json,line=${lockLine}::`));
-    const sarif = JSON.parse(readFileSync(run.outputs.sarif ?? '', 'utf8')) as SarifLog;
+    const sarifText = readFileSync(run.outputs.sarif ?? '', 'utf8');
+    expect(sarifSchemaErrors(sarifText)).toEqual([]);
+    const sarif = JSON.parse(sarifText) as SarifLog;
     expect(sarif.version).toBe('2.1.0');
     const hidden = sarif.runs[0]?.results.find((result) => result.ruleId === 'encoded-list-match');
     expect(hidden?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'package-lock.json' }, region: { startLine: lockLine } });
-    expect(hidden?.relatedLocations?.[0]?.physicalLocation.artifactLocation.uri).toBe('https://cdn.jsdelivr.net/npm/fg-chat-client@1.1.0/index.js');
+    // Below the package browser (resolved by the run's originalUriBaseIds), not an https URI code scanning would reject.
+    expect(hidden?.relatedLocations?.[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'fg-chat-client@1.1.0/index.js', uriBaseId: 'PACKAGE_BROWSER' });
   });
 
   it('judges only what the update introduced under mode new, and every finding under mode all', async () => {
