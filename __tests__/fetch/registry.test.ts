@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ beforeAll(async () => {
   for (const [name, version] of published) registry.publish({ name, version, tarball: tarballOf(name, version) });
   // The packument vouches for one tarball and the server sends another: a tampered download.
   registry.publish({ name: 'tampered', version: '1.0.0', tarball: tarballOf('tampered', '1.0.0', { 'evil.js': 'x' }), integrity: sha512(tarballOf('tampered', '1.0.0')) });
+  // Tampered and not even a tarball: the stream is read as it arrives, and the integrity still decides.
+  registry.publish({ name: 'tampered-garbage', version: '1.0.0', tarball: Buffer.concat([tarballOf('x', '1.0.0').subarray(0, 10), randomBytes(4 * 1024 * 1024)]), integrity: sha512(tarballOf('tampered-garbage', '1.0.0')) });
   scoped.publish({ name: '@corp/internal', version: '3.1.4', tarball: tarballOf('@corp/internal', '3.1.4', { 'lib/a.js': 'a' }) });
 });
 
@@ -108,6 +111,11 @@ describe('createRegistryFetcher: registry packages', () => {
     const error = await fetchError(fetcher({ retries: 1 }).fetch(target('tampered', '1.0.0', { integrity })));
     expect(error.code).toBe('EINTEGRITY');
     expect(registry.requests.filter((request) => request.path.startsWith('/tampered/-/')).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a tampered download that is also corrupt as EINTEGRITY, not as a corrupt tarball', async () => {
+    const error = await fetchError(fetcher().fetch(target('tampered-garbage', '1.0.0')));
+    expect(error.code).toBe('EINTEGRITY');
   });
 
   it('reports a package the registry does not have as E404', async () => {

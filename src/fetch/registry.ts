@@ -1,16 +1,18 @@
 /**
  * The Fetcher the gate uses: registry tarballs through pacote with every way of running or
  * reaching outside code switched off, and local tarballs or directories the CLI user named.
- * Nothing fetched is installed or executed; tarballs are unpacked in memory by `extract.ts`.
+ * Nothing fetched is installed or executed; tarballs are unpacked by `extract.ts` as they stream in
+ * (pacote checks the integrity as the bytes pass and fails the stream at its end on a mismatch).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import pacote from 'pacote';
 import semver from 'semver';
 import { FetchError, GateError, errorMessage } from '../errors.js';
 import type { PackageTarget } from '../lockfile/types.js';
 import { SILENT_LOGGER, type Logger } from '../logger.js';
 import { readPackageDirectory } from './read-package-directory.js';
-import { DEFAULT_EXTRACT_LIMITS, extractTarball, type ExtractLimits } from './extract.js';
+import { DEFAULT_EXTRACT_LIMITS, extractTarballStream, type ExtractLimits } from './extract.js';
 import { describeRegistries, scrubSecrets, type NpmrcConfig } from './npmrc.js';
 import { formatBytes } from './note-list.js';
 import type { Fetcher, PackageFiles } from './types.js';
@@ -94,23 +96,20 @@ export function createRegistryFetcher(options: RegistryFetcherOptions): Fetcher 
       throw new FetchError(`${JSON.stringify(label)}: not a registry package name and exact version`, { code: 'EREFUSED' });
     }
     logger.debug(`fetching ${label}`);
-    let tarball: Buffer & { integrity?: string };
+    let unpacked: PackageFiles;
     try {
-      tarball = await pacote.tarball(label, {
+      // Streamed: a platform package of a single-file CLI is a 200 MB tarball, never held whole.
+      unpacked = await pacote.tarball.stream(label, (stream) => extractTarballStream(stream, label, limits), {
         ...pacoteOptions,
         ...(target.integrity === null ? {} : { integrity: target.integrity }),
       });
     } catch (error) {
+      if (error instanceof GateError) throw error;
       throw toFetchError(error, label, npmrc, timeoutMs);
     }
-    const unpacked = await extractTarball(tarball, label, limits);
     if (target.integrity !== null) return { ...unpacked, integrity: target.integrity };
-    return {
-      files: unpacked.files,
-      // pacote checked the bytes against the registry's dist.integrity and reports it here.
-      integrity: typeof tarball.integrity === 'string' && tarball.integrity !== '' ? tarball.integrity : unpacked.integrity,
-      notes: [NO_INTEGRITY_NOTE, ...unpacked.notes],
-    };
+    // pacote checked the bytes against the registry's dist.integrity; this is the sha512 of the same bytes.
+    return { files: unpacked.files, integrity: unpacked.integrity, notes: [NO_INTEGRITY_NOTE, ...unpacked.notes] };
   }
 
   async function fetchLocalTarball(target: PackageTarget): Promise<PackageFiles> {
@@ -121,8 +120,7 @@ export function createRegistryFetcher(options: RegistryFetcherOptions): Fetcher 
       if (info.size > limits.maxUnpackedBytes) {
         throw new FetchError(`${file}: the tarball is ${formatBytes(info.size)}, over the ${formatBytes(limits.maxUnpackedBytes)} limit`, { code: 'ETOOBIG' });
       }
-      const bytes = await readFile(file);
-      return await extractTarball(bytes, file, limits);
+      return await extractTarballStream(createReadStream(file), file, limits);
     } catch (error) {
       if (error instanceof GateError) throw error;
       throw new FetchError(`${file}: cannot read the tarball (${errorMessage(error)})`, { cause: error, code: codeOf(error) });
