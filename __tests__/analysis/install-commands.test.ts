@@ -169,6 +169,19 @@ describe('installCommands: scripts running scripts', () => {
   });
 });
 
+describe('installCommands: the command lines read', () => {
+  it('lists each lifecycle script, each script reached by name and each shell script once, with the lifecycle script that reached it', () => {
+    const scripts = { postinstall: 'npm run a && npm run a', a: 'sh ./get.sh && cd lib && sh ../get.sh', prepublishOnly: 'sh ./other.sh' };
+    const files: Record<string, string> = { 'get.sh': 'echo hi\n', 'other.sh': 'echo no\n' };
+    const result = installCommands(scripts, { readFile: (path) => files[path] ?? null });
+    expect(result.lines).toEqual([
+      { file: 'package.json', key: 'scripts.postinstall', text: scripts.postinstall, script: 'postinstall' },
+      { file: 'package.json', key: 'scripts.a', text: scripts.a, script: 'postinstall' },
+      { file: 'get.sh', key: null, text: 'echo hi\n', script: 'postinstall' },
+    ]);
+  });
+});
+
 describe('installCommands: shell scripts', () => {
   const SETUP = [
     '#!/bin/sh',

@@ -267,7 +267,7 @@ function planPackage(files: PackageFiles): PackagePlan {
       embedded.push({ file: { path: module.path, content: module.content, ...(module.truncated === true ? { truncated: true } : {}) }, step: moduleStep });
     }
   }
-  const scriptDownloads = installScriptDownloads(manifestText, manifest);
+  const scriptDownloads = installScriptDownloads(entries.commandLines, (path) => (path === MANIFEST ? manifestText : readFile(path)));
   return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries, scriptDownloads };
 }
 

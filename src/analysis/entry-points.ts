@@ -6,7 +6,7 @@
  * What the install scripts' command lines run is read in `install-commands.ts`.
  */
 import type { CodeKind, FileProblem } from '../report/report.js';
-import { installCommands, type InlineCode, type InstallCommandOptions, type InstallScript } from './install-commands.js';
+import { installCommands, type InlineCode, type InstallCommandLine, type InstallCommandOptions, type InstallScript } from './install-commands.js';
 import { normalizePath } from './package-paths.js';
 
 /**
@@ -44,6 +44,8 @@ export interface EntryPoints {
   readonly inline: readonly InlineCode[];
   /** Install command lines that could not be read in full or followed to the end. */
   readonly problems: readonly FileProblem[];
+  /** Every command line the install scripts run (theirs, `npm run` scripts, shell scripts), for what they download. */
+  readonly commandLines: readonly InstallCommandLine[];
   /** The package's own name, for self-references (`require('<name>/lib/x')`); null when unnamed. */
   readonly name: string | null;
   /** Targets of the `imports` field (`#internal` specifiers), patterns kept with their `*`. */
@@ -132,6 +134,7 @@ export function entryPoints(manifest: unknown, options: InstallCommandOptions = 
     installScripts,
     inline: commands.inline,
     problems: commands.problems,
+    commandLines: commands.lines,
     name: typeof fields.name === 'string' && fields.name.length > 0 ? fields.name : null,
     importTargets: exportTargets(fields.imports),
     declared,

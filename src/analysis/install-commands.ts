@@ -48,7 +48,22 @@ export interface InlineCode {
   readonly directory: string | null;
 }
 
+/** A command line the install scripts run: a script of the manifest, or a whole shell script. */
+export interface InstallCommandLine {
+  /** Where it is written: `package.json`, or the shell script's path. */
+  readonly file: string;
+  /** The manifest script's key (`scripts.fetch-binary`), or null for a shell script. */
+  readonly key: string | null;
+  readonly text: string;
+  readonly script: InstallScript;
+}
+
 export interface InstallCommands {
+  /**
+   * Every command line read, in the order it was reached: the lifecycle scripts, the scripts they
+   * run by name (`npm run x`) and the shell scripts they run (`sh ./get.sh`), each once.
+   */
+  readonly lines: readonly InstallCommandLine[];
   /** Package files the install scripts run, in the order they were found, each once. */
   readonly files: readonly InstallFile[];
   readonly inline: readonly InlineCode[];
@@ -205,6 +220,7 @@ type Directory = string | null;
 class CommandReader {
   private readonly files = new Map<string, InstallScript>();
   private readonly inline: InlineCode[] = [];
+  private readonly lines: InstallCommandLine[] = [];
   private readonly inlineCounts = new Map<string, number>();
   /** Keyed by file and reason, or by the limit met: a limit met on many branches is one problem. */
   private readonly problems = new Map<string, FileProblem>();
@@ -219,6 +235,7 @@ class CommandReader {
 
   result(): InstallCommands {
     return {
+      lines: this.lines,
       files: [...this.files].map(([path, script]) => ({ path, script })),
       inline: this.inline,
       problems: [...this.problems.values()],
@@ -238,6 +255,7 @@ class CommandReader {
     const command = Object.hasOwn(this.scripts, name) ? this.scripts[name] : undefined;
     if (typeof command !== 'string') return;
     const origin: Origin = { inlineName: `${MANIFEST}#scripts.${name}`, file: MANIFEST, where: `scripts.${name}: ` };
+    this.lines.push({ file: MANIFEST, key: `scripts.${name}`, text: command, script: ctx.script });
     this.runLine(command, origin, ctx, '');
   }
 
@@ -451,6 +469,8 @@ class CommandReader {
     if (text.length > MAX_SHELL_SCRIPT_CHARS) {
       this.report(path, `shell script an install script runs is longer than ${MAX_SHELL_SCRIPT_CHARS} characters: only its head was read`);
     }
+    // Read once per directory, listed once: its command lines are the same from anywhere.
+    if (!this.lines.some((line) => line.file === path)) this.lines.push({ file: path, key: null, text: text.slice(0, MAX_SHELL_SCRIPT_CHARS), script: ctx.script });
     this.runLine(text.slice(0, MAX_SHELL_SCRIPT_CHARS), fileOrigin, ctx, cwd);
   }
 

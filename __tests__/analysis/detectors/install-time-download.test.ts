@@ -118,6 +118,45 @@ describe('install scripts in package.json', () => {
     ]);
   });
 
+  it('follows `npm run <script>` from an install script and reports the download in the script it reaches', () => {
+    const result = analyzePackage(pkg({ postinstall: 'npm run fetch-binary', 'fetch-binary': 'wget -q https://dl.example/v3/tool -O bin/tool' }), DETECTORS);
+    expect(result.findings.filter((finding) => finding.ruleId === 'install-time-download')).toMatchObject([
+      {
+        file: 'package.json',
+        line: 5,
+        message: 'The postinstall script runs `wget` through `npm run fetch-binary`, downloading https://dl.example/v3/tool on every install.',
+        evidence: { details: { installScript: 'postinstall', tool: 'wget', url: 'https://dl.example/v3/tool', via: 'scripts.fetch-binary' } },
+        identity: 'install-time-download|command|wget|dl.example',
+      },
+    ]);
+  });
+
+  it('follows an install script into the shell script it runs (through npm run, too), at the line of the download there', () => {
+    const files = {
+      files: [
+        { path: 'package.json', content: Buffer.from(JSON.stringify({ name: 'p', scripts: { install: 'yarn run setup', setup: 'sh ./scripts/get.sh' } })) },
+        { path: 'scripts/get.sh', content: Buffer.from('#!/bin/sh\nset -e\nmkdir -p bin\ncurl -fsSL "https://dl.example/tool-$(uname -m)" -o bin/tool\n') },
+      ],
+      integrity: null,
+      notes: [],
+    };
+    const findings = analyzePackage(files, DETECTORS).findings.filter((finding) => finding.ruleId === 'install-time-download');
+    expect(findings).toMatchObject([
+      {
+        file: 'scripts/get.sh',
+        line: 4,
+        message: 'The install script runs `curl` through scripts/get.sh, downloading https://dl.example/tool-$(uname -m) on every install.',
+        evidence: { details: { installScript: 'install', tool: 'curl', via: 'scripts/get.sh' } },
+        identity: 'install-time-download|command|curl|dl.example',
+      },
+    ]);
+  });
+
+  it('is quiet for a script with a download that no install script runs, even when another script runs it', () => {
+    const result = analyzePackage(pkg({ postinstall: 'node-gyp rebuild', release: 'npm run upload', upload: 'curl -T dist.tgz https://uploads.example/' }), DETECTORS);
+    expect(result.findings.filter((finding) => finding.ruleId === 'install-time-download')).toEqual([]);
+  });
+
   it('is quiet for scripts that only build, and for downloads in scripts that do not run on install', () => {
     const result = analyzePackage(pkg({ postinstall: 'node-gyp rebuild', prepublishOnly: 'curl -o x https://dl.example/x' }), DETECTORS);
     expect(result.findings.filter((finding) => finding.ruleId === 'install-time-download')).toEqual([]);

@@ -18,7 +18,7 @@
 import type { AnyNode, Node } from 'acorn';
 import type { Detector, DetectorContext, Visitors } from '../detector.js';
 import type { Finding } from '../../report/report.js';
-import { INSTALL_SCRIPTS, type InstallScript } from '../install-commands.js';
+import type { InstallCommandLine } from '../install-commands.js';
 import { readCommandLine, type Word } from '../shell-command-line.js';
 import { sourceLocator } from '../source-locator.js';
 import { evaluateStatic, type StaticValue } from '../facts/values/evaluate.js';
@@ -230,33 +230,44 @@ function firstUrl(args: readonly Word[]): string | null {
 }
 
 /**
- * Findings of this rule for the manifest's install scripts (their own command lines, which are no
- * JavaScript file). Lines and columns point into `package.json`.
+ * Downloads in the command lines the install scripts run: the lifecycle scripts themselves, the
+ * scripts they run by name (`npm run fetch-binary`) and the shell scripts they run (`sh
+ * ./scripts/get.sh`), as `install-commands.ts` follows them. Each is reported where it is written:
+ * in `package.json`, or at its line in the shell script. `textOf` gives a file's text.
  */
-export function installScriptDownloads(manifestText: string, manifest: unknown): Finding[] {
-  if (typeof manifest !== 'object' || manifest === null) return [];
-  const scripts = (manifest as Record<string, unknown>).scripts;
-  if (typeof scripts !== 'object' || scripts === null) return [];
-  const locator = sourceLocator(manifestText);
+export function installScriptDownloads(lines: readonly InstallCommandLine[], textOf: (file: string) => string | null): Finding[] {
+  const locators = new Map<string, ReturnType<typeof sourceLocator>>();
   const findings: Finding[] = [];
-  for (const script of INSTALL_SCRIPTS) {
-    const line = (scripts as Record<string, unknown>)[script];
-    if (typeof line !== 'string') continue;
-    const at = Math.max(0, manifestText.indexOf(JSON.stringify(line).slice(1, -1)));
-    const { line: row, column } = locator.position(at);
-    for (const download of commandLineDownloads(line)) {
+  for (const line of lines) {
+    const downloads = commandLineDownloads(line.text);
+    if (downloads.length === 0) continue;
+    const text = textOf(line.file) ?? '';
+    const locator = locators.get(line.file) ?? sourceLocator(text);
+    locators.set(line.file, locator);
+    const direct = line.key === `scripts.${line.script}`;
+    const via = line.key ?? line.file;
+    for (const download of downloads) {
+      // In package.json the script is a JSON string; in a shell script the command stands as written.
+      const at = line.key !== null ? text.indexOf(JSON.stringify(line.text).slice(1, -1)) : text.indexOf(download.url ?? download.command.split(' ')[0] ?? '');
+      const { line: row, column } = locator.position(Math.max(0, at));
+      const through = direct ? '' : ` through ${line.key !== null ? `\`npm run ${line.key.slice('scripts.'.length)}\`` : line.file}`;
       findings.push({
         ruleId: INSTALL_TIME_DOWNLOAD_RULE,
         severity: SEVERITY,
-        file: 'package.json',
+        file: line.file,
         line: row,
         column,
-        message: `The ${script} script runs \`${download.tool}\`, downloading ${download.url ?? 'from a URL built at run time'} on every install.`,
+        message: `The ${line.script} script runs \`${download.tool}\`${through}, downloading ${download.url ?? 'from a URL built at run time'} on every install.`,
         introduced: false,
         evidence: {
           snippet: clip(download.command),
           codeKind: 'install',
-          details: { installScript: script satisfies InstallScript, tool: download.tool, ...(download.url === null ? {} : { url: download.url }) },
+          details: {
+            installScript: line.script,
+            tool: download.tool,
+            ...(download.url === null ? {} : { url: download.url }),
+            ...(direct ? {} : { via }),
+          },
         },
         identity: `${INSTALL_TIME_DOWNLOAD_RULE}|command|${download.tool}|${hostOf(download.url)}`,
       });
