@@ -100,6 +100,7 @@ describe('the action with audit: true, end to end', () => {
     expect(chat?.lockfileLine).toBeGreaterThan(0);
     expect(run.summary).toContain('fg-chat-client');
     expect(run.summary).toContain('encoded-list-match');
+    expect(run.summary).toMatch(/at or above `high` in 1 of 3 locked packages/);
     const sarif = JSON.parse(readFileSync(run.outputs.sarif ?? '', 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
     expect(sarif.runs[0]?.results.some((result) => result.ruleId === 'encoded-list-match')).toBe(true);
     // A scheduled audit has no pull request: nothing went to the GitHub API, no comment.

@@ -407,6 +407,13 @@ describe('renderMarkdown: the comment a reviewer reads', () => {
     expect(footer).toContain('Rule settings of the policy: `fingerprint-source` info, `hashed-list-match` off (2 findings of rules turned off not shown).');
   });
 
+  it('says in the footer and the lead that an audit counts every locked package and every finding', () => {
+    const audited = renderMarkdown(makeReport({ mode: 'new', packages: [makePackage({ change: 'scanned', previousVersion: null })], audit: { packageSet: 'b'.repeat(64), packageCount: 1 } }));
+    expect(audited.split('\n')[0]).toBe('**fingerprint-gate: pass** — no findings at or above `high` in 1 locked package');
+    expect(audited.trimEnd().split('\n').at(-1)).toContain('An audit of every locked package: nothing is compared with an earlier version, so every finding is new and counts.');
+    expect(audited).not.toContain('Mode `new`');
+  });
+
   it('puts findings already there in mode all in the lead when they block', () => {
     const old = makePackage({ name: 'old', findings: [makeFinding({ severity: 'high', introduced: false })] });
     expect(renderMarkdown(makeReport({ mode: 'all', packages: [old] }))).toContain('#### `old` `1.0.0` → `1.0.1` — 0 new findings, 1 already in `1.0.0`, **1 blocking**');

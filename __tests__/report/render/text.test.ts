@@ -62,6 +62,12 @@ describe('renderText', () => {
     );
   });
 
+  it('counts an audit\'s packages as locked, not changed', () => {
+    const audit = { packageSet: 'a'.repeat(64), packageCount: 3, shard: { index: 1, count: 2 } };
+    expect(renderText({ ...REPORT, audit }).split('\n')[0]).toBe('fingerprint-gate: FAIL — 1 finding at or above high in 1 of 3 locked packages');
+    expect(renderText(makeReport({ packages: [], audit })).split('\n')[0]).toBe('fingerprint-gate: PASS — no locked packages');
+  });
+
   it('has no escape sequences unless colours are asked for', () => {
     expect(renderText(REPORT)).not.toContain('\x1b');
     expect(renderText(REPORT, { color: true })).toContain('\x1b[31mhigh\x1b[0m');

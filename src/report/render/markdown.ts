@@ -444,7 +444,9 @@ function legend(report: Report): string {
   const threshold =
     report.failOn === 'none' ? 'findings never fail the run' : `the run fails on findings at or above \`${report.failOn}\``;
   const mode =
-    report.mode === 'new'
+    report.audit !== undefined
+      ? ' An audit of every locked package: nothing is compared with an earlier version, so every finding is new and counts.'
+      : report.mode === 'new'
       ? ' Mode `new`: only findings new in this pull request count; findings already in the replaced version are shown, collapsed.'
       : report.mode === 'all'
         ? ' Mode `all`: every finding of every changed package counts.'

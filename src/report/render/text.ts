@@ -58,12 +58,13 @@ export function plural(count: number, singular: string, pluralForm = `${singular
  * packages". `code` formats the threshold (a code span in markdown).
  */
 export function describeOutcome(report: Report, tally: ReportTally, code: (text: string) => string = (t) => t): string {
-  const changed = plural(tally.packages, 'changed package');
+  // An audit's packages were not changed by anything: they are what the lockfile locks.
+  const changed = plural(tally.packages, report.audit !== undefined ? 'locked package' : 'changed package');
   const unscanned = tally.unscanned + report.unscannedLockfiles.length;
   if (report.verdict === 'fail' && report.blocking === 0 && unscanned > 0) {
     return `no findings at or above ${code(report.failOn)}, but ${plural(unscanned, 'package or lockfile', 'packages or lockfiles')} could not be scanned (on-unscanned ${code('fail')})`;
   }
-  if (tally.packages === 0) return 'no changed packages';
+  if (tally.packages === 0) return report.audit !== undefined ? 'no locked packages' : 'no changed packages';
   if (report.failOn === 'none') {
     return `${plural(tally.findings, 'finding')} in ${changed}; findings never fail this run (fail-on ${code('none')})`;
   }
