@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtractError, FetchError } from '../../src/errors.js';
 import { readPackageDirectory } from '../../src/fetch/read-package-directory.js';
+import { bunPayload, elfWith } from '../analysis/binaries/bun-payload.js';
 
 describe('readPackageDirectory', () => {
   let dir: string;
@@ -21,6 +22,20 @@ describe('readPackageDirectory', () => {
     await mkdir(join(dir, path, '..'), { recursive: true });
     await writeFile(join(dir, path), content);
   }
+
+  it('reads an executable too big to hold where it lies: its head, and the JavaScript recovered by range', async () => {
+    const code = 'module.exports = Intl.DateTimeFormat().resolvedOptions().timeZone;';
+    const binary = elfWith(Buffer.alloc(100_000, 0x90), bunPayload([{ name: 'cli.js', contents: code }]));
+    await write('bin/tool', binary);
+    const result = await readPackageDirectory(dir, 'local', { spillExecutableBytes: 50_000, maxFileBytes: 10_000 });
+    const tool = result.files[0];
+    expect(tool?.content).toHaveLength(4096);
+    expect(tool?.truncated).toBeUndefined();
+    expect(tool?.executable?.size).toBe(binary.length);
+    expect(tool?.executable?.reading.modules.map((module) => [module.path, module.content.toString(), module.offset])).toEqual([
+      ['bin/tool#cli.js', code, binary.indexOf(code)],
+    ]);
+  });
 
   it('reads regular files, skips node_modules and .git, and never follows symlinks', async () => {
     await write('package.json', '{}');

@@ -1,5 +1,7 @@
 /**
- * Reads a package from a directory the CLI user named, under the same limits as a tarball.
+ * Reads a package from a directory the CLI user named, under the same limits as a tarball. An
+ * executable too big to hold is read where it lies, by range (`analysis/binaries/`), as
+ * `extract.ts` reads one it wrote to disk.
  * Symlinks are never followed (a package folder can point anywhere on the machine), and
  * `node_modules` and `.git` are skipped: they hold other packages and history, not this package.
  */
@@ -9,6 +11,9 @@ import { join } from 'node:path';
 import { ExtractError, FetchError, errorMessage } from '../errors.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract.js';
 import { NoteList, formatBytes, quotePath } from './note-list.js';
+import { detectFormat, FORMAT_HEAD_BYTES } from '../analysis/binaries/detect-format.js';
+import { readBinary } from '../analysis/binaries/embedded-code.js';
+import { fileSource } from '../analysis/binaries/byte-source.js';
 import type { PackageFile, PackageFiles } from './types.js';
 
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
@@ -30,6 +35,7 @@ export async function readPackageDirectory(
   const notes = new NoteList();
   const files: PackageFile[] = [];
   let totalBytes = 0;
+  let memoryBytes = 0;
   // An explicit stack: a deep tree must not exhaust the JS stack.
   const pending: string[] = [''];
   for (let relative = pending.pop(); relative !== undefined; relative = pending.pop()) {
@@ -46,15 +52,24 @@ export async function readPackageDirectory(
         if (files.length >= limit.maxFiles) {
           throw new ExtractError(`${label}: the directory holds more than ${limit.maxFiles} files`);
         }
-        const file = await readHead(join(dir, path), path, label, limit.maxFileBytes);
+        const file = await readHead(join(dir, path), path, label, limit);
         totalBytes += file.size;
+        memoryBytes += file.content.length;
         if (totalBytes > limit.maxUnpackedBytes) {
           throw new ExtractError(`${label}: the directory holds more than ${formatBytes(limit.maxUnpackedBytes)}`);
         }
-        if (file.truncated) {
-          notes.addAlways(`${quotePath(path)} is larger than ${formatBytes(limit.maxFileBytes)}; only its first ${formatBytes(limit.maxFileBytes)} were read`);
+        if (memoryBytes > limit.maxMemoryBytes) {
+          throw new ExtractError(`${label}: the package's files hold more than ${formatBytes(limit.maxMemoryBytes)} to read in memory`);
         }
-        files.push(file.truncated ? { path, content: file.content, truncated: true } : { path, content: file.content });
+        if (file.truncated) {
+          notes.addAlways(`${quotePath(path)} is larger than ${formatBytes(file.readBytes)}; only its first ${formatBytes(file.readBytes)} were read`);
+        }
+        files.push({
+          path,
+          content: file.content,
+          ...(file.truncated ? { truncated: true } : {}),
+          ...(file.executable === undefined ? {} : { executable: file.executable }),
+        });
       }
     }
   }
@@ -86,22 +101,34 @@ async function readHead(
   file: string,
   path: string,
   label: string,
-  maxBytes: number,
-): Promise<{ content: Buffer; size: number; truncated: boolean }> {
+  limit: ExtractLimits,
+): Promise<{ content: Buffer; size: number; truncated: boolean; readBytes: number; executable?: PackageFile['executable'] }> {
   try {
     const handle = await open(file, OPEN_FLAGS);
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new FetchError(`${label}: ${quotePath(path)} stopped being a regular file while it was read`);
-      const wanted = Math.min(info.size, maxBytes);
-      const content = Buffer.alloc(wanted);
-      let filled = 0;
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(content, filled, wanted - filled, filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
+      const read = async (wanted: number): Promise<Buffer> => {
+        const content = Buffer.alloc(wanted);
+        let filled = 0;
+        while (filled < wanted) {
+          const { bytesRead } = await handle.read(content, filled, wanted - filled, filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return content.subarray(0, filled);
+      };
+      const head = await read(Math.min(info.size, FORMAT_HEAD_BYTES));
+      const format = detectFormat(head);
+      if (format !== null && info.size > limit.spillExecutableBytes) {
+        const size = Math.min(info.size, limit.maxExecutableBytes);
+        const truncated = info.size > size;
+        const reading = readBinary(path, fileSource(handle.fd, size), format, { truncated });
+        return { content: head, size: info.size, truncated, readBytes: size, executable: { size, reading } };
       }
-      return { content: content.subarray(0, filled), size: info.size, truncated: info.size > maxBytes };
+      const maxBytes = format === null ? limit.maxFileBytes : Math.max(limit.maxFileBytes, limit.maxExecutableBytes);
+      const content = await read(Math.min(info.size, maxBytes));
+      return { content, size: info.size, truncated: info.size > maxBytes, readBytes: maxBytes };
     } finally {
       await handle.close();
     }
