@@ -94,6 +94,29 @@ describe('analyzePackage: JavaScript inside executables', () => {
     ]);
   });
 
+  it('uses the reading made as a big binary was unpacked, and reports a module cut at its size limit', () => {
+    const code = 'module.exports = () => Intl.DateTimeFormat().resolvedOptions().timeZone;';
+    const file: PackageFile = {
+      path: 'bin/tool',
+      content: ELF_HEAD,
+      executable: {
+        size: 500_000_000,
+        reading: {
+          format: 'elf',
+          runtime: 'Bun',
+          unrecovered: null,
+          strings: null,
+          modules: [{ path: 'bin/tool#cli.js', content: Buffer.from(code), offset: 400_000_000, storedAs: 'utf8', method: 'bun-module-graph', entry: true, truncated: true }],
+        },
+      },
+    };
+    const result = analyzePackage({ files: [{ path: 'package.json', content: Buffer.from(MANIFEST) }, file], integrity: null, notes: [] }, DETECTORS);
+    const evasion = result.findings.find((entry) => entry.ruleId === 'analysis-evasion');
+    expect(evasion).toMatchObject({ file: 'bin/tool#cli.js', evidence: { details: { reason: 'truncated', embeddedIn: 'bin/tool', moduleOffset: 400_000_000 } } });
+    const read = result.findings.find((entry) => entry.ruleId === 'fingerprint-source');
+    expect(read?.evidence.details?.byteOffset).toBe(400_000_000 + code.indexOf('Intl'));
+  });
+
   it('an install script that runs the executable makes its code install-time code', () => {
     const manifest = JSON.stringify({ name: 'p', scripts: { postinstall: 'node ./setup.js' } });
     const binary = elfWith(bunPayload([{ name: 'x.js', contents: 'module.exports = 1;' }]));
