@@ -125,6 +125,32 @@ describe('the analysis pool', () => {
     expect(outcome.result.findings.find((finding) => finding.ruleId === 'encoded-list-match')).toBeUndefined();
   }, 40_000);
 
+  it('carries files of every size to the worker byte for byte: empty, multi-byte UTF-8, larger than a pipe buffer', async () => {
+    const p = pool({ size: 1 });
+    const texts = ['', "const s = 'Zürich – 東京 – 🙂'; navigator.language;", `var a = "${'ü'.repeat(200_000)}"; os.hostname();`];
+    const tasks = texts.map((text, i) => task(`f${i}.js`, text));
+    const outcomes = await Promise.all(tasks.map((t) => p.analyse(t)));
+    outcomes.forEach((outcome, i) => expect(outcome).toEqual({ ok: true, result: analyzeFileTask(tasks[i] as FileTask, DETECTORS), workerMs: expect.any(Number) }));
+    // The second file waits in the busy worker's pipe; the third, over 256 KiB, waits in the pool.
+    expect(p.stats()).toMatchObject({ workersStarted: 1, sentAhead: 1, workerCpuMs: expect.any(Number), peakWorkerRssBytes: expect.any(Number) });
+    expect(p.stats().workerCpuMs).toBeGreaterThan(0);
+    expect(p.stats().peakWorkerRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  }, 30_000);
+
+  it('sends small files ahead to a busy worker; those behind a file that kills the worker or passes its limit go to the next worker, in order', async () => {
+    const runs: string[][] = [];
+    const p = pool({ size: 1, timeLimitMs: () => 2_000, onTaskStart: (_path, running) => runs.push([...running]) });
+    const names = ['crash.js', 'a.js', 'hang.js', 'b.js'];
+    const outcomes = await Promise.all(names.map((name) => p.analyse(task(name, 'os.hostname();'))));
+    expect(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.reason))).toEqual(['analysis-error', 'ok', 'time-budget', 'ok']);
+    expect(outcomes[0]).toMatchObject({ detail: expect.stringContaining('RegExpCompiler Allocation failed') });
+    // One worker runs one file at a time, in order, whatever was sent ahead.
+    expect(runs).toEqual(names.map((name) => [name]));
+    // The crash and the time limit each cost a worker; the files sent ahead of them were not blamed.
+    expect(p.stats().workersStarted).toBe(3);
+    expect(p.stats().sentAhead).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   it('refuses a size outside 1 to 64', () => {
     expect(() => createAnalysisPool({ size: 0, script })).toThrow(RangeError);
     expect(() => createAnalysisPool({ size: 65, script })).toThrow(RangeError);

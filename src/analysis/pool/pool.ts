@@ -12,9 +12,10 @@
  * are never analysed at once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import { fileTimeBudgetMs, type FileOutcome, type FileTask } from '../analyze-package.js';
-import { POOL_WORKER_FLAG, type ReplyMessage, type TaskMessage } from './protocol.js';
+import { POOL_WORKER_FLAG, contentTransport, type ReplyMessage, type TaskMessage, type WorkerUsage } from './protocol.js';
 
 const MIB = 1024 * 1024;
 
@@ -40,6 +41,18 @@ export const TIME_LIMIT_GRACE_MS = 2_000;
  * and a fresh process costs about 0.1 s, far less than the memory held.
  */
 export const RECYCLE_AFTER_SOURCE_BYTES = 4 * MIB;
+/**
+ * Files a worker holds at once: the one it analyses and the next, already in its pipe, so it
+ * never waits for a round trip through the gate's event loop between two files. Measured on the
+ * bench corpus (3,266 files, most under 10 kB): that wait was 1 ms a file with one worker and 3 ms
+ * with two (the gate's thread then shares the two cores), 20 to 30 % of the workers' time.
+ */
+export const PIPELINE_DEPTH = 2;
+/**
+ * Only small files are sent ahead, and only behind small files: a file waiting behind another
+ * cannot move to a worker that comes free, and for a big file one round trip is nothing.
+ */
+export const PIPELINE_MAX_BYTES = 256 * 1024;
 /** What is kept of a worker's stderr to say why it died. */
 const STDERR_TAIL_CHARS = 8_192;
 /**
@@ -62,8 +75,18 @@ export interface AnalysisPoolOptions {
   onTaskStart?: (path: string, running: readonly string[]) => void;
 }
 
+/** What the pool's workers used, for the benches: their CPU time and the largest peak memory of one. */
+export interface PoolStats {
+  workersStarted: number;
+  /** Files sent to a worker while it was still busy with another. */
+  sentAhead: number;
+  workerCpuMs: number;
+  peakWorkerRssBytes: number;
+}
+
 export interface AnalysisPool {
   readonly size: number;
+  stats(): PoolStats;
   /** Analyses one file in a worker; never rejects for anything the file does. */
   analyse(task: FileTask): Promise<FileOutcome>;
   /** Stops every worker; files still queued get an `analysis-error` outcome. */
@@ -93,7 +116,7 @@ interface Job {
   id: number;
   task: FileTask;
   cost: number;
-  /** When a worker took the file (performance.now()). */
+  /** When the worker took the file (performance.now()): sent to an idle worker, or the file before it answered. */
   startedAt?: number;
   resolve: (outcome: FileOutcome) => void;
   timer?: NodeJS.Timeout;
@@ -101,8 +124,11 @@ interface Job {
 
 interface Slot {
   child: ChildProcess | null;
-  job: Job | null;
+  /** Files sent to this worker, in the order it takes them: the first is running, the rest wait in its pipe. */
+  jobs: Job[];
   stderr: string;
+  /** The worker's counters from its last answer. */
+  usage: WorkerUsage | null;
 }
 
 export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
@@ -111,10 +137,12 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
   }
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes();
   const timeLimit = options.timeLimitMs ?? defaultTimeLimitMs;
+  const transport = contentTransport();
   // A single file may need the whole budget: that is the heap a worker may grow to.
   const heapMb = Math.max(256, Math.floor(budget / MIB));
-  const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, job: null, stderr: '' }));
+  const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, jobs: [], stderr: '', usage: null }));
   const queue: Job[] = [];
+  const stats: PoolStats = { workersStarted: 0, sentAhead: 0, workerCpuMs: 0, peakWorkerRssBytes: 0 };
   let inFlightCost = 0;
   let nextId = 0;
   let closed = false;
@@ -124,28 +152,37 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
       execArgv: [REGEX_FALLBACK_FLAG, `--max-old-space-size=${heapMb}`],
       // Workers read no configuration and need no credentials: the runner's token stays here.
       env: {},
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: [transport === 'stdin' ? 'pipe' : 'ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    stats.workersStarted++;
     slot.stderr = '';
+    slot.usage = null;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
+    // A write to a worker that just died fails with EPIPE; its death is reported by 'close'.
+    child.stdin?.on('error', () => {});
     child.on('message', (reply: ReplyMessage) => {
-      const job = slot.job;
-      if (slot.child !== child || job === null || reply.id !== job.id) return;
+      const job = slot.jobs[0];
+      if (slot.child !== child || job === undefined || reply.id !== job.id) return;
+      slot.usage = reply.usage;
+      stats.peakWorkerRssBytes = Math.max(stats.peakWorkerRssBytes, reply.usage.maxRssBytes);
       finish(slot, reply.ok ? { ok: true, result: reply.result } : { ok: false, reason: 'analysis-error', detail: `analysis failed: ${reply.error}` });
     });
     const died = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
       if (slot.child !== child) return;
-      slot.child = null;
-      if (slot.job === null) return;
+      if (slot.jobs.length === 0) {
+        retire(slot);
+        return;
+      }
       const how = error !== undefined ? error.message : signal !== null ? `signal ${signal}` : `exit code ${code}`;
       const why = lastWords(slot.stderr);
-      finish(slot, { ok: false, reason: 'analysis-error', detail: `the analysis worker died (${how})${why === '' ? '' : `: ${why}`}` });
+      finish(slot, { ok: false, reason: 'analysis-error', detail: `the analysis worker died (${how})${why === '' ? '' : `: ${why}`}` }, true);
     };
-    child.on('exit', (code, signal) => died(code, signal));
+    // 'close', not 'exit': it comes after every answer and all of stderr the worker wrote.
+    child.on('close', (code, signal) => died(code, signal));
     child.on('error', (error) => {
       // A failed spawn or send: the process may still be there, so it is killed and replaced.
       child.kill('SIGKILL');
@@ -154,66 +191,103 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     return child;
   };
 
-  const start = (slot: Slot, job: Job): void => {
+  const send = (slot: Slot, job: Job): void => {
     const child = slot.child ?? spawn(slot);
     slot.child = child;
-    slot.job = job;
-    job.startedAt = performance.now();
+    slot.jobs.push(job);
     inFlightCost += job.cost;
-    child.ref();
-    child.channel?.ref();
-    options.onTaskStart?.(job.task.file.path, slots.flatMap((s) => (s.job === null ? [] : [s.job.task.file.path])));
-    const limit = timeLimit(job.task);
-    job.timer = setTimeout(() => {
-      if (slot.job !== job) return;
-      retire(slot);
-      finish(slot, { ok: false, reason: 'time-budget', detail: `the analysis worker was stopped at the file's time limit of ${Math.round(limit)} ms` });
-    }, limit);
-    const message: TaskMessage = { id: job.id, task: job.task };
+    holdOpen(child, true);
+    const { file, ...rest } = job.task;
+    const message: TaskMessage = {
+      id: job.id,
+      task: { ...rest, file: { path: file.path, ...(file.truncated === true ? { truncated: true as const } : {}) } },
+      bytes: file.content.byteLength,
+      ...(transport === 'message' ? { content: file.content } : {}),
+    };
     child.send(message);
+    // Written as it is: the socket sends from the file's own buffer, no copy.
+    if (transport === 'stdin') child.stdin?.write(file.content);
+    if (slot.jobs.length === 1) begin(slot, job);
+    else stats.sentAhead++;
   };
 
-  /** Kills a worker; the next file that needs the slot starts a fresh one. */
+  /** The worker takes the file: its time limit runs from here. */
+  const begin = (slot: Slot, job: Job): void => {
+    job.startedAt = performance.now();
+    options.onTaskStart?.(job.task.file.path, slots.flatMap((s) => (s.jobs[0] === undefined ? [] : [s.jobs[0].task.file.path])));
+    const limit = timeLimit(job.task);
+    job.timer = setTimeout(() => {
+      if (slot.jobs[0] !== job) return;
+      finish(slot, { ok: false, reason: 'time-budget', detail: `the analysis worker was stopped at the file's time limit of ${Math.round(limit)} ms` }, true);
+    }, limit);
+  };
+
+  /** Kills a worker; files it held but had not started go back to the front of the queue, in order. */
   const retire = (slot: Slot): void => {
     const child = slot.child;
     slot.child = null;
+    stats.workerCpuMs += (slot.usage?.cpuMicros ?? 0) / 1000;
+    slot.usage = null;
     child?.kill('SIGKILL');
+    const waiting = slot.jobs.splice(0);
+    for (const job of waiting) inFlightCost -= job.cost;
+    queue.unshift(...waiting);
   };
 
-  const finish = (slot: Slot, outcome: FileOutcome): void => {
-    const job = slot.job;
-    if (job === null) return;
+  /** Settles the worker's running file; `stop` kills the worker (it died, or was stopped at the limit). */
+  const finish = (slot: Slot, outcome: FileOutcome, stop = false): void => {
+    const job = slot.jobs.shift();
+    if (job === undefined) return;
     clearTimeout(job.timer);
-    slot.job = null;
     inFlightCost -= job.cost;
     const workerMs = job.startedAt === undefined ? 0 : performance.now() - job.startedAt;
-    if (job.task.file.content.byteLength >= RECYCLE_AFTER_SOURCE_BYTES) retire(slot);
+    const next = slot.jobs[0];
+    if (stop || job.task.file.content.byteLength >= RECYCLE_AFTER_SOURCE_BYTES) retire(slot);
+    else if (next !== undefined) begin(slot, next);
     else if (slot.child !== null) {
       // An idle worker must not keep the gate's process alive if it is never closed.
-      slot.child.unref();
-      slot.child.channel?.unref();
+      holdOpen(slot.child, false);
     }
     job.resolve({ ...outcome, workerMs });
     pump();
+  };
+
+  /** An idle worker (a running one before a new one); else, for a small file, the least loaded one behind a small file. */
+  const slotFor = (job: Job): Slot | undefined => {
+    const idle = slots.find((slot) => slot.jobs.length === 0 && slot.child !== null) ?? slots.find((slot) => slot.jobs.length === 0);
+    if (idle !== undefined || job.task.file.content.byteLength > PIPELINE_MAX_BYTES) return idle;
+    let best: Slot | undefined;
+    for (const slot of slots) {
+      const running = slot.jobs[0];
+      if (slot.jobs.length >= PIPELINE_DEPTH || running === undefined || running.task.file.content.byteLength > PIPELINE_MAX_BYTES) continue;
+      if (best === undefined || slot.jobs.length < best.jobs.length) best = slot;
+    }
+    return best;
   };
 
   const pump = (): void => {
     for (;;) {
       const job = queue[0];
       if (job === undefined || closed) return;
-      const slot = slots.find((candidate) => candidate.job === null);
-      if (slot === undefined) return;
       // First come, first served: a big file waits for the running ones rather than being overtaken for ever.
       if (inFlightCost > 0 && inFlightCost + job.cost > budget) return;
+      const slot = slotFor(job);
+      if (slot === undefined) return;
       queue.shift();
-      start(slot, job);
+      send(slot, job);
     }
   };
 
+  const closedOutcome: FileOutcome = { ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' };
+
   return {
     size: options.size,
+    stats() {
+      const live = slots.reduce((sum, slot) => sum + (slot.usage?.cpuMicros ?? 0) / 1000, 0);
+      return { ...stats, workerCpuMs: stats.workerCpuMs + live };
+    },
     analyse(task) {
-      if (closed) return Promise.resolve({ ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
+      if (closed) return Promise.resolve(closedOutcome);
       return new Promise<FileOutcome>((resolve) => {
         queue.push({ id: nextId++, task, cost: estimateFileBytes(task.file.content.byteLength), resolve });
         pump();
@@ -221,9 +295,14 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     },
     async close() {
       closed = true;
-      for (const job of queue.splice(0)) job.resolve({ ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
+      for (const job of queue.splice(0)) job.resolve(closedOutcome);
       const exits = slots.flatMap((slot) => {
         const child = slot.child;
+        for (const job of slot.jobs.splice(0)) {
+          clearTimeout(job.timer);
+          inFlightCost -= job.cost;
+          job.resolve(closedOutcome);
+        }
         if (child === null) return [];
         const exited = new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -231,13 +310,28 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
         });
         // An idle worker is unreferenced; waiting for its exit must still hold the process open.
         child.ref();
-        if (slot.job !== null) finish(slot, { ok: false, reason: 'analysis-error', detail: 'the analysis pool was closed' });
         retire(slot);
         return [exited];
       });
+      queue.splice(0);
       await Promise.all(exits);
     },
   };
+}
+
+/** Whether the worker's process, channel and stdin keep the gate's event loop alive. */
+function holdOpen(child: ChildProcess, hold: boolean): void {
+  // A piped stdin is a socket; the type says only Writable.
+  const stdin = child.stdin as Socket | null;
+  if (hold) {
+    child.ref();
+    child.channel?.ref();
+    stdin?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+    stdin?.unref();
+  }
 }
 
 /** The line of a dead worker's stderr that says why: V8's fatal error if there is one. */
