@@ -23,6 +23,28 @@ function plan(manifest: unknown, files: Record<string, string>, extra: string[] 
     kinds[step.file] = step.script === undefined ? `${step.kind}/${step.reach}` : `${step.kind}/${step.script}`;
   }
   expect(order.map((step) => step.file).sort()).toEqual([...paths].sort());
+  // Handed out ahead of the records wherever the planner allows, the files come out the same.
+  const scans = new Map(
+    paths.map((path) => {
+      const outcome = parse(sources[path] ?? '');
+      return [path, outcome.ok && outcome.partial === undefined ? scanImports(outcome.program) : null] as const;
+    }),
+  );
+  const ahead = reachability(entries, paths, new Set([...Object.keys(files), ...extra, 'package.json']));
+  const aheadOrder: ReachStep[] = [];
+  const unrecorded: ReachStep[] = [];
+  for (;;) {
+    if (!ahead.mayRunAhead(unrecorded)) {
+      const oldest = unrecorded.shift() as ReachStep;
+      ahead.record(oldest.file, scans.get(oldest.file) ?? null);
+      continue;
+    }
+    const step = ahead.next();
+    if (step === undefined) break;
+    aheadOrder.push(step);
+    unrecorded.push(step);
+  }
+  expect(aheadOrder).toEqual(order);
   return kinds;
 }
 
@@ -187,6 +209,41 @@ describe('reachability', () => {
     ],
   ])('%s', (_label, manifest, files, expected) => {
     expect(plan(manifest, files)).toEqual(expected);
+  });
+
+  it('lets entry points and what they import statically run ahead of their records, never install code, dynamic reach or the leftovers', () => {
+    const entries = entryPoints({ main: 'index.js', bin: { b: 'bin.js' }, scripts: { postinstall: 'node setup.js' } });
+    const paths = ['setup.js', 'index.js', 'bin.js', 'a.js', 'b.js', 'loaded/x.js', 'test/t.js'];
+    const planner = reachability(entries, paths, new Set(paths));
+    const install = planner.next() as ReachStep;
+    expect(install.kind).toBe('install');
+    expect(planner.mayRunAhead([install])).toBe(false);
+    planner.record('setup.js', { specifiers: [], dynamic: [] });
+    const first = planner.next() as ReachStep;
+    // The other entry point is certain before the first is recorded.
+    expect(planner.mayRunAhead([first])).toBe(true);
+    const second = planner.next() as ReachStep;
+    expect([first.file, second.file].sort()).toEqual(['bin.js', 'index.js']);
+    // Nothing queued: what comes next depends on their imports.
+    expect(planner.mayRunAhead([first, second])).toBe(false);
+    planner.record(first.file, { specifiers: ['./a', './b'], dynamic: ['./loaded/'] });
+    expect(planner.mayRunAhead([second])).toBe(true);
+    const a = planner.next() as ReachStep;
+    expect(planner.mayRunAhead([second, a])).toBe(true);
+    const b = planner.next() as ReachStep;
+    expect([a.reach, b.reach]).toEqual(['static', 'static']);
+    // A file reached only by a computed import could yet be imported by name.
+    expect(planner.mayRunAhead([second, a, b])).toBe(false);
+    planner.record(second.file, { specifiers: [], dynamic: [] });
+    planner.record(a.file, { specifiers: [], dynamic: [] });
+    planner.record(b.file, { specifiers: [], dynamic: [] });
+    expect(planner.next()).toMatchObject({ file: 'loaded/x.js', reach: 'dynamic' });
+    expect(planner.mayRunAhead([{ file: 'loaded/x.js', kind: 'reachable', reach: 'dynamic', from: first.file }])).toBe(false);
+    planner.record('loaded/x.js', { specifiers: [], dynamic: [] });
+    const leftover = planner.next() as ReachStep;
+    expect(leftover).toMatchObject({ file: 'test/t.js', kind: 'unreached' });
+    expect(planner.mayRunAhead([leftover])).toBe(true);
+    expect(planner.next()).toBeUndefined();
   });
 
   it('hands out every file once, even offered at several ranks', () => {

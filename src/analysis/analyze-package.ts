@@ -120,9 +120,19 @@ export type FileOutcome = (
 ) & { workerMs?: number };
 
 /**
+ * Files of one package handed to `analyze` before the first of them is answered. The worker pool
+ * is kept fed by several packages at once; a package's own files add to that only where the
+ * reachability plan allows (`Reachability.mayRunAhead`), and a package of a thousand unreached
+ * files must not fill the pool's queue alone.
+ */
+export const FILES_IN_FLIGHT_PER_PACKAGE = 8;
+
+/**
  * `analyzePackage` with each file handed to `analyze` (the worker pool): the plan, the package
  * budget and the accounting stay here, so a file whose worker died is reported like any other
- * file that could not be analysed, and the rest of the package goes on.
+ * file that could not be analysed, and the rest of the package goes on. Several files are handed
+ * out at once where the plan allows; their results are taken in the order they were handed out,
+ * so the analysis is the one `analyzePackage` gives.
  */
 export async function analyzePackageWith(
   files: PackageFiles,
@@ -135,20 +145,35 @@ export async function analyzePackageWith(
   const stringScanner = findStringScanner(detectors);
   let spent = 0;
   const results = new PackageResults(plan, detectors);
-  for (let step = plan.reach.next(); step !== undefined; step = plan.reach.next()) {
-    for (const file of plan.byPath.get(step.file) ?? []) {
-      const handedOut = clock();
-      const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - spent });
-      spent += outcome.workerMs ?? clock() - handedOut;
-      results.add(step.file, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
+  const inFlight: { file: PackageFile; step: ReachStep; handedOut: number; outcome: Promise<FileOutcome> }[] = [];
+  const handOut = (file: PackageFile, step: ReachStep): void => {
+    const outcome = analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - spent });
+    // Awaited in order below; a rejection must not go unhandled while an earlier file is awaited.
+    outcome.catch(() => undefined);
+    inFlight.push({ file, step, handedOut: clock(), outcome });
+  };
+  const takeOldest = async (): Promise<void> => {
+    const oldest = inFlight.shift();
+    if (oldest === undefined) return;
+    const outcome = await oldest.outcome;
+    spent += outcome.workerMs ?? clock() - oldest.handedOut;
+    results.add(oldest.step.file, outcome.ok ? outcome.result : unanalysedFile(oldest.file, oldest.step, stringScanner, outcome));
+  };
+  for (;;) {
+    if (inFlight.length >= FILES_IN_FLIGHT_PER_PACKAGE || !plan.reach.mayRunAhead(inFlight.map((held) => held.step))) {
+      await takeOldest();
+      continue;
     }
+    const step = plan.reach.next();
+    if (step === undefined) break;
+    for (const file of plan.byPath.get(step.file) ?? []) handOut(file, step);
   }
+  // Code recovered from executables is not part of the import graph: any order will do.
   for (const { file, step } of plan.embedded) {
-    const handedOut = clock();
-    const outcome = await analyze({ file, step, packageTimeLeftMs: PACKAGE_TIME_BUDGET_MS - spent });
-    spent += outcome.workerMs ?? clock() - handedOut;
-    results.add(file.path, outcome.ok ? outcome.result : unanalysedFile(file, step, stringScanner, outcome));
+    if (inFlight.length >= FILES_IN_FLIGHT_PER_PACKAGE) await takeOldest();
+    handOut(file, step);
   }
+  while (inFlight.length > 0) await takeOldest();
   for (const binary of plan.binaries) results.add(binary.path, binaryResult(binary, stringScanner));
   return results.finish();
 }

@@ -48,8 +48,17 @@ export interface ReachStep {
 export interface Reachability {
   /** The next file to analyse, or undefined when every analysed file has been handed out. */
   next(): ReachStep | undefined;
-  /** What the file handed out last imports; null when it could not be read (treated as dynamic). */
+  /**
+   * What a handed-out file imports; null when it could not be read (treated as dynamic). Files
+   * handed out together are recorded in the order they were handed out.
+   */
   record(file: string, scan: ImportScan | null): void;
+  /**
+   * Whether `next()` may be called before the files handed out and not yet recorded (`pending`)
+   * are recorded, and still return what it would return after them. Lets the worker pool analyse
+   * several files of a package at once with the same results as one after another.
+   */
+  mayRunAhead(pending: readonly ReachStep[]): boolean;
 }
 
 /** node's CommonJS order (file, then directory), plus the extensions bundlers resolve too. */
@@ -93,7 +102,8 @@ export function reachability(
   const done = new Set<string>();
   const queues: string[][] = [[], [], [], []];
   const heads = [0, 0, 0, 0];
-  let current: { file: string; pending: Pending } | null = null;
+  // What each file was handed out as; unreached files are recorded as nothing.
+  const handedOut = new Map<string, Pending | null>();
   let leftovers: string[] | null = null;
 
   const offer = (file: string, next: Pending): void => {
@@ -112,33 +122,56 @@ export function reachability(
     if (entries.codeKind(file) === 'entry') offer(file, { rank: RANK.entry, kind: 'entry', reach: 'entry', script: undefined, from: null });
   }
 
+  /** The rank of the file `next()` would hand out from the queues; undefined when they are empty. */
+  const nextRank = (): number | undefined => {
+    for (let rank = 0; rank < queues.length; rank++) {
+      const queue = queues[rank] ?? [];
+      while ((heads[rank] ?? 0) < queue.length) {
+        const file = queue[heads[rank] ?? 0];
+        const state = file === undefined ? undefined : pending.get(file);
+        // A file offered again at a better rank sits in two queues; the stale entry is skipped.
+        if (file !== undefined && !done.has(file) && state !== undefined && state.rank === rank) return rank;
+        heads[rank] = (heads[rank] ?? 0) + 1;
+      }
+    }
+    return undefined;
+  };
+
   return {
     next() {
-      for (let rank = 0; rank < queues.length; rank++) {
-        const queue = queues[rank] ?? [];
-        while ((heads[rank] ?? 0) < queue.length) {
-          const file = queue[heads[rank] ?? 0];
-          heads[rank] = (heads[rank] ?? 0) + 1;
-          if (file === undefined || done.has(file)) continue;
-          const state = pending.get(file);
-          // A file offered again at a better rank sits in two queues; the stale entry is skipped.
-          if (state === undefined || state.rank !== rank) continue;
-          done.add(file);
-          current = { file, pending: state };
-          return toStep(file, state);
-        }
+      const rank = nextRank();
+      if (rank !== undefined) {
+        const file = queues[rank]?.[heads[rank] ?? 0] as string;
+        const state = pending.get(file) as Pending;
+        heads[rank] = (heads[rank] ?? 0) + 1;
+        done.add(file);
+        handedOut.set(file, state);
+        return toStep(file, state);
       }
       leftovers ??= ordered.filter((file) => !done.has(file));
       const file = leftovers.shift();
       if (file === undefined) return undefined;
       done.add(file);
-      current = null;
+      handedOut.set(file, null);
       return { file, kind: 'unreached', reach: 'none', from: null };
     },
+    mayRunAhead(unrecorded) {
+      if (unrecorded.length === 0) return true;
+      // Unreached files import nothing that counts, and once the leftovers are handed out, only leftovers remain.
+      if (leftovers !== null) return true;
+      // Install code reaches install code, which comes first: nothing may pass it.
+      if (unrecorded.some((step) => step.kind === 'install')) return false;
+      // Other code offers what it imports as static (rank 2, queued behind what is there, and never
+      // changing a file already queued at rank 2 or better) or dynamic (rank 3): files at rank 1
+      // and 2 are handed out as they would be after those records. A dynamic file could still be
+      // offered as static, and the leftovers are known only when every record is in.
+      const rank = nextRank();
+      return rank !== undefined && rank <= RANK.static;
+    },
     record(file, scan) {
+      const state = handedOut.get(file);
       // Imports of unreached code reach nothing that runs.
-      if (current === null || current.file !== file) return;
-      const { pending: state } = current;
+      if (state === undefined || state === null) return;
       const importer = importers.has(file) ? (importers.get(file) ?? null) : file;
       const install = state.kind === 'install';
       const reached: Pending = install

