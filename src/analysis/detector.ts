@@ -14,7 +14,11 @@ import type { FileFacts } from './facts/file-facts.js';
  * ancestors array is the walker's own and changes after the call: copy it to keep it.
  */
 export type VisitorHandler = (node: Node, ancestors: readonly Node[]) => void;
-export type Visitors = Partial<Record<string, VisitorHandler>> & {
+/**
+ * Handlers by node type. A list lets a rule share a handler with other rules (the shared walk
+ * calls each distinct function once per node) and still add its own for the same type.
+ */
+export type Visitors = Partial<Record<string, VisitorHandler | readonly VisitorHandler[]>> & {
   'Program:exit'?: (program: Program) => void;
 };
 

@@ -13,7 +13,7 @@
  * file: its imports resolve from the directory it runs in, as node resolves them.
  */
 import type { Node } from 'acorn';
-import type { Detector, Visitors } from './detector.js';
+import type { Detector, VisitorHandler } from './detector.js';
 import type { EntryPoints } from './entry-points.js';
 import type { InstallScript } from './install-commands.js';
 import type { CodeKind } from '../report/report.js';
@@ -296,7 +296,7 @@ export function scanImports(program: Node): ImportScan {
   return { specifiers, dynamic: [...dynamic] };
 }
 
-function importVisitors(specifiers: string[], dynamic: Set<string>): Visitors {
+function importVisitors(specifiers: string[], dynamic: Set<string>): Partial<Record<string, VisitorHandler>> {
   const take = (argument: unknown): void => {
     const name = loadedName(argument);
     if (name.complete) specifiers.push(name.text);

@@ -88,13 +88,15 @@ export function runDetectors(parsed: ParsedFile, detectors: readonly Detector[])
     }
     const { 'Program:exit': exit, ...byType } = visitors;
     if (exit !== undefined) exits.push({ detector: index, handler: exit });
-    for (const [type, handler] of Object.entries(byType)) {
-      if (handler === undefined) continue;
+    for (const [type, handlers] of Object.entries(byType)) {
+      if (handlers === undefined) continue;
       let list = dispatch.get(type);
       if (list === undefined) dispatch.set(type, (list = []));
-      const shared = list.find((registered) => registered.handler === handler);
-      if (shared !== undefined) shared.detectors.push(index);
-      else list.push({ detectors: [index], handler, live: true });
+      for (const handler of typeof handlers === 'function' ? [handlers] : handlers) {
+        const shared = list.find((registered) => registered.handler === handler);
+        if (shared !== undefined) shared.detectors.push(index);
+        else list.push({ detectors: [index], handler, live: true });
+      }
     }
   });
 

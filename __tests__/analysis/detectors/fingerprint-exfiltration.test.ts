@@ -222,7 +222,9 @@ function reportsFor(detector: Detector, code: string): DetectorReport[] {
     snippet: () => '',
     report: (report) => reports.push(report),
   });
-  walk(outcome.program, (node, ancestors) => visitors[node.type]?.(node, ancestors));
+  walk(outcome.program, (node, ancestors) => {
+    for (const handler of [visitors[node.type] ?? []].flat()) handler(node, ancestors);
+  });
   visitors['Program:exit']?.(outcome.program);
   return reports;
 }

@@ -14,18 +14,16 @@ import type { CodeKind } from '../../report/report.js';
 import { modulePath, type RefPath } from '../facts/scope.js';
 import {
   envSourceKind,
-  INTL_CONSTRUCTORS,
   intlOptionKind,
   isSourceName,
   memberSource,
-  methodSource,
   SOURCE_KIND_LABELS,
   stringSources,
   type SourceKind,
   type SourceMatch,
 } from '../facts/sources.js';
 import { memberName, propertyKey, somePatternKey } from '../facts/member-name.js';
-import type { SourceRead } from '../facts/flow.js';
+import type { FlowAnalysis, SourceRead } from '../facts/flow.js';
 import { staticString } from '../facts/values/evaluate.js';
 
 const CODE_KIND_PHRASES: Readonly<Record<CodeKind, string>> = Object.freeze({
@@ -94,58 +92,78 @@ export const fingerprintSource: Detector = Object.freeze({
       }
     };
 
-    return {
-      MemberExpression(node, ancestors) {
-        const name = memberName(node);
-        if (name === null) return;
-        // Cheap name tests first: only a catalogued name is worth resolving the object.
-        if (!isSourceName(name)) return;
-        const path = ctx.facts.scope.resolve(node, ancestors);
-        if (path !== null) recordPath(node.start, path);
-      },
-
-      CallExpression(node, ancestors) {
-        const call = node as Extract<AnyNode, { type: 'CallExpression' }>;
-        const callee = call.callee;
-        if (callee.type !== 'MemberExpression') return;
-        const name = memberName(callee);
-        if (name === null) return;
-        if (name === 'resolvedOptions') {
-          recordIntl(call, callee.object, ancestors);
-          return;
+    /**
+     * The walk's own reads (see `FlowFacts.seen`): flow noted every node that reads a fingerprint
+     * by itself, so the members, calls and strings of a file are asked about once, not once more
+     * here. Only what flow does not keep is found again: every match of a string, the option an
+     * Intl read takes, a member with an escaped name (a disguise candidate to flow).
+     */
+    const recordSeen = (): void => {
+      const seen = ctx.facts.flow.seen;
+      let analysis: FlowAnalysis | null | undefined;
+      const flowAnalysis = (): FlowAnalysis | null => (analysis ??= ctx.facts.flow.analysis(ctx.program));
+      for (let index = 0; index < seen.origins.length; index++) {
+        const node = seen.origins[index] as AnyNode;
+        const read = seen.originReads[index] as SourceRead;
+        if (node.type === 'Literal' || node.type === 'TemplateElement') {
+          const text = node.type === 'Literal' ? node.value : node.value.cooked;
+          if (typeof text === 'string') for (const match of stringSources(text)) record(node.start, match);
+        } else if (node.type === 'CallExpression') {
+          // `hostname()` of a destructured `os` is counted where it was destructured.
+          if (node.callee.type !== 'MemberExpression') continue;
+          if (memberName(node.callee) !== 'resolvedOptions') record(read.start, read);
+          else recordIntl(node, read, flowAnalysis()?.parents.get(node));
+        } else {
+          record(read.start, read);
         }
-        const method = methodSource(name);
-        if (method !== null) record(call.start, method);
-      },
+      }
+      for (const node of seen.disguises) {
+        if (node.type !== 'MemberExpression') continue;
+        const name = memberName(node);
+        if (name === null || !isSourceName(name)) continue;
+        const path = flowAnalysis()?.resolvePath(node) ?? null;
+        if (path !== null) recordPath(node.start, path);
+      }
+    };
 
-      VariableDeclarator(node, ancestors) {
-        const declarator = node as Extract<AnyNode, { type: 'VariableDeclarator' }>;
-        if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return;
-        // Only a catalogued key can make a read: most destructurings are not worth resolving.
-        if (!somePatternKey(declarator.id, isSourceName)) return;
-        const base = ctx.facts.scope.resolve(declarator.init, ancestors);
-        if (base !== null) recordPattern(declarator.id, base);
-      },
+    function variableDeclarator(node: Node, ancestors: readonly Node[]): void {
+      const declarator = node as Extract<AnyNode, { type: 'VariableDeclarator' }>;
+      if (declarator.id.type !== 'ObjectPattern' || !declarator.init) return;
+      // Only a catalogued key can make a read: most destructurings are not worth resolving.
+      if (!somePatternKey(declarator.id, isSourceName)) return;
+      const base = ctx.facts.scope.resolve(declarator.init, ancestors);
+      if (base !== null) recordPattern(declarator.id, base);
+    }
+
+    function importDeclaration(node: Node): void {
+      const declaration = node as Extract<AnyNode, { type: 'ImportDeclaration' }>;
+      const source = declaration.source.value;
+      if (typeof source !== 'string') return;
+      const module = modulePath(source);
+      if (module === null) return;
+      for (const specifier of declaration.specifiers) {
+        if (specifier.type !== 'ImportSpecifier') continue;
+        const imported =
+          specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+        recordPath(specifier.start, [...module, imported]);
+      }
+    }
+
+    const observe = ctx.facts.flow.observe;
+    return {
+      MemberExpression: observe,
+      CallExpression: observe,
+      Literal: observe,
+      TemplateElement: observe,
+      Identifier: observe,
+      ImportDeclaration: [observe, importDeclaration],
+      VariableDeclarator: [observe, variableDeclarator],
 
       AssignmentExpression(node, ancestors) {
         const assignment = node as Extract<AnyNode, { type: 'AssignmentExpression' }>;
         if (assignment.left.type !== 'ObjectPattern' || !somePatternKey(assignment.left, isSourceName)) return;
         const base = ctx.facts.scope.resolve(assignment.right, ancestors);
         if (base !== null) recordPattern(assignment.left, base);
-      },
-
-      ImportDeclaration(node) {
-        const declaration = node as Extract<AnyNode, { type: 'ImportDeclaration' }>;
-        const source = declaration.source.value;
-        if (typeof source !== 'string') return;
-        const module = modulePath(source);
-        if (module === null) return;
-        for (const specifier of declaration.specifiers) {
-          if (specifier.type !== 'ImportSpecifier') continue;
-          const imported =
-            specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
-          recordPath(specifier.start, [...module, imported]);
-        }
       },
 
       BinaryExpression(node, ancestors) {
@@ -160,19 +178,8 @@ export const fingerprintSource: Detector = Object.freeze({
         }
       },
 
-      Literal(node) {
-        const value = (node as Extract<AnyNode, { type: 'Literal' }>).value;
-        if (typeof value !== 'string') return;
-        for (const match of stringSources(value)) record(node.start, match);
-      },
-
-      TemplateElement(node) {
-        const cooked = (node as Extract<AnyNode, { type: 'TemplateElement' }>).value.cooked;
-        if (typeof cooked !== 'string') return;
-        for (const match of stringSources(cooked)) record(node.start, match);
-      },
-
       'Program:exit': () => {
+        recordSeen();
         const ordered = [...reads.values()].sort((a, b) => a.start - b.start);
         for (const read of ordered) {
           ctx.report({
@@ -206,43 +213,28 @@ export const fingerprintSource: Detector = Object.freeze({
      * `Intl.DateTimeFormat().resolvedOptions()` and what is taken from it: `.timeZone`,
      * `.locale`, or both by destructuring. Kept whole when stored: the object holds both.
      */
-    function recordIntl(call: Node, formatter: Node, ancestors: readonly Node[]): void {
-      const created = unwrapNode(formatter);
-      if (created.type !== 'CallExpression' && created.type !== 'NewExpression') return;
-      const constructor = ctx.facts.scope.resolve(created.callee, ancestors);
-      const name = constructor?.[1];
-      if (constructor?.length !== 2 || constructor[0] !== 'Intl' || name === undefined) return;
-      if (!INTL_CONSTRUCTORS.has(name)) return;
-      const origin = `Intl.${name}().resolvedOptions()`;
-      const parent = ancestors[ancestors.length - 2] as AnyNode | undefined;
-      if (parent?.type === 'MemberExpression' && parent.object === call) {
-        const option = memberName(parent);
+    function recordIntl(call: Node, read: SourceRead, parent: Node | undefined): void {
+      const around = parent as AnyNode | undefined;
+      if (around?.type === 'MemberExpression' && around.object === call) {
+        const option = memberName(around);
         const kind = option === null ? null : intlOptionKind(option);
-        if (kind !== null) record(call.start, { kind, what: `${origin}.${option ?? ''}` });
+        if (kind !== null) record(call.start, { kind, what: `${read.what}.${option ?? ''}` });
         return;
       }
-      if (parent?.type === 'VariableDeclarator' && parent.init === call && parent.id.type === 'ObjectPattern') {
-        for (const property of parent.id.properties) {
+      if (around?.type === 'VariableDeclarator' && around.init === call && around.id.type === 'ObjectPattern') {
+        for (const property of around.id.properties) {
           if (property.type !== 'Property') continue;
           const option = propertyKey(property.key, property.computed);
           const kind = option === null ? null : intlOptionKind(option);
-          if (kind !== null) record(call.start, { kind, what: `${origin}.${option ?? ''}` });
+          if (kind !== null) record(call.start, { kind, what: `${read.what}.${option ?? ''}` });
         }
         return;
       }
-      record(call.start, { kind: name === 'DateTimeFormat' ? 'timezone' : 'locale', what: origin });
+      record(call.start, read);
     }
   },
 });
 
 function isProcessEnv(path: RefPath): boolean {
   return path[0] === 'process' && path[1] === 'env';
-}
-
-function unwrapNode(node: Node): AnyNode {
-  let current = node as AnyNode;
-  while (current.type === 'ParenthesizedExpression' || current.type === 'ChainExpression') {
-    current = current.expression as AnyNode;
-  }
-  return current;
 }

@@ -306,6 +306,8 @@ export interface Candidates {
 /** The source reads the shared walk met: nodes that are reads, and destructurings whose keys are. */
 export interface SourceReads {
   readonly origins: Node[];
+  /** What each of `origins` reads, at the same index (as `sourceAt` found it during the walk). */
+  readonly originReads: SourceRead[];
   readonly destructurings: Extract<AnyNode, { type: 'VariableDeclarator' }>[];
   /** Every identifier that references a variable, in the order the walk met them. */
   readonly references: IdentifierNode[];
@@ -334,8 +336,11 @@ export function recordRead(reads: SourceReads, node: Node, ancestors: readonly N
     noteModuleAlias(current, reads.moduleAliases);
   } else if (isDisguiseCandidate(node, ancestors, scope, reads.moduleAliases)) {
     reads.disguises.push(node);
-  } else if (sourceAt(node, ancestors, scope) !== null) {
+  } else {
+    const read = sourceAt(node, ancestors, scope);
+    if (read === null) return;
     reads.origins.push(node);
+    reads.originReads.push(read);
   }
 }
 
@@ -368,7 +373,7 @@ function readsByDestructuring(
 
 /** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
 export function findReads(program: Program, scope: Scope): SourceReads {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
+  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -1137,6 +1142,12 @@ export interface FlowFacts {
   /** One function for every detector that registers it, so the shared walk calls it once per node. */
   readonly observe: (node: Node, ancestors: readonly Node[]) => void;
   readonly sawSource: boolean;
+  /**
+   * The nodes the walk found reading a fingerprint by themselves, with what each reads, and the
+   * candidates for a disguised read: a rule that reports reads takes them from here instead of
+   * asking the same questions of every node again.
+   */
+  readonly seen: Pick<SourceReads, 'origins' | 'originReads' | 'disguises'>;
   /** Null when the walk saw no source: the file costs nothing more. */
   analysis(program: Program): FlowAnalysis | null;
   /** The name resolver of the file's analysis, built on demand even when no source was seen. */
@@ -1144,7 +1155,7 @@ export interface FlowFacts {
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  const reads: SourceReads = { origins: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
+  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
   let built: FlowAnalysis | null | undefined;
   let resolving: FlowAnalysis | undefined;
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
@@ -1153,6 +1164,7 @@ export function flowFacts(scope: () => Scope): FlowFacts {
     get sawSource() {
       return saw();
     },
+    seen: reads,
     analysis(program) {
       if (built !== undefined) return built;
       built = saw() ? new FlowAnalysis(program, scope(), { reads }) : null;
