@@ -63,6 +63,11 @@ const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
 
 function buildLineStarts(source: string): number[] {
   const starts = [0];
+  // Most files break lines with LF alone: `indexOf` finds those twice as fast as the regex.
+  if (source.indexOf('\r') === -1 && source.indexOf('\u2028') === -1 && source.indexOf('\u2029') === -1) {
+    for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) starts.push(at + 1);
+    return starts;
+  }
   LINE_BREAK.lastIndex = 0;
   // `test` moves `lastIndex` past each break without building a match object.
   while (LINE_BREAK.test(source)) starts.push(LINE_BREAK.lastIndex);
