@@ -277,12 +277,22 @@ interface AnyNode extends Node {
 export function importCollector(): { detector: Detector; result(): ImportScan } {
   const specifiers: string[] = [];
   const dynamic = new Set<string>();
-  const visitors = importVisitors(specifiers, dynamic);
+  const { Identifier: loaderUse, ...visitors } = importVisitors(specifiers, dynamic);
   const detector: Detector = {
     id: 'analysis-evasion',
     severity: 'info',
     summary: 'Collects the imports of a file for the package graph.',
-    create: () => visitors,
+    // The loader's uses come from the flow's notes of the shared walk (`SourceReads.loaderNames`):
+    // one handler fewer on every identifier of the file.
+    create: (ctx) => ({
+      ...visitors,
+      Identifier: ctx.facts.flow.observe,
+      'Program:exit': () => {
+        for (const { identifier, parent } of ctx.facts.flow.seen.loaderNames) {
+          loaderUse?.(identifier, parent === undefined ? [identifier] : [parent, identifier]);
+        }
+      },
+    }),
   };
   return { detector, result: () => ({ specifiers, dynamic: [...dynamic] }) };
 }

@@ -315,6 +315,11 @@ export interface SourceReads {
   readonly disguises: Node[];
   /** Local names bound to a catalogued module (`const o = require('os')`): where disguised reads can start. */
   readonly moduleAliases: Set<string>;
+  /**
+   * Identifiers named `require` or `createRequire`, with their parent: the import graph asks how
+   * the loader is used (`reachability.ts`), and this walk already stops at every identifier.
+   */
+  readonly loaderNames: { identifier: IdentifierNode; parent: Node | undefined }[];
 }
 
 /** Node types `recordRead` looks at (the handlers `correlatingVisitors` registers). */
@@ -328,7 +333,10 @@ const READ_TYPES: ReadonlySet<string> = new Set(['MemberExpression', 'CallExpres
 export function recordRead(reads: SourceReads, node: Node, ancestors: readonly Node[], scope: Scope): void {
   const current = node as AnyNode;
   if (current.type === 'Identifier') {
-    if (!isPropertyName(current, ancestors[ancestors.length - 2])) reads.references.push(current);
+    const parent = ancestors[ancestors.length - 2];
+    if (!isPropertyName(current, parent)) reads.references.push(current);
+    const name = current.name;
+    if (name === 'require' || name === 'createRequire') reads.loaderNames.push({ identifier: current, parent });
   } else if (current.type === 'VariableDeclarator') {
     noteModuleAlias(current, reads.moduleAliases);
     if (readsByDestructuring(current, ancestors, scope)) reads.destructurings.push(current);
@@ -373,7 +381,7 @@ function readsByDestructuring(
 
 /** Every read of a file, for an analysis built outside the shared walk (tests, tools). */
 export function findReads(program: Program, scope: Scope): SourceReads {
-  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
+  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set(), loaderNames: [] };
   walk(program, (node, ancestors) => {
     if (READ_TYPES.has(node.type)) recordRead(reads, node, ancestors, scope);
   });
@@ -1147,7 +1155,7 @@ export interface FlowFacts {
    * candidates for a disguised read: a rule that reports reads takes them from here instead of
    * asking the same questions of every node again.
    */
-  readonly seen: Pick<SourceReads, 'origins' | 'originReads' | 'disguises'>;
+  readonly seen: Pick<SourceReads, 'origins' | 'originReads' | 'disguises' | 'loaderNames'>;
   /** Null when the walk saw no source: the file costs nothing more. */
   analysis(program: Program): FlowAnalysis | null;
   /** The name resolver of the file's analysis, built on demand even when no source was seen. */
@@ -1155,7 +1163,7 @@ export interface FlowFacts {
 }
 
 export function flowFacts(scope: () => Scope): FlowFacts {
-  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set() };
+  const reads: SourceReads = { origins: [], originReads: [], destructurings: [], references: [], disguises: [], moduleAliases: new Set(), loaderNames: [] };
   let built: FlowAnalysis | null | undefined;
   let resolving: FlowAnalysis | undefined;
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
