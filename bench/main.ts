@@ -4,6 +4,7 @@
  *   survey           every corpus package analysed, medium-or-above findings listed for review
  *   fetch            only fetch and unpack the corpus (fills bench/.cache/)
  *   pool             wall time through the worker pool: one worker against one per core
+ *   memory           peak memory of the CLI scanning one big file against a bare parse of it (memory.ts)
  *   cache            whole-tree audit of bench/cache-lockfile/ cold and warm (result cache), and sharded,
  *                    each run a process of its own (`cache-audit`, started by it)
  *   cases            the real-package suite of bench/real-cases.json (see cases.ts); first
@@ -11,16 +12,17 @@
  * Flags: --quick (3 rounds, every 4th package), --rounds N, --offline (cache only).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheAuditCommand } from './cache-audit.js';
 import { renderCacheMarkdown, runCacheBench } from './cache.js';
 import { casesCommand } from './cases.js';
 import { loadCorpus, readCorpus, type LoadedCorpus } from './corpus.js';
+import { renderMemoryMarkdown, runMemoryBench } from './memory.js';
 import { renderPoolMarkdown, runPoolBench } from './pool.js';
 import { renderSpeedMarkdown, runSpeed } from './speed.js';
 import { renderSurveyMarkdown, runSurvey } from './survey.js';
 
-const COMMANDS = ['speed', 'survey', 'fetch', 'pool', 'cache'] as const;
+const COMMANDS = ['speed', 'survey', 'fetch', 'pool', 'cache', 'memory'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The brief's floor: fewer rounds make the medians noise. */
@@ -100,6 +102,22 @@ export async function main(argv: readonly string[], benchDir: string): Promise<n
     log(markdown);
     await writeResults(benchDir, 'cache', result, markdown);
     return result.sameFindings && result.cachedOnWarm === result.packages && result.sharded.sameAsOneProcess ? 0 : 1;
+  }
+  if (args.command === 'memory') {
+    const cliScript = process.env['FINGERPRINT_GATE_BENCH_CLI'];
+    if (cliScript === undefined) throw new Error('the memory bench runs the CLI bundle bench/run.mjs builds');
+    const result = await runMemoryBench(benchDir, {
+      rounds: args.rounds,
+      offline: args.offline,
+      cliScript,
+      workDir: join(dirname(benchDir), '.tmp', 'bench', 'memory'),
+      log,
+    });
+    const markdown = renderMemoryMarkdown(result);
+    log('');
+    log(markdown);
+    await writeResults(benchDir, 'memory', result, markdown);
+    return result.ratio <= result.target ? 0 : 1;
   }
   const corpus = await load(benchDir, args.offline);
   if (args.command === 'fetch') {

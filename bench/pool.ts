@@ -2,19 +2,30 @@
  * `npm run bench -- pool`: wall time of the corpus analysed through the worker pool with one
  * worker against a pool of one worker per core, the way the gate runs it (files handed to
  * workers, several packages in flight). The same slice of each package as the speed bench.
+ *
+ * Per round, besides wall time: the CPU time of the bench's process and of the workers (each
+ * reports its own), the CPU other processes took meanwhile (the machine is shared: such rounds
+ * are noise, and are marked), and, as the baseline of the CPU ratio, a bare acorn parse of the
+ * same files and the analysis of the same packages in this thread.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { analyzePackageWith } from '../src/analysis/analyze-package.js';
+import { analyzePackage, analyzePackageWith } from '../src/analysis/analyze-package.js';
 import { DETECTORS } from '../src/analysis/detectors/index.js';
 import { createAnalysisPool, defaultPoolSize } from '../src/analysis/pool/pool.js';
+import { bareParse } from './bare-parse.js';
 import type { LoadedPackage } from './corpus.js';
+import { machineBusyMs } from './machine-load.js';
 import { median } from './median.js';
 import { sliceForSpeed } from './speed.js';
 
 /** Packages in flight at once, as the gate's default `concurrency`: enough to keep every worker fed. */
 const PACKAGES_IN_FLIGHT = 4;
+/** The target of issue 13 on a 2-core machine. */
+export const TARGET_SPEEDUP = 1.6;
+/** A round in which other processes took more than this share of one core is marked as noisy. */
+export const QUIET_OTHERS_CORES = 0.15;
 const MB = 1024 * 1024;
 
 export interface PoolBenchOptions {
@@ -23,20 +34,48 @@ export interface PoolBenchOptions {
   log: (line: string) => void;
 }
 
+export interface PoolRun {
+  workers: number;
+  ms: number;
+  /** CPU of the bench's own process: planning, sending files, collecting results. */
+  mainCpuMs: number;
+  workerCpuMs: number;
+  workersStarted: number;
+  sentAhead: number;
+  /** Cores other processes kept busy on average during the run. */
+  othersCores: number;
+}
+
+export interface PoolRound {
+  round: number;
+  runs: PoolRun[];
+  bareParseCpuMs: number;
+  inThreadCpuMs: number;
+  speedup: number;
+  quiet: boolean;
+}
+
 export interface PoolBenchResult {
   date: string;
   node: string;
   cpus: number;
   availableParallelism: number;
-  rounds: number;
+  rounds: PoolRound[];
   packages: number;
   files: number;
   megabytes: number;
-  /** `mainCpuMs`: CPU time of the gate's side (planning, sending files, collecting results). */
-  variants: { workers: number; medianMs: number; rawMs: number[]; MBps: number; mainCpuMs: number }[];
+  variants: { workers: number; medianMs: number; MBps: number; mainCpuMs: number; workerCpuMs: number; cpuRatio: number }[];
+  /** Median wall time with one worker over median wall time with one per core. */
   speedup: number;
+  /** The same over the rounds where no other process took more than `QUIET_OTHERS_CORES`; null without such rounds. */
+  quietSpeedup: number | null;
+  quietRounds: number;
+  medianBareParseCpuMs: number;
+  /** In-thread analysis CPU over bare-parse CPU: the speed bench's ratio, for the same packages. */
+  inThreadCpuRatio: number;
   /** Files whose worker gave no result (died, timed out): must be none on the corpus. */
   unanalysed: number;
+  target: number;
 }
 
 export async function runPoolBench(loaded: readonly LoadedPackage[], options: PoolBenchOptions): Promise<PoolBenchResult> {
@@ -46,74 +85,122 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
   // The bench bundle is its own worker script, as dist/cli.js is the CLI's.
   const script = fileURLToPath(import.meta.url);
   const sizes = [...new Set([1, defaultPoolSize()])];
-  const times = new Map<number, number[]>(sizes.map((size) => [size, []]));
-  const mainCpu = new Map<number, number[]>(sizes.map((size) => [size, []]));
+  const gc = (globalThis as { gc?: () => void }).gc;
   let unanalysed = 0;
+  const rounds: PoolRound[] = [];
   options.log(`pool bench: ${packages.length} packages, ${files} files, ${(bytes / MB).toFixed(1)} MB; workers ${sizes.join(' vs ')}`);
-  // Round 0 warms the page cache and the bundle load and is not counted; the variants alternate.
+
+  const throughPool = async (size: number, countFailures: boolean): Promise<PoolRun> => {
+    gc?.();
+    const pool = createAnalysisPool({ size, script });
+    const busyBefore = machineBusyMs();
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    let next = 0;
+    const feed = async (): Promise<void> => {
+      while (next < packages.length) {
+        const pkg = packages[next++];
+        if (pkg === undefined) return;
+        await analyzePackageWith(pkg.files, DETECTORS, async (task) => {
+          const outcome = await pool.analyse(task);
+          if (!outcome.ok && countFailures) unanalysed++;
+          return outcome;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: PACKAGES_IN_FLIGHT }, feed));
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStarted);
+    await pool.close();
+    const stats = pool.stats();
+    const mainCpuMs = (cpu.user + cpu.system) / 1000;
+    const othersMs = Math.max(0, machineBusyMs() - busyBefore - mainCpuMs - stats.workerCpuMs);
+    return { workers: size, ms, mainCpuMs, workerCpuMs: stats.workerCpuMs, workersStarted: stats.workersStarted, sentAhead: stats.sentAhead, othersCores: othersMs / ms };
+  };
+  const cpuOf = (work: () => void): number => {
+    gc?.();
+    const started = process.cpuUsage();
+    work();
+    const cpu = process.cpuUsage(started);
+    return (cpu.user + cpu.system) / 1000;
+  };
+
+  // Round 0 warms the page cache, the bundle load and this thread's JIT and is not counted; the variants alternate.
   for (let round = 0; round <= options.rounds; round++) {
-    for (const size of round % 2 === 0 ? sizes : [...sizes].reverse()) {
-      const pool = createAnalysisPool({ size, script });
-      const started = performance.now();
-      const cpuStarted = process.cpuUsage();
-      let next = 0;
-      const feed = async (): Promise<void> => {
-        while (next < packages.length) {
-          const pkg = packages[next++];
-          if (pkg === undefined) return;
-          await analyzePackageWith(pkg.files, DETECTORS, async (task) => {
-            const outcome = await pool.analyse(task);
-            if (!outcome.ok && round === 0) unanalysed++;
-            return outcome;
-          });
-        }
-      };
-      await Promise.all(Array.from({ length: PACKAGES_IN_FLIGHT }, feed));
-      const ms = performance.now() - started;
-      const cpu = process.cpuUsage(cpuStarted);
-      const cpuMs = (cpu.user + cpu.system) / 1000;
-      await pool.close();
-      if (round === 0) continue;
-      times.get(size)?.push(ms);
-      mainCpu.get(size)?.push(cpuMs);
-      options.log(`  round ${round}: ${size} worker${size === 1 ? '' : 's'} ${(ms / 1000).toFixed(2)} s (this process: ${(cpuMs / 1000).toFixed(2)} s CPU)`);
+    const runs: PoolRun[] = [];
+    for (const size of round % 2 === 0 ? sizes : [...sizes].reverse()) runs.push(await throughPool(size, round === 0));
+    const bareParseCpuMs = cpuOf(() => {
+      for (const pkg of packages) for (const file of pkg.js) bareParse(file.content, false);
+    });
+    const inThreadCpuMs = cpuOf(() => {
+      for (const pkg of packages) analyzePackage(pkg.files, DETECTORS);
+    });
+    if (round === 0) continue;
+    runs.sort((a, b) => a.workers - b.workers);
+    const one = runs[0];
+    const all = runs.at(-1);
+    const speedup = one !== undefined && all !== undefined ? one.ms / all.ms : Number.NaN;
+    const quiet = runs.every((run) => run.othersCores <= QUIET_OTHERS_CORES);
+    rounds.push({ round, runs, bareParseCpuMs, inThreadCpuMs, speedup, quiet });
+    for (const run of runs) {
+      options.log(
+        `  round ${round}: ${run.workers} worker${run.workers === 1 ? '' : 's'} ${(run.ms / 1000).toFixed(2)} s ` +
+          `(CPU: this process ${(run.mainCpuMs / 1000).toFixed(2)} s, workers ${(run.workerCpuMs / 1000).toFixed(2)} s; ` +
+          `${run.workersStarted} started, ${run.sentAhead} files sent ahead; other processes ${run.othersCores.toFixed(2)} cores)`,
+      );
     }
+    options.log(`  round ${round}: speed-up ${speedup.toFixed(2)}x${quiet ? '' : ' (noisy: other processes were busy)'}; bare parse ${(bareParseCpuMs / 1000).toFixed(2)} s CPU, in-thread analysis ${(inThreadCpuMs / 1000).toFixed(2)} s CPU`);
   }
+  const medianBareParseCpuMs = median(rounds.map((r) => r.bareParseCpuMs));
   const variants = sizes.map((workers) => {
-    const rawMs = times.get(workers) ?? [];
-    const medianMs = median(rawMs);
-    return { workers, medianMs, rawMs, MBps: bytes / MB / (medianMs / 1000), mainCpuMs: median(mainCpu.get(workers) ?? []) };
+    const runs = rounds.flatMap((r) => r.runs.filter((run) => run.workers === workers));
+    const medianMs = median(runs.map((run) => run.ms));
+    const mainCpuMs = median(runs.map((run) => run.mainCpuMs));
+    const workerCpuMs = median(runs.map((run) => run.workerCpuMs));
+    return { workers, medianMs, MBps: bytes / MB / (medianMs / 1000), mainCpuMs, workerCpuMs, cpuRatio: (mainCpuMs + workerCpuMs) / medianBareParseCpuMs };
   });
-  const one = variants[0]?.medianMs ?? Number.NaN;
-  const all = variants.at(-1)?.medianMs ?? Number.NaN;
+  const quietRounds = rounds.filter((r) => r.quiet);
   return {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     availableParallelism: os.availableParallelism(),
-    rounds: options.rounds,
+    rounds,
     packages: packages.length,
     files,
     megabytes: bytes / MB,
     variants,
-    speedup: one / all,
+    speedup: (variants[0]?.medianMs ?? Number.NaN) / (variants.at(-1)?.medianMs ?? Number.NaN),
+    quietSpeedup: quietRounds.length === 0 ? null : median(quietRounds.map((r) => r.speedup)),
+    quietRounds: quietRounds.length,
+    medianBareParseCpuMs,
+    inThreadCpuRatio: median(rounds.map((r) => r.inThreadCpuMs)) / medianBareParseCpuMs,
     unanalysed,
+    target: TARGET_SPEEDUP,
   };
 }
 
 export function renderPoolMarkdown(r: PoolBenchResult): string {
   const fmt = (n: number): string => n.toFixed(2);
+  const s = (ms: number): string => `${fmt(ms / 1000)} s`;
   return [
     '# Analysis pool: one worker against one per core',
     '',
-    `${r.date}, node ${r.node}, ${r.cpus} CPUs (availableParallelism ${r.availableParallelism}), median of ${r.rounds} rounds after a warm-up.`,
+    `${r.date}, node ${r.node}, ${r.cpus} CPUs (availableParallelism ${r.availableParallelism}), median of ${r.rounds.length} rounds after a warm-up.`,
     `${r.packages} packages, ${r.files} files, ${fmt(r.megabytes)} MB of JavaScript, ${PACKAGES_IN_FLIGHT} packages in flight.`,
     '',
-    '| workers | median wall time | MB/s | CPU of the gate\'s own process |',
-    '|---:|---:|---:|---:|',
-    ...r.variants.map((v) => `| ${v.workers} | ${fmt(v.medianMs / 1000)} s | ${fmt(v.MBps)} | ${fmt(v.mainCpuMs / 1000)} s |`),
+    '| workers | median wall time | MB/s | CPU: bench process | CPU: workers | CPU / bare-parse CPU |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...r.variants.map((v) => `| ${v.workers} | ${s(v.medianMs)} | ${fmt(v.MBps)} | ${s(v.mainCpuMs)} | ${s(v.workerCpuMs)} | ${fmt(v.cpuRatio)} |`),
     '',
-    `Speed-up: **${fmt(r.speedup)}x**. Files without a result (worker died or timed out): ${r.unanalysed}.`,
+    `Speed-up: **${fmt(r.speedup)}x** (target ${r.target}x); over the ${r.quietRounds} round(s) where other processes took at most ${QUIET_OTHERS_CORES} of a core: ${r.quietSpeedup === null ? 'none' : `**${fmt(r.quietSpeedup)}x**`}.`,
+    `Bare parse of the same files: ${s(r.medianBareParseCpuMs)} CPU; the same packages analysed in this thread: ${fmt(r.inThreadCpuRatio)}x that. Files without a result (worker died or timed out): ${r.unanalysed}.`,
+    '',
+    '| round | workers | wall | CPU: bench process | CPU: workers | workers started | sent ahead | other processes (cores) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.rounds.flatMap((round) =>
+      round.runs.map((run) => `| ${round.round} | ${run.workers} | ${s(run.ms)} | ${s(run.mainCpuMs)} | ${s(run.workerCpuMs)} | ${run.workersStarted} | ${run.sentAhead} | ${fmt(run.othersCores)} |`),
+    ),
     '',
   ].join('\n');
 }
