@@ -64,7 +64,8 @@ export interface PoolBenchResult {
   packages: number;
   files: number;
   megabytes: number;
-  variants: { workers: number; medianMs: number; MBps: number; mainCpuMs: number; workerCpuMs: number; cpuRatio: number }[];
+  /** `coresUsed`: CPU of the bench process and its workers over wall time (V8's own threads make one worker use more than one core). */
+  variants: { workers: number; medianMs: number; MBps: number; mainCpuMs: number; workerCpuMs: number; cpuRatio: number; coresUsed: number }[];
   /** Median wall time with one worker over median wall time with one per core. */
   speedup: number;
   /** The same over the rounds where no other process took more than `QUIET_OTHERS_CORES`; null without such rounds. */
@@ -157,7 +158,8 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
     const medianMs = median(runs.map((run) => run.ms));
     const mainCpuMs = median(runs.map((run) => run.mainCpuMs));
     const workerCpuMs = median(runs.map((run) => run.workerCpuMs));
-    return { workers, medianMs, MBps: bytes / MB / (medianMs / 1000), mainCpuMs, workerCpuMs, cpuRatio: (mainCpuMs + workerCpuMs) / medianBareParseCpuMs };
+    const coresUsed = median(runs.map((run) => (run.mainCpuMs + run.workerCpuMs) / run.ms));
+    return { workers, medianMs, MBps: bytes / MB / (medianMs / 1000), mainCpuMs, workerCpuMs, cpuRatio: (mainCpuMs + workerCpuMs) / medianBareParseCpuMs, coresUsed };
   });
   const quietRounds = rounds.filter((r) => r.quiet);
   return {
@@ -189,9 +191,9 @@ export function renderPoolMarkdown(r: PoolBenchResult): string {
     `${r.date}, node ${r.node}, ${r.cpus} CPUs (availableParallelism ${r.availableParallelism}), median of ${r.rounds.length} rounds after a warm-up.`,
     `${r.packages} packages, ${r.files} files, ${fmt(r.megabytes)} MB of JavaScript, ${PACKAGES_IN_FLIGHT} packages in flight.`,
     '',
-    '| workers | median wall time | MB/s | CPU: bench process | CPU: workers | CPU / bare-parse CPU |',
-    '|---:|---:|---:|---:|---:|---:|',
-    ...r.variants.map((v) => `| ${v.workers} | ${s(v.medianMs)} | ${fmt(v.MBps)} | ${s(v.mainCpuMs)} | ${s(v.workerCpuMs)} | ${fmt(v.cpuRatio)} |`),
+    '| workers | median wall time | MB/s | CPU: bench process | CPU: workers | cores used | CPU / bare-parse CPU |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.variants.map((v) => `| ${v.workers} | ${s(v.medianMs)} | ${fmt(v.MBps)} | ${s(v.mainCpuMs)} | ${s(v.workerCpuMs)} | ${fmt(v.coresUsed)} | ${fmt(v.cpuRatio)} |`),
     '',
     `Speed-up: **${fmt(r.speedup)}x** (target ${r.target}x); over the ${r.quietRounds} round(s) where other processes took at most ${QUIET_OTHERS_CORES} of a core: ${r.quietSpeedup === null ? 'none' : `**${fmt(r.quietSpeedup)}x**`}.`,
     `Bare parse of the same files: ${s(r.medianBareParseCpuMs)} CPU; the same packages analysed in this thread: ${fmt(r.inThreadCpuRatio)}x that. Files without a result (worker died or timed out): ${r.unanalysed}.`,

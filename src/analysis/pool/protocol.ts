@@ -31,9 +31,10 @@ export interface TaskMessage {
   content?: Uint8Array;
 }
 
-/** The worker process's own counters after a file: CPU since it started, its peak resident memory. */
+/** The worker process's own counters after a file: CPU since it started, its resident memory now and at its peak. */
 export interface WorkerUsage {
   cpuMicros: number;
+  rssBytes: number;
   maxRssBytes: number;
 }
 

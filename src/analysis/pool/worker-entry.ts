@@ -68,5 +68,5 @@ function asBuffer(content: Uint8Array): Buffer {
 
 function usage(): WorkerUsage {
   const own = process.resourceUsage();
-  return { cpuMicros: own.userCPUTime + own.systemCPUTime, maxRssBytes: own.maxRSS * 1024 };
+  return { cpuMicros: own.userCPUTime + own.systemCPUTime, rssBytes: process.memoryUsage.rss(), maxRssBytes: own.maxRSS * 1024 };
 }
