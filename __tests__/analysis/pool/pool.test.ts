@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_TIME_BUDGET_MS, analyzeFileTask, analyzePackage, analyzePackageWith, type FileTask } from '../../../src/analysis/analyze-package.js';
 import { DETECTORS } from '../../../src/analysis/detectors/index.js';
 import { createAnalysisPool, estimateFileBytes, type AnalysisPool } from '../../../src/analysis/pool/pool.js';
+import { contentTransport } from '../../../src/analysis/pool/protocol.js';
 import type { PackageFile } from '../../../src/fetch/types.js';
 import { bundleForChild } from '../../support/bundle-for-child.js';
 
@@ -127,8 +128,8 @@ describe('the analysis pool', () => {
     expect(outcome.result.findings.find((finding) => finding.ruleId === 'encoded-list-match')).toBeUndefined();
   }, 40_000);
 
-  it('carries files of every size to the worker byte for byte: empty, multi-byte UTF-8, larger than a pipe buffer', async () => {
-    const p = pool({ size: 1 });
+  it.each(['stdin', 'message'] as const)('carries files of every size to the worker byte for byte over %s: empty, multi-byte UTF-8, larger than a pipe buffer', async (transport) => {
+    const p = pool({ size: 1, transport });
     const texts = ['', "const s = 'Zürich – 東京 – 🙂'; navigator.language;", `var a = "${'ü'.repeat(200_000)}"; os.hostname();`];
     const tasks = texts.map((text, i) => task(`f${i}.js`, text));
     const outcomes = await Promise.all(tasks.map((t) => p.analyse(t)));
@@ -161,6 +162,12 @@ describe('the analysis pool', () => {
     expect((await p.analyse(task('d.js', 'os.hostname();'))).ok).toBe(true);
     expect(p.stats().workersStarted).toBe(2);
   }, 30_000);
+
+  it('sends the bytes over stdin except on Windows', () => {
+    expect(contentTransport('linux')).toBe('stdin');
+    expect(contentTransport('darwin')).toBe('stdin');
+    expect(contentTransport('win32')).toBe('message');
+  });
 
   it('refuses a size outside 1 to 64', () => {
     expect(() => createAnalysisPool({ size: 0, script })).toThrow(RangeError);

@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import { fileTimeBudgetMs, type FileOutcome, type FileTask } from '../analyze-package.js';
-import { POOL_WORKER_FLAG, contentTransport, type ReplyMessage, type TaskMessage, type WorkerUsage } from './protocol.js';
+import { POOL_WORKER_FLAG, contentTransport, type ContentTransport, type ReplyMessage, type TaskMessage, type WorkerUsage } from './protocol.js';
 
 const MIB = 1024 * 1024;
 
@@ -74,6 +74,8 @@ export interface AnalysisPoolOptions {
   memoryBudgetBytes?: number;
   /** A file's hard time limit; default its analysis budget (capped by the package's) plus a grace. */
   timeLimitMs?: (task: FileTask) => number;
+  /** How files' bytes reach the workers; default by platform (`contentTransport`). */
+  transport?: ContentTransport;
   /** Resident size past which a worker is replaced after a file; default `RETIRE_ABOVE_RSS_BYTES`. */
   retireAboveRssBytes?: number;
   /** Called as each file starts, with every file then running (its own included). */
@@ -143,7 +145,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes();
   const timeLimit = options.timeLimitMs ?? defaultTimeLimitMs;
   const retireAbove = options.retireAboveRssBytes ?? RETIRE_ABOVE_RSS_BYTES;
-  const transport = contentTransport();
+  const transport = options.transport ?? contentTransport();
   // A single file may need the whole budget: that is the heap a worker may grow to.
   const heapMb = Math.max(256, Math.floor(budget / MIB));
   const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, jobs: [], stderr: '', usage: null }));
