@@ -1149,7 +1149,6 @@ function isStatement(node: AnyNode): boolean {
 export interface FlowFacts {
   /** One function for every detector that registers it, so the shared walk calls it once per node. */
   readonly observe: (node: Node, ancestors: readonly Node[]) => void;
-  readonly sawSource: boolean;
   /**
    * The nodes the walk found reading a fingerprint by themselves, with what each reads, and the
    * candidates for a disguised read: a rule that reports reads takes them from here instead of
@@ -1169,9 +1168,6 @@ export function flowFacts(scope: () => Scope): FlowFacts {
   const saw = (): boolean => reads.origins.length > 0 || reads.destructurings.length > 0 || reads.disguises.length > 0;
   return {
     observe: (node, ancestors) => recordRead(reads, node, ancestors, scope()),
-    get sawSource() {
-      return saw();
-    },
     seen: reads,
     analysis(program) {
       if (built !== undefined) return built;
