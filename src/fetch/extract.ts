@@ -113,9 +113,9 @@ export async function extractTarballStream(
   try {
     return await readArchive(input, reader, label);
   } catch (error) {
-    // The stream may still fail on its own account: pacote checks the integrity at its end, and a
-    // tarball that is not the one the lockfile pins must be reported as that, not as corrupt.
-    if (error instanceof ExtractError) await input.drain();
+    // Not drained to its end to let pacote's integrity check speak first: reading on through
+    // pacote after a failed unpack leaves rejections in its cache writer that nobody handles, and
+    // node ends a process on those. A corrupt download fails the package either way.
     throw error;
   } finally {
     reader.dispose();
@@ -183,15 +183,6 @@ class CompressedInput {
       const next = await this.iterator.next();
       if (next.done === true) return;
       yield this.take(next.value);
-    }
-  }
-
-  /** Reads what is left, keeping nothing, so that an error of the stream itself surfaces. */
-  async drain(): Promise<void> {
-    this.pending.length = 0;
-    for (;;) {
-      const next = await this.iterator.next();
-      if (next.done === true) return;
     }
   }
 
