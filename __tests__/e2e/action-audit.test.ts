@@ -28,10 +28,7 @@ describe('the action with audit: true, end to end', () => {
   beforeAll(async () => {
     registry = await startRegistry();
     for (const spec of PACKAGES) await registry.publish(join(FIXTURES, spec.replace('@', '-')));
-    for (const name of new Set(PACKAGES.map((spec) => spec.split('@')[0] as string))) {
-      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as { versions: Record<string, { dist: { integrity: string } }> };
-      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
-    }
+    for (const [spec, value] of await registry.integrityOf(PACKAGES.map((spec) => spec.split('@')[0] as string))) integrity.set(spec, value);
     github = await startFakeGitHub({ token: 'test-token' });
   }, 120_000);
 

@@ -24,12 +24,7 @@ describe('the action, end to end', () => {
     for (const dir of ['fg-chat-client-1.0.0', 'fg-chat-client-1.1.0', 'fg-plain-1.0.0', 'fg-old-1.0.0']) {
       await registry.publish(join(FIXTURES, dir));
     }
-    for (const name of ['fg-chat-client', 'fg-plain', 'fg-old']) {
-      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as {
-        versions: Record<string, { dist: { integrity: string } }>;
-      };
-      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
-    }
+    for (const [spec, value] of await registry.integrityOf(['fg-chat-client', 'fg-plain', 'fg-old'])) integrity.set(spec, value);
     github = await startFakeGitHub({ token: 'test-token' });
   }, 120_000);
 

@@ -49,10 +49,7 @@ describe('the result cache and the sharded audit, end to end', () => {
   beforeAll(async () => {
     registry = await startRegistry();
     for (const spec of PACKAGES) await registry.publish(join(FIXTURES, spec.replace('@', '-')));
-    for (const name of new Set(PACKAGES.map((spec) => spec.split('@')[0] as string))) {
-      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as { versions: Record<string, { dist: { integrity: string } }> };
-      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
-    }
+    for (const [spec, value] of await registry.integrityOf(PACKAGES.map((spec) => spec.split('@')[0] as string))) integrity.set(spec, value);
     dir = mkdtempSync(join(tmpdir(), 'fg-cache-e2e-'));
     mkdirSync(join(dir, 'home'));
     for (const side of ['base', 'head']) mkdirSync(join(dir, side));

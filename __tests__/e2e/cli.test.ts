@@ -42,12 +42,7 @@ describe('the CLI, end to end', () => {
     for (const fixture of ['fg-chat-client-1.0.0', 'fg-chat-client-1.1.0', 'fg-plain-1.0.0']) {
       await registry.publish(join(FIXTURES, fixture));
     }
-    for (const name of ['fg-chat-client', 'fg-plain']) {
-      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as {
-        versions: Record<string, { dist: { integrity: string } }>;
-      };
-      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
-    }
+    for (const [spec, value] of await registry.integrityOf(['fg-chat-client', 'fg-plain'])) integrity.set(spec, value);
     dir = mkdtempSync(join(tmpdir(), 'fg-cli-'));
     home = mkdtempSync(join(tmpdir(), 'fg-cli-home-'));
     writeFileSync(join(dir, '.npmrc'), `registry=${registry.url}\n`);

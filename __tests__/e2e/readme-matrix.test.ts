@@ -60,10 +60,7 @@ describe("the README's matrix workflow", () => {
     registry = await startRegistry();
     const integrity = new Map<string, string>();
     for (const spec of PACKAGES) await registry.publish(join(FIXTURES, spec.replace('@', '-')));
-    for (const name of new Set(PACKAGES.map((spec) => spec.split('@')[0] as string))) {
-      const packument = (await (await fetch(`${registry.url}${name}`)).json()) as { versions: Record<string, { dist: { integrity: string } }> };
-      for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
-    }
+    for (const [spec, value] of await registry.integrityOf(PACKAGES.map((spec) => spec.split('@')[0] as string))) integrity.set(spec, value);
     const root = mkdtempSync(join(tmpdir(), 'fg-readme-matrix-'));
     checkout = join(root, 'checkout');
     mkdirSync(checkout);

@@ -19,6 +19,8 @@ export interface TestRegistry {
   url: string;
   /** Publishes the package directory with `npm publish` (scripts ignored). */
   publish(dir: string): Promise<void>;
+  /** The registry's `dist.integrity` of every published version of these packages, by `name@version`. */
+  integrityOf(names: Iterable<string>): Promise<Map<string, string>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,14 @@ export async function startRegistry(): Promise<TestRegistry> {
 
   return {
     url,
+    async integrityOf(names) {
+      const integrity = new Map<string, string>();
+      for (const name of new Set(names)) {
+        const packument = (await (await fetch(`${url}${name}`)).json()) as { versions: Record<string, { dist: { integrity: string } }> };
+        for (const [version, manifest] of Object.entries(packument.versions)) integrity.set(`${name}@${version}`, manifest.dist.integrity);
+      }
+      return integrity;
+    },
     async publish(dir) {
       await run('npm', ['publish', '--ignore-scripts', '--userconfig', npmrc, '--registry', url, '--no-audit'], {
         cwd: dir,
