@@ -438,14 +438,17 @@ class TarReader {
     if (collector.pendingBytes >= FORMAT_HEAD_BYTES || collector.seen >= collector.size) this.decide(collector);
   }
 
+  /** The part of `chunk` that still fits under the entry's limit once `used` bytes are taken; the rest marks it truncated. */
+  private fitting(collector: FileCollector, chunk: Buffer, used: number): Buffer | null {
+    const room = collector.maxBytes - used;
+    const piece = room <= 0 ? null : chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (piece === null || piece.length < chunk.length) collector.truncated = true;
+    return piece;
+  }
+
   private keep(collector: FileCollector, chunk: Buffer): void {
-    const room = collector.maxBytes - collector.kept;
-    if (room <= 0) {
-      collector.truncated = true;
-      return;
-    }
-    const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (piece.length < chunk.length) collector.truncated = true;
+    const piece = this.fitting(collector, chunk, collector.kept);
+    if (piece === null) return;
     this.inMemory += piece.length;
     if (this.inMemory > this.limit.maxMemoryBytes) {
       throw new ExtractError(`${this.label}: the package's files hold more than ${formatBytes(this.limit.maxMemoryBytes)} to read in memory`);
@@ -475,13 +478,8 @@ class TarReader {
   private writeSpill(collector: FileCollector, chunk: Buffer): void {
     const spill = collector.spill;
     if (spill === null) return;
-    const room = collector.maxBytes - spill.written;
-    if (room <= 0) {
-      collector.truncated = true;
-      return;
-    }
-    const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (piece.length < chunk.length) collector.truncated = true;
+    const piece = this.fitting(collector, chunk, spill.written);
+    if (piece === null) return;
     let done = 0;
     while (done < piece.length) done += writeSync(spill.fd, piece, done, piece.length - done);
     spill.written += piece.length;
