@@ -18,7 +18,7 @@
  * range, and only for the modules that hold JavaScript (a Bun binary also embeds native addons and
  * assets).
  */
-import { lastIndexIn, type ByteSource } from './byte-source.js';
+import { lastValidAt, type ByteSource } from './byte-source.js';
 
 export const BUN_TRAILER = Buffer.from('\n---- Bun! ----\n', 'latin1');
 const OFFSETS_BYTES = 32;
@@ -63,16 +63,7 @@ export interface BunGraph {
 
 /** The module graph of a Bun-compiled executable, or null when there is none (or none that holds together). */
 export function readBunGraph(source: ByteSource): BunGraph | null {
-  let end = source.size;
-  for (let tries = 0; tries < MAX_TRAILER_CANDIDATES; tries++) {
-    const at = lastIndexIn(source, BUN_TRAILER, end);
-    if (at < 0) return null;
-    const graph = graphAt(source, at);
-    if (graph !== null) return graph;
-    end = at + BUN_TRAILER.length - 1;
-    if (end < BUN_TRAILER.length) return null;
-  }
-  return null;
+  return lastValidAt(source, BUN_TRAILER, MAX_TRAILER_CANDIDATES, (at) => graphAt(source, at));
 }
 
 function graphAt(source: ByteSource, trailer: number): BunGraph | null {

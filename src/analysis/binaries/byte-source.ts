@@ -71,6 +71,24 @@ export function lastIndexIn(source: ByteSource, needle: Buffer, end: number = so
   return -1;
 }
 
+/**
+ * The last occurrence of `marker` (searching back from the end, at most `maxCandidates` of them)
+ * that `readAt` accepts: a format's magic can also appear inside data, so a match that does not
+ * hold together is skipped for the one before it.
+ */
+export function lastValidAt<T>(source: ByteSource, marker: Buffer, maxCandidates: number, readAt: (at: number) => T | null): T | null {
+  let end = source.size;
+  for (let tries = 0; tries < maxCandidates; tries++) {
+    const at = lastIndexIn(source, marker, end);
+    if (at < 0) return null;
+    const found = readAt(at);
+    if (found !== null) return found;
+    end = at + marker.length - 1;
+    if (end < marker.length) return null;
+  }
+  return null;
+}
+
 /** Which of `needles` occur anywhere in the source, in one pass. */
 export function containsEach(source: ByteSource, needles: readonly Buffer[]): boolean[] {
   const found = needles.map(() => false);

@@ -14,7 +14,7 @@
  * structure keeps that out of the analysis. Only the header of each candidate and the main code are
  * read, the code up to `MAX_SEA_CODE_BYTES`.
  */
-import { lastIndexIn, type ByteSource } from './byte-source.js';
+import { lastValidAt, type ByteSource } from './byte-source.js';
 
 export const SEA_MAGIC = Buffer.from([0x20, 0xda, 0x43, 0x01]);
 /** Flag bits of the blob, as node defines them. */
@@ -43,16 +43,7 @@ export interface SeaBlob {
 }
 
 export function readSeaBlob(source: ByteSource): SeaBlob | null {
-  let end = source.size;
-  for (let tries = 0; tries < MAX_SEA_CANDIDATES; tries++) {
-    const at = lastIndexIn(source, SEA_MAGIC, end);
-    if (at < 0) return null;
-    const blob = blobAt(source, at);
-    if (blob !== null) return blob;
-    end = at + SEA_MAGIC.length - 1;
-    if (end < SEA_MAGIC.length) return null;
-  }
-  return null;
+  return lastValidAt(source, SEA_MAGIC, MAX_SEA_CANDIDATES, (at) => blobAt(source, at));
 }
 
 /** A candidate's header, read once; offsets below are relative to the magic. */
