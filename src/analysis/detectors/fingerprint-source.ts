@@ -100,8 +100,8 @@ export const fingerprintSource: Detector = Object.freeze({
      */
     const recordSeen = (): void => {
       const seen = ctx.facts.flow.seen;
-      let analysis: FlowAnalysis | null | undefined;
-      const flowAnalysis = (): FlowAnalysis | null => (analysis ??= ctx.facts.flow.analysis(ctx.program));
+      // Memoised by the flow: built once, only when the walk saw a read.
+      const flowAnalysis = (): FlowAnalysis | null => ctx.facts.flow.analysis(ctx.program);
       for (let index = 0; index < seen.origins.length; index++) {
         const node = seen.origins[index] as AnyNode;
         const read = seen.originReads[index] as SourceRead;

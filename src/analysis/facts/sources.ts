@@ -292,21 +292,12 @@ const STRING_PREFILTER =
   /machine-id|product_uuid|machineguid|ioplatformuuid|169\.254\.|metadata\.google|100\.100\.100\.200|resolv\.conf|user\.(?:email|name)|ipify|ifconfig\.me|icanhazip|ipinfo\.io|checkip\.amazonaws|ip-api\.com|ipecho\.net/i;
 
 const NO_MATCHES: readonly SourceMatch[] = Object.freeze([]);
-/** The last answer: the shared walk asks about each literal twice in a row (the rule, then the flow). */
-let lastValue: string | undefined;
-let lastMatches: readonly SourceMatch[] = NO_MATCHES;
 
 /** Every catalogue entry a string literal matches (a shell one-liner can read several). */
 export function stringSources(value: string): readonly SourceMatch[] {
-  if (value.length < 7) return NO_MATCHES;
-  if (value === lastValue) return lastMatches;
-  let matches: readonly SourceMatch[] = NO_MATCHES;
-  if (STRING_PREFILTER.test(value)) {
-    matches = Object.freeze(
-      STRING_SOURCES.filter((entry) => entry.pattern.test(value)).map((entry) => ({ kind: entry.kind, what: entry.what })),
-    );
-  }
-  lastValue = value;
-  lastMatches = matches;
-  return matches;
+  // The walk asks once per literal (the rule reads the flow's notes), so nothing is remembered.
+  if (value.length < 7 || !STRING_PREFILTER.test(value)) return NO_MATCHES;
+  return Object.freeze(
+    STRING_SOURCES.filter((entry) => entry.pattern.test(value)).map((entry) => ({ kind: entry.kind, what: entry.what })),
+  );
 }
