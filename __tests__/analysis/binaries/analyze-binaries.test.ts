@@ -52,6 +52,59 @@ describe('analyzePackage: JavaScript inside executables', () => {
     expect(finding?.identity).toBe(js.find((entry) => entry.ruleId === 'encoded-list-match')?.identity);
   });
 
+  describe('pkg executables (built by @yao-pkg/pkg: scripts/build-binary-fixtures.mjs)', () => {
+    const summary = (findings: ReturnType<typeof analyzePackage>['findings']): string[][] =>
+      findings.map((entry) => [entry.ruleId, entry.severity, entry.identity, String(entry.line), String(entry.column), entry.evidence.codeKind ?? '']);
+
+    it.each([
+      ['pkg-chat-client.elf', '/snapshot/pkg-chat-client/index.js'],
+      ['pkg-chat-client-gzip.elf', '/snapshot/pkg-chat-client-gzip/index.js'],
+      ['pkg-chat-client-brotli.elf', '/snapshot/pkg-chat-client-brotli/index.js'],
+    ])('%s: the same findings as the same code in a .js file, in the module named by its snapshot path', (name, snapshot) => {
+      const binary = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read(`binaries/${name}`) }), DETECTORS);
+      const js = analyzePackage(JS_VERSION, DETECTORS);
+      expect(binary.findings.find((entry) => entry.ruleId === 'encoded-list-match')).toMatchObject({
+        file: `chat#${snapshot}`,
+        severity: 'high',
+        evidence: { codeKind: 'entry', details: { embeddedIn: 'chat', recoveredBy: 'pkg-payload' } },
+      });
+      expect(summary(binary.findings)).toEqual(summary(js.findings));
+      expect(markIntroduced(binary.findings, js.findings).filter((entry) => entry.introduced)).toEqual([]);
+      expect(binary.files).toEqual({ total: 1, parsed: 1, problems: [] });
+    });
+
+    it('a finding in an uncompressed payload points at its own bytes in the binary', () => {
+      const bytes = read('binaries/pkg-chat-client.elf');
+      const finding = analyzePackage(pkg({ 'package.json': MANIFEST, chat: bytes }), DETECTORS).findings.find((entry) => entry.ruleId === 'encoded-list-match');
+      const moduleOffset = Number(finding?.evidence.details?.moduleOffset);
+      expect(bytes.subarray(moduleOffset, moduleOffset + 13).toString()).toBe("'use strict';");
+      const offset = Number(finding?.evidence.details?.byteOffset);
+      expect(offset).toBeGreaterThan(moduleOffset);
+      expect(finding?.evidence.snippet).toContain(bytes.toString('latin1', offset, offset + 16));
+    });
+
+    it('the honest build stays quiet: nothing at medium or above, the same as its .js', () => {
+      const honestJs = pkg({ 'package.json': JSON.stringify({ name: 'fg-chat-client', main: 'index.js' }), 'index.js': read('packages/fg-chat-client-1.0.0/index.js') });
+      const result = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read('binaries/pkg-honest-client.elf') }), DETECTORS);
+      expect(result.findings.filter((entry) => entry.severity === 'medium' || entry.severity === 'high')).toEqual([]);
+      expect(summary(result.findings)).toEqual(summary(analyzePackage(honestJs, DETECTORS).findings));
+      expect(result.files).toEqual({ total: 1, parsed: 1, problems: [] });
+    });
+
+    it('bytecode only: says plainly that the code could not be analysed, and searches the strings', () => {
+      const result = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read('binaries/pkg-bytecode-client.elf') }), DETECTORS);
+      const detail = "pkg compiled the package's JavaScript to V8 bytecode; no source in the payload";
+      expect(result.findings.find((entry) => entry.ruleId === 'analysis-evasion')).toMatchObject({
+        file: 'chat',
+        severity: 'medium',
+        evidence: { details: { reason: 'no-source', detail, runtime: 'pkg', format: 'elf' } },
+      });
+      expect(result.files.problems).toEqual([
+        { file: 'chat', reason: `ELF executable or shared object (pkg): its JavaScript could not be analysed: ${detail}; only its strings were searched` },
+      ]);
+    });
+  });
+
   it('the honest build of the same client stays quiet above info', () => {
     const result = analyzePackage(pkg({ 'package.json': MANIFEST, chat: read('binaries/bun-honest-client.elf') }), DETECTORS);
     expect(result.findings.filter((entry) => entry.severity !== 'info')).toEqual([]);

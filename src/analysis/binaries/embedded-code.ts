@@ -2,16 +2,17 @@
  * The JavaScript inside an executable: what the package analysis runs the detectors on instead of
  * the machine code around it. Two ways in, most exact first:
  * - the format's own structures where they are known (Bun's standalone module graph,
- *   `bun-graph.ts`; a Node single-executable blob, `node-sea.ts`): each module by its name, at
- *   its byte offset. The runtime around them carries its own library as text (node's `lib/`),
- *   which is not the package's code, so a known format is never searched as text as well;
- * - otherwise long runs of printable text that parse as JavaScript (`pkg` keeps sources as plain
- *   text unless compiled; so does anything that merely appends a script).
+ *   `bun-graph.ts`; a Node single-executable blob, `node-sea.ts`; `pkg`'s payload,
+ *   `pkg-payload.ts`): each module by its name, at its byte offset. The runtime around them
+ *   carries its own library as text (node's `lib/`, pkg's prelude), which is not the package's
+ *   code, so a known format is never searched as text as well;
+ * - otherwise long runs of printable text that parse as JavaScript (`nexe`, anything that merely
+ *   appends a script).
  *
  * When no JavaScript comes out, the binary's string table (its printable runs) is kept so the
- * catalogue's names can still be searched, and a runtime's marker (a Bun graph holding only
- * bytecode, a Node SEA fuse that is set, `pkg`'s prelude, Deno's trailer) says that code is in
- * there and could not be read: the package analysis reports that plainly.
+ * catalogue's names can still be searched, and a runtime's marker (a Bun graph or a pkg payload
+ * holding only bytecode, a Node SEA fuse that is set, `pkg`'s prelude, Deno's trailer) says that
+ * code is in there and could not be read: the package analysis reports that plainly.
  *
  * Bounded: the binary is a `ByteSource` read by range and searched in windows (`byte-source.ts`),
  * never whole; only recovered modules and the string table are new memory, each under a named
@@ -20,6 +21,7 @@
 import { parse } from '../parse.js';
 import { readBunGraph } from './bun-graph.js';
 import { readSeaBlob } from './node-sea.js';
+import { readPkgPayload, readStripe, type PkgPayload } from './pkg-payload.js';
 import { containsEach, SCAN_CHUNK_BYTES, type ByteSource } from './byte-source.js';
 import { FORMAT_LABELS, type ExecutableFormat } from './detect-format.js';
 
@@ -38,10 +40,12 @@ export const MAX_STRING_TABLE_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_MODULE_BYTES = 64 * 1024 * 1024;
 export const MAX_RECOVERED_BYTES = 256 * 1024 * 1024;
+/** Files named in a reason for being bytecode only; the rest are counted. */
+const MAX_NAMED_FILES = 5;
 /** Something a script has and prose rarely has; a cheap filter before a parse. */
 const SCRIPT_HINT = /\bfunction\b|=>|\brequire\(|\bimport\b|\bconst\b|\bvar\b|\blet\b/;
 
-export const RECOVERY_METHODS = ['bun-module-graph', 'node-sea-blob', 'printable-text'] as const;
+export const RECOVERY_METHODS = ['bun-module-graph', 'node-sea-blob', 'pkg-payload', 'printable-text'] as const;
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
 
 export interface EmbeddedModule {
@@ -49,7 +53,10 @@ export interface EmbeddedModule {
   readonly path: string;
   /** UTF-8 JavaScript (Bun's latin1 modules are transcoded). */
   readonly content: Buffer;
-  /** Byte offset of the module's first byte inside the binary. */
+  /**
+   * Byte offset of the module's first byte inside the binary; for a module pkg stored compressed,
+   * of its compressed bytes (positions inside it do not map to bytes of the binary).
+   */
   readonly offset: number;
   /** How the module is stored in the binary: latin1 takes one byte per character, so offsets map differently. */
   readonly storedAs: 'utf8' | 'latin1';
@@ -73,7 +80,11 @@ export interface BinaryReading {
   readonly modules: readonly EmbeddedModule[];
   /** Which runtime's payload the binary carries (`Bun`, `Node SEA`, ...); null when none is known. */
   readonly runtime: string | null;
-  /** Set when JavaScript is known to be inside but none could be recovered: why, in words. */
+  /**
+   * Set when JavaScript is known to be inside but none could be recovered: why, in words. With
+   * modules, what of it could not be (a pkg payload whose own code is bytecode only beside the
+   * sources of its dependencies).
+   */
   readonly unrecovered: string | null;
   /** The strings, when JavaScript is known to be inside and none was recovered. */
   readonly strings: StringTable | null;
@@ -95,7 +106,7 @@ const RUNTIME_MARKERS: readonly { runtime: string; marker: Buffer; why: string }
     marker: Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1'),
     why: 'a Node single-executable blob is injected but no script text was found in it (a code cache or snapshot only?)',
   },
-  { runtime: 'pkg', marker: Buffer.from('pkg/prelude/bootstrap.js'), why: "pkg's payload holds no readable script (compiled to V8 bytecode or compressed)" },
+  { runtime: 'pkg', marker: Buffer.from('pkg/prelude/bootstrap.js'), why: "pkg's runtime is inside, but no prelude of a layout pkg-payload.ts reads and no script text" },
   { runtime: 'Deno', marker: Buffer.from('d3n0l4nd'), why: 'the deno compile payload holds no readable script (compressed or an eszip archive)' },
 ];
 
@@ -146,6 +157,14 @@ export function readBinary(path: string, source: ByteSource, format: ExecutableF
     const unrecovered = 'the Node single-executable blob holds a V8 startup snapshot, no script';
     return { format, modules: [], runtime: 'Node SEA', unrecovered, strings: stringTable(source) };
   }
+  const pkg = readPkgPayload(source);
+  if (pkg !== null) {
+    if ('files' in pkg) return pkgReading(path, source, format, pkg);
+    // A prelude that does not hold together is not searched as text either: the stripes lie end
+    // to end, a source glued to the stat after it, and the prelude is pkg's runtime, not the
+    // package's code. Its strings are searched and the reason given.
+    return { format, modules: [], runtime: 'pkg', unrecovered: pkg.unreadable, strings: stringTable(source) };
+  }
   const [plainNode, ...markersFound] = containsEach(source, [PLAIN_NODE, ...RUNTIME_MARKERS.map((candidate) => candidate.marker)]);
   if (plainNode === true) {
     return { format, modules: [], runtime: 'Node', unrecovered: null, strings: null, note: "the node runtime itself (no single-executable blob): its library is node's own, not analysed" };
@@ -161,6 +180,50 @@ export function readBinary(path: string, source: ByteSource, format: ExecutableF
         : null;
   // Plain native code gets a note only: its strings are kept when code is known to be inside.
   return { format, modules, runtime: marker?.runtime ?? null, unrecovered, strings: unrecovered === null ? null : stringTable(source) };
+}
+
+/**
+ * The JavaScript files of a pkg payload that carry their source, each by its snapshot path. pkg's
+ * default compiles the package's own files to V8 bytecode and ships no source for them (only
+ * packages with a free licence, or `--public`, keep theirs): those are named in `unrecovered`.
+ */
+function pkgReading(path: string, source: ByteSource, format: ExecutableFormat, payload: PkgPayload): BinaryReading {
+  let budget = MAX_RECOVERED_BYTES;
+  const modules: EmbeddedModule[] = [];
+  const unreadable: string[] = [];
+  for (const file of payload.files) {
+    if (!file.javascript || file.content === null) continue;
+    const stored = readStripe(source, file.content, payload.compression, Math.min(MAX_MODULE_BYTES, budget));
+    if ('unreadable' in stored) {
+      unreadable.push(stored.unreadable);
+      continue;
+    }
+    budget -= stored.bytes.length;
+    modules.push({
+      path: `${path}#${file.name}`,
+      // A copy: a view would keep the window of a file source it was read from alive.
+      content: Buffer.from(stored.bytes),
+      offset: file.content.offset,
+      storedAs: 'utf8',
+      method: 'pkg-payload',
+      entry: file.entry,
+      ...(stored.truncated ? { truncated: true as const } : {}),
+    });
+  }
+  const bytecodeOnly = payload.files.filter((file) => file.javascript && file.content === null && file.bytecode !== null);
+  const compressed = payload.compression === 'none' ? '' : ` (${payload.compression}-compressed: its strings are not in the string table)`;
+  let unrecovered: string | null = null;
+  if (bytecodeOnly.length > 0) {
+    const names = bytecodeOnly.slice(0, MAX_NAMED_FILES).map((file) => file.name).join(', ');
+    const more = bytecodeOnly.length > MAX_NAMED_FILES ? ` and ${bytecodeOnly.length - MAX_NAMED_FILES} more` : '';
+    unrecovered =
+      modules.length === 0
+        ? `pkg compiled the package's JavaScript to V8 bytecode; no source in the payload${compressed}`
+        : `pkg compiled ${bytecodeOnly.length} of the JavaScript files to V8 bytecode, with no source in the payload: ${names}${more}`;
+  } else if (modules.length === 0) {
+    unrecovered = unreadable[0] ?? "pkg's payload holds no JavaScript file";
+  }
+  return { format, modules, runtime: 'pkg', unrecovered, strings: modules.length === 0 ? stringTable(source) : null };
 }
 
 /** Bun stores ASCII-only modules as latin1; anything above 0x7f must become UTF-8 for the parser. */
