@@ -10,6 +10,13 @@ const TZ = 'Intl.DateTimeFormat().resolvedOptions().timeZone';
 
 const CASES: DetectorCase[] = [
   {
+    name: 'a state object holding the endpoint in one property (set through a setter): that property compared with a list',
+    code: "const state = { version: '1.0.0', gateway: null };\nfunction setGateway(g) { state.gateway = g; }\nsetGateway({ host: process.env.ANTHROPIC_BASE_URL });\nif (['corp-one.cn', 'lab-two.com'].includes(state.gateway.host)) process.exit(1);",
+    expect: [{ severity: 'high', sourceKind: 'endpoint', line: 4, messageIncludes: 'exits the process' }],
+    // A sibling property of the same object never held the endpoint (a bundle's global state object).
+    twin: { code: "const state = { version: '1.0.0', gateway: null };\nfunction setGateway(g) { state.gateway = g; }\nsetGateway({ host: process.env.ANTHROPIC_BASE_URL });\nif (['2.1.0', '2.1.1'].includes(state.version)) process.exit(1);" },
+  },
+  {
     name: 'install script: a zone guard prints a message in Russian with a Latin link (prints, not look-alike marks)',
     code: `const zones = ['Europe/Moscow', 'Europe/Samara', 'Asia/Omsk'];\nif (zones.indexOf(${TZ}) === -1) return;\nconsole.log('\u041f\u0440\u0438\u0432\u0435\u0442! \u041f\u043e\u0434\u0440\u043e\u0431\u043d\u0435\u0435: https://example.org/peace');`,
     codeKind: 'install',

@@ -49,6 +49,12 @@ export interface Taint {
   readonly hashed?: string;
   /** The value is `Intl.*().resolvedOptions()` itself: its members refine the kind. */
   readonly intlOptions?: boolean;
+  /**
+   * The value is an object that carries the fingerprint only because one of its properties was
+   * set to it (`state.gateway = url`): that property's name, null when computed. Its other
+   * properties are not tainted by it (a bundle's one global state object holds hundreds).
+   */
+  readonly storedIn?: string | null;
 }
 
 export type FunctionNode = Extract<AnyNode, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }>;
@@ -893,6 +899,23 @@ export class FlowAnalysis {
     // `data.host = os.hostname()`: an object filled in property by property carries what it holds.
     for (const assignment of this.propertyStoresTo(node.name, found)) {
       const taint = this.taintIn(assignment.right, depth, context);
+      if (taint !== null) return { ...taint, storedIn: memberName(assignment.left as Extract<AnyNode, { type: 'MemberExpression' }>) };
+    }
+    return null;
+  }
+
+  /**
+   * `object.name` where the object carries a fingerprint only in one property (`storedIn`): the
+   * taint of a store under this same name (or a computed one), else none.
+   */
+  private propertyTaint(object: Node, name: string, depth: number, context: CallContext | null): Taint | null {
+    if (object.type !== 'Identifier') return null;
+    const found = this.bindingOf(object as Extract<AnyNode, { type: 'Identifier' }>);
+    if (found === undefined || found.binding === null) return null;
+    for (const assignment of this.propertyStoresTo((object as Extract<AnyNode, { type: 'Identifier' }>).name, found)) {
+      const stored = memberName(assignment.left as Extract<AnyNode, { type: 'MemberExpression' }>);
+      if (stored !== null && stored !== name) continue;
+      const taint = this.taintIn(assignment.right, depth, context);
       if (taint !== null) return taint;
     }
     return null;
@@ -1011,6 +1034,14 @@ export class FlowAnalysis {
     const taint = this.taintIn(node.object, depth, context);
     if (taint === null) return null;
     const name = memberName(node);
+    if (taint.storedIn !== undefined) {
+      // The property that was set is the fingerprint itself; a sibling is only if set as well.
+      if (name === null || taint.storedIn === null || taint.storedIn === name) {
+        const { storedIn: _whole, ...value } = taint;
+        return value;
+      }
+      return this.propertyTaint(node.object, name, depth, context);
+    }
     // `.length` of a hostname is a number, still derived; but `.constructor` etc. are not worth keeping.
     return name === null ? taint : refine(taint, name);
   }
