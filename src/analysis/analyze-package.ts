@@ -291,6 +291,10 @@ function planPackage(files: PackageFiles): PackagePlan {
           : { file: module.path, kind: 'reachable', reach: 'static', from: entryModule ?? file.path };
       embedded.push({ file: { path: module.path, content: module.content, ...(module.truncated === true ? { truncated: true } : {}) }, step: moduleStep });
     }
+    // Some of its code recovered, some not (pkg ships a package's own files as bytecode beside
+    // its dependencies' sources): the part that was not is reported, not passed over. Its strings
+    // are not searched: they would repeat what the recovered modules already gave.
+    if (reading.unrecovered !== null) binaries.push({ path: file.path, reading: { ...reading, strings: null }, step });
   }
   const scriptDownloads = installScriptDownloads(entries.commandLines, (path) => (path === MANIFEST ? manifestText : readFile(path)));
   return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries, scriptDownloads };
@@ -333,12 +337,11 @@ function binaryResult(binary: UnrecoveredBinary, stringScanner: Detector | undef
   const evasion = analysisEvasion({ file: path, step, phrase, reasons: [{ reason: 'no-source', detail: reading.unrecovered }], locator });
   if (evasion !== null) findings.push(withDetails(evasion, { format: reading.format, ...(reading.runtime === null ? {} : { runtime: reading.runtime }) }));
   const cut = strings.truncated ? ' (string table cut at its size limit)' : '';
-  return {
-    parsed: false,
-    imports: null,
-    findings,
-    problems: [{ file: path, reason: `${label}${runtime}: its JavaScript could not be analysed: ${reading.unrecovered}; only its strings were searched${cut}` }],
-  };
+  const reason =
+    reading.modules.length > 0
+      ? `${label}${runtime}: part of its JavaScript could not be analysed: ${reading.unrecovered}; the ${reading.modules.length} module(s) with source were`
+      : `${label}${runtime}: its JavaScript could not be analysed: ${reading.unrecovered}; only its strings were searched${cut}`;
+  return { parsed: false, imports: null, findings, problems: [{ file: path, reason }] };
 }
 
 function withDetails(finding: Finding, details: Record<string, string | number | boolean>): Finding {

@@ -170,6 +170,30 @@ describe('analyzePackage: JavaScript inside executables', () => {
     expect(read?.evidence.details?.byteOffset).toBe(400_000_000 + code.indexOf('Intl'));
   });
 
+  it('reports the part of a binary left as bytecode beside modules that were recovered (a mixed pkg payload)', () => {
+    const code = 'module.exports = () => Intl.DateTimeFormat().resolvedOptions().timeZone;';
+    const unrecovered = 'pkg compiled 1 of the JavaScript files to V8 bytecode, with no source in the payload: /snapshot/app/index.js';
+    const reading = {
+      format: 'elf' as const,
+      runtime: 'pkg',
+      unrecovered,
+      strings: null,
+      modules: [{ path: 'bin/tool#/snapshot/app/node_modules/dep/index.js', content: Buffer.from(code), offset: 1_000, storedAs: 'utf8' as const, method: 'pkg-payload' as const, entry: false }],
+    };
+    const file: PackageFile = { path: 'bin/tool', content: ELF_HEAD, executable: { size: 2_000_000, reading } };
+    const result = analyzePackage({ files: [{ path: 'package.json', content: Buffer.from(MANIFEST) }, file], integrity: null, notes: [] }, DETECTORS);
+    expect(result.findings.find((entry) => entry.ruleId === 'fingerprint-source')?.file).toBe('bin/tool#/snapshot/app/node_modules/dep/index.js');
+    expect(result.findings.find((entry) => entry.ruleId === 'analysis-evasion')).toMatchObject({ file: 'bin/tool', evidence: { details: { reason: 'no-source', runtime: 'pkg' } } });
+    expect(result.files.problems).toEqual([
+      { file: 'bin/tool', reason: `ELF executable or shared object (pkg): part of its JavaScript could not be analysed: ${unrecovered}; the 1 module(s) with source were` },
+    ]);
+    // The twin: every file with source, nothing left out, nothing reported.
+    const whole: PackageFile = { ...file, executable: { size: 2_000_000, reading: { ...reading, unrecovered: null } } };
+    const quiet = analyzePackage({ files: [{ path: 'package.json', content: Buffer.from(MANIFEST) }, whole], integrity: null, notes: [] }, DETECTORS);
+    expect(quiet.findings.filter((entry) => entry.ruleId === 'analysis-evasion')).toEqual([]);
+    expect(quiet.files.problems).toEqual([]);
+  });
+
   it('an install script that runs the executable makes its code install-time code', () => {
     const manifest = JSON.stringify({ name: 'p', scripts: { postinstall: 'node ./setup.js' } });
     const binary = elfWith(bunPayload([{ name: 'x.js', contents: 'module.exports = 1;' }]));
