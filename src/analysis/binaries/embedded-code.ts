@@ -106,7 +106,7 @@ const RUNTIME_MARKERS: readonly { runtime: string; marker: Buffer; why: string }
     marker: Buffer.from('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1'),
     why: 'a Node single-executable blob is injected but no script text was found in it (a code cache or snapshot only?)',
   },
-  { runtime: 'pkg', marker: Buffer.from('pkg/prelude/bootstrap.js'), why: "pkg's runtime is inside, but no prelude of a layout pkg-payload.ts reads and no script text" },
+  { runtime: 'pkg', marker: Buffer.from('pkg/prelude/bootstrap.js'), why: "pkg's runtime is inside, but neither a payload prelude of a known layout nor script text" },
   { runtime: 'Deno', marker: Buffer.from('d3n0l4nd'), why: 'the deno compile payload holds no readable script (compressed or an eszip archive)' },
 ];
 
@@ -190,12 +190,12 @@ export function readBinary(path: string, source: ByteSource, format: ExecutableF
 function pkgReading(path: string, source: ByteSource, format: ExecutableFormat, payload: PkgPayload): BinaryReading {
   let budget = MAX_RECOVERED_BYTES;
   const modules: EmbeddedModule[] = [];
-  const unreadable: string[] = [];
+  let unreadable: string | null = null;
   for (const file of payload.files) {
     if (!file.javascript || file.content === null) continue;
     const stored = readStripe(source, file.content, payload.compression, Math.min(MAX_MODULE_BYTES, budget));
     if ('unreadable' in stored) {
-      unreadable.push(stored.unreadable);
+      unreadable ??= stored.unreadable;
       continue;
     }
     budget -= stored.bytes.length;
@@ -221,7 +221,7 @@ function pkgReading(path: string, source: ByteSource, format: ExecutableFormat, 
         ? `pkg compiled the package's JavaScript to V8 bytecode; no source in the payload${compressed}`
         : `pkg compiled ${bytecodeOnly.length} of the JavaScript files to V8 bytecode, with no source in the payload: ${names}${more}`;
   } else if (modules.length === 0) {
-    unrecovered = unreadable[0] ?? "pkg's payload holds no JavaScript file";
+    unrecovered = unreadable ?? "pkg's payload holds no JavaScript file";
   }
   return { format, modules, runtime: 'pkg', unrecovered, strings: modules.length === 0 ? stringTable(source) : null };
 }

@@ -395,6 +395,11 @@ export function findReads(program: Program, scope: Scope): SourceReads {
 }
 
 type AssignmentNode = Extract<AnyNode, { type: 'AssignmentExpression' }>;
+/** `data.host = ...`: the assignment and the property's name (null when computed). */
+interface PropertyStore {
+  readonly assignment: AssignmentNode;
+  readonly property: string | null;
+}
 
 /** The file's value flow, built only when a source was seen. */
 export class FlowAnalysis {
@@ -414,6 +419,7 @@ export class FlowAnalysis {
   // asked again and again, so binding lookups and assignment lists are memoised per file.
   private readonly bindings = new Map<Node, FoundBinding | undefined>();
   private readonly assignmentsOf = new Map<Binding, AssignmentNode[]>();
+  private readonly propertyStoresOf = new Map<Binding, PropertyStore[]>();
   private readonly updated = new Map<Binding, boolean>();
   private readonly stored = new Map<string, Taint | null>();
   private readonly storedInProgress = new Set<string>();
@@ -897,11 +903,8 @@ export class FlowAnalysis {
       if (taint !== null) return taint;
     }
     // `data.host = os.hostname()`: an object filled in property by property carries what it holds.
-    for (const assignment of this.propertyStoresTo(node.name, found)) {
-      const taint = this.taintIn(assignment.right, depth, context);
-      if (taint !== null) return { ...taint, storedIn: memberName(assignment.left as Extract<AnyNode, { type: 'MemberExpression' }>) };
-    }
-    return null;
+    const stored = this.propertyStoreTaint(node.name, found, depth, context);
+    return stored === null ? null : { ...stored.taint, storedIn: stored.property };
   }
 
   /**
@@ -910,20 +913,42 @@ export class FlowAnalysis {
    */
   private propertyTaint(object: Node, name: string, depth: number, context: CallContext | null): Taint | null {
     if (object.type !== 'Identifier') return null;
-    const found = this.bindingOf(object as Extract<AnyNode, { type: 'Identifier' }>);
+    const identifier = object as Extract<AnyNode, { type: 'Identifier' }>;
+    const found = this.bindingOf(identifier);
     if (found === undefined || found.binding === null) return null;
-    for (const assignment of this.propertyStoresTo((object as Extract<AnyNode, { type: 'Identifier' }>).name, found)) {
-      const stored = memberName(assignment.left as Extract<AnyNode, { type: 'MemberExpression' }>);
-      if (stored !== null && stored !== name) continue;
+    return this.propertyStoreTaint(identifier.name, found, depth, context, name)?.taint ?? null;
+  }
+
+  /**
+   * The first store of a fingerprint into a property of the variable `found` declares, and that
+   * property's name (null when computed); with `only`, among stores under that name or a computed one.
+   */
+  private propertyStoreTaint(
+    name: string,
+    found: FoundBinding,
+    depth: number,
+    context: CallContext | null,
+    only?: string,
+  ): { taint: Taint; property: string | null } | null {
+    for (const { assignment, property } of this.propertyStoresTo(name, found)) {
+      if (only !== undefined && property !== null && property !== only) continue;
       const taint = this.taintIn(assignment.right, depth, context);
-      if (taint !== null) return taint;
+      if (taint !== null) return { taint, property };
     }
     return null;
   }
 
-  /** Assignments to a property of the variable `found` declares (`data.host = ...`, `data[k] = ...`). */
-  private propertyStoresTo(name: string, found: FoundBinding): AssignmentNode[] {
-    const stores: AssignmentNode[] = [];
+  /**
+   * Assignments to a property of the variable `found` declares (`data.host = ...`, `data[k] = ...`),
+   * with the property's name: among the first `MAX_SITES`, memoised as `assignmentsTo` is (every
+   * sibling read of a bundle's state object asks again).
+   */
+  private propertyStoresTo(name: string, found: FoundBinding): PropertyStore[] {
+    const binding = found.binding;
+    if (binding === null) return [];
+    const cached = this.propertyStoresOf.get(binding);
+    if (cached !== undefined) return cached;
+    const stores: PropertyStore[] = [];
     let examined = 0;
     for (const reference of this.referencesIn(name, found.scopeNode)) {
       const member = this.parents.get(reference) as AnyNode | undefined;
@@ -931,8 +956,9 @@ export class FlowAnalysis {
       const assignment = this.parents.get(member) as AnyNode | undefined;
       if (assignment?.type !== 'AssignmentExpression' || assignment.left !== member) continue;
       if (++examined > MAX_SITES) break;
-      if (this.bindingOf(reference)?.binding === found.binding) stores.push(assignment);
+      if (this.bindingOf(reference)?.binding === binding) stores.push({ assignment, property: memberName(member) });
     }
+    this.propertyStoresOf.set(binding, stores);
     return stores;
   }
 
