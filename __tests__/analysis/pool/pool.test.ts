@@ -38,6 +38,8 @@ beforeAll(async () => {
   script = (await bundleForChild(WORKER, 'pool-worker')).script;
 }, 60_000);
 
+const MIB = 1024 * 1024;
+
 function task(path: string, text: string, packageTimeLeftMs = 60_000): FileTask {
   return { file: { path, content: Buffer.from(text) }, step: { file: path, kind: 'entry', reach: 'entry', from: null }, packageTimeLeftMs };
 }
@@ -154,14 +156,28 @@ describe('the analysis pool', () => {
     expect(p.stats().sentAhead).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
-  it('keeps a worker from file to file, and replaces one a file left big', async () => {
-    const p = pool({ size: 1, retireAboveRssBytes: 112 * 1024 * 1024 });
-    for (const name of ['a.js', 'b.js', 'c.js']) expect((await p.analyse(task(name, 'os.hostname();'))).ok).toBe(true);
-    expect(p.stats().workersStarted).toBe(1);
-    expect((await p.analyse(task('hold.js', 'x'))).ok).toBe(true);
-    expect((await p.analyse(task('d.js', 'os.hostname();'))).ok).toBe(true);
-    expect(p.stats().workersStarted).toBe(2);
+  it('keeps a worker from file to file, even one a file left big: the next file reuses its heap', async () => {
+    const p = pool({ size: 1, memoryBudgetBytes: 256 * MIB });
+    for (const name of ['a.js', 'hold.js', 'b.js', 'c.js']) expect((await p.analyse(task(name, 'os.hostname();'))).ok).toBe(true);
+    expect(p.stats()).toMatchObject({ workersStarted: 1, stoppedForMemory: 0 });
   }, 30_000);
+
+  it('stops an idle worker for the memory it keeps only when a file needs that memory', async () => {
+    // A file estimated at about 400 MiB (a long comment: quick to analyse), and a budget 32 MiB
+    // over it: enough for two workers keeping 128 MiB each and a small file, not for the big file
+    // beside a worker keeping memory it does not use.
+    const big = `/*${'x'.repeat(Math.ceil((400 * MIB - estimateFileBytes(0)) / 56))}*/ os.hostname();`;
+    const p = pool({ size: 2, memoryBudgetBytes: estimateFileBytes(big.length) + 32 * MIB });
+    const held = await Promise.all(['one/hold.js', 'two/hold.js'].map((name) => p.analyse(task(name, 'x'))));
+    expect(held.every((outcome) => outcome.ok)).toBe(true);
+    expect((await p.analyse(task('small.js', 'os.hostname();'))).ok).toBe(true);
+    expect(p.stats()).toMatchObject({ workersStarted: 2, stoppedForMemory: 0 });
+    // The big file goes to a worker keeping memory (its heap is reused); the other is stopped.
+    const outcome = await p.analyse(task('big.js', big));
+    if (!outcome.ok) throw new Error(outcome.detail);
+    expect(outcome.result.findings.length).toBeGreaterThan(0);
+    expect(p.stats()).toMatchObject({ workersStarted: 2, stoppedForMemory: 1 });
+  }, 60_000);
 
   it('sends the bytes over stdin except on Windows', () => {
     expect(contentTransport('linux')).toBe('stdin');

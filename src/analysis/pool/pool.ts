@@ -9,7 +9,8 @@
  * A worker that dies, runs out of heap or passes the file's time limit is killed and replaced
  * when next needed; that file's outcome says why, and the package analysis reports it as
  * `analysis-evasion`. Memory is budgeted by an estimate from each file's size, so two big bundles
- * are never analysed at once.
+ * are never analysed at once, and by what idle workers keep: a worker a big file left large is
+ * kept for the next file (its heap is reused) and stopped only when another file needs the memory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -36,14 +37,6 @@ export const WORKER_BASE_BYTES = 96 * MIB;
 export const MEMORY_BUDGET_SHARE = 0.6;
 /** How long past its own budget a worker may take before it is killed: the worker's checks come first. */
 export const TIME_LIMIT_GRACE_MS = 2_000;
-/**
- * A worker left this big by a file is replaced: V8 keeps the old generation it grew for an AST
- * (claude-code's 13 MB cli.js leaves about 580 MiB, still 430 MiB after a forced collection).
- * Below it the worker is kept: a fresh process costs 0.1 s to start and, measured on the bench
- * corpus, about 1.5 s more CPU before its compiler has warmed up again, which replacing after
- * every file over 4 MiB spent three times a run.
- */
-export const RETIRE_ABOVE_RSS_BYTES = 384 * MIB;
 /**
  * Files a worker holds at once: the one it analyses and the next, already in its pipe, so it
  * never waits for a round trip through the gate's event loop between two files. Measured on the
@@ -76,8 +69,6 @@ export interface AnalysisPoolOptions {
   timeLimitMs?: (task: FileTask) => number;
   /** How files' bytes reach the workers; default by platform (`contentTransport`). */
   transport?: ContentTransport;
-  /** Resident size past which a worker is replaced after a file; default `RETIRE_ABOVE_RSS_BYTES`. */
-  retireAboveRssBytes?: number;
   /** Called as each file starts, with every file then running (its own included). */
   onTaskStart?: (path: string, running: readonly string[]) => void;
 }
@@ -85,6 +76,8 @@ export interface AnalysisPoolOptions {
 /** What the pool's workers used, for the benches: their CPU time and the largest peak memory of one. */
 export interface PoolStats {
   workersStarted: number;
+  /** Idle workers stopped because a file needed the memory they kept. */
+  stoppedForMemory: number;
   /** Files sent to a worker while it was still busy with another. */
   sentAhead: number;
   workerCpuMs: number;
@@ -136,6 +129,14 @@ interface Slot {
   stderr: string;
   /** The worker's counters from its last answer. */
   usage: WorkerUsage | null;
+  /**
+   * Memory the worker keeps beyond a fresh one's (`WORKER_BASE_BYTES`), from its last answer. V8
+   * keeps the heap it grew for an AST: claude-code's 13 MB cli.js leaves a worker near 580 MiB
+   * resident although under 64 MiB of it is live. The next file reuses that heap, so the worker
+   * is kept (a fresh one costs 0.1 s to start and over 1.5 s of CPU before its compiler is warm
+   * again, measured on the bench corpus); the memory counts against the budget until then.
+   */
+  keptBytes: number;
 }
 
 export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
@@ -144,14 +145,12 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
   }
   const budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes();
   const timeLimit = options.timeLimitMs ?? defaultTimeLimitMs;
-  const retireAbove = options.retireAboveRssBytes ?? RETIRE_ABOVE_RSS_BYTES;
   const transport = options.transport ?? contentTransport();
   // A single file may need the whole budget: that is the heap a worker may grow to.
   const heapMb = Math.max(256, Math.floor(budget / MIB));
-  const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, jobs: [], stderr: '', usage: null }));
+  const slots: Slot[] = Array.from({ length: options.size }, () => ({ child: null, jobs: [], stderr: '', usage: null, keptBytes: 0 }));
   const queue: Job[] = [];
-  const stats: PoolStats = { workersStarted: 0, sentAhead: 0, workerCpuMs: 0, peakWorkerRssBytes: 0 };
-  let inFlightCost = 0;
+  const stats: PoolStats = { workersStarted: 0, stoppedForMemory: 0, sentAhead: 0, workerCpuMs: 0, peakWorkerRssBytes: 0 };
   let nextId = 0;
   let closed = false;
 
@@ -166,6 +165,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     stats.workersStarted++;
     slot.stderr = '';
     slot.usage = null;
+    slot.keptBytes = 0;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL_CHARS);
@@ -176,6 +176,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
       const job = slot.jobs[0];
       if (slot.child !== child || job === undefined || reply.id !== job.id) return;
       slot.usage = reply.usage;
+      slot.keptBytes = Math.max(0, reply.usage.rssBytes - WORKER_BASE_BYTES);
       stats.peakWorkerRssBytes = Math.max(stats.peakWorkerRssBytes, reply.usage.maxRssBytes);
       finish(slot, reply.ok ? { ok: true, result: reply.result } : { ok: false, reason: 'analysis-error', detail: `analysis failed: ${reply.error}` });
     });
@@ -203,7 +204,6 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     const child = slot.child ?? spawn(slot);
     slot.child = child;
     slot.jobs.push(job);
-    inFlightCost += job.cost;
     holdOpen(child, true);
     const { file, ...rest } = job.task;
     const message: TaskMessage = {
@@ -236,10 +236,9 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     slot.child = null;
     stats.workerCpuMs += (slot.usage?.cpuMicros ?? 0) / 1000;
     slot.usage = null;
+    slot.keptBytes = 0;
     child?.kill('SIGKILL');
-    const waiting = slot.jobs.splice(0);
-    for (const job of waiting) inFlightCost -= job.cost;
-    queue.unshift(...waiting);
+    queue.unshift(...slot.jobs.splice(0));
   };
 
   /** Settles the worker's running file; `stop` kills the worker (it died, or was stopped at the limit). */
@@ -247,10 +246,9 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     const job = slot.jobs.shift();
     if (job === undefined) return;
     clearTimeout(job.timer);
-    inFlightCost -= job.cost;
     const workerMs = job.startedAt === undefined ? 0 : performance.now() - job.startedAt;
     const next = slot.jobs[0];
-    if (stop || (slot.usage?.rssBytes ?? 0) > retireAbove) retire(slot);
+    if (stop) retire(slot);
     else if (next !== undefined) begin(slot, next);
     else if (slot.child !== null) {
       // An idle worker must not keep the gate's process alive if it is never closed.
@@ -260,9 +258,23 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     pump();
   };
 
-  /** An idle worker (a running one before a new one); else, for a small file, the least loaded one behind a small file. */
+  /** The memory a worker is charged with: what it keeps, or what its files are expected to take if more. */
+  const charge = (slot: Slot, extraCost = 0): number => {
+    const cost = slot.jobs.reduce((sum, job) => sum + job.cost, extraCost);
+    return Math.max(slot.child === null ? 0 : slot.keptBytes, cost);
+  };
+  const charged = (): number => slots.reduce((sum, slot) => sum + charge(slot), 0);
+
+  /**
+   * An idle worker (a running one before a new one, the one keeping the most memory first, since
+   * the file reuses it); else, for a small file, the least loaded one behind a small file.
+   */
   const slotFor = (job: Job): Slot | undefined => {
-    const idle = slots.find((slot) => slot.jobs.length === 0 && slot.child !== null) ?? slots.find((slot) => slot.jobs.length === 0);
+    let idle: Slot | undefined;
+    for (const slot of slots) {
+      if (slot.jobs.length > 0) continue;
+      if (idle === undefined || (idle.child === null && slot.child !== null) || (slot.child !== null && slot.keptBytes > idle.keptBytes)) idle = slot;
+    }
     if (idle !== undefined || job.task.file.content.byteLength > PIPELINE_MAX_BYTES) return idle;
     let best: Slot | undefined;
     for (const slot of slots) {
@@ -277,10 +289,18 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     for (;;) {
       const job = queue[0];
       if (job === undefined || closed) return;
-      // First come, first served: a big file waits for the running ones rather than being overtaken for ever.
-      if (inFlightCost > 0 && inFlightCost + job.cost > budget) return;
       const slot = slotFor(job);
       if (slot === undefined) return;
+      let total = charged() - charge(slot) + charge(slot, job.cost);
+      // Memory idle workers keep is given back before a file waits for it, the most first.
+      for (const idle of slots.filter((s) => s !== slot && s.jobs.length === 0 && s.keptBytes > 0).sort((a, b) => b.keptBytes - a.keptBytes)) {
+        if (total <= budget) break;
+        total -= idle.keptBytes;
+        stats.stoppedForMemory++;
+        retire(idle);
+      }
+      // First come, first served: a big file waits for the running ones rather than being overtaken for ever.
+      if (total > budget && slots.some((s) => s.jobs.length > 0)) return;
       queue.shift();
       send(slot, job);
     }
@@ -308,7 +328,6 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
         const child = slot.child;
         for (const job of slot.jobs.splice(0)) {
           clearTimeout(job.timer);
-          inFlightCost -= job.cost;
           job.resolve(closedOutcome);
         }
         if (child === null) return [];
