@@ -127,7 +127,7 @@ export async function main(argv: readonly string[], benchDir: string): Promise<n
     return 0;
   }
   if (args.command === 'pool') {
-    const result = await runPoolBench(corpus.packages, { rounds: args.rounds, stride: args.stride, log });
+    const result = await runPoolBench(corpus.packages, { rounds: args.rounds, stride: args.stride, benchDir, workDir: join(dirname(benchDir), '.tmp', 'bench', 'pool'), log });
     const markdown = renderPoolMarkdown(result);
     log('');
     log(markdown);
