@@ -157,6 +157,14 @@ const CASES: DetectorCase[] = [
     twin: { code: "const lang = (process.env.LANG || '').split('_')[0];\nconst messages = loadMessages(lang);" },
   },
   {
+    name: 'an endpoint setting compared whole with a list of base URLs (hosts written as web addresses)',
+    code: "const base = process.env.ANTHROPIC_BASE_URL || '';\nconst blocked = ['https://api.corp-one.cn', 'https://gateway.lab-two.com/v1', 'https://proxy.firm-three.io'];\nif (blocked.includes(base)) process.exit(1);",
+    expect: [{ severity: 'high', sourceKind: 'endpoint', line: 3, messageIncludes: 'https://api.corp-one.cn' }],
+    // Local base URLs: a development server, not anyone singled out (the vendor's own are a
+    // low note, as its bare hosts are: see classifyList's table).
+    twin: { code: "const base = process.env.ANTHROPIC_BASE_URL || '';\nconst local = ['http://localhost:8080', 'http://127.0.0.1:8080/v1', 'http://[::1]:8080'];\nif (local.includes(base)) process.exit(1);" },
+  },
+  {
     name: 'company domains matched by suffix in a some() callback',
     code: "const host = new URL(process.env.OPENAI_BASE_URL).hostname;\nexport const isCorp = ['acme.com', 'globex.com', 'initech.com'].some((d) => host.endsWith(d));",
     expect: [{ severity: 'medium', sourceKind: 'endpoint', messageIncludes: 'acme.com, globex.com, initech.com' }],

@@ -54,6 +54,11 @@ describe('describeListTargets', () => {
     ],
     ['distinct hosts under generic TLDs say nothing more', ['acme.com', 'startup.io'], null],
     [
+      'base URLs: their hosts',
+      ['https://a.acme.com/v1', 'https://b.acme.com', 'https://globex.cn/api', 'https://shop.globex.cn'],
+      '4 domains under 2 registrable names; country TLDs: CN (China) 2',
+    ],
+    [
       'a few extra hosts and one country TLD among many .com hosts say nothing more',
       [...Array.from({ length: 20 }, (_, i) => `company${i}.com`), 'www.company0.com', 'shop.cn'],
       null,

@@ -141,10 +141,32 @@ const DEFAULTS: ReadonlySet<string> = new Set([
 
 const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '[::1]', 'localhost.localdomain']);
 
+/** `https://api.acme.cn/v1`, `wss://user@acme.cn:8443`: a web address, its host captured. */
+const WEB_URL = /^(?:https?|wss?):\/\/(?:[^@/?#\s]*@)?(\[[0-9a-f:.]+\]|[^/?#:@\s]+)(?::\d{1,5})?(?:[/?#][^\s]*)?$/i;
+
+/**
+ * The host of a web address (`https://api.acme.cn/v1` -> `api.acme.cn`), or null for any other
+ * value. A list of base URLs compared with an endpoint setting is a list of hosts written long.
+ */
+export function urlHost(value: string): string | null {
+  return WEB_URL.exec(value)?.[1] ?? null;
+}
+
+/** What a list entry names as a host: a web address's host, else the entry itself. */
+export function hostOf(value: string): string {
+  return urlHost(value) ?? value;
+}
+
 /** The category of one value, or null when it fits none (free text, numbers). */
 export function valueCategory(value: string): ListCategory | null {
   const lower = value.toLowerCase();
   if (DEFAULTS.has(lower)) return 'defaults';
+  const host = urlHost(value);
+  if (host !== null) {
+    // An address is only about its host: a domain, a local or a numeric address, or nothing known.
+    const category = valueCategory(host);
+    return category === 'domains' || category === 'local' || category === 'addresses' ? category : null;
+  }
   if (LOCAL_HOSTS.has(lower) || lower.endsWith('.local') || lower.endsWith('.localhost')) return 'local';
   if (PLATFORMS.has(lower)) return 'platforms';
   if (CI_VENDORS.has(lower)) return 'ci-vendors';
@@ -241,14 +263,17 @@ function precedence(category: ListCategory): number {
 
 /**
  * A vendor SDK asking whether its configured base URL is its own host: at most three domains
- * under one registrable name (`api.vendor.com`, `eu.vendor.com`), compared with an endpoint.
+ * under one registrable name (`api.vendor.com`, `https://eu.vendor.com/v1`), local addresses aside,
+ * compared with an endpoint.
  */
 const MAX_FIRST_PARTY_HOSTS = 3;
 
 function isFirstParty(values: readonly string[], sourceKind: SourceKind): boolean {
   if (sourceKind !== 'endpoint' && sourceKind !== 'hostname' && sourceKind !== 'proxy') return false;
-  if (values.length > MAX_FIRST_PARTY_HOSTS) return false;
-  const bases = new Set(values.map(registrableName));
+  // A local address beside the vendor's hosts is the developer's own machine, nobody's employer.
+  const remote = values.filter((value) => valueCategory(value) !== 'local');
+  if (remote.length > MAX_FIRST_PARTY_HOSTS) return false;
+  const bases = new Set(remote.map((value) => registrableName(hostOf(value))));
   return bases.size === 1;
 }
 

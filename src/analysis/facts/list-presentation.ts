@@ -6,7 +6,7 @@
  * report keeps every list whole and in its own order: this is presentation only.
  */
 import { countryOfCode } from './iso-codes.js';
-import { type ListCategory, registrableName, valueCategory } from './identity-lists.js';
+import { hostOf, type ListCategory, registrableName, valueCategory } from './identity-lists.js';
 import { countryName, describeZoneCountries, MAX_SUMMARY_COUNTRIES, zoneCountries } from './zone-countries.js';
 
 /** Where the user is: shown first. */
@@ -50,13 +50,13 @@ export function orderForReview(values: readonly string[]): string[] {
   return keyed.map((item) => item.value);
 }
 
-/** The first shortest host of each registrable name. */
-function domainLeaders(hosts: readonly string[]): Set<string> {
+/** The first shortest host (or web address) of each registrable name. */
+function domainLeaders(values: readonly string[]): Set<string> {
   const best = new Map<string, string>();
-  for (const host of hosts) {
-    const name = registrableName(host);
+  for (const value of values) {
+    const name = registrableName(hostOf(value));
     const current = best.get(name);
-    if (current === undefined || host.length < current.length) best.set(name, host);
+    if (current === undefined || value.length < current.length) best.set(name, value);
   }
   return new Set(best.values());
 }
@@ -175,7 +175,8 @@ const GENERIC_COUNTRY_TLDS: ReadonlySet<string> = new Set([
  * only when it holds for a quarter of the hosts at least: "146 domains under 143 names" or one
  * `.cn` among a hundred `.com` hosts would tell a reviewer nothing.
  */
-function describeDomains(hosts: readonly string[]): string | null {
+function describeDomains(values: readonly string[]): string | null {
+  const hosts = values.map(hostOf);
   const names = new Set(hosts.map(registrableName));
   const parts: string[] = [];
   if ((hosts.length - names.size) * 4 >= hosts.length && names.size < hosts.length) {
