@@ -3,19 +3,7 @@
 // (module, then script), then prints its own peak resident memory. Plain JavaScript, run as it
 // is: a bundle of the bench would add its own code to the baseline.
 import { readFileSync } from 'node:fs';
-import { parse } from 'acorn';
+import { decodeLikeTheAnalyzer, parseModuleThenScript } from './bare-parse-plain.mjs';
 
-const bytes = readFileSync(process.argv[2]);
-const decoded = bytes.toString('utf8');
-const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-let ok = true;
-try {
-  parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
-} catch {
-  try {
-    parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
-  } catch {
-    ok = false;
-  }
-}
+const ok = parseModuleThenScript(decodeLikeTheAnalyzer(readFileSync(process.argv[2])));
 process.stdout.write(`${JSON.stringify({ ok, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);

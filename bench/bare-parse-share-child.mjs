@@ -5,7 +5,7 @@
 // decoding and retrying as a script as the analyzer does. Plain JavaScript, run as it is, so the
 // control carries no bench code. Prints its own CPU time.
 import { readFileSync } from 'node:fs';
-import { parse } from 'acorn';
+import { decodeLikeTheAnalyzer, parseModuleThenScript } from './bare-parse-plain.mjs';
 
 const [blobPath, indexPath, k, n] = process.argv.slice(2);
 const blob = readFileSync(blobPath);
@@ -16,17 +16,7 @@ for (const [offset, length] of index) {
   const share = shareBytes.indexOf(Math.min(...shareBytes));
   shareBytes[share] += length;
   if (share !== Number(k)) continue;
-  const decoded = blob.toString('utf8', offset, offset + length);
-  const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-  try {
-    parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
-  } catch {
-    try {
-      parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
-    } catch {
-      failed++;
-    }
-  }
+  if (!parseModuleThenScript(decodeLikeTheAnalyzer(blob, offset, offset + length))) failed++;
 }
 const cpu = process.cpuUsage();
 process.stdout.write(`${JSON.stringify({ failed, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
