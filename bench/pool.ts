@@ -160,9 +160,10 @@ export async function runPoolBench(loaded: readonly LoadedPackage[], options: Po
     const inThreadCpuMs = cpuOf(() => {
       for (const pkg of packages) analyzePackage(pkg.files, DETECTORS);
     });
+    if (round === 0) continue;
+    // The control needs no warm-up: its processes start cold in every round, as the pool's workers do.
     const { ms: oneMs, cpuMs: oneCpuMs } = await bareParseProcesses(childScript, control, 1);
     const { ms: splitMs, cpuMs: splitCpuMs } = await bareParseProcesses(childScript, control, sizes.at(-1) ?? 1);
-    if (round === 0) continue;
     runs.sort((a, b) => a.workers - b.workers);
     const one = runs[0];
     const all = runs.at(-1);

@@ -277,10 +277,11 @@ function planPackage(files: PackageFiles): PackagePlan {
     // A big executable was read as it was unpacked (`fetch/extract.ts`); a small one is read here.
     const reading = file.executable?.reading ?? readBinary(file.path, bufferSource(file.content), info.format, { truncated: file.truncated === true });
     const step = binaryStep(file.path, entries);
-    if (reading.modules.length === 0) {
-      binaries.push({ path: file.path, reading, step });
-      continue;
-    }
+    // Code not recovered is reported, not passed over: all of it, or the part pkg left as bytecode
+    // beside its dependencies' sources (its strings are not searched then: the readers give no
+    // string table once modules are recovered, which would only repeat what they gave).
+    if (reading.modules.length === 0 || reading.unrecovered !== null) binaries.push({ path: file.path, reading, step });
+    if (reading.modules.length === 0) continue;
     const entryModule = reading.modules.find((module) => module.entry)?.path ?? null;
     for (const module of reading.modules) {
       origins.set(module.path, { binary: file.path, offset: module.offset, method: module.method, storedAs: module.storedAs, content: module.content });
@@ -291,10 +292,6 @@ function planPackage(files: PackageFiles): PackagePlan {
           : { file: module.path, kind: 'reachable', reach: 'static', from: entryModule ?? file.path };
       embedded.push({ file: { path: module.path, content: module.content, ...(module.truncated === true ? { truncated: true } : {}) }, step: moduleStep });
     }
-    // Some of its code recovered, some not (pkg ships a package's own files as bytecode beside
-    // its dependencies' sources): the part that was not is reported, not passed over. Its strings
-    // are not searched: they would repeat what the recovered modules already gave.
-    if (reading.unrecovered !== null) binaries.push({ path: file.path, reading: { ...reading, strings: null }, step });
   }
   const scriptDownloads = installScriptDownloads(entries.commandLines, (path) => (path === MANIFEST ? manifestText : readFile(path)));
   return { reach, byPath, total: selected.length + embedded.length, problems, embedded, origins, binaries, scriptDownloads };

@@ -141,15 +141,20 @@ const DEFAULTS: ReadonlySet<string> = new Set([
 
 const LOCAL_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '[::1]', 'localhost.localdomain']);
 
-/** `https://api.acme.cn/v1`, `wss://user@acme.cn:8443`: a web address, its host captured. */
-const WEB_URL = /^(?:https?|wss?):\/\/(?:[^@/?#\s]*@)?(\[[0-9a-f:.]+\]|[^/?#:@\s]+)(?::\d{1,5})?(?:[/?#][^\s]*)?$/i;
+/** A web address's scheme: checked before `new URL`, which throws on the many values that are none. */
+const WEB_SCHEME = /^(?:https?|wss?):\/\//i;
 
 /**
  * The host of a web address (`https://api.acme.cn/v1` -> `api.acme.cn`), or null for any other
  * value. A list of base URLs compared with an endpoint setting is a list of hosts written long.
  */
-export function urlHost(value: string): string | null {
-  return WEB_URL.exec(value)?.[1] ?? null;
+function urlHost(value: string): string | null {
+  if (!WEB_SCHEME.test(value)) return null;
+  try {
+    return new URL(value).hostname || null;
+  } catch {
+    return null;
+  }
 }
 
 /** What a list entry names as a host: a web address's host, else the entry itself. */

@@ -258,11 +258,8 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     pump();
   };
 
-  /** The memory a worker is charged with: what it keeps, or what its files are expected to take if more. */
-  const charge = (slot: Slot, extraCost = 0): number => {
-    const cost = slot.jobs.reduce((sum, job) => sum + job.cost, extraCost);
-    return Math.max(slot.child === null ? 0 : slot.keptBytes, cost);
-  };
+  /** The memory a worker is charged with: what it keeps (none without a worker), or what its files are expected to take if more. */
+  const charge = (slot: Slot, extraCost = 0): number => Math.max(slot.keptBytes, slot.jobs.reduce((sum, job) => sum + job.cost, extraCost));
   const charged = (): number => slots.reduce((sum, slot) => sum + charge(slot), 0);
 
   /**
@@ -270,10 +267,10 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
    * the file reuses it); else, for a small file, the least loaded one behind a small file.
    */
   const slotFor = (job: Job): Slot | undefined => {
+    const preference = (slot: Slot): number => (slot.child === null ? -1 : slot.keptBytes);
     let idle: Slot | undefined;
     for (const slot of slots) {
-      if (slot.jobs.length > 0) continue;
-      if (idle === undefined || (idle.child === null && slot.child !== null) || (slot.child !== null && slot.keptBytes > idle.keptBytes)) idle = slot;
+      if (slot.jobs.length === 0 && (idle === undefined || preference(slot) > preference(idle))) idle = slot;
     }
     if (idle !== undefined || job.task.file.content.byteLength > PIPELINE_MAX_BYTES) return idle;
     let best: Slot | undefined;
